@@ -1,0 +1,40 @@
+#pragma once
+// Loading a scenario: read the YAML file, follow `extends` (a base file, or a
+// list of them, merged first) and `amendments` (overlay files merged on top),
+// apply `--set` overrides, then validate every value against the parameter
+// table and build the typed Scenario.
+//
+// Every problem found is reported at once, through ScenarioError.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "readmit/scenario/config_node.hpp"
+#include "readmit/scenario/scenario.hpp"
+
+namespace readmit {
+
+struct LoadedScenario {
+  Scenario scenario;
+  ConfigNode resolved;                     // every parameter, defaults filled in, in table order
+  std::vector<std::string> source_files;   // the file and everything it included, in merge order
+  std::vector<std::string> overrides;      // the --set texts applied
+
+  /// The resolved scenario as YAML, headed by comments naming its sources.
+  std::string resolved_yaml() const;
+};
+
+/// Loads and validates `path`. `overrides` are "key.path=value" texts whose
+/// value is parsed as YAML. Throws ScenarioError listing every problem.
+LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+
+/// Validates an already merged tree (used by load_scenario and by tests).
+LoadedScenario resolve_scenario(const ConfigNode& merged);
+
+/// Applies "key.path=value" overrides to a merged tree; errors go to `sink`.
+void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides, DiagnosticSink& sink);
+
+/// Levenshtein edit distance, for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+}  // namespace readmit

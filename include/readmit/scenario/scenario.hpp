@@ -1,0 +1,298 @@
+#pragma once
+// The typed, validated scenario. Built once by the loader from the parameter
+// table (scenario/parameters.hpp) and then held const by a run: what changes
+// during a run is the explicit `timeline` schedule, nothing else.
+//
+// Units are in the member names: _days, _months, _per_month, _prob, _usd.
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "readmit/scenario/date.hpp"
+
+namespace readmit {
+
+/// A configured distribution for a person attribute or a delay. Draws are
+/// clamped to [lower, upper] (the attribute's admissible range).
+struct Distribution {
+  enum class Kind { constant, uniform, normal, lognormal, gamma, exponential, poisson, triangular };
+  Kind kind = Kind::constant;
+  // constant: value | uniform: min, max | normal: mean, sd | lognormal: median, sigma
+  // gamma: shape, scale | exponential: mean | poisson: mean | triangular: min, mode, max
+  double p1 = 0.0, p2 = 0.0, p3 = 0.0;
+  double lower = -std::numeric_limits<double>::infinity();
+  double upper = std::numeric_limits<double>::infinity();
+
+  /// Mean of the distribution before clamping.
+  double mean() const;
+  static Distribution constant(double value) { return {Kind::constant, value}; }
+};
+
+/// A typed parameter value as the parameter table parses it. Choices are
+/// stored as the index of the choice; shares in the table's category order.
+using ParamValue = std::variant<std::int64_t, double, bool, Date, std::string, Distribution,
+                                std::vector<double>, std::vector<std::string>>;
+
+// Categories with configured shares. The enumerator order is the order of
+// the shares in the parameter table.
+enum class EntryStatus { refugee, permanent_resident, other };
+enum class Offense { none, non_violent, drug, violent };
+enum class SpouseStatus { citizen, resident, none };
+enum class MentalHealthRisk { low, medium, high };
+enum class TiesToPartner { none, some, strong };
+enum class StartState { prison, detained, supervised };
+
+template <class Category, std::size_t N>
+using Shares = std::array<double, N>;
+
+struct PopulationParams {
+  std::int64_t docket_at_start = 0;
+  double inflow_per_month = 0.0;
+  Shares<StartState, 3> initial_state_shares{};
+  Shares<StartState, 3> inflow_state_shares{};
+  double pending_request_prob = 0.0;
+  Distribution sentence_remaining_days;
+  Distribution age_at_arrival_years;
+  Distribution years_resident;
+  Shares<EntryStatus, 3> entry_status_shares{};
+  Shares<Offense, 4> offense_shares{};
+  Shares<SpouseStatus, 3> spouse_shares{};
+  Distribution children_count;
+  Distribution child_age_years;
+  double main_earner_prob = 0.0;
+  Shares<MentalHealthRisk, 3> mental_health_risk_shares{};
+  Shares<TiesToPartner, 3> ties_shares{};
+};
+
+struct AgreementParams {
+  std::int64_t document_officers = 0;
+  Distribution decision_time_days;
+  double decision_slowdown_at_zero_cooperation = 0.0;
+  bool interview_required = false;
+  std::int64_t interview_interval_days = 0;
+  std::int64_t interview_round_size = 0;
+  double acceptance_base_prob = 1.0;
+  double refuse_arrived_under_age_years = 0.0;
+  std::int64_t rerequest_lag_days = 0;
+  std::int64_t document_validity_days = 0;
+};
+
+struct FlightParams {
+  std::int64_t commercial_seats_per_week = 0;
+  std::int64_t charter_interval_days = 0;
+  std::int64_t charter_offset_days = 0;
+  std::int64_t charter_seats = 0;
+  double charter_acceptance_base_prob = 1.0;
+};
+
+struct CooperationParams {
+  double initial = 1.0;
+  double baseline = 1.0;
+  double adjustment_speed_per_month = 0.0;
+  double noise_sd = 0.0;
+  double backlash_per_severe_outcome = 0.0;
+  double amendment_bonus = 0.0;
+};
+
+struct HouseholdParams {
+  double follow_prob_citizen_spouse = 0.0;
+  double follow_prob_resident_spouse = 0.0;
+  double follow_prob_no_spouse = 0.0;
+  double young_child_age_years = 0.0;
+  double young_child_follow_multiplier = 1.0;
+};
+
+struct ReturneeParams {
+  std::int64_t followup_months = 0;
+  double severe_outcome_hazard_per_month = 0.0;
+  double homelessness_hazard_per_month = 0.0;
+  double remigration_hazard_per_month = 0.0;
+  double child_arrival_age_years = 0.0;
+  double child_arrival_multiplier = 1.0;
+  double no_ties_multiplier = 1.0;
+  double medium_mental_health_multiplier = 1.0;
+  double high_mental_health_multiplier = 1.0;
+  std::int64_t reintegration_capacity_per_month = 0;
+  std::int64_t reintegration_months = 0;
+  double reintegration_multiplier = 1.0;
+};
+
+struct VisaDemand {
+  std::string category;
+  double applications_per_month = 0.0;
+};
+
+struct AmendmentRequestParams {
+  std::vector<std::string> amendments;  // names from AmendmentKind
+  std::int64_t severe_outcome_threshold = 0;
+  std::int64_t window_months = 0;
+};
+
+struct PartnerParams {
+  std::string name;
+  PopulationParams population;
+  AgreementParams agreement;
+  FlightParams flights;
+  CooperationParams cooperation;
+  HouseholdParams household;
+  ReturneeParams returnees;
+  std::vector<VisaDemand> visa_demand;
+  AmendmentRequestParams amendment_request;
+};
+
+struct RemovingStateParams {
+  std::string name;
+  std::int64_t detention_beds = 0;
+  double detention_cost_per_day_usd = 0.0;
+  std::int64_t request_lag_days = 0;
+  std::int64_t custody_review_days = 0;
+  double release_prob = 0.0;
+  double relief_hazard_per_month = 0.0;
+  double redetention_prob = 0.0;
+  std::int64_t raid_size = 0;
+  std::int64_t raid_lead_days = 0;
+  std::int64_t itinerary_notice_days = 0;
+  double flight_dropoff_prob = 0.0;
+  double dropoff_relief_prob = 0.0;
+};
+
+enum class Combine { any, all };
+
+/// Thresholds of one compliance class; a threshold of infinity never fires.
+struct ClassificationRule {
+  Combine combine = Combine::any;
+  double median_decision_days_above = std::numeric_limits<double>::infinity();
+  double undecided_share_above = std::numeric_limits<double>::infinity();
+  double denied_share_above = std::numeric_limits<double>::infinity();
+  double charter_refused_share_above = std::numeric_limits<double>::infinity();
+  double custody_releases_above = std::numeric_limits<double>::infinity();
+  double release_removal_ratio_above = std::numeric_limits<double>::infinity();
+};
+
+struct ComplianceParams {
+  std::int64_t review_period_months = 0;
+  std::int64_t window_months = 0;
+  std::int64_t timely_days = 0;
+  ClassificationRule uncooperative;
+  ClassificationRule at_risk;
+};
+
+struct SanctionStep {
+  std::string name;
+  std::vector<std::string> visa_categories;
+  double refusal_prob = 0.0;
+  double pressure_weight = 0.0;
+};
+
+struct SanctionLadder {
+  std::string name;
+  std::vector<SanctionStep> steps;
+};
+
+struct SanctionParams {
+  std::string ladder;                  // a preset or a key of `ladders`
+  std::vector<SanctionLadder> ladders;  // presets first, then the scenario's own or overrides
+  std::int64_t escalate_after = 0;
+  std::int64_t deescalate_after = 0;
+  bool allow_deescalation = true;
+  std::int64_t effect_lag_days = 0;
+
+  const SanctionLadder& active_ladder() const;
+};
+
+enum class AmendmentKind {
+  family_unity,
+  childhood_arrival,
+  long_residence,
+  humanitarian_review,
+  advance_notice,
+  reintegration_support,
+  annual_cap
+};
+inline constexpr std::size_t amendment_kind_count = 7;
+
+struct AmendmentRules {
+  struct Common {
+    std::optional<Date> in_force_from;  // switched on at this date for `partners`
+    std::vector<std::string> partners;  // empty: every partner
+  };
+  std::array<Common, amendment_kind_count> common{};
+  // family_unity
+  double family_unity_child_under_age_years = 0.0;
+  bool family_unity_citizen_spouse = true;
+  // childhood_arrival
+  double childhood_arrival_under_age_years = 0.0;
+  // long_residence
+  double long_residence_min_years = 0.0;
+  // humanitarian_review
+  std::int64_t humanitarian_review_extra_days = 0;
+  double humanitarian_review_vulnerable_denial_prob = 0.0;
+  // advance_notice
+  std::int64_t advance_notice_days = 0;
+  double advance_notice_crisis_reduction_prob = 0.0;
+  // reintegration_support
+  std::int64_t reintegration_support_capacity_per_month = 0;
+  double reintegration_support_hazard_multiplier = 1.0;
+  // annual_cap
+  std::int64_t annual_cap_removals_per_year = 0;
+};
+
+struct NegotiationParams {
+  double agree_prob_per_review = 0.0;
+  std::int64_t entry_into_force_lag_days = 0;
+};
+
+struct ParamSpec;  // scenario/parameters.hpp
+
+/// One dated change, applied at the start of `date`.
+struct TimelineEvent {
+  /// A parameter change, applied through the parameter table's setter.
+  struct Assignment {
+    const ParamSpec* spec = nullptr;
+    std::vector<std::size_t> keys;  // indices of map entries and list items on the path
+    std::string path;
+    ParamValue value;
+  };
+  struct SanctionDecision {
+    std::size_t partner = 0;
+    std::int64_t step = 0;  // 0 lifts every step
+  };
+  struct AmendmentSwitch {
+    AmendmentKind amendment = AmendmentKind::family_unity;
+    std::vector<std::size_t> partners;  // empty: every partner
+    bool in_force = true;
+  };
+
+  Date date;
+  std::string note;
+  std::vector<Assignment> assignments;
+  std::optional<SanctionDecision> sanction;
+  std::optional<AmendmentSwitch> amendment;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  Date start_date;
+  std::int64_t horizon_months = 0;
+  std::uint64_t seed = 0;
+  std::int64_t replications = 0;
+
+  RemovingStateParams removing_state;
+  std::vector<PartnerParams> partners;
+  ComplianceParams compliance;
+  SanctionParams sanctions;
+  AmendmentRules amendment_rules;
+  NegotiationParams negotiation;
+  std::vector<TimelineEvent> timeline;  // sorted by date, stable
+
+  /// First day after the horizon.
+  Date end_date() const { return start_date.plus_months(int(horizon_months)); }
+  std::size_t partner_index(std::string_view name) const;  // throws std::out_of_range
+};
+
+}  // namespace readmit

@@ -1,0 +1,188 @@
+// File inclusion (`extends`, `amendments`) and command-line overrides.
+#include "readmit/scenario/loader.hpp"
+
+#include <algorithm>
+
+namespace readmit {
+
+namespace {
+
+struct IncludeState {
+  DiagnosticSink& sink;
+  std::vector<std::filesystem::path> stack;  // files being loaded, for cycle detection
+  std::vector<std::string> loaded;           // every file, in merge order
+};
+
+std::filesystem::path normalized(const std::filesystem::path& path) {
+  std::error_code ec;
+  auto canonical = std::filesystem::weakly_canonical(path, ec);
+  return ec ? path.lexically_normal() : canonical;
+}
+
+// Reads `key` (a file name or, when `allow_list`, a list of them) out of the
+// map and removes it; returns the names with their locations.
+std::vector<std::pair<std::string, SourceLocation>> take_file_list(ConfigNode& tree, std::string_view key,
+                                                                   DiagnosticSink& sink) {
+  std::vector<std::pair<std::string, SourceLocation>> files;
+  const ConfigNode* node = tree.find(key);
+  if (node == nullptr) return files;
+  auto add = [&](const ConfigNode& item) {
+    if (item.is_scalar() && !item.text().empty())
+      files.emplace_back(item.text(), item.where());
+    else
+      sink.error(item.where(), std::string(key), "expected a file name, found " + item.describe());
+  };
+  if (node->is_sequence())
+    for (const auto& item : node->items()) add(item);
+  else if (!node->is_null())
+    add(*node);
+  tree.erase(key);
+  return files;
+}
+
+std::optional<ConfigNode> load_tree(const std::filesystem::path& path, const SourceLocation& included_from,
+                                    IncludeState& state) {
+  const auto key = normalized(path);
+  if (std::find(state.stack.begin(), state.stack.end(), key) != state.stack.end()) {
+    std::string chain;
+    for (const auto& p : state.stack) chain += p.filename().string() + " -> ";
+    state.sink.error(included_from, "", "cyclic include: " + chain + key.filename().string());
+    return std::nullopt;
+  }
+  auto tree = read_yaml_file(path, included_from, state.sink);
+  if (!tree) return std::nullopt;
+  if (!tree->is_map()) {
+    state.sink.error(tree->where(), "", "expected a map of scenario keys at the top level, found " + tree->describe());
+    return std::nullopt;
+  }
+  state.stack.push_back(key);
+  const auto directory = path.parent_path();
+  const auto bases = take_file_list(*tree, "extends", state.sink);
+  const auto overlays = take_file_list(*tree, "amendments", state.sink);
+
+  ConfigNode result = ConfigNode::make_map(tree->where());
+  for (const auto& [name, where] : bases)
+    if (auto base = load_tree(directory / name, where, state)) merge_into(result, *base);
+  state.loaded.push_back(path.string());
+  merge_into(result, *tree);
+  for (const auto& [name, where] : overlays)
+    if (auto overlay = load_tree(directory / name, where, state)) merge_into(result, *overlay);
+  state.stack.pop_back();
+  return result;
+}
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = path.find('.', start);
+    parts.emplace_back(path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return parts;
+}
+
+}  // namespace
+
+void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides, DiagnosticSink& sink) {
+  for (std::size_t n = 0; n < overrides.size(); ++n) {
+    const std::string& text = overrides[n];
+    auto origin = std::make_shared<const std::string>("command line (--set " + text + ")");
+    const SourceLocation where{origin, 0, 0};
+    const auto equals = text.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      sink.error(where, "", "expected KEY.PATH=VALUE");
+      continue;
+    }
+    const auto parts = split_path(std::string_view(text).substr(0, equals));
+    if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+      sink.error(where, text.substr(0, equals), "expected a dotted key path without empty parts");
+      continue;
+    }
+    auto value = parse_yaml(text.substr(equals + 1), *origin, sink);
+    if (!value) continue;
+    // parse_yaml turns an empty document into an empty map; an empty value means null here.
+    if (text.size() == equals + 1) value = ConfigNode::make_null(where);
+    ConfigNode* node = &tree;
+    std::string walked;
+    bool ok = true;
+    for (std::size_t i = 0; i + 1 < parts.size() && ok; ++i) {
+      walked += (walked.empty() ? "" : ".") + parts[i];
+      if (node->is_sequence()) {
+        std::size_t index = 0;
+        const bool numeric = !parts[i].empty() &&
+                             std::all_of(parts[i].begin(), parts[i].end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (numeric) index = std::stoul(parts[i]);
+        if (!numeric || index >= node->items().size()) {
+          sink.error(where, walked, "expected an index below " + std::to_string(node->items().size()) + " into a list");
+          ok = false;
+          break;
+        }
+        node = &node->items()[index];
+        continue;
+      }
+      if (!node->is_map()) {
+        if (!node->is_null()) {
+          sink.error(where, walked, "cannot set a key inside " + node->describe());
+          ok = false;
+          break;
+        }
+        *node = ConfigNode::make_map(where);
+      }
+      ConfigNode* child = node->find(parts[i]);
+      node = child != nullptr ? child : &node->set(parts[i], where, ConfigNode::make_map(where));
+    }
+    if (!ok) continue;
+    const std::string& last = parts.back();
+    if (node->is_sequence()) {
+      const bool numeric = std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!numeric || std::stoul(last) >= node->items().size()) {
+        sink.error(where, text.substr(0, equals), "expected an index below " + std::to_string(node->items().size()) + " into a list");
+        continue;
+      }
+      node->items()[std::stoul(last)] = *value;
+      continue;
+    }
+    if (!node->is_map()) *node = ConfigNode::make_map(where);
+    node->set(last, where, *value);
+  }
+}
+
+LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+  DiagnosticSink sink;
+  IncludeState state{sink, {}, {}};
+  const SourceLocation command_line{std::make_shared<const std::string>(path.string()), 0, 0};
+  auto tree = load_tree(path, command_line, state);
+  sink.throw_if_any();
+  apply_overrides(*tree, overrides, sink);
+  sink.throw_if_any();
+  LoadedScenario loaded = resolve_scenario(*tree);
+  loaded.source_files = std::move(state.loaded);
+  loaded.overrides = overrides;
+  return loaded;
+}
+
+std::string LoadedScenario::resolved_yaml() const {
+  std::string header = "# readmit resolved scenario: every parameter, defaults filled in.\n";
+  for (const auto& file : source_files) header += "# source: " + file + "\n";
+  for (const auto& text : overrides) header += "# --set " + text + "\n";
+  return header + to_yaml(resolved);
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace readmit

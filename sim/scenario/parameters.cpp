@@ -1,0 +1,708 @@
+// The parameter table. Each row: path, type, unit, default, range, meaning,
+// source of the default, and the setter that stores it into the Scenario.
+#include "readmit/scenario/parameters.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <sstream>
+#include <type_traits>
+
+namespace readmit {
+
+namespace {
+
+using T = ParamType;
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+template <class Target>
+void store(Target& target, const ParamValue& value) {
+  if constexpr (std::is_enum_v<Target>) {
+    target = static_cast<Target>(std::get<std::int64_t>(value));
+  } else if constexpr (std::is_same_v<Target, std::uint64_t>) {
+    target = static_cast<std::uint64_t>(std::get<std::int64_t>(value));
+  } else if constexpr (std::is_same_v<Target, std::optional<Date>>) {
+    target = std::get<Date>(value);
+  } else if constexpr (requires { std::tuple_size<Target>::value; }) {
+    const auto& shares = std::get<std::vector<double>>(value);
+    for (std::size_t i = 0; i < target.size(); ++i) target[i] = shares.at(i);
+  } else {
+    target = std::get<Target>(value);
+  }
+}
+
+#define TO(target) [](Scenario& s, const PathKeys& k, const ParamValue& v) { (void)s; (void)k; store(target, v); }
+#define PARTNER s.partners[k[0]]
+#define AMENDMENT_COMMON(i) s.amendment_rules.common[std::size_t(AmendmentKind::i)]
+
+// Partners, ladders and steps are appended in file order; a ladder that
+// names a preset replaces the preset's steps.
+std::optional<std::size_t> make_partner(Scenario& s, const PathKeys&, std::string_view key) {
+  s.partners.emplace_back().name = std::string(key);
+  return s.partners.size() - 1;
+}
+std::optional<std::size_t> make_visa_demand(Scenario& s, const PathKeys& k, std::string_view key) {
+  PARTNER.visa_demand.push_back({std::string(key), 0.0});
+  return PARTNER.visa_demand.size() - 1;
+}
+std::optional<std::size_t> make_ladder(Scenario& s, const PathKeys&, std::string_view key) {
+  for (std::size_t i = 0; i < s.sanctions.ladders.size(); ++i) {
+    if (s.sanctions.ladders[i].name == key) {
+      s.sanctions.ladders[i].steps.clear();
+      return i;
+    }
+  }
+  s.sanctions.ladders.push_back({std::string(key), {}});
+  return s.sanctions.ladders.size() - 1;
+}
+std::optional<std::size_t> make_step(Scenario& s, const PathKeys& k, std::string_view) {
+  auto& steps = s.sanctions.ladders[k[0]].steps;
+  steps.emplace_back();
+  return steps.size() - 1;
+}
+std::optional<std::size_t> make_event(Scenario& s, const PathKeys&, std::string_view) {
+  s.timeline.emplace_back();
+  return s.timeline.size() - 1;
+}
+std::optional<std::size_t> engage_sanction(Scenario& s, const PathKeys& k, std::string_view) {
+  s.timeline[k[0]].sanction.emplace();
+  return std::nullopt;
+}
+std::optional<std::size_t> engage_amendment(Scenario& s, const PathKeys& k, std::string_view) {
+  s.timeline[k[0]].amendment.emplace();
+  return std::nullopt;
+}
+
+void set_event_partner(Scenario& s, const PathKeys& k, const ParamValue& v) {
+  s.timeline[k[0]].sanction->partner = s.partner_index(std::get<std::string>(v));
+}
+void set_event_amendment(Scenario& s, const PathKeys& k, const ParamValue& v) {
+  s.timeline[k[0]].amendment->amendment = *amendment_from_name(std::get<std::string>(v));
+}
+void set_event_amendment_partners(Scenario& s, const PathKeys& k, const ParamValue& v) {
+  auto& partners = s.timeline[k[0]].amendment->partners;
+  partners.clear();
+  for (const auto& name : std::get<std::vector<std::string>>(v)) partners.push_back(s.partner_index(name));
+}
+
+constexpr std::string_view state_choices = "prison|detained|supervised";
+
+// clang-format off
+const ParamSpec table[] = {
+  // ---- run ----
+  {.path = "name", .type = T::text, .default_yaml = "unnamed scenario",
+   .meaning = "Short name of the scenario, shown in outputs."},
+  {.path = "description", .type = T::text, .default_yaml = "\"\"",
+   .meaning = "What the scenario represents and where its figures come from."},
+  {.path = "start_date", .type = T::date, .required = true,
+   .meaning = "First simulated day.", .set = TO(s.start_date)},
+  {.path = "horizon_months", .type = T::integer, .unit = "months", .default_yaml = "60", .min = 1, .max = 1200,
+   .meaning = "Length of a run in calendar months.", .set = TO(s.horizon_months)},
+  {.path = "seed", .type = T::integer, .default_yaml = "20170913", .min = 0, .max = 9007199254740991.0,
+   .meaning = "Master seed; every random stream is derived from it, the replication and the entity.",
+   .set = TO(s.seed)},
+  {.path = "replications", .type = T::integer, .unit = "runs", .default_yaml = "1", .min = 1, .max = 1000000,
+   .meaning = "Default number of replications (the command line may override).", .set = TO(s.replications)},
+
+  // ---- removing state ----
+  {.path = "removing_state", .type = T::section, .meaning = "The state that removes people: detention, custody rules, enforcement."},
+  {.path = "removing_state.name", .type = T::text, .default_yaml = "United States",
+   .meaning = "Name of the removing state.", .set = TO(s.removing_state.name)},
+  {.path = "removing_state.detention_beds", .type = T::integer, .unit = "beds", .default_yaml = "1000000", .min = 0,
+   .meaning = "Detention beds available to this scenario's caseload; when full, persons are released on supervision instead.",
+   .source = "[A] unconstrained by default: the Cambodian caseload is a tiny share of ICE's ~38,000 beds (FY2017)",
+   .set = TO(s.removing_state.detention_beds), .timeline_settable = true},
+  {.path = "removing_state.detention_cost_per_day_usd", .type = T::real, .unit = "USD/person-day", .default_yaml = "133", .min = 0,
+   .meaning = "Cost of one detention bed-day.", .source = "ICE adult bed rate $132.90 (FY2017) [S]",
+   .set = TO(s.removing_state.detention_cost_per_day_usd), .timeline_settable = true},
+  {.path = "removing_state.request_lag_days", .type = T::integer, .unit = "days", .default_yaml = "30", .min = 0, .max = 3650,
+   .meaning = "Days from the start of post-order detention to the travel-document request.",
+   .source = "ICE practice: TD packet submitted in days 1-30 of the removal period [S]",
+   .set = TO(s.removing_state.request_lag_days), .timeline_settable = true},
+  {.path = "removing_state.custody_review_days", .type = T::integer, .unit = "days", .default_yaml = "180", .min = 1, .max = 3650,
+   .meaning = "Days of post-order detention without a document after which the custody review releases (Zadvydas v. Davis).",
+   .source = "Zadvydas v. Davis, 533 U.S. 678 (2001): six-month presumption [S]",
+   .set = TO(s.removing_state.custody_review_days), .timeline_settable = true},
+  {.path = "removing_state.release_prob", .type = T::probability, .default_yaml = "0.9",
+   .meaning = "Probability that the custody review releases a person on supervision (the rest are held as special cases).",
+   .source = "[A] no published share; most such detainees are released",
+   .set = TO(s.removing_state.release_prob), .timeline_settable = true},
+  {.path = "removing_state.relief_hazard_per_month", .type = T::probability, .unit = "1/month", .default_yaml = "0.001",
+   .meaning = "Monthly probability that a pending case ends in relief (pardon, reopened case).",
+   .source = "[A] governors' pardons are rare (a handful a year for ~1,900 cases)",
+   .set = TO(s.removing_state.relief_hazard_per_month), .timeline_settable = true},
+  {.path = "removing_state.redetention_prob", .type = T::probability, .default_yaml = "0.8",
+   .meaning = "Probability that a person on supervision is re-detained when a document is issued for them.",
+   .source = "[A] ICE arrests people ahead of charters; some cannot be found or are protected by court orders",
+   .set = TO(s.removing_state.redetention_prob), .timeline_settable = true},
+  {.path = "removing_state.raid_size", .type = T::integer, .unit = "persons", .default_yaml = "0", .min = 0,
+   .meaning = "Persons on supervision with a pending request re-detained ahead of each interview round (0: no raids).",
+   .source = ">100 re-detained Oct 2017; ~60 ahead of the Sep 2018 round [S/R]",
+   .set = TO(s.removing_state.raid_size), .timeline_settable = true},
+  {.path = "removing_state.raid_lead_days", .type = T::integer, .unit = "days", .default_yaml = "30", .min = 0, .max = 365,
+   .meaning = "Days between a raid and the interview round it prepares.", .source = "[A]",
+   .set = TO(s.removing_state.raid_lead_days), .timeline_settable = true},
+  {.path = "removing_state.itinerary_notice_days", .type = T::integer, .unit = "days", .default_yaml = "7", .min = 0, .max = 365,
+   .meaning = "Days of notice the partner needs before a flight: a document issued later misses that flight.",
+   .source = "2002 US-Cambodia MOU summary: itinerary at least 7 days before return [R]",
+   .set = TO(s.removing_state.itinerary_notice_days), .timeline_settable = true},
+  {.path = "removing_state.flight_dropoff_prob", .type = T::probability, .default_yaml = "0.2",
+   .meaning = "Probability that a person scheduled on a flight does not board (stay of removal, pardon, litigation).",
+   .source = "36 of 46 scheduled arrived, Dec 2018 [R]",
+   .set = TO(s.removing_state.flight_dropoff_prob), .timeline_settable = true},
+  {.path = "removing_state.dropoff_relief_prob", .type = T::probability, .default_yaml = "0.25",
+   .meaning = "Share of flight drop-offs that end in relief; the rest are released on supervision and their document is void.",
+   .source = "[A] pardons are a minority of last-minute stays",
+   .set = TO(s.removing_state.dropoff_relief_prob), .timeline_settable = true},
+
+  // ---- partners ----
+  {.path = "partners", .type = T::map_of, .required = true,
+   .meaning = "Partner states of nationality, by name (at least one).", .make = make_partner},
+  {.path = "partners.*", .type = T::section, .meaning = "One partner state: its caseload, agreement, flights and behaviour."},
+
+  {.path = "partners.*.population", .type = T::section, .meaning = "The partner's nationals in the removal pipeline."},
+  {.path = "partners.*.population.docket_at_start", .type = T::integer, .unit = "persons", .required = true, .min = 0, .max = 10000000,
+   .meaning = "Persons with final removal orders at start_date.", .set = TO(PARTNER.population.docket_at_start)},
+  {.path = "partners.*.population.inflow_per_month", .type = T::real, .unit = "persons/month", .default_yaml = "0", .min = 0, .max = 1000000,
+   .meaning = "Mean of the Poisson number of new final orders per month.",
+   .set = TO(PARTNER.population.inflow_per_month), .timeline_settable = true},
+  {.path = "partners.*.population.initial_state_shares", .type = T::shares, .default_yaml = "{prison: 0.05, detained: 0.02, supervised: 0.93}",
+   .choices = state_choices, .meaning = "Where the docket is at start_date: serving a sentence, in post-order detention, or released on supervision.",
+   .source = "[A] most final orders are on the non-detained docket", .set = TO(PARTNER.population.initial_state_shares)},
+  {.path = "partners.*.population.inflow_state_shares", .type = T::shares, .default_yaml = "{prison: 0.6, detained: 0.4, supervised: 0}",
+   .choices = state_choices, .meaning = "Where new final orders start.",
+   .source = "[A] most new orders follow a criminal sentence", .set = TO(PARTNER.population.inflow_state_shares)},
+  {.path = "partners.*.population.pending_request_prob", .type = T::probability, .default_yaml = "0",
+   .meaning = "Share of the docket on supervision with a travel-document request already pending at start_date.",
+   .set = TO(PARTNER.population.pending_request_prob)},
+  {.path = "partners.*.population.sentence_remaining_days", .type = T::distribution, .unit = "days",
+   .default_yaml = "{dist: lognormal, median: 365, sigma: 1.0, max: 7300}", .min = 0,
+   .meaning = "Remaining prison sentence of persons who start in prison.", .source = "[A]",
+   .set = TO(PARTNER.population.sentence_remaining_days)},
+  {.path = "partners.*.population.age_at_arrival_years", .type = T::distribution, .unit = "years",
+   .default_yaml = "{dist: uniform, min: 0, max: 12}", .min = 0, .max = 100,
+   .meaning = "Age at arrival in the removing state.", .source = "Cambodian deportees mostly arrived as infants or small children [R]",
+   .set = TO(PARTNER.population.age_at_arrival_years)},
+  {.path = "partners.*.population.years_resident", .type = T::distribution, .unit = "years",
+   .default_yaml = "{dist: normal, mean: 25, sd: 6, min: 1, max: 45}", .min = 0, .max = 100,
+   .meaning = "Years lived in the removing state at start_date (or at the order, for inflow).",
+   .source = "advocacy survey average ~20 years; 'decades' [R]", .set = TO(PARTNER.population.years_resident)},
+  {.path = "partners.*.population.entry_status_shares", .type = T::shares, .default_yaml = "{refugee: 0.85, permanent_resident: 0.1, other: 0.05}",
+   .choices = "refugee|permanent_resident|other", .meaning = "Immigration status on entry.",
+   .source = "32 of 37 on the Jul 2019 flight came as refugees [R]", .set = TO(PARTNER.population.entry_status_shares)},
+  {.path = "partners.*.population.offense_shares", .type = T::shares, .default_yaml = "{none: 0.26, non_violent: 0.3, drug: 0.24, violent: 0.2}",
+   .choices = "none|non_violent|drug|violent", .meaning = "Most serious offense behind the order (none: immigration only).",
+   .source = "74% with criminal convictions (1,412/1,900, ICE 2017) [S]; split among offenses [A]",
+   .set = TO(PARTNER.population.offense_shares)},
+  {.path = "partners.*.population.spouse_shares", .type = T::shares, .default_yaml = "{citizen: 0.35, resident: 0.15, none: 0.5}",
+   .choices = "citizen|resident|none", .meaning = "Spouse or partner living in the removing state.",
+   .source = "[A] no statistic; cases and Cambodia's framing suggest it is common", .set = TO(PARTNER.population.spouse_shares)},
+  {.path = "partners.*.population.children_count", .type = T::distribution, .unit = "children",
+   .default_yaml = "{dist: poisson, mean: 1.2, max: 8}", .min = 0, .max = 30,
+   .meaning = "Children living in the removing state (rounded down).", .source = "[A]",
+   .set = TO(PARTNER.population.children_count)},
+  {.path = "partners.*.population.child_age_years", .type = T::distribution, .unit = "years",
+   .default_yaml = "{dist: uniform, min: 0, max: 18}", .min = 0, .max = 40,
+   .meaning = "Age of each child at start_date.", .source = "[A]", .set = TO(PARTNER.population.child_age_years)},
+  {.path = "partners.*.population.main_earner_prob", .type = T::probability, .default_yaml = "0.5",
+   .meaning = "Probability that a person with a household is its main earner.", .source = "[A]",
+   .set = TO(PARTNER.population.main_earner_prob)},
+  {.path = "partners.*.population.mental_health_risk_shares", .type = T::shares, .default_yaml = "{low: 0.5, medium: 0.3, high: 0.2}",
+   .choices = "low|medium|high", .meaning = "Mental-health risk class, used by returnee hazards.",
+   .source = "[A] PTSD and depression far above US rates among Cambodian refugees (RAND/JAMA 2005) [S]",
+   .set = TO(PARTNER.population.mental_health_risk_shares)},
+  {.path = "partners.*.population.ties_shares", .type = T::shares, .default_yaml = "{none: 0.4, some: 0.4, strong: 0.2}",
+   .choices = "none|some|strong", .meaning = "Ties to the partner state (language, relatives there).",
+   .source = "no relatives in Cambodia: 9/9 (Dec 2017), 3/8 (Apr 2016) [R]", .set = TO(PARTNER.population.ties_shares)},
+
+  {.path = "partners.*.agreement", .type = T::section, .meaning = "How the partner processes travel-document requests."},
+  {.path = "partners.*.agreement.document_officers", .type = T::integer, .unit = "cases at once", .default_yaml = "5", .min = 0, .max = 1000000,
+   .meaning = "Cases the partner decides at once (servers of the document queue, scaled by cooperation); capacity per month = officers x 30.44 / mean decision days.",
+   .source = "[A] calibrated to removals", .set = TO(PARTNER.agreement.document_officers), .timeline_settable = true},
+  {.path = "partners.*.agreement.decision_time_days", .type = T::distribution, .unit = "days",
+   .default_yaml = "{dist: lognormal, median: 45, sigma: 0.6}", .min = 0,
+   .meaning = "Time to decide one request at full cooperation.",
+   .source = "[A] no official figure; written rejections due within 30 days (MOU summary) [R]",
+   .set = TO(PARTNER.agreement.decision_time_days), .timeline_settable = true},
+  {.path = "partners.*.agreement.decision_slowdown_at_zero_cooperation", .type = T::real, .default_yaml = "2", .min = 0, .max = 100,
+   .meaning = "Decision time is multiplied by 1 + this x (1 - cooperation).", .source = "[A]",
+   .set = TO(PARTNER.agreement.decision_slowdown_at_zero_cooperation), .timeline_settable = true},
+  {.path = "partners.*.agreement.interview_required", .type = T::boolean, .default_yaml = "false",
+   .meaning = "Whether each person must be interviewed (in rounds at detention centres) before a decision.",
+   .source = "Cambodia interviews each person before issuing a TD [R]",
+   .set = TO(PARTNER.agreement.interview_required), .timeline_settable = true},
+  {.path = "partners.*.agreement.interview_interval_days", .type = T::integer, .unit = "days", .default_yaml = "120", .min = 1, .max = 3650,
+   .meaning = "Days between interview rounds.", .source = "1-3 rounds a year, tied to raids (SEARAC) [R]",
+   .set = TO(PARTNER.agreement.interview_interval_days), .timeline_settable = true},
+  {.path = "partners.*.agreement.interview_round_size", .type = T::integer, .unit = "persons", .default_yaml = "60", .min = 0,
+   .meaning = "Detained persons interviewed per round.", .source = "~50 (Nov 2017), ~60 (Sep 2018) [R]",
+   .set = TO(PARTNER.agreement.interview_round_size), .timeline_settable = true},
+  {.path = "partners.*.agreement.acceptance_base_prob", .type = T::probability, .default_yaml = "0.95",
+   .meaning = "Probability a decided request is accepted at full cooperation (scaled by cooperation).", .source = "[A]",
+   .set = TO(PARTNER.agreement.acceptance_base_prob), .timeline_settable = true},
+  {.path = "partners.*.agreement.refuse_arrived_under_age_years", .type = T::real, .unit = "years", .default_yaml = "0", .min = 0, .max = 100,
+   .meaning = "The partner refuses everyone who arrived in the removing state younger than this (0: no such category rule); refused persons become unremovable.",
+   .source = "Vietnam's 2008 agreement excludes pre-1995 arrivals [S]",
+   .set = TO(PARTNER.agreement.refuse_arrived_under_age_years), .timeline_settable = true},
+  {.path = "partners.*.agreement.rerequest_lag_days", .type = T::integer, .unit = "days", .default_yaml = "90", .min = 0, .max = 3650,
+   .meaning = "Days after a denial before the removing state asks again.", .source = "[A]",
+   .set = TO(PARTNER.agreement.rerequest_lag_days), .timeline_settable = true},
+  {.path = "partners.*.agreement.document_validity_days", .type = T::integer, .unit = "days", .default_yaml = "60", .min = 1, .max = 3650,
+   .meaning = "Days an issued travel document stays valid; unused documents expire and the request starts again.",
+   .source = "2002 US-Cambodia MOU summary: TDs valid 60 days [R]",
+   .set = TO(PARTNER.agreement.document_validity_days), .timeline_settable = true},
+
+  {.path = "partners.*.flights", .type = T::section, .meaning = "Removal flights to the partner."},
+  {.path = "partners.*.flights.commercial_seats_per_week", .type = T::integer, .unit = "seats/week", .default_yaml = "0", .min = 0,
+   .meaning = "Seats on scheduled flights each week (escorted removals).",
+   .set = TO(PARTNER.flights.commercial_seats_per_week), .timeline_settable = true},
+  {.path = "partners.*.flights.charter_interval_days", .type = T::integer, .unit = "days", .default_yaml = "120", .min = 0, .max = 3650,
+   .meaning = "Days between charter flights (0: no charters).", .source = "charters about every 4 months, 2018-2020 [R]",
+   .set = TO(PARTNER.flights.charter_interval_days), .timeline_settable = true},
+  {.path = "partners.*.flights.charter_offset_days", .type = T::integer, .unit = "days", .default_yaml = "60", .min = 0, .max = 3650,
+   .meaning = "Days from start_date to the first charter.",
+   .set = TO(PARTNER.flights.charter_offset_days)},
+  {.path = "partners.*.flights.charter_seats", .type = T::integer, .unit = "seats", .default_yaml = "40", .min = 0,
+   .meaning = "Seats per charter flight.", .source = "flights of 43, 36, 37, 30, 25 (2018-2020) [S/R]",
+   .set = TO(PARTNER.flights.charter_seats), .timeline_settable = true},
+  {.path = "partners.*.flights.charter_acceptance_base_prob", .type = T::probability, .default_yaml = "0.95",
+   .meaning = "Probability the partner accepts a charter at full cooperation (scaled by cooperation).", .source = "[A]",
+   .set = TO(PARTNER.flights.charter_acceptance_base_prob), .timeline_settable = true},
+
+  {.path = "partners.*.cooperation", .type = T::section, .meaning = "The partner's cooperation level c in [0, 1], moving monthly toward a target."},
+  {.path = "partners.*.cooperation.initial", .type = T::probability, .default_yaml = "0.9",
+   .meaning = "Cooperation at start_date.", .set = TO(PARTNER.cooperation.initial)},
+  {.path = "partners.*.cooperation.baseline", .type = T::probability, .default_yaml = "0.9",
+   .meaning = "Target cooperation without sanctions, backlash or amendments.", .source = "[A]",
+   .set = TO(PARTNER.cooperation.baseline), .timeline_settable = true},
+  {.path = "partners.*.cooperation.adjustment_speed_per_month", .type = T::probability, .unit = "1/month", .default_yaml = "0.3",
+   .meaning = "Share of the gap to the target closed each month.", .source = "[A] sanction to first cooperative act ~1 month [S/R]",
+   .set = TO(PARTNER.cooperation.adjustment_speed_per_month), .timeline_settable = true},
+  {.path = "partners.*.cooperation.noise_sd", .type = T::real, .default_yaml = "0.02", .min = 0, .max = 1,
+   .meaning = "Standard deviation of the monthly normal noise on cooperation.", .source = "[A]",
+   .set = TO(PARTNER.cooperation.noise_sd), .timeline_settable = true},
+  {.path = "partners.*.cooperation.backlash_per_severe_outcome", .type = T::real, .default_yaml = "0.02", .min = 0, .max = 1,
+   .meaning = "Target cooperation lost per returnee severe adverse outcome in the last 12 months.", .source = "[A]",
+   .set = TO(PARTNER.cooperation.backlash_per_severe_outcome), .timeline_settable = true},
+  {.path = "partners.*.cooperation.amendment_bonus", .type = T::real, .default_yaml = "0.1", .min = 0, .max = 1,
+   .meaning = "Target cooperation gained while amendments the partner requested are in force.", .source = "[A]",
+   .set = TO(PARTNER.cooperation.amendment_bonus), .timeline_settable = true},
+
+  {.path = "partners.*.household", .type = T::section, .meaning = "Whether a household follows a removed person."},
+  {.path = "partners.*.household.follow_prob_citizen_spouse", .type = T::probability, .default_yaml = "0.1",
+   .meaning = "Probability the household follows when the spouse is a citizen.", .source = "[A]",
+   .set = TO(PARTNER.household.follow_prob_citizen_spouse)},
+  {.path = "partners.*.household.follow_prob_resident_spouse", .type = T::probability, .default_yaml = "0.2",
+   .meaning = "Probability the household follows when the spouse is a resident.", .source = "[A]",
+   .set = TO(PARTNER.household.follow_prob_resident_spouse)},
+  {.path = "partners.*.household.follow_prob_no_spouse", .type = T::probability, .default_yaml = "0.05",
+   .meaning = "Probability the children follow when there is no spouse.", .source = "[A]",
+   .set = TO(PARTNER.household.follow_prob_no_spouse)},
+  {.path = "partners.*.household.young_child_age_years", .type = T::real, .unit = "years", .default_yaml = "6", .min = 0, .max = 18,
+   .meaning = "Children younger than this count as young for the follow probability.", .source = "[A]",
+   .set = TO(PARTNER.household.young_child_age_years)},
+  {.path = "partners.*.household.young_child_follow_multiplier", .type = T::real, .default_yaml = "1.5", .min = 0, .max = 100,
+   .meaning = "Multiplier on the follow probability when the youngest child is young (capped at 1).", .source = "[A]",
+   .set = TO(PARTNER.household.young_child_follow_multiplier)},
+
+  {.path = "partners.*.returnees", .type = T::section, .meaning = "Follow-up of removed persons in the partner state."},
+  {.path = "partners.*.returnees.followup_months", .type = T::integer, .unit = "months", .default_yaml = "36", .min = 0, .max = 600,
+   .meaning = "Months each returnee is followed.", .source = "[A]", .set = TO(PARTNER.returnees.followup_months)},
+  {.path = "partners.*.returnees.severe_outcome_hazard_per_month", .type = T::probability, .unit = "1/month", .default_yaml = "0.0004",
+   .meaning = "Base monthly hazard of a severe adverse outcome (suicide or death).",
+   .source = "~3 deaths among ~170 returnees by 2007, order 0.5%/year [R]",
+   .set = TO(PARTNER.returnees.severe_outcome_hazard_per_month), .timeline_settable = true},
+  {.path = "partners.*.returnees.homelessness_hazard_per_month", .type = T::probability, .unit = "1/month", .default_yaml = "0.01",
+   .meaning = "Base monthly hazard of becoming homeless.", .source = "[A]",
+   .set = TO(PARTNER.returnees.homelessness_hazard_per_month), .timeline_settable = true},
+  {.path = "partners.*.returnees.remigration_hazard_per_month", .type = T::probability, .unit = "1/month", .default_yaml = "0.002",
+   .meaning = "Base monthly hazard of an attempted re-migration.", .source = "[A]",
+   .set = TO(PARTNER.returnees.remigration_hazard_per_month), .timeline_settable = true},
+  {.path = "partners.*.returnees.child_arrival_age_years", .type = T::real, .unit = "years", .default_yaml = "12", .min = 0, .max = 100,
+   .meaning = "Persons who arrived younger than this count as child arrivals.", .source = "[A]",
+   .set = TO(PARTNER.returnees.child_arrival_age_years)},
+  {.path = "partners.*.returnees.child_arrival_multiplier", .type = T::real, .default_yaml = "1.5", .min = 0, .max = 100,
+   .meaning = "Hazard multiplier for child arrivals.", .source = "[A]", .set = TO(PARTNER.returnees.child_arrival_multiplier)},
+  {.path = "partners.*.returnees.no_ties_multiplier", .type = T::real, .default_yaml = "1.5", .min = 0, .max = 100,
+   .meaning = "Hazard multiplier for persons with no ties to the partner state.", .source = "[A]",
+   .set = TO(PARTNER.returnees.no_ties_multiplier)},
+  {.path = "partners.*.returnees.medium_mental_health_multiplier", .type = T::real, .default_yaml = "1.5", .min = 0, .max = 100,
+   .meaning = "Hazard multiplier for medium mental-health risk.", .source = "[A]",
+   .set = TO(PARTNER.returnees.medium_mental_health_multiplier)},
+  {.path = "partners.*.returnees.high_mental_health_multiplier", .type = T::real, .default_yaml = "3", .min = 0, .max = 100,
+   .meaning = "Hazard multiplier for high mental-health risk.", .source = "[A]",
+   .set = TO(PARTNER.returnees.high_mental_health_multiplier)},
+  {.path = "partners.*.returnees.reintegration_capacity_per_month", .type = T::integer, .unit = "places", .default_yaml = "0", .min = 0,
+   .meaning = "Returnees the reintegration programme can take in each month.", .source = "KVAO: ~22 residents, 3-month stays (2018) [R]",
+   .set = TO(PARTNER.returnees.reintegration_capacity_per_month), .timeline_settable = true},
+  {.path = "partners.*.returnees.reintegration_months", .type = T::integer, .unit = "months", .default_yaml = "3", .min = 0, .max = 600,
+   .meaning = "Months a returnee stays in the programme.", .source = "KVAO: about 3 months [R]",
+   .set = TO(PARTNER.returnees.reintegration_months)},
+  {.path = "partners.*.returnees.reintegration_multiplier", .type = T::real, .default_yaml = "0.5", .min = 0, .max = 100,
+   .meaning = "Hazard multiplier while in the programme.", .source = "[A]",
+   .set = TO(PARTNER.returnees.reintegration_multiplier), .timeline_settable = true},
+
+  {.path = "partners.*.visa_demand", .type = T::map_of, .default_yaml = "{}",
+   .meaning = "Visa applications per month by category (the categories sanction steps name).", .make = make_visa_demand},
+  {.path = "partners.*.visa_demand.*", .type = T::real, .unit = "applications/month", .required = true, .min = 0,
+   .meaning = "Monthly applications in one visa category.", .set = TO(PARTNER.visa_demand[k[1]].applications_per_month)},
+
+  {.path = "partners.*.amendment_request", .type = T::section, .meaning = "When the partner asks for amendments."},
+  {.path = "partners.*.amendment_request.amendments", .type = T::amendment_list, .default_yaml = "[]",
+   .meaning = "Amendments the partner asks for.", .set = TO(PARTNER.amendment_request.amendments)},
+  {.path = "partners.*.amendment_request.severe_outcome_threshold", .type = T::integer, .unit = "outcomes", .default_yaml = "2", .min = 0,
+   .meaning = "Returnee severe adverse outcomes within the window that make the partner ask.", .source = "[A]",
+   .set = TO(PARTNER.amendment_request.severe_outcome_threshold)},
+  {.path = "partners.*.amendment_request.window_months", .type = T::integer, .unit = "months", .default_yaml = "12", .min = 1, .max = 600,
+   .meaning = "Window over which adverse outcomes are counted.", .source = "[A]",
+   .set = TO(PARTNER.amendment_request.window_months)},
+
+  // ---- compliance review ----
+  {.path = "compliance", .type = T::section, .meaning = "The removing state's periodic review of each partner's cooperation."},
+  {.path = "compliance.review_period_months", .type = T::integer, .unit = "months", .default_yaml = "3", .min = 1, .max = 120,
+   .meaning = "Months between reviews.", .source = "US practice monthly to quarterly; EU Art. 25a yearly [S]",
+   .set = TO(s.compliance.review_period_months), .timeline_settable = true},
+  {.path = "compliance.window_months", .type = T::integer, .unit = "months", .default_yaml = "6", .min = 1, .max = 120,
+   .meaning = "Rolling window a review looks back over.", .source = "[A]",
+   .set = TO(s.compliance.window_months), .timeline_settable = true},
+  {.path = "compliance.timely_days", .type = T::integer, .unit = "days", .default_yaml = "90", .min = 1, .max = 3650,
+   .meaning = "A request undecided after this many days counts as delayed.", .source = "[A] INA 241 removal period of 90 days",
+   .set = TO(s.compliance.timely_days), .timeline_settable = true},
+  {.path = "compliance.uncooperative", .type = T::section, .meaning = "Rule classifying a partner as uncooperative."},
+  {.path = "compliance.uncooperative.combine", .type = T::choice, .default_yaml = "any", .choices = "any|all",
+   .meaning = "Whether any or all thresholds must be exceeded.", .set = TO(s.compliance.uncooperative.combine)},
+  {.path = "compliance.uncooperative.median_decision_days_above", .type = T::real, .unit = "days", .default_yaml = ".inf", .min = 0, .max = inf,
+   .meaning = "Median days from request to decision above which the rule fires (.inf: never fires).",
+   .set = TO(s.compliance.uncooperative.median_decision_days_above), .infinity_ok = true},
+  {.path = "compliance.uncooperative.undecided_share_above", .type = T::real, .default_yaml = "0.5", .min = 0, .max = inf,
+   .meaning = "Share of requests undecided after timely_days above which the rule fires (.inf: never fires).", .source = "[A]",
+   .set = TO(s.compliance.uncooperative.undecided_share_above), .infinity_ok = true},
+  {.path = "compliance.uncooperative.denied_share_above", .type = T::real, .default_yaml = ".inf", .min = 0, .max = inf,
+   .meaning = "Share of decisions that are denials above which the rule fires (.inf: never fires).",
+   .set = TO(s.compliance.uncooperative.denied_share_above), .infinity_ok = true},
+  {.path = "compliance.uncooperative.charter_refused_share_above", .type = T::real, .default_yaml = "0.5", .min = 0, .max = inf,
+   .meaning = "Share of charters refused above which the rule fires (.inf: never fires).", .source = "[A]",
+   .set = TO(s.compliance.uncooperative.charter_refused_share_above), .infinity_ok = true},
+  {.path = "compliance.uncooperative.custody_releases_above", .type = T::real, .unit = "persons", .default_yaml = ".inf", .min = 0, .max = inf,
+   .meaning = "Releases forced by the custody rule in the window above which the rule fires (.inf: never fires).",
+   .set = TO(s.compliance.uncooperative.custody_releases_above), .infinity_ok = true},
+  {.path = "compliance.uncooperative.release_removal_ratio_above", .type = T::real, .default_yaml = ".inf", .min = 0, .max = inf,
+   .meaning = "Ratio of custody releases to removals above which the rule fires (.inf: never fires).",
+   .set = TO(s.compliance.uncooperative.release_removal_ratio_above), .infinity_ok = true},
+  {.path = "compliance.at_risk", .type = T::section, .meaning = "Rule classifying a partner as at risk of non-compliance (checked when not uncooperative)."},
+  {.path = "compliance.at_risk.combine", .type = T::choice, .default_yaml = "any", .choices = "any|all",
+   .meaning = "Whether any or all thresholds must be exceeded.", .set = TO(s.compliance.at_risk.combine)},
+  {.path = "compliance.at_risk.median_decision_days_above", .type = T::real, .unit = "days", .default_yaml = "120", .min = 0, .max = inf,
+   .meaning = "Median days from request to decision above which the rule fires (.inf: never fires).", .source = "[A]",
+   .set = TO(s.compliance.at_risk.median_decision_days_above), .infinity_ok = true},
+  {.path = "compliance.at_risk.undecided_share_above", .type = T::real, .default_yaml = "0.25", .min = 0, .max = inf,
+   .meaning = "Share of requests undecided after timely_days above which the rule fires (.inf: never fires).", .source = "[A]",
+   .set = TO(s.compliance.at_risk.undecided_share_above), .infinity_ok = true},
+  {.path = "compliance.at_risk.denied_share_above", .type = T::real, .default_yaml = "0.3", .min = 0, .max = inf,
+   .meaning = "Share of decisions that are denials above which the rule fires (.inf: never fires).", .source = "[A]",
+   .set = TO(s.compliance.at_risk.denied_share_above), .infinity_ok = true},
+  {.path = "compliance.at_risk.charter_refused_share_above", .type = T::real, .default_yaml = "0.2", .min = 0, .max = inf,
+   .meaning = "Share of charters refused above which the rule fires (.inf: never fires).", .source = "[A]",
+   .set = TO(s.compliance.at_risk.charter_refused_share_above), .infinity_ok = true},
+  {.path = "compliance.at_risk.custody_releases_above", .type = T::real, .unit = "persons", .default_yaml = ".inf", .min = 0, .max = inf,
+   .meaning = "Releases forced by the custody rule in the window above which the rule fires (.inf: never fires).",
+   .set = TO(s.compliance.at_risk.custody_releases_above), .infinity_ok = true},
+  {.path = "compliance.at_risk.release_removal_ratio_above", .type = T::real, .default_yaml = "1", .min = 0, .max = inf,
+   .meaning = "Ratio of custody releases to removals above which the rule fires (.inf: never fires).",
+   .source = "CRS IF11025 names the ratio of releases to removals [S]; threshold [A]",
+   .set = TO(s.compliance.at_risk.release_removal_ratio_above), .infinity_ok = true},
+
+  // ---- sanctions ----
+  {.path = "sanctions", .type = T::section, .meaning = "The removing state's sanction ladder and when it climbs or steps down."},
+  {.path = "sanctions.ladder", .type = T::ladder_ref, .default_yaml = "us_243d",
+   .meaning = "The ladder in use: a preset (us_243d, eu_art25a) or a key of sanctions.ladders.", .set = TO(s.sanctions.ladder)},
+  {.path = "sanctions.escalate_after", .type = T::integer, .unit = "reviews", .default_yaml = "2", .min = 1, .max = 1000,
+   .meaning = "Consecutive uncooperative reviews before climbing one step.", .source = "[A]",
+   .set = TO(s.sanctions.escalate_after), .timeline_settable = true},
+  {.path = "sanctions.deescalate_after", .type = T::integer, .unit = "reviews", .default_yaml = "4", .min = 1, .max = 1000,
+   .meaning = "Consecutive compliant reviews before stepping down one step.", .source = "[A]",
+   .set = TO(s.sanctions.deescalate_after), .timeline_settable = true},
+  {.path = "sanctions.allow_deescalation", .type = T::boolean, .default_yaml = "false",
+   .meaning = "Whether the ladder may step down at all (false: hysteresis, as Cambodia's 2017 restriction stayed for years).",
+   .source = "Cambodia's restriction still in force May 2022 [S]",
+   .set = TO(s.sanctions.allow_deescalation), .timeline_settable = true},
+  {.path = "sanctions.effect_lag_days", .type = T::integer, .unit = "days", .default_yaml = "28", .min = 0, .max = 3650,
+   .meaning = "Days between a sanction decision and its effect.", .source = "DHS notice 16 Aug 2017, effect 13 Sep 2017 [S]",
+   .set = TO(s.sanctions.effect_lag_days), .timeline_settable = true},
+  {.path = "sanctions.ladders", .type = T::map_of, .default_yaml = "{}",
+   .meaning = "Ladders defined or overridden by the scenario (a key naming a preset replaces its steps).", .make = make_ladder},
+  {.path = "sanctions.ladders.*", .type = T::section, .meaning = "One ladder."},
+  {.path = "sanctions.ladders.*.steps", .type = T::list_of, .required = true, .meaning = "Ordered steps, mildest first.", .make = make_step},
+  {.path = "sanctions.ladders.*.steps.[]", .type = T::section, .meaning = "One step; the steps below it stay in force."},
+  {.path = "sanctions.ladders.*.steps.[].name", .type = T::text, .required = true,
+   .meaning = "Name of the step.", .set = TO(s.sanctions.ladders[k[0]].steps[k[1]].name)},
+  {.path = "sanctions.ladders.*.steps.[].visa_categories", .type = T::name_list, .required = true,
+   .meaning = "Visa categories the step restricts.", .set = TO(s.sanctions.ladders[k[0]].steps[k[1]].visa_categories)},
+  {.path = "sanctions.ladders.*.steps.[].refusal_prob", .type = T::probability, .default_yaml = "1",
+   .meaning = "Share of those categories' applications refused (or deterred).",
+   .set = TO(s.sanctions.ladders[k[0]].steps[k[1]].refusal_prob)},
+  {.path = "sanctions.ladders.*.steps.[].pressure_weight", .type = T::real, .default_yaml = "0.1", .min = 0, .max = 1,
+   .meaning = "Target cooperation this step adds while in force.", .source = "[A]",
+   .set = TO(s.sanctions.ladders[k[0]].steps[k[1]].pressure_weight)},
+
+  // ---- amendments ----
+  {.path = "amendment_rules", .type = T::section,
+   .meaning = "Terms of each amendment; an amendment applies from in_force_from, from a timeline switch, or once negotiated."},
+  {.path = "amendment_rules.family_unity", .type = T::section, .meaning = "No request for people with a citizen spouse or a young child."},
+  {.path = "amendment_rules.family_unity.in_force_from", .type = T::date, .default_yaml = "~",
+   .meaning = "Date the amendment applies from (~: not by date).", .set = TO(AMENDMENT_COMMON(family_unity).in_force_from), .within_horizon = true},
+  {.path = "amendment_rules.family_unity.partners", .type = T::partner_list, .default_yaml = "[]",
+   .meaning = "Partners it applies to (empty: all).", .set = TO(AMENDMENT_COMMON(family_unity).partners)},
+  {.path = "amendment_rules.family_unity.child_under_age_years", .type = T::real, .unit = "years", .default_yaml = "18", .min = 0, .max = 100,
+   .meaning = "A child younger than this exempts the parent.", .set = TO(s.amendment_rules.family_unity_child_under_age_years)},
+  {.path = "amendment_rules.family_unity.citizen_spouse", .type = T::boolean, .default_yaml = "true",
+   .meaning = "Whether a citizen spouse exempts.", .set = TO(s.amendment_rules.family_unity_citizen_spouse)},
+  {.path = "amendment_rules.childhood_arrival", .type = T::section, .meaning = "No request for people who arrived as children."},
+  {.path = "amendment_rules.childhood_arrival.in_force_from", .type = T::date, .default_yaml = "~",
+   .meaning = "Date the amendment applies from (~: not by date).", .set = TO(AMENDMENT_COMMON(childhood_arrival).in_force_from), .within_horizon = true},
+  {.path = "amendment_rules.childhood_arrival.partners", .type = T::partner_list, .default_yaml = "[]",
+   .meaning = "Partners it applies to (empty: all).", .set = TO(AMENDMENT_COMMON(childhood_arrival).partners)},
+  {.path = "amendment_rules.childhood_arrival.under_age_years", .type = T::real, .unit = "years", .default_yaml = "12", .min = 0, .max = 100,
+   .meaning = "Arrival younger than this exempts.", .set = TO(s.amendment_rules.childhood_arrival_under_age_years)},
+  {.path = "amendment_rules.long_residence", .type = T::section, .meaning = "No request for long-term residents."},
+  {.path = "amendment_rules.long_residence.in_force_from", .type = T::date, .default_yaml = "~",
+   .meaning = "Date the amendment applies from (~: not by date).", .set = TO(AMENDMENT_COMMON(long_residence).in_force_from), .within_horizon = true},
+  {.path = "amendment_rules.long_residence.partners", .type = T::partner_list, .default_yaml = "[]",
+   .meaning = "Partners it applies to (empty: all).", .set = TO(AMENDMENT_COMMON(long_residence).partners)},
+  {.path = "amendment_rules.long_residence.min_years", .type = T::real, .unit = "years", .default_yaml = "20", .min = 0, .max = 100,
+   .meaning = "Residence of at least this many years exempts.", .set = TO(s.amendment_rules.long_residence_min_years)},
+  {.path = "amendment_rules.humanitarian_review", .type = T::section, .meaning = "Each request gets a humanitarian review."},
+  {.path = "amendment_rules.humanitarian_review.in_force_from", .type = T::date, .default_yaml = "~",
+   .meaning = "Date the amendment applies from (~: not by date).", .set = TO(AMENDMENT_COMMON(humanitarian_review).in_force_from), .within_horizon = true},
+  {.path = "amendment_rules.humanitarian_review.partners", .type = T::partner_list, .default_yaml = "[]",
+   .meaning = "Partners it applies to (empty: all).", .set = TO(AMENDMENT_COMMON(humanitarian_review).partners)},
+  {.path = "amendment_rules.humanitarian_review.extra_days", .type = T::integer, .unit = "days", .default_yaml = "30", .min = 0, .max = 3650,
+   .meaning = "Days the review adds to a decision.", .set = TO(s.amendment_rules.humanitarian_review_extra_days)},
+  {.path = "amendment_rules.humanitarian_review.vulnerable_denial_prob", .type = T::probability, .default_yaml = "0.5",
+   .meaning = "Probability a vulnerable person (child arrival, high mental-health risk, or young child) is denied.",
+   .set = TO(s.amendment_rules.humanitarian_review_vulnerable_denial_prob)},
+  {.path = "amendment_rules.advance_notice", .type = T::section, .meaning = "Families are told before a removal."},
+  {.path = "amendment_rules.advance_notice.in_force_from", .type = T::date, .default_yaml = "~",
+   .meaning = "Date the amendment applies from (~: not by date).", .set = TO(AMENDMENT_COMMON(advance_notice).in_force_from), .within_horizon = true},
+  {.path = "amendment_rules.advance_notice.partners", .type = T::partner_list, .default_yaml = "[]",
+   .meaning = "Partners it applies to (empty: all).", .set = TO(AMENDMENT_COMMON(advance_notice).partners)},
+  {.path = "amendment_rules.advance_notice.notice_days", .type = T::integer, .unit = "days", .default_yaml = "30", .min = 0, .max = 3650,
+   .meaning = "Days of notice before removal (a document issued later misses the flight).", .set = TO(s.amendment_rules.advance_notice_days)},
+  {.path = "amendment_rules.advance_notice.crisis_reduction_prob", .type = T::probability, .default_yaml = "0.5",
+   .meaning = "Share by which notice lowers the household's crisis (children affected counted as unprepared).",
+   .set = TO(s.amendment_rules.advance_notice_crisis_reduction_prob)},
+  {.path = "amendment_rules.reintegration_support", .type = T::section, .meaning = "Funded reintegration programme in the partner state."},
+  {.path = "amendment_rules.reintegration_support.in_force_from", .type = T::date, .default_yaml = "~",
+   .meaning = "Date the amendment applies from (~: not by date).", .set = TO(AMENDMENT_COMMON(reintegration_support).in_force_from), .within_horizon = true},
+  {.path = "amendment_rules.reintegration_support.partners", .type = T::partner_list, .default_yaml = "[]",
+   .meaning = "Partners it applies to (empty: all).", .set = TO(AMENDMENT_COMMON(reintegration_support).partners)},
+  {.path = "amendment_rules.reintegration_support.capacity_per_month", .type = T::integer, .unit = "places", .default_yaml = "20", .min = 0,
+   .meaning = "Programme places added each month.", .source = "KVAO ~22 residents (2018) [R]",
+   .set = TO(s.amendment_rules.reintegration_support_capacity_per_month)},
+  {.path = "amendment_rules.reintegration_support.hazard_multiplier", .type = T::real, .default_yaml = "0.5", .min = 0, .max = 100,
+   .meaning = "Multiplier on returnee hazards while in the programme.", .set = TO(s.amendment_rules.reintegration_support_hazard_multiplier)},
+  {.path = "amendment_rules.annual_cap", .type = T::section, .meaning = "The partner accepts at most a number of removals a year."},
+  {.path = "amendment_rules.annual_cap.in_force_from", .type = T::date, .default_yaml = "~",
+   .meaning = "Date the amendment applies from (~: not by date).", .set = TO(AMENDMENT_COMMON(annual_cap).in_force_from), .within_horizon = true},
+  {.path = "amendment_rules.annual_cap.partners", .type = T::partner_list, .default_yaml = "[]",
+   .meaning = "Partners it applies to (empty: all).", .set = TO(AMENDMENT_COMMON(annual_cap).partners)},
+  {.path = "amendment_rules.annual_cap.removals_per_year", .type = T::integer, .unit = "persons/year", .default_yaml = "100", .min = 0,
+   .meaning = "Removals accepted per calendar year.", .set = TO(s.amendment_rules.annual_cap_removals_per_year)},
+
+  {.path = "negotiation", .type = T::section, .meaning = "How amendment requests are negotiated."},
+  {.path = "negotiation.agree_prob_per_review", .type = T::probability, .default_yaml = "0.05",
+   .meaning = "Probability per review that the removing state agrees to requested amendments.", .source = "[A] the US declined in 2016-2022",
+   .set = TO(s.negotiation.agree_prob_per_review), .timeline_settable = true},
+  {.path = "negotiation.entry_into_force_lag_days", .type = T::integer, .unit = "days", .default_yaml = "180", .min = 0, .max = 3650,
+   .meaning = "Days from agreement to entry into force.", .source = "[A]",
+   .set = TO(s.negotiation.entry_into_force_lag_days), .timeline_settable = true},
+
+  // ---- timeline ----
+  {.path = "timeline", .type = T::list_of, .default_yaml = "[]",
+   .meaning = "Dated changes: parameter changes, sanction decisions, amendments switched on or off.", .make = make_event},
+  {.path = "timeline.[]", .type = T::section, .meaning = "One dated change."},
+  {.path = "timeline.[].date", .type = T::date, .required = true,
+   .meaning = "Day the change applies from.", .set = TO(s.timeline[k[0]].date), .within_horizon = true},
+  {.path = "timeline.[].note", .type = T::text, .default_yaml = "\"\"",
+   .meaning = "What happened (shown in outputs).", .set = TO(s.timeline[k[0]].note)},
+  {.path = "timeline.[].set", .type = T::overrides, .default_yaml = "{}",
+   .meaning = "Parameters changed from this date, as {path: value}; only parameters marked 'timeline' may change."},
+  {.path = "timeline.[].sanction", .type = T::section,
+   .meaning = "A sanction decision taken regardless of the review rule.", .make = engage_sanction, .optional_section = true},
+  {.path = "timeline.[].sanction.partner", .type = T::partner_ref, .required = true,
+   .meaning = "The partner sanctioned.", .set = set_event_partner},
+  {.path = "timeline.[].sanction.step", .type = T::integer, .required = true, .min = 0, .max = 100,
+   .meaning = "Ladder step decided (0 lifts every step).", .set = TO(s.timeline[k[0]].sanction->step)},
+  {.path = "timeline.[].amendment", .type = T::section,
+   .meaning = "An amendment switched on or off.", .make = engage_amendment, .optional_section = true},
+  {.path = "timeline.[].amendment.name", .type = T::amendment_ref, .required = true,
+   .meaning = "The amendment.", .set = set_event_amendment},
+  {.path = "timeline.[].amendment.partners", .type = T::partner_list, .default_yaml = "[]",
+   .meaning = "Partners concerned (empty: all).", .set = set_event_amendment_partners},
+  {.path = "timeline.[].amendment.in_force", .type = T::boolean, .default_yaml = "true",
+   .meaning = "Switch on (true) or off (false).", .set = TO(s.timeline[k[0]].amendment->in_force)},
+};
+// clang-format on
+
+constexpr std::array<std::string_view, amendment_kind_count> amendment_name_list = {
+    "family_unity", "childhood_arrival", "long_residence", "humanitarian_review",
+    "advance_notice", "reintegration_support", "annual_cap"};
+
+std::string format_bound(double value) {
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buffer[32];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+  return ec == std::errc{} ? std::string(buffer, end) : std::string("?");
+}
+
+std::string type_name(const ParamSpec& spec) {
+  switch (spec.type) {
+    case T::section: return "section";
+    case T::map_of: return "map";
+    case T::list_of: return "list";
+    case T::integer: return "integer";
+    case T::real: return "number";
+    case T::probability: return "probability";
+    case T::boolean: return "boolean";
+    case T::date: return "date";
+    case T::text: return "text";
+    case T::choice: return "choice";
+    case T::distribution: return "distribution";
+    case T::shares: return "shares";
+    case T::name_list: return "list of names";
+    case T::partner_ref: return "partner name";
+    case T::partner_list: return "list of partner names";
+    case T::ladder_ref: return "ladder name";
+    case T::amendment_ref: return "amendment name";
+    case T::amendment_list: return "list of amendment names";
+    case T::overrides: return "parameter changes";
+  }
+  return "?";
+}
+
+std::string choices_text(std::string_view choices) {
+  std::string text;
+  for (char c : choices) text += c == '|' ? std::string(", ") : std::string(1, c);
+  return text;
+}
+
+}  // namespace
+
+std::span<const ParamSpec> parameter_table() { return table; }
+
+std::span<const std::string_view> amendment_names() { return amendment_name_list; }
+
+std::optional<AmendmentKind> amendment_from_name(std::string_view name) {
+  for (std::size_t i = 0; i < amendment_name_list.size(); ++i)
+    if (amendment_name_list[i] == name) return static_cast<AmendmentKind>(i);
+  return std::nullopt;
+}
+
+std::string describe_expectation(const ParamSpec& spec) {
+  const bool has_min = std::isfinite(spec.min);
+  const bool has_max = std::isfinite(spec.max);
+  auto range = [&](const std::string& noun) {
+    if (has_min && has_max) return noun + " in [" + format_bound(spec.min) + ", " + format_bound(spec.max) + "]";
+    if (has_min) return noun + " >= " + format_bound(spec.min);
+    if (has_max) return noun + " <= " + format_bound(spec.max);
+    return noun;
+  };
+  switch (spec.type) {
+    case T::integer: return range("a whole number");
+    case T::real:
+      if (spec.infinity_ok) return range("a number") + " or .inf";
+      return range("a number");
+    case T::probability: return "a probability in [0, 1]";
+    case T::boolean: return "true or false";
+    case T::date: return "a date YYYY-MM-DD";
+    case T::text: return "a text";
+    case T::choice: return "one of: " + choices_text(spec.choices);
+    case T::distribution:
+      return "a number or a distribution {dist: constant|uniform|normal|lognormal|gamma|exponential|poisson|triangular, ...}";
+    case T::shares: return "a map of shares over " + choices_text(spec.choices) + " summing to 1";
+    case T::name_list: return "a list of names";
+    case T::partner_ref: return "the name of a partner defined under partners";
+    case T::partner_list: return "a list of partner names";
+    case T::ladder_ref: return "a sanction ladder: us_243d, eu_art25a or a key of sanctions.ladders";
+    case T::amendment_ref: return "an amendment name";
+    case T::amendment_list: return "a list of amendment names";
+    case T::overrides: return "a map of parameter paths to values";
+    case T::section: return "a map";
+    case T::map_of: return "a map";
+    case T::list_of: return "a list";
+  }
+  return "?";
+}
+
+std::vector<SanctionLadder> sanction_presets() {
+  // US INA 243(d) as used from 2017 and described by the 2019 State rule.
+  SanctionLadder us{"us_243d",
+                    {{"officials_dg_plus_b", {"b_officials_dg_plus", "b_officials_dg_plus_family"}, 1.0, 0.15},
+                     {"all_officials", {"b_officials_other", "f_officials_family", "b_officials_family_other"}, 1.0, 0.15},
+                     {"all_b_visas", {"b_general"}, 1.0, 0.2},
+                     {"all_visas", {"f_students", "j_exchange", "other_nonimmigrant", "immigrant"}, 1.0, 0.2}}};
+  // EU Visa Code Article 25a: restrictions on the handling of Schengen
+  // visas, counted as the share of applications refused or deterred.
+  SanctionLadder eu{"eu_art25a",
+                    {{"step1_handling", {"schengen_short_stay", "schengen_officials"}, 0.05, 0.1},
+                     {"step2_fee", {"schengen_short_stay", "schengen_officials"}, 0.1, 0.1}}};
+  return {us, eu};
+}
+
+namespace {
+void append_block(std::string& out, const ParamSpec& spec, bool markdown) {
+  const std::string path(spec.path);
+  std::string default_text;
+  if (spec.type == T::section) default_text = spec.optional_section ? "(optional)" : "";
+  else if (spec.required) default_text = "(required)";
+  else default_text = std::string(spec.default_yaml);
+  if (markdown) {
+    auto cell = [](std::string_view text) {
+      std::string escaped;
+      for (char c : text) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+      return escaped;
+    };
+    out += "| `" + path + "` | " + type_name(spec) + " | " + cell(spec.unit) + " | " +
+           (default_text.empty() ? "" : "`" + cell(default_text) + "`") + " | " +
+           (spec.type == T::section || spec.type == T::map_of || spec.type == T::list_of
+                ? std::string()
+                : cell(describe_expectation(spec))) +
+           " | " + cell(spec.meaning) + (spec.timeline_settable ? " *(timeline)*" : "") + " | " +
+           cell(spec.source) + " |\n";
+    return;
+  }
+  out += path + "\n";
+  out += "  type:    " + type_name(spec) + (spec.unit.empty() ? "" : " (" + std::string(spec.unit) + ")") + "\n";
+  if (spec.type != T::section && spec.type != T::map_of && spec.type != T::list_of)
+    out += "  expects: " + describe_expectation(spec) + "\n";
+  if (!default_text.empty()) out += "  default: " + default_text + "\n";
+  out += "  meaning: " + std::string(spec.meaning) + "\n";
+  if (!spec.source.empty()) out += "  source:  " + std::string(spec.source) + "\n";
+  if (spec.timeline_settable) out += "  timeline: may be changed by timeline[].set\n";
+}
+}  // namespace
+
+std::string schema_as_text() {
+  std::string out;
+  for (const auto& spec : table) {
+    append_block(out, spec, false);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string schema_as_markdown() {
+  std::string out =
+      "# Scenario parameters\n\n"
+      "Generated by `readmit schema --format markdown` from the parameter table "
+      "(sim/scenario/parameters.cpp); do not edit by hand. A test checks that this file is current.\n\n"
+      "Paths use `*` for the entries of a map with free keys and `[]` for the items of a list. "
+      "Source labels follow ../shared/background/facts.md: [S] solid, [R] reported, [A] assumption. "
+      "Parameters marked *(timeline)* may be changed on a date by `timeline[].set`.\n\n"
+      "| path | type | unit | default | expects | meaning | source |\n"
+      "| --- | --- | --- | --- | --- | --- | --- |\n";
+  for (const auto& spec : table) append_block(out, spec, true);
+  return out;
+}
+
+}  // namespace readmit

@@ -1,0 +1,633 @@
+// Validation of a merged scenario tree against the parameter table, and
+// construction of the typed Scenario. Every error is collected, none stops
+// the walk, so that one run of `readmit validate` lists them all.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include "readmit/scenario/loader.hpp"
+#include "readmit/scenario/parameters.hpp"
+
+namespace readmit {
+
+namespace {
+
+using T = ParamType;
+
+struct SchemaNode {
+  const ParamSpec* spec = nullptr;  // null for the root
+  std::vector<std::pair<std::string, std::unique_ptr<SchemaNode>>> children;
+  std::unique_ptr<SchemaNode> element;  // map_of / list_of
+
+  const SchemaNode* child(std::string_view key) const {
+    for (const auto& [name, node] : children)
+      if (name == key) return node.get();
+    return nullptr;
+  }
+};
+
+bool is_element_part(std::string_view part) { return part == "*" || part == "[]"; }
+
+std::vector<std::string_view> split(std::string_view path) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = path.find('.', start);
+    parts.push_back(path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (dot == std::string_view::npos) return parts;
+    start = dot + 1;
+  }
+}
+
+const SchemaNode& schema_root() {
+  static const std::unique_ptr<SchemaNode> root = [] {
+    auto root = std::make_unique<SchemaNode>();
+    for (const auto& spec : parameter_table()) {
+      const auto parts = split(spec.path);
+      SchemaNode* node = root.get();
+      for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        if (is_element_part(parts[i])) {
+          node = node->element.get();
+        } else {
+          node = const_cast<SchemaNode*>(node->child(parts[i]));
+        }
+        if (node == nullptr) throw std::logic_error("parameter table: parent missing for " + std::string(spec.path));
+      }
+      auto leaf = std::make_unique<SchemaNode>();
+      leaf->spec = &spec;
+      if (is_element_part(parts.back()))
+        node->element = std::move(leaf);
+      else
+        node->children.emplace_back(std::string(parts.back()), std::move(leaf));
+    }
+    return root;
+  }();
+  return *root;
+}
+
+std::optional<std::string> suggestion(std::string_view key, const std::vector<std::string_view>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
+  for (const auto candidate : candidates) {
+    const std::size_t d = edit_distance(key, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = std::string(candidate);
+    }
+  }
+  return best;
+}
+
+std::string unknown_message(std::string_view what, std::string_view key, const std::vector<std::string_view>& candidates) {
+  std::string message = std::string(what) + " \"" + std::string(key) + "\"";
+  if (auto s = suggestion(key, candidates))
+    message += "; did you mean \"" + *s + "\"?";
+  else if (!candidates.empty() && candidates.size() <= 8) {
+    message += "; expected one of:";
+    for (std::size_t i = 0; i < candidates.size(); ++i) message += (i ? ", " : " ") + std::string(candidates[i]);
+  }
+  return message;
+}
+
+std::vector<std::string_view> split_choices(std::string_view choices) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (start <= choices.size()) {
+    const auto bar = choices.find('|', start);
+    parts.push_back(choices.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start));
+    if (bar == std::string_view::npos) break;
+    start = bar + 1;
+  }
+  return parts;
+}
+
+/// Parses a YAML number: decimal or the YAML spellings .inf, -.inf, .nan.
+std::optional<double> parse_number(const std::string& text) {
+  static const std::map<std::string, double, std::less<>> special = {
+      {".inf", INFINITY}, {".Inf", INFINITY}, {".INF", INFINITY}, {"+.inf", INFINITY},
+      {"-.inf", -INFINITY}, {"-.Inf", -INFINITY}, {".nan", NAN}, {".NaN", NAN}, {".NAN", NAN}};
+  if (auto it = special.find(text); it != special.end()) return it->second;
+  if (text.empty()) return std::nullopt;
+  const char* begin = text.data();
+  if (*begin == '+') ++begin;
+  double value = 0.0;
+  const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  // from_chars also reads "inf" and "nan"; YAML spells those .inf and .nan.
+  if (!std::isfinite(value) && (text.find('.') == std::string::npos)) return std::nullopt;
+  return value;
+}
+
+std::string format_number(double value) {
+  char buffer[32];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return ec == std::errc{} ? std::string(buffer, end) : std::string("?");
+}
+
+struct Context {
+  std::vector<std::string> partner_names;
+  std::vector<std::string> ladder_names;
+  std::optional<Date> start;
+  std::optional<Date> end;
+};
+
+class Resolver {
+ public:
+  Resolver(DiagnosticSink& sink, Scenario& scenario, Context context)
+      : sink_(sink), scenario_(scenario), context_(std::move(context)) {}
+
+  void section(const SchemaNode& schema, const ConfigNode* node, const SourceLocation& parent_where,
+               const std::string& path, PathKeys keys, ConfigNode& out) {
+    if (node != nullptr && !node->is_map() && !node->is_null()) {
+      error(node->where(), path, "expected a map, found " + node->describe());
+      return;
+    }
+    const SourceLocation& where = node != nullptr ? node->where() : parent_where;
+    if (schema.spec != nullptr && schema.spec->make != nullptr) {
+      if (auto index = schema.spec->make(scenario_, keys, "")) keys.push_back(*index);
+    }
+    std::vector<std::string_view> known;
+    for (const auto& [name, child] : schema.children) known.push_back(name);
+    if (node != nullptr && node->is_map()) {
+      for (const auto& entry : node->entries()) {
+        if (schema.child(entry.key) == nullptr)
+          error(entry.key_where, join(path, entry.key), unknown_message("unknown key", entry.key, known));
+      }
+    }
+    out = ConfigNode::make_map(where);
+    for (const auto& [name, child] : schema.children) {
+      const ConfigNode* value = node != nullptr && node->is_map() ? node->find(name) : nullptr;
+      const std::string child_path = join(path, name);
+      if (child->spec->optional_section && (value == nullptr || value->is_null())) continue;
+      ConfigNode resolved;
+      const SourceLocation key_where = key_location(node, name, where);
+      visit(*child, value, key_where, child_path, keys, resolved);
+      out.set(name, key_where, std::move(resolved));
+    }
+  }
+
+  void visit(const SchemaNode& schema, const ConfigNode* node, const SourceLocation& parent_where,
+             const std::string& path, const PathKeys& keys, ConfigNode& out) {
+    const ParamSpec& spec = *schema.spec;
+    switch (spec.type) {
+      case T::section: section(schema, node, parent_where, path, keys, out); return;
+      case T::map_of:
+      case T::list_of: collection(schema, node, parent_where, path, keys, out); return;
+      default: leaf(spec, node, parent_where, path, keys, out); return;
+    }
+  }
+
+ private:
+  static std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+  }
+
+  static SourceLocation key_location(const ConfigNode* node, std::string_view key, const SourceLocation& fallback) {
+    if (node != nullptr && node->is_map())
+      for (const auto& entry : node->entries())
+        if (entry.key == key) return entry.key_where;
+    return fallback;
+  }
+
+  void error(const SourceLocation& where, const std::string& path, std::string message) {
+    sink_.error(where, path, std::move(message));
+  }
+
+  const ConfigNode& default_node(const ParamSpec& spec) {
+    auto it = defaults_.find(&spec);
+    if (it == defaults_.end()) {
+      DiagnosticSink table_sink;
+      auto node = parse_yaml(std::string(spec.default_yaml), "<default of " + std::string(spec.path) + ">", table_sink);
+      if (!node) throw std::logic_error("parameter table: bad default for " + std::string(spec.path));
+      // parse_yaml reads "~" as an empty map at the top level; keep it null.
+      if (spec.default_yaml == "~") node = ConfigNode::make_null(node->where());
+      it = defaults_.emplace(&spec, std::move(*node)).first;
+    }
+    return it->second;
+  }
+
+  void collection(const SchemaNode& schema, const ConfigNode* node, const SourceLocation& parent_where,
+                  const std::string& path, const PathKeys& keys, ConfigNode& out) {
+    const ParamSpec& spec = *schema.spec;
+    const bool is_list = spec.type == T::list_of;
+    if (node == nullptr || node->is_null()) {
+      if (spec.required) {
+        error(parent_where, path, std::string("expected ") + (is_list ? "a non-empty list" : "a non-empty map") +
+                                      ", found nothing (required)");
+        out = ConfigNode::make_null(parent_where);
+        return;
+      }
+      node = &default_node(spec);
+    }
+    if (is_list ? !node->is_sequence() : !node->is_map()) {
+      error(node->where(), path, std::string("expected ") + (is_list ? "a list" : "a map") + ", found " + node->describe());
+      out = ConfigNode::make_null(node->where());
+      return;
+    }
+    const std::size_t count = is_list ? node->items().size() : node->entries().size();
+    if (spec.required && count == 0) {
+      error(node->where(), path, std::string("expected at least one ") + (is_list ? "item" : "entry") + ", found none");
+    }
+    out = is_list ? ConfigNode::make_sequence(node->where()) : ConfigNode::make_map(node->where());
+    for (std::size_t i = 0; i < count; ++i) {
+      const ConfigNode& item = is_list ? node->items()[i] : node->entries()[i].value;
+      const std::string key = is_list ? std::to_string(i) : node->entries()[i].key;
+      const std::string item_path = is_list ? path + "[" + key + "]" : join(path, key);
+      if (!is_list && !valid_name(key)) {
+        error(node->entries()[i].key_where, item_path,
+              "expected a name of letters, digits, '_' or '-', found \"" + key + "\"");
+        continue;
+      }
+      PathKeys item_keys = keys;
+      if (auto index = spec.make(scenario_, keys, key)) item_keys.push_back(*index);
+      ConfigNode resolved;
+      visit(*schema.element, &item, item.where(), item_path, item_keys, resolved);
+      if (is_list)
+        out.items().push_back(std::move(resolved));
+      else
+        out.set(key, node->entries()[i].key_where, std::move(resolved));
+    }
+  }
+
+  static bool valid_name(std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+  }
+
+  void leaf(const ParamSpec& spec, const ConfigNode* node, const SourceLocation& parent_where, const std::string& path,
+            const PathKeys& keys, ConfigNode& out) {
+    if (node == nullptr) {
+      if (spec.required) {
+        error(parent_where, path, "expected " + describe_expectation(spec) + ", found nothing (required)");
+        out = ConfigNode::make_null(parent_where);
+        return;
+      }
+      node = &default_node(spec);
+    }
+    out = *node;
+    if (spec.type == T::overrides) {
+      timeline_overrides(*node, path, keys);
+      return;
+    }
+    if (spec.type == T::date && node->is_null() && !spec.required) return;  // optional date left unset
+    if (auto value = parse_leaf(spec, *node, path)) {
+      if (spec.set != nullptr) spec.set(scenario_, keys, *value);
+    }
+  }
+
+  std::optional<ParamValue> parse_leaf(const ParamSpec& spec, const ConfigNode& node, const std::string& path) {
+    auto fail = [&](const std::string& expected) -> std::optional<ParamValue> {
+      error(node.where(), path, "expected " + expected + ", found " + node.describe());
+      return std::nullopt;
+    };
+    const std::string expected = describe_expectation(spec);
+    switch (spec.type) {
+      case T::integer: {
+        if (!node.is_scalar()) return fail(expected);
+        std::int64_t value = 0;
+        const auto& text = node.text();
+        const char* begin = text.data() + (!text.empty() && text[0] == '+' ? 1 : 0);
+        const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), value);
+        if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return fail(expected);
+        if (double(value) < spec.min || double(value) > spec.max) return fail(expected);
+        return ParamValue{value};
+      }
+      case T::real:
+      case T::probability: {
+        if (!node.is_scalar()) return fail(expected);
+        const auto value = parse_number(node.text());
+        if (!value) return fail(expected);
+        if (std::isnan(*value)) return fail(expected + " (NaN is not a number here)");
+        const double lo = spec.type == T::probability ? 0.0 : spec.min;
+        const double hi = spec.type == T::probability ? 1.0 : spec.max;
+        if (std::isinf(*value) && !(spec.infinity_ok && *value > 0)) return fail(expected);
+        if (*value < lo || *value > hi) return fail(expected);
+        return ParamValue{*value};
+      }
+      case T::boolean: {
+        static const std::vector<std::string> yes = {"true", "True", "TRUE", "yes", "Yes", "on", "On"};
+        static const std::vector<std::string> no = {"false", "False", "FALSE", "no", "No", "off", "Off"};
+        if (node.is_scalar()) {
+          if (std::find(yes.begin(), yes.end(), node.text()) != yes.end()) return ParamValue{true};
+          if (std::find(no.begin(), no.end(), node.text()) != no.end()) return ParamValue{false};
+        }
+        return fail(expected);
+      }
+      case T::date: {
+        if (!node.is_scalar()) return fail(expected);
+        const auto date = Date::parse(node.text());
+        if (!date) return fail(expected);
+        if (spec.within_horizon && context_.start && context_.end && (*date < *context_.start || *date >= *context_.end))
+          return fail("a date within the horizon [" + context_.start->to_string() + ", " + context_.end->to_string() + ")");
+        return ParamValue{*date};
+      }
+      case T::text:
+        if (!node.is_scalar()) return fail(expected);
+        return ParamValue{node.text()};
+      case T::choice: {
+        const auto choices = split_choices(spec.choices);
+        if (!node.is_scalar()) return fail(expected);
+        for (std::size_t i = 0; i < choices.size(); ++i)
+          if (choices[i] == node.text()) return ParamValue{std::int64_t(i)};
+        error(node.where(), path, unknown_message("unknown choice", node.text(), choices));
+        return std::nullopt;
+      }
+      case T::partner_ref:
+      case T::ladder_ref:
+      case T::amendment_ref: {
+        if (!node.is_scalar()) return fail(expected);
+        if (!check_reference(spec.type, node, path)) return std::nullopt;
+        return ParamValue{node.text()};
+      }
+      case T::name_list:
+      case T::partner_list:
+      case T::amendment_list: {
+        if (!node.is_sequence()) return fail(expected);
+        std::vector<std::string> names;
+        bool ok = true;
+        const ParamType item_type = spec.type == T::partner_list ? T::partner_ref
+                                    : spec.type == T::amendment_list ? T::amendment_ref
+                                                                     : T::text;
+        for (std::size_t i = 0; i < node.items().size(); ++i) {
+          const auto& item = node.items()[i];
+          const std::string item_path = path + "[" + std::to_string(i) + "]";
+          if (!item.is_scalar() || item.text().empty()) {
+            error(item.where(), item_path, "expected a name, found " + item.describe());
+            ok = false;
+          } else if (item_type != T::text && !check_reference(item_type, item, item_path)) {
+            ok = false;
+          } else {
+            names.push_back(item.text());
+          }
+        }
+        if (!ok) return std::nullopt;
+        return ParamValue{std::move(names)};
+      }
+      case T::shares: return parse_shares(spec, node, path);
+      case T::distribution: return parse_distribution(spec, node, path);
+      default: return std::nullopt;
+    }
+  }
+
+  bool check_reference(ParamType type, const ConfigNode& node, const std::string& path) {
+    std::vector<std::string_view> known;
+    std::string what;
+    if (type == T::partner_ref) {
+      known.assign(context_.partner_names.begin(), context_.partner_names.end());
+      what = "undefined partner";
+    } else if (type == T::ladder_ref) {
+      known.assign(context_.ladder_names.begin(), context_.ladder_names.end());
+      what = "undefined sanction ladder or preset";
+    } else {
+      known.assign(amendment_names().begin(), amendment_names().end());
+      what = "undefined amendment";
+    }
+    if (std::find(known.begin(), known.end(), node.text()) != known.end()) return true;
+    error(node.where(), path, unknown_message(what, node.text(), known));
+    return false;
+  }
+
+  std::optional<ParamValue> parse_shares(const ParamSpec& spec, const ConfigNode& node, const std::string& path) {
+    const auto categories = split_choices(spec.choices);
+    if (!node.is_map()) {
+      error(node.where(), path, "expected " + describe_expectation(spec) + ", found " + node.describe());
+      return std::nullopt;
+    }
+    std::vector<double> shares(categories.size(), 0.0);
+    bool ok = true;
+    for (const auto& entry : node.entries()) {
+      const auto it = std::find(categories.begin(), categories.end(), entry.key);
+      const std::string entry_path = join(path, entry.key);
+      if (it == categories.end()) {
+        error(entry.key_where, entry_path, unknown_message("unknown category", entry.key, categories));
+        ok = false;
+        continue;
+      }
+      const auto value = entry.value.is_scalar() ? parse_number(entry.value.text()) : std::nullopt;
+      if (!value || !(*value >= 0.0 && *value <= 1.0)) {
+        error(entry.value.where(), entry_path, "expected a share in [0, 1], found " + entry.value.describe());
+        ok = false;
+        continue;
+      }
+      shares[std::size_t(it - categories.begin())] = *value;
+    }
+    if (!ok) return std::nullopt;
+    double sum = 0.0;
+    for (double s : shares) sum += s;
+    if (std::abs(sum - 1.0) > 1e-6) {
+      error(node.where(), path, "expected shares summing to 1, found a sum of " + format_number(sum));
+      return std::nullopt;
+    }
+    return ParamValue{std::move(shares)};
+  }
+
+  std::optional<ParamValue> parse_distribution(const ParamSpec& spec, const ConfigNode& node, const std::string& path) {
+    using K = Distribution::Kind;
+    Distribution d;
+    d.lower = spec.min;
+    d.upper = spec.max;
+    if (node.is_scalar()) {
+      const auto value = parse_number(node.text());
+      if (!value || !std::isfinite(*value) || *value < spec.min || *value > spec.max) {
+        error(node.where(), path, "expected " + describe_expectation(spec) + ", found " + node.describe());
+        return std::nullopt;
+      }
+      d.p1 = *value;
+      return ParamValue{d};
+    }
+    if (!node.is_map()) {
+      error(node.where(), path, "expected " + describe_expectation(spec) + ", found " + node.describe());
+      return std::nullopt;
+    }
+    struct KindInfo {
+      std::string_view name;
+      K kind;
+      std::vector<std::string_view> params;
+    };
+    static const std::vector<KindInfo> kinds = {
+        {"constant", K::constant, {"value"}},      {"uniform", K::uniform, {"min", "max"}},
+        {"normal", K::normal, {"mean", "sd"}},     {"lognormal", K::lognormal, {"median", "sigma"}},
+        {"gamma", K::gamma, {"shape", "scale"}},   {"exponential", K::exponential, {"mean"}},
+        {"poisson", K::poisson, {"mean"}},         {"triangular", K::triangular, {"min", "mode", "max"}}};
+    const ConfigNode* kind_node = node.find("dist");
+    if (kind_node == nullptr || !kind_node->is_scalar()) {
+      error(kind_node ? kind_node->where() : node.where(), join(path, "dist"),
+            "expected the distribution's kind (constant, uniform, normal, lognormal, gamma, exponential, poisson, triangular), found " +
+                (kind_node ? kind_node->describe() : std::string("nothing")));
+      return std::nullopt;
+    }
+    const auto info = std::find_if(kinds.begin(), kinds.end(), [&](const KindInfo& k) { return k.name == kind_node->text(); });
+    if (info == kinds.end()) {
+      std::vector<std::string_view> names;
+      for (const auto& k : kinds) names.push_back(k.name);
+      error(kind_node->where(), join(path, "dist"), unknown_message("unknown distribution", kind_node->text(), names));
+      return std::nullopt;
+    }
+    d.kind = info->kind;
+    std::vector<std::string_view> allowed = {"dist", "min", "max"};
+    allowed.insert(allowed.end(), info->params.begin(), info->params.end());
+    std::map<std::string, double, std::less<>> values;
+    bool ok = true;
+    for (const auto& entry : node.entries()) {
+      if (entry.key == "dist") continue;
+      const std::string entry_path = join(path, entry.key);
+      if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
+        error(entry.key_where, entry_path,
+              unknown_message("unknown parameter of a " + std::string(info->name) + " distribution", entry.key, allowed));
+        ok = false;
+        continue;
+      }
+      const auto value = entry.value.is_scalar() ? parse_number(entry.value.text()) : std::nullopt;
+      if (!value || !std::isfinite(*value)) {
+        error(entry.value.where(), entry_path, "expected a finite number, found " + entry.value.describe());
+        ok = false;
+        continue;
+      }
+      values[entry.key] = *value;
+    }
+    for (const auto param : info->params) {
+      if (values.find(param) == values.end()) {
+        error(node.where(), join(path, param), "expected a number (required by a " + std::string(info->name) +
+                                                   " distribution), found nothing");
+        ok = false;
+      }
+    }
+    if (!ok) return std::nullopt;
+    auto check = [&](bool condition, std::string_view param, const std::string& expected) {
+      if (!condition) {
+        error(node.where(), join(path, param), "expected " + expected + ", found " + format_number(values[std::string(param)]));
+        ok = false;
+      }
+    };
+    auto get = [&](std::string_view param) { return values.find(param)->second; };
+    switch (d.kind) {
+      case K::constant: d.p1 = get("value"); break;
+      case K::uniform: d.p1 = get("min"); d.p2 = get("max"); check(d.p1 <= d.p2, "max", "max >= min"); break;
+      case K::normal: d.p1 = get("mean"); d.p2 = get("sd"); check(d.p2 > 0, "sd", "sd > 0"); break;
+      case K::lognormal:
+        d.p1 = get("median"); d.p2 = get("sigma");
+        check(d.p1 > 0, "median", "median > 0");
+        check(d.p2 >= 0, "sigma", "sigma >= 0");
+        break;
+      case K::gamma:
+        d.p1 = get("shape"); d.p2 = get("scale");
+        check(d.p1 > 0, "shape", "shape > 0");
+        check(d.p2 > 0, "scale", "scale > 0");
+        break;
+      case K::exponential: d.p1 = get("mean"); check(d.p1 > 0, "mean", "mean > 0"); break;
+      case K::poisson: d.p1 = get("mean"); check(d.p1 >= 0, "mean", "mean >= 0"); break;
+      case K::triangular:
+        d.p1 = get("min"); d.p2 = get("mode"); d.p3 = get("max");
+        check(d.p1 <= d.p2 && d.p2 <= d.p3, "mode", "min <= mode <= max");
+        break;
+    }
+    if (auto it = values.find("min"); it != values.end()) d.lower = it->second;
+    if (auto it = values.find("max"); it != values.end()) d.upper = it->second;
+    const std::string range = describe_expectation(ParamSpec{.type = T::real, .min = spec.min, .max = spec.max});
+    check(d.lower >= spec.min, "min", "a lower bound within the attribute's range (" + range + ")");
+    check(d.upper <= spec.max, "max", "an upper bound within the attribute's range (" + range + ")");
+    check(d.lower <= d.upper, "max", "max >= min");
+    if (!ok) return std::nullopt;
+    if (d.kind == K::constant && (d.p1 < d.lower || d.p1 > d.upper)) {
+      error(node.where(), join(path, "value"), "expected a value within [min, max], found " + format_number(d.p1));
+      return std::nullopt;
+    }
+    return ParamValue{d};
+  }
+
+  // timeline[].set: {dotted.path: value}. Paths may pass through partners.NAME.
+  void timeline_overrides(const ConfigNode& node, const std::string& path, const PathKeys& keys) {
+    if (!node.is_map()) {
+      error(node.where(), path, "expected a map of parameter paths to values, found " + node.describe());
+      return;
+    }
+    for (const auto& entry : node.entries()) {
+      const std::string entry_path = path + "." + entry.key;
+      const SchemaNode* schema = &schema_root();
+      PathKeys target_keys;
+      std::string pattern;
+      bool ok = true;
+      for (const auto part : split(entry.key)) {
+        if (schema->spec != nullptr && schema->spec->type == T::map_of && schema->spec->path == "partners") {
+          const auto it = std::find(context_.partner_names.begin(), context_.partner_names.end(), part);
+          if (it == context_.partner_names.end()) {
+            std::vector<std::string_view> known(context_.partner_names.begin(), context_.partner_names.end());
+            error(entry.key_where, entry_path, unknown_message("undefined partner", part, known));
+            ok = false;
+            break;
+          }
+          target_keys.push_back(std::size_t(it - context_.partner_names.begin()));
+          schema = schema->element.get();
+          continue;
+        }
+        const SchemaNode* next = schema->child(part);
+        if (next == nullptr) {
+          std::vector<std::string_view> known;
+          for (const auto& [name, child] : schema->children) known.push_back(name);
+          error(entry.key_where, entry_path, unknown_message("unknown parameter", part, known));
+          ok = false;
+          break;
+        }
+        schema = next;
+      }
+      if (!ok) continue;
+      const ParamSpec* spec = schema->spec;
+      if (spec == nullptr || !spec->timeline_settable || spec->set == nullptr) {
+        error(entry.key_where, entry_path,
+              "this parameter cannot be changed by the timeline (see `readmit schema`: parameters marked 'timeline')");
+        continue;
+      }
+      if (auto value = parse_leaf(*spec, entry.value, entry_path)) {
+        scenario_.timeline[keys.at(0)].assignments.push_back({spec, target_keys, entry.key, *value});
+      }
+    }
+  }
+
+  DiagnosticSink& sink_;
+  Scenario& scenario_;
+  Context context_;
+  std::map<const ParamSpec*, ConfigNode> defaults_;
+};
+
+Context read_context(const ConfigNode& tree) {
+  Context context;
+  if (const auto* partners = tree.find("partners"); partners && partners->is_map())
+    for (const auto& entry : partners->entries()) context.partner_names.push_back(entry.key);
+  for (const auto& preset : sanction_presets()) context.ladder_names.push_back(preset.name);
+  if (const auto* sanctions = tree.find("sanctions"); sanctions && sanctions->is_map())
+    if (const auto* ladders = sanctions->find("ladders"); ladders && ladders->is_map())
+      for (const auto& entry : ladders->entries())
+        if (std::find(context.ladder_names.begin(), context.ladder_names.end(), entry.key) == context.ladder_names.end())
+          context.ladder_names.push_back(entry.key);
+  if (const auto* start = tree.find("start_date"); start && start->is_scalar()) {
+    context.start = Date::parse(start->text());
+    std::int64_t months = 60;
+    if (const auto* horizon = tree.find("horizon_months"); horizon && horizon->is_scalar()) {
+      const auto& text = horizon->text();
+      if (std::from_chars(text.data(), text.data() + text.size(), months).ec != std::errc{} || months < 1 || months > 1200)
+        context.start.reset();
+    }
+    if (context.start) context.end = context.start->plus_months(int(months));
+  }
+  return context;
+}
+
+}  // namespace
+
+LoadedScenario resolve_scenario(const ConfigNode& merged) {
+  DiagnosticSink sink;
+  LoadedScenario loaded;
+  loaded.scenario.sanctions.ladders = sanction_presets();
+  Resolver resolver(sink, loaded.scenario, read_context(merged));
+  resolver.section(schema_root(), &merged, merged.where(), "", {}, loaded.resolved);
+  sink.sort_by_position();
+  sink.throw_if_any();
+  std::stable_sort(loaded.scenario.timeline.begin(), loaded.scenario.timeline.end(),
+                   [](const TimelineEvent& a, const TimelineEvent& b) { return a.date < b.date; });
+  return loaded;
+}
+
+}  // namespace readmit
