@@ -2,7 +2,13 @@
 // errors into exit codes: 0 success, 1 runtime failure, 2 invalid input.
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <iostream>
+#include <thread>
+#include <unistd.h>
+
+#include "readmit/engine/ensemble.hpp"
+#include "readmit/io/run_output.hpp"
 
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
@@ -42,6 +48,38 @@ int not_available_yet(const std::string& what, const std::string& issue) {
   std::cerr << "readmit: " << what << " is not available yet: the simulation engine arrives with the " << issue
             << ". Use `readmit validate` or `readmit show` meanwhile.\n";
   return exit_runtime_failure;
+}
+
+std::string joined_command_line(int argc, char** argv) {
+  std::string text;
+  for (int i = 0; i < argc; ++i) text += (i ? " " : "") + std::string(argv[i]);
+  return text;
+}
+
+int run_scenario(const RunOptions& options, const std::string& command_line) {
+  auto loaded = readmit::load_scenario(options.scenarios.front(), options.overrides);
+  auto& scenario = loaded.scenario;
+  if (options.seed_given) scenario.seed = options.seed;
+  readmit::EnsembleOptions ensemble;
+  ensemble.replications = options.replications > 0 ? options.replications : scenario.replications;
+  ensemble.threads = options.threads;
+  // Progress only on a terminal: logs and pipes stay clean.
+  if (isatty(STDERR_FILENO)) {
+    ensemble.progress = [](std::int64_t done, std::int64_t total) {
+      std::cerr << "\rreplications: " << done << "/" << total << (done == total ? "\n" : "") << std::flush;
+    };
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const auto results = readmit::run_ensemble(scenario, ensemble);
+  readmit::RunInfo info;
+  info.command_line = command_line;
+  info.threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const std::string out_dir = options.out_dir.empty() ? "results/" + scenario.name : options.out_dir;
+  readmit::write_run_outputs(out_dir, loaded, results, info);
+  std::cout << readmit::summary_table(scenario, results);
+  std::cout << "results: " << out_dir << " (monthly.csv, totals.csv, events.csv, metadata.json, scenario.resolved.yaml)\n";
+  return exit_ok;
 }
 
 int validate(const std::vector<std::string>& files, const std::vector<std::string>& overrides) {
@@ -126,10 +164,7 @@ int main(int argc, char** argv) {
       std::cout << (schema_format == "markdown" ? readmit::schema_as_markdown() : readmit::schema_as_text());
       return exit_ok;
     }
-    if (*run) {
-      readmit::load_scenario(run_options.scenarios.front(), run_options.overrides);
-      return not_available_yet("`readmit run`", "model issue");
-    }
+    if (*run) return run_scenario(run_options, joined_command_line(argc, argv));
     if (*compare) {
       for (const auto& file : compare_options.scenarios) readmit::load_scenario(file, compare_options.overrides);
       return not_available_yet("`readmit compare`", "ensembles issue");

@@ -1,0 +1,42 @@
+#pragma once
+// One replication of a scenario: the daily loop over the case pipeline,
+// partner document processing, flights, households and returnees.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "readmit/model/metrics.hpp"
+#include "readmit/model/population.hpp"
+#include "readmit/scenario/scenario.hpp"
+
+namespace readmit {
+
+/// Time spent in one state (or queue), for Little's law: over the run,
+/// mean stock = person_days / days and arrival rate = entries / days.
+struct StateTally {
+  double entries = 0;            // entries into the state during the run
+  double exits = 0;              // exits during the run
+  double person_days = 0;        // sum over days of the stock
+  double completed_stay_days = 0;  // sum of the lengths of stays that ended
+};
+
+struct ReplicationResult {
+  MonthlySeries monthly;
+  /// Per partner and state, plus one extra slot per partner for the
+  /// document queue (waiting for an officer).
+  std::vector<std::array<StateTally, person_state_count + 1>> tallies;
+  std::vector<std::string> event_log;  // dated notes of timeline events and model events
+  std::size_t persons = 0;
+};
+
+/// Index of the document-queue tally in ReplicationResult::tallies[partner].
+inline constexpr std::size_t document_queue_tally = person_state_count;
+
+/// Runs replication `replication` (0-based) of `scenario` with its seed.
+/// Deterministic: the result depends only on (scenario, seed, replication).
+ReplicationResult run_replication(const Scenario& scenario, std::uint64_t replication);
+
+std::string_view person_state_name(PersonState state);
+
+}  // namespace readmit
