@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <optional>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #include <thread>
@@ -14,6 +15,8 @@ std::vector<ReplicationResult> run_ensemble(const Scenario& scenario, const Ense
   std::mutex progress_mutex;
   std::int64_t finished = 0;
   const int threads = options.threads > 0 ? int(options.threads) : int(std::max(1u, std::thread::hardware_concurrency()));
+  // Lift oneTBB's default cap (cores - 1 workers) so that T threads means T.
+  tbb::global_control allow(tbb::global_control::max_allowed_parallelism, std::size_t(threads));
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(std::size_t(0), count, [&](std::size_t r) {
