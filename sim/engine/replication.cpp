@@ -50,6 +50,12 @@ struct QueueEntry {
   std::uint16_t request_number;
 };
 
+/// A scheduled person and the state token they had when scheduled.
+struct ScheduledEntry {
+  std::uint32_t person;
+  std::uint32_t token;
+};
+
 struct PartnerRuntime {
   double cooperation = 1.0;
   std::int64_t sanction_step = 0;
@@ -57,8 +63,9 @@ struct PartnerRuntime {
   std::deque<QueueEntry> awaiting_interview;  // lazily cleaned
   std::deque<QueueEntry> queue;               // lazily cleaned
   std::int64_t queued = 0;                    // exact number of valid queue entries
+  std::int64_t awaiting_interview_count = 0;  // exact number of valid awaiting_interview entries
   std::int64_t in_decision = 0;
-  std::deque<QueueEntry> scheduled;           // by readiness; lazily cleaned
+  std::deque<ScheduledEntry> scheduled;       // by readiness; lazily cleaned
   std::int64_t detained_minors = 0;
   std::int64_t round_number = 0;
   bool round_planned = false;
@@ -76,7 +83,7 @@ class Replication {
         replication_(replication),
         days_(scenario.end_date().days_since_epoch - scenario.start_date.days_since_epoch),
         calendar_(days_),
-        result_{MonthlySeries(std::size_t(scenario.horizon_months), scenario.partners.size()), {}, {}, 0},
+        result_{MonthlySeries(std::size_t(scenario.horizon_months), scenario.partners.size()), {}, 0},
         partners_(scenario.partners.size()) {
     result_.tallies.resize(scenario.partners.size());
   }
@@ -86,11 +93,13 @@ class Replication {
     std::size_t next_timeline = 0;
     int month = 0;
     Date month_end = base_.start_date.plus_months(1);
-    schedule_month_arrivals(month);
+    bool month_begins = true;
     for (day_ = 0; day_ < days_; ++day_) {
       const Date today = base_.start_date.plus_days(day_);
       while (next_timeline < base_.timeline.size() && base_.timeline[next_timeline].date <= today)
         apply_timeline(base_.timeline[next_timeline++]);
+      if (month_begins) schedule_month_arrivals(month);
+      month_begins = false;
       apply_due_sanctions();
       process_events();
       for (std::size_t k = 0; k < partners_.size(); ++k) {
@@ -103,7 +112,7 @@ class Replication {
         close_month(month);
         ++month;
         month_end = base_.start_date.plus_months(month + 1);
-        if (month < base_.horizon_months) schedule_month_arrivals(month);
+        month_begins = true;
       }
     }
     result_.persons = people_.size();
@@ -128,8 +137,12 @@ class Replication {
   }
 
   void set_state(std::uint32_t p, PersonState next) {
-    const PersonState previous = people_.state[p];
     const std::size_t k = people_.partner[p];
+    if (state_since_[p] == no_day) {  // first placement of a new person: an entry, no exit
+      place(p, next);
+      return;
+    }
+    const PersonState previous = people_.state[p];
     if (is_detained(previous) && !is_detained(next)) {
       partners_[k].detained_minors -= people_.detained_minors[p];
       people_.detained_minors[p] = 0;
@@ -165,23 +178,39 @@ class Replication {
       queued_since_[p] = day_;
       partner.queue.push_back({p, people_.requests_made[p]});
     }
-    if (next == RequestStatus::awaiting_interview) partner.awaiting_interview.push_back({p, people_.requests_made[p]});
+    if (people_.request[p] == RequestStatus::awaiting_interview) --partner.awaiting_interview_count;
+    if (next == RequestStatus::awaiting_interview) {
+      ++partner.awaiting_interview_count;
+      partner.awaiting_interview.push_back({p, people_.requests_made[p]});
+    }
     people_.request[p] = next;
   }
 
   bool has_bed() const { return detained_total_ < now_.removing_state.detention_beds; }
 
-  std::uint32_t add_person(std::size_t k, PersonState initial) {
+  /// Creates a person with attributes but no state yet; place() or the
+  /// first set_state() gives them one.
+  std::uint32_t add_person(std::size_t k) {
     const auto id = partners_[k].next_local_id++;
     const std::uint32_t p = people_.add(std::uint16_t(k), id);
-    state_since_.push_back(day_);
+    state_since_.push_back(no_day);
     queued_since_.push_back(0);
+    draw_attributes(p);
+    return p;
+  }
+
+  void place(std::uint32_t p, PersonState initial) {
+    const std::size_t k = people_.partner[p];
+    state_since_[p] = day_;
     people_.state[p] = initial;
     ++stock_[k][std::size_t(initial)];
     tally(p, initial).entries += 1;
-    if (is_detained(initial)) ++detained_total_;
-    draw_attributes(p);
-    return p;
+    if (is_detained(initial)) {
+      ++detained_total_;
+      people_.detained_minors[p] = std::uint8_t(std::min(255, people_.minor_children(p, day_)));
+      partners_[k].detained_minors += people_.detained_minors[p];
+    }
+    ++people_.token[p];
   }
 
   void draw_attributes(std::uint32_t p) {
@@ -217,13 +246,14 @@ class Replication {
       partners_[k].cooperation = params(k).cooperation.initial;
       const auto& pop = params(k).population;
       for (std::int64_t i = 0; i < pop.docket_at_start; ++i) {
-        const std::uint32_t p = add_person(k, PersonState::supervised);
+        const std::uint32_t p = add_person(k);
         auto rng = person_stream(p, StreamPurpose::person_attributes, 1);
         const auto start = StartState(draw_category(pop.initial_state_shares.data(), 3, rng));
         place_new_person(p, start, rng);
         if (start == StartState::supervised && rng.bernoulli(pop.pending_request_prob)) {
-          // Old requests: the backlog reached back years (ICE, 2017).
-          send_request(p);
+          // Old requests: the backlog reached back years (ICE, 2017). They
+          // are part of the initial state, not of month 0's flow.
+          send_request(p, /*counted=*/false);
           people_.request_day[p] = -std::int32_t(rng.uniform01() * 3650.0);
         }
       }
@@ -246,7 +276,7 @@ class Replication {
   }
 
   void arrive(std::size_t k) {
-    const std::uint32_t p = add_person(k, PersonState::supervised);
+    const std::uint32_t p = add_person(k);
     flow(k, Metric::arrivals) += 1;
     auto rng = person_stream(p, StreamPurpose::person_attributes, 1);
     place_new_person(p, StartState(draw_category(params(k).population.inflow_state_shares.data(), 3, rng)), rng);
@@ -262,7 +292,7 @@ class Replication {
         break;
       }
       case StartState::detained: begin_detention(p); break;
-      case StartState::supervised: break;
+      case StartState::supervised: set_state(p, PersonState::supervised); break;
     }
   }
 
@@ -299,14 +329,14 @@ class Replication {
 
   void make_ready(std::uint32_t p) {
     people_.ready_day[p] = day_;
-    partners_[people_.partner[p]].scheduled.push_back({p, std::uint16_t(people_.token[p] & 0xffff)});
+    partners_[people_.partner[p]].scheduled.push_back({p, people_.token[p]});
   }
 
-  void send_request(std::uint32_t p) {
+  void send_request(std::uint32_t p, bool counted = true) {
     const std::size_t k = people_.partner[p];
     ++people_.requests_made[p];
     people_.request_day[p] = day_;
-    flow(k, Metric::requests) += 1;
+    if (counted) flow(k, Metric::requests) += 1;
     set_request(p, params(k).agreement.interview_required ? RequestStatus::awaiting_interview : RequestStatus::queued);
     if (people_.state[p] == PersonState::detained) set_state(p, PersonState::awaiting_document);
   }
@@ -439,8 +469,16 @@ class Replication {
   // non-detained docket `raid_lead_days` before.
   void interview_cycle(std::size_t k) {
     const auto& agreement = params(k).agreement;
-    if (!agreement.interview_required) return;
     auto& partner = partners_[k];
+    if (!agreement.interview_required) {
+      // Requests left waiting when the timeline drops interviews go to the officers.
+      for (const QueueEntry& entry : partner.awaiting_interview)
+        if (people_.request[entry.person] == RequestStatus::awaiting_interview &&
+            people_.requests_made[entry.person] == entry.request_number)
+          set_request(entry.person, RequestStatus::queued);
+      partner.awaiting_interview.clear();
+      return;
+    }
     const std::int32_t interval = std::int32_t(agreement.interview_interval_days);
     const std::int32_t lead = std::int32_t(std::min<std::int64_t>(now_.removing_state.raid_lead_days, interval - 1));
     const std::int32_t phase = (day_ + lead) % interval;
@@ -504,8 +542,8 @@ class Replication {
     }
   }
 
-  bool eligible(std::uint32_t p, const QueueEntry& entry) const {
-    return people_.state[p] == PersonState::scheduled && std::uint16_t(people_.token[p] & 0xffff) == entry.request_number &&
+  bool eligible(std::uint32_t p, const ScheduledEntry& entry) const {
+    return people_.state[p] == PersonState::scheduled && people_.token[p] == entry.token &&
            people_.ready_day[p] <= day_ - now_.removing_state.itinerary_notice_days && people_.document_expiry[p] >= day_;
   }
 
@@ -518,12 +556,11 @@ class Replication {
   /// Boards up to `seats` eligible scheduled persons; returns how many flew.
   std::int64_t board(std::size_t k, std::int64_t seats) {
     auto& partner = partners_[k];
-    std::deque<QueueEntry> keep;
+    std::deque<ScheduledEntry> keep;
     std::int64_t flown = 0;
-    for (const QueueEntry& entry : partner.scheduled) {
+    for (const ScheduledEntry& entry : partner.scheduled) {
       const std::uint32_t p = entry.person;
-      if (people_.state[p] != PersonState::scheduled || std::uint16_t(people_.token[p] & 0xffff) != entry.request_number)
-        continue;  // stale
+      if (people_.state[p] != PersonState::scheduled || people_.token[p] != entry.token) continue;  // stale
       if (seats <= 0 || !eligible(p, entry)) {
         keep.push_back(entry);
         continue;
@@ -538,6 +575,7 @@ class Replication {
           end_case(p, PersonState::relief);
         } else {
           // A stay voids the document; the request starts again later.
+          flow(k, Metric::stay_releases) += 1;
           set_request(p, RequestStatus::rerequest_due);
           set_state(p, PersonState::supervised);
           calendar_.schedule(day_ + std::int32_t(params(k).agreement.rerequest_lag_days),
@@ -588,7 +626,6 @@ class Replication {
       const auto lag = std::int32_t(now_.sanctions.effect_lag_days);
       pending_sanctions_.push_back({day_ + lag, event.sanction->partner, event.sanction->step});
     }
-    if (!event.note.empty()) result_.event_log.push_back(event.date.to_string() + " " + event.note);
   }
 
   void apply_due_sanctions() {
@@ -641,6 +678,7 @@ class Replication {
       metric(month, k, Metric::stock_exempted) = stock(PersonState::exempted);
       metric(month, k, Metric::stock_unremovable) = stock(PersonState::unremovable);
       metric(month, k, Metric::stock_document_queue) = double(partner.queued);
+      metric(month, k, Metric::stock_awaiting_interview) = double(partner.awaiting_interview_count);
       metric(month, k, Metric::stock_in_decision) = double(partner.in_decision);
       metric(month, k, Metric::stock_supervised_with_request) = supervised_with_request(k);
       if (partner.decision_days.empty()) {
@@ -704,16 +742,20 @@ class Replication {
       if (people_.mental_health[p] == MentalHealthRisk::medium) multiplier *= r.medium_mental_health_multiplier;
       if (people_.mental_health[p] == MentalHealthRisk::high) multiplier *= r.high_mental_health_multiplier;
       if (month < people_.programme_until_month[p]) multiplier *= r.reintegration_multiplier;
-      auto rng = person_stream(p, StreamPurpose::person_returnee, std::uint64_t(months_since));
-      if (rng.bernoulli(std::min(1.0, r.severe_outcome_hazard_per_month * multiplier))) {
+      // One stream per hazard and month, so that one draw never shifts another.
+      auto draw_event = [&](int hazard, double prob) {
+        auto rng = person_stream(p, StreamPurpose::person_returnee, std::uint64_t(months_since) * 3 + std::uint64_t(hazard));
+        return rng.bernoulli(std::min(1.0, prob * multiplier));
+      };
+      if (draw_event(0, r.severe_outcome_hazard_per_month)) {
         flow(k, Metric::severe_outcomes) += 1;
         continue;  // follow-up ends
       }
-      if (!people_.homeless[p] && rng.bernoulli(std::min(1.0, r.homelessness_hazard_per_month * multiplier))) {
+      if (draw_event(1, r.homelessness_hazard_per_month) && !people_.homeless[p]) {
         people_.homeless[p] = 1;
         flow(k, Metric::homelessness) += 1;
       }
-      if (rng.bernoulli(std::min(1.0, r.remigration_hazard_per_month * multiplier))) flow(k, Metric::remigration_attempts) += 1;
+      if (draw_event(2, r.remigration_hazard_per_month)) flow(k, Metric::remigration_attempts) += 1;
       still.push_back(p);
     }
     partner.returnees = std::move(still);

@@ -26,7 +26,6 @@ struct ReplicationResult {
   /// Per partner and state, plus one extra slot per partner for the
   /// document queue (waiting for an officer).
   std::vector<std::array<StateTally, person_state_count + 1>> tallies;
-  std::vector<std::string> event_log;  // dated notes of timeline events and model events
   std::size_t persons = 0;
 };
 

@@ -16,12 +16,13 @@ namespace readmit {
   X(stock_awaiting_document, stock, "detained persons with a document request pending or to be re-sent")  \
   X(stock_scheduled, stock, "detained persons with a valid document, waiting for a flight")                \
   X(stock_supervised, stock, "persons released on supervision (non-detained docket)")                     \
-  X(stock_supervised_with_request, stock, "of those, persons with a document request pending")            \
+  X(stock_supervised_with_request, stock, "of those, persons with a request pending or a document issued") \
   X(stock_removed, stock, "persons removed so far (cumulative)")                                          \
   X(stock_relief, stock, "persons whose case ended in relief (cumulative)")                               \
   X(stock_exempted, stock, "persons exempted by an amendment (cumulative)")                               \
   X(stock_unremovable, stock, "persons the partner refuses as a category (cumulative)")                   \
-  X(stock_document_queue, stock, "requests waiting for an officer (and interview)")                       \
+  X(stock_awaiting_interview, stock, "requests waiting for an interview round")                          \
+  X(stock_document_queue, stock, "requests waiting for an officer")                                      \
   X(stock_in_decision, stock, "requests being decided")                                                  \
   X(arrivals, flow, "new final orders")                                                                   \
   X(prison_releases, flow, "sentences ended")                                                             \
@@ -41,6 +42,7 @@ namespace readmit {
   X(redetentions, flow, "persons on supervision re-detained when a document was issued")                  \
   X(raid_detentions, flow, "persons on supervision re-detained in raids")                                 \
   X(flight_dropoffs, flow, "scheduled persons who did not board (stays, pardons)")                         \
+  X(stay_releases, flow, "drop-offs released on supervision by a stay (the rest end in relief)")         \
   X(relief, flow, "cases ended in relief")                                                                \
   X(exemptions, flow, "persons exempted by an amendment")                                                 \
   X(charters_flown, flow, "charter flights flown")                                                        \

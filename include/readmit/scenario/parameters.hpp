@@ -64,6 +64,7 @@ struct ParamSpec {
   bool within_horizon = false;     // dates: must fall in [start_date, end of horizon)
   bool optional_section = false;   // sections: may be absent (no defaults are applied then)
   bool infinity_ok = false;        // reals: .inf allowed (a threshold that never fires)
+  bool first_of_month = false;     // dates: must be the first day of a month
 };
 
 /// Every parameter, in document order (the order of `readmit show`).
