@@ -5,45 +5,45 @@
 namespace readmit {
 
 std::string format_number(double value) {
-    if (std::isnan(value)) {
-        return "NA";
-    }
-    if (std::isinf(value)) {
-        return value > 0 ? "Inf" : "-Inf";
-    }
-    std::array<char, 32> buffer{};  // the longest shortest-form double, "-2.2250738585072014e-308", is 24
-    const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-    return std::string(buffer.data(), result.ptr);
+  if (std::isnan(value)) {
+    return "NA";
+  }
+  if (std::isinf(value)) {
+    return value > 0 ? "Inf" : "-Inf";
+  }
+  std::array<char, 32> buffer{};  // the longest shortest-form double, "-2.2250738585072014e-308", is 24
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return std::string(buffer.data(), result.ptr);
 }
 
 std::string csv_field(std::string_view field) {
-    if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-        return std::string(field);
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    return std::string(field);
+  }
+  std::string quoted;
+  quoted.reserve(field.size() + 2);
+  quoted.push_back('"');
+  for (const char character : field) {
+    if (character == '"') {
+      quoted.push_back('"');
     }
-    std::string quoted;
-    quoted.reserve(field.size() + 2);
-    quoted.push_back('"');
-    for (const char character : field) {
-        if (character == '"') {
-            quoted.push_back('"');
-        }
-        quoted.push_back(character);
-    }
-    quoted.push_back('"');
-    return quoted;
+    quoted.push_back(character);
+  }
+  quoted.push_back('"');
+  return quoted;
 }
 
 template <typename Range>
 void CsvWriter::write_fields(const Range& fields) {
-    bool first = true;
-    for (const auto& field : fields) {
-        if (!first) {
-            *out_ << ',';
-        }
-        first = false;
-        *out_ << csv_field(field);
+  bool first = true;
+  for (const auto& field : fields) {
+    if (!first) {
+      *out_ << ',';
     }
-    *out_ << '\n';
+    first = false;
+    *out_ << csv_field(field);
+  }
+  *out_ << '\n';
 }
 
 void CsvWriter::write_row(std::initializer_list<std::string_view> fields) { write_fields(fields); }

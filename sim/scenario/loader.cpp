@@ -1,7 +1,9 @@
 // File inclusion (`extends`, `amendments`) and command-line overrides.
 #include "readmit/scenario/loader.hpp"
+#include "readmit/scenario/parameters.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace readmit {
 
@@ -40,16 +42,53 @@ std::vector<std::pair<std::string, SourceLocation>> take_file_list(ConfigNode& t
   return files;
 }
 
+constexpr std::string_view off_table = "?";  // a pattern below a key the table does not know
+
+// The parameter-table path of `key` below the table path `pattern` ("" for
+// the top level; the entries of a map with free keys are `*`).
+std::string child_pattern(const std::string& pattern, const std::string& key) {
+  if (pattern == off_table) return std::string(off_table);
+  const std::string named = pattern.empty() ? key : pattern + "." + key;
+  const std::string free = pattern + ".*";
+  for (const auto& spec : parameter_table())
+    if (spec.path == named) return named;
+  for (const auto& spec : parameter_table())
+    if (!pattern.empty() && spec.path == free) return free;
+  return std::string(off_table);
+}
+
+// Deep merge, except that a map holding a single parameter value (a
+// distribution, shares, timeline changes) is replaced whole: merging
+// `{none: 1}` into other shares, or a gamma's shape into a lognormal, would
+// build a value that neither file wrote.
+void merge_scenario(ConfigNode& base, const ConfigNode& overlay, const std::string& pattern = "") {
+  bool single_value = false;
+  for (const auto& spec : parameter_table())
+    if (spec.path == pattern) single_value = spec.type != ParamType::section && spec.type != ParamType::map_of;
+  if (!base.is_map() || !overlay.is_map() || single_value) {
+    base = overlay;
+    return;
+  }
+  for (const auto& entry : overlay.entries()) {
+    if (ConfigNode* existing = base.find(entry.key))
+      merge_scenario(*existing, entry.value, child_pattern(pattern, entry.key));
+    else
+      base.entries().push_back(entry);
+  }
+}
+
+// `key_path` names the key that included the file ("extends", "amendments"),
+// empty for the file named on the command line.
 std::optional<ConfigNode> load_tree(const std::filesystem::path& path, const SourceLocation& included_from,
-                                    IncludeState& state) {
+                                    const std::string& key_path, IncludeState& state) {
   const auto key = normalized(path);
   if (std::find(state.stack.begin(), state.stack.end(), key) != state.stack.end()) {
     std::string chain;
     for (const auto& p : state.stack) chain += p.filename().string() + " -> ";
-    state.sink.error(included_from, "", "cyclic include: " + chain + key.filename().string());
+    state.sink.error(included_from, key_path, "cyclic include: " + chain + key.filename().string());
     return std::nullopt;
   }
-  auto tree = read_yaml_file(path, included_from, state.sink);
+  auto tree = read_yaml_file(path, included_from, state.sink, key_path);
   if (!tree) return std::nullopt;
   if (!tree->is_map()) {
     state.sink.error(tree->where(), "", "expected a map of scenario keys at the top level, found " + tree->describe());
@@ -62,11 +101,11 @@ std::optional<ConfigNode> load_tree(const std::filesystem::path& path, const Sou
 
   ConfigNode result = ConfigNode::make_map(tree->where());
   for (const auto& [name, where] : bases)
-    if (auto base = load_tree(directory / name, where, state)) merge_into(result, *base);
+    if (auto base = load_tree(directory / name, where, "extends", state)) merge_scenario(result, *base);
   state.loaded.push_back(path.string());
-  merge_into(result, *tree);
+  merge_scenario(result, *tree);
   for (const auto& [name, where] : overlays)
-    if (auto overlay = load_tree(directory / name, where, state)) merge_into(result, *overlay);
+    if (auto overlay = load_tree(directory / name, where, "amendments", state)) merge_scenario(result, *overlay);
   state.stack.pop_back();
   return result;
 }
@@ -81,6 +120,33 @@ std::vector<std::string> split_path(std::string_view path) {
     start = dot + 1;
   }
   return parts;
+}
+
+// A list index in a --set path: decimal digits below `size`.
+std::optional<std::size_t> list_index(std::string_view part, std::size_t size) {
+  std::size_t index = 0;
+  const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
+  if (part.empty() || ec != std::errc{} || end != part.data() + part.size() || index >= size) return std::nullopt;
+  return index;
+}
+
+// A copy of `node` whose every value and key is located at `where`.
+ConfigNode relocated(const ConfigNode& node, const SourceLocation& where) {
+  switch (node.kind()) {
+    case ConfigNode::Kind::null: return ConfigNode::make_null(where);
+    case ConfigNode::Kind::scalar: return ConfigNode::make_scalar(node.text(), where);
+    case ConfigNode::Kind::sequence: {
+      ConfigNode out = ConfigNode::make_sequence(where);
+      for (const auto& item : node.items()) out.items().push_back(relocated(item, where));
+      return out;
+    }
+    case ConfigNode::Kind::map: {
+      ConfigNode out = ConfigNode::make_map(where);
+      for (const auto& entry : node.entries()) out.entries().push_back({entry.key, where, relocated(entry.value, where)});
+      return out;
+    }
+  }
+  return ConfigNode::make_null(where);
 }
 
 }  // namespace
@@ -104,22 +170,21 @@ void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides
     if (!value) continue;
     // parse_yaml turns an empty document into an empty map; an empty value means null here.
     if (text.size() == equals + 1) value = ConfigNode::make_null(where);
+    // Messages about the value name the override, not "line 1" of its text.
+    value = relocated(*value, where);
     ConfigNode* node = &tree;
     std::string walked;
     bool ok = true;
     for (std::size_t i = 0; i + 1 < parts.size() && ok; ++i) {
       walked += (walked.empty() ? "" : ".") + parts[i];
       if (node->is_sequence()) {
-        std::size_t index = 0;
-        const bool numeric = !parts[i].empty() &&
-                             std::all_of(parts[i].begin(), parts[i].end(), [](char c) { return c >= '0' && c <= '9'; });
-        if (numeric) index = std::stoul(parts[i]);
-        if (!numeric || index >= node->items().size()) {
+        const auto index = list_index(parts[i], node->items().size());
+        if (!index) {
           sink.error(where, walked, "expected an index below " + std::to_string(node->items().size()) + " into a list");
           ok = false;
           break;
         }
-        node = &node->items()[index];
+        node = &node->items()[*index];
         continue;
       }
       if (!node->is_map()) {
@@ -136,15 +201,21 @@ void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides
     if (!ok) continue;
     const std::string& last = parts.back();
     if (node->is_sequence()) {
-      const bool numeric = std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (!numeric || std::stoul(last) >= node->items().size()) {
+      const auto index = list_index(last, node->items().size());
+      if (!index) {
         sink.error(where, text.substr(0, equals), "expected an index below " + std::to_string(node->items().size()) + " into a list");
         continue;
       }
-      node->items()[std::stoul(last)] = *value;
+      node->items()[*index] = *value;
       continue;
     }
-    if (!node->is_map()) *node = ConfigNode::make_map(where);
+    if (!node->is_map()) {
+      if (!node->is_null()) {
+        sink.error(where, walked, "cannot set a key inside " + node->describe());
+        continue;
+      }
+      *node = ConfigNode::make_map(where);
+    }
     node->set(last, where, *value);
   }
 }
@@ -153,7 +224,7 @@ LoadedScenario load_scenario(const std::filesystem::path& path, const std::vecto
   DiagnosticSink sink;
   IncludeState state{sink, {}, {}};
   const SourceLocation command_line{std::make_shared<const std::string>(path.string()), 0, 0};
-  auto tree = load_tree(path, command_line, state);
+  auto tree = load_tree(path, command_line, "", state);
   sink.throw_if_any();
   apply_overrides(*tree, overrides, sink);
   sink.throw_if_any();

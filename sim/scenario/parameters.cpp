@@ -91,11 +91,12 @@ constexpr std::string_view state_choices = "prison|detained|supervised";
 const ParamSpec table[] = {
   // ---- run ----
   {.path = "name", .type = T::text, .default_yaml = "unnamed scenario",
-   .meaning = "Short name of the scenario, shown in outputs."},
+   .meaning = "Short name of the scenario, shown in outputs.", .set = TO(s.name)},
   {.path = "description", .type = T::text, .default_yaml = "\"\"",
-   .meaning = "What the scenario represents and where its figures come from."},
+   .meaning = "What the scenario represents and where its figures come from.", .set = TO(s.description)},
   {.path = "start_date", .type = T::date, .required = true,
-   .meaning = "First simulated day.", .set = TO(s.start_date)},
+   .meaning = "First simulated day: the first of a month, since outputs are by calendar month.",
+   .set = TO(s.start_date), .first_of_month = true},
   {.path = "horizon_months", .type = T::integer, .unit = "months", .default_yaml = "60", .min = 1, .max = 1200,
    .meaning = "Length of a run in calendar months.", .set = TO(s.horizon_months)},
   {.path = "seed", .type = T::integer, .default_yaml = "20170913", .min = 0, .max = 9007199254740991.0,

@@ -80,11 +80,13 @@ std::optional<std::string> suggestion(std::string_view key, const std::vector<st
   return best;
 }
 
-std::string unknown_message(std::string_view what, std::string_view key, const std::vector<std::string_view>& candidates) {
-  std::string message = std::string(what) + " \"" + std::string(key) + "\"";
+// `what "key" qualifier; did you mean ...?` (or the list of candidates when short).
+std::string unknown_message(std::string_view what, std::string_view key, const std::vector<std::string_view>& candidates,
+                            std::string_view qualifier = {}) {
+  std::string message = std::string(what) + " \"" + std::string(key) + "\"" + std::string(qualifier);
   if (auto s = suggestion(key, candidates))
     message += "; did you mean \"" + *s + "\"?";
-  else if (!candidates.empty() && candidates.size() <= 8) {
+  else if (!candidates.empty() && candidates.size() <= 16) {
     message += "; expected one of:";
     for (std::size_t i = 0; i < candidates.size(); ++i) message += (i ? ", " : " ") + std::string(candidates[i]);
   }
@@ -101,6 +103,21 @@ std::vector<std::string_view> split_choices(std::string_view choices) {
     start = bar + 1;
   }
   return parts;
+}
+
+/// Names of partners, ladders and visa categories (map keys chosen by the user).
+bool valid_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+/// "DDDD-DD-DD": the form of a date, whether or not the day exists.
+bool looks_like_date(std::string_view text) {
+  if (text.size() != 10) return false;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (i == 4 || i == 7 ? text[i] != '-' : (text[i] < '0' || text[i] > '9')) return false;
+  return true;
 }
 
 /// Parses a YAML number: decimal or the YAML spellings .inf, -.inf, .nan.
@@ -251,12 +268,6 @@ class Resolver {
     }
   }
 
-  static bool valid_name(std::string_view name) {
-    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    });
-  }
-
   void leaf(const ParamSpec& spec, const ConfigNode* node, const SourceLocation& parent_where, const std::string& path,
             const PathKeys& keys, ConfigNode& out) {
     if (node == nullptr) {
@@ -319,7 +330,9 @@ class Resolver {
       case T::date: {
         if (!node.is_scalar()) return fail(expected);
         const auto date = Date::parse(node.text());
+        if (!date && looks_like_date(node.text())) return fail(expected + " that exists in the calendar");
         if (!date) return fail(expected);
+        if (spec.first_of_month && date->day() != 1) return fail("the first day of a month (YYYY-MM-01)");
         if (spec.within_horizon && context_.start && context_.end && (*date < *context_.start || *date >= *context_.end))
           return fail("a date within the horizon [" + context_.start->to_string() + ", " + context_.end->to_string() + ")");
         return ParamValue{*date};
@@ -467,8 +480,9 @@ class Resolver {
       return std::nullopt;
     }
     d.kind = info->kind;
-    std::vector<std::string_view> allowed = {"dist", "min", "max"};
-    allowed.insert(allowed.end(), info->params.begin(), info->params.end());
+    std::vector<std::string_view> allowed = info->params;
+    for (const std::string_view bound : {"min", "max"})
+      if (std::find(allowed.begin(), allowed.end(), bound) == allowed.end()) allowed.push_back(bound);
     std::map<std::string, double, std::less<>> values;
     bool ok = true;
     for (const auto& entry : node.entries()) {
@@ -476,7 +490,7 @@ class Resolver {
       const std::string entry_path = join(path, entry.key);
       if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
         error(entry.key_where, entry_path,
-              unknown_message("unknown parameter of a " + std::string(info->name) + " distribution", entry.key, allowed));
+              unknown_message("unknown parameter", entry.key, allowed, " of a " + std::string(info->name) + " distribution"));
         ok = false;
         continue;
       }
@@ -496,9 +510,17 @@ class Resolver {
       }
     }
     if (!ok) return std::nullopt;
+    // Messages point at the parameter's value (every parameter checked below was given).
+    auto where_of = [&](std::string_view param) -> const SourceLocation& {
+      for (const auto& entry : node.entries())
+        if (entry.key == param) return entry.value.where();
+      return node.where();
+    };
     auto check = [&](bool condition, std::string_view param, const std::string& expected) {
       if (!condition) {
-        error(node.where(), join(path, param), "expected " + expected + ", found " + format_number(values[std::string(param)]));
+        const auto it = values.find(param);
+        error(where_of(param), join(path, param),
+              "expected " + expected + ", found " + (it != values.end() ? format_number(it->second) : std::string("nothing")));
         ok = false;
       }
     };
@@ -524,15 +546,19 @@ class Resolver {
         check(d.p1 <= d.p2 && d.p2 <= d.p3, "mode", "min <= mode <= max");
         break;
     }
-    if (auto it = values.find("min"); it != values.end()) d.lower = it->second;
-    if (auto it = values.find("max"); it != values.end()) d.upper = it->second;
     const std::string range = describe_expectation(ParamSpec{.type = T::real, .min = spec.min, .max = spec.max});
-    check(d.lower >= spec.min, "min", "a lower bound within the attribute's range (" + range + ")");
-    check(d.upper <= spec.max, "max", "an upper bound within the attribute's range (" + range + ")");
-    check(d.lower <= d.upper, "max", "max >= min");
+    if (auto it = values.find("min"); it != values.end()) {
+      d.lower = it->second;
+      check(d.lower >= spec.min && d.lower <= spec.max, "min", "a lower bound within the attribute's range (" + range + ")");
+    }
+    if (auto it = values.find("max"); it != values.end()) {
+      d.upper = it->second;
+      check(d.upper >= spec.min && d.upper <= spec.max, "max", "an upper bound within the attribute's range (" + range + ")");
+    }
+    if (ok) check(d.lower <= d.upper, "max", "max >= min");  // uniform and triangular checked it already
     if (!ok) return std::nullopt;
     if (d.kind == K::constant && (d.p1 < d.lower || d.p1 > d.upper)) {
-      error(node.where(), join(path, "value"), "expected a value within [min, max], found " + format_number(d.p1));
+      error(where_of("value"), join(path, "value"), "expected a value within [min, max], found " + format_number(d.p1));
       return std::nullopt;
     }
     return ParamValue{d};
@@ -595,7 +621,8 @@ class Resolver {
 Context read_context(const ConfigNode& tree) {
   Context context;
   if (const auto* partners = tree.find("partners"); partners && partners->is_map())
-    for (const auto& entry : partners->entries()) context.partner_names.push_back(entry.key);
+    for (const auto& entry : partners->entries())
+      if (valid_name(entry.key)) context.partner_names.push_back(entry.key);  // invalid ones get no Scenario entry
   for (const auto& preset : sanction_presets()) context.ladder_names.push_back(preset.name);
   if (const auto* sanctions = tree.find("sanctions"); sanctions && sanctions->is_map())
     if (const auto* ladders = sanctions->find("ladders"); ladders && ladders->is_map())

@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include <boost/math/distributions/students_t.hpp>
 
@@ -14,65 +15,64 @@ namespace readmit {
 namespace {
 
 void check_level(double level) {
-    if (!(level > 0.0 && level < 1.0)) {
-        throw std::invalid_argument("confidence level must be in (0, 1), got " + std::to_string(level));
-    }
+  if (!(level > 0.0 && level < 1.0)) {
+    throw std::invalid_argument("confidence level must be in (0, 1), got " + std::to_string(level));
+  }
 }
 
 Interval nan_interval() {
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    return {nan, nan};
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  return {nan, nan};
 }
 
 }  // namespace
 
 Interval t_interval(double center, double standard_error, double degrees_of_freedom, double level) {
-    check_level(level);
-    if (standard_error == 0.0) {
-        return {center, center};
-    }
-    if (std::isnan(center) || std::isnan(standard_error)) {
-        return nan_interval();
-    }
-    if (!(degrees_of_freedom > 0.0)) {
-        throw std::invalid_argument("t interval needs degrees of freedom > 0, got " +
-                                    std::to_string(degrees_of_freedom));
-    }
-    const boost::math::students_t_distribution<double> distribution(degrees_of_freedom);
-    // The upper-tail form stays accurate for levels close to 1.
-    const double critical_value = boost::math::quantile(boost::math::complement(distribution, (1.0 - level) / 2.0));
-    const double half_width = critical_value * standard_error;
-    return {center - half_width, center + half_width};
+  check_level(level);
+  if (standard_error == 0.0) {
+    return {center, center};
+  }
+  if (std::isnan(center) || std::isnan(standard_error)) {
+    return nan_interval();
+  }
+  if (!(degrees_of_freedom > 0.0)) {
+    throw std::invalid_argument("t interval needs degrees of freedom > 0, got " + std::to_string(degrees_of_freedom));
+  }
+  const boost::math::students_t_distribution<double> distribution(degrees_of_freedom);
+  // The upper-tail form stays accurate for levels close to 1.
+  const double critical_value = boost::math::quantile(boost::math::complement(distribution, (1.0 - level) / 2.0));
+  const double half_width = critical_value * standard_error;
+  return {center - half_width, center + half_width};
 }
 
 Interval mean_confidence_interval(const RunningMoments& moments, double level) {
-    const std::size_t n = moments.count();
-    check_level(level);
-    if (n < 2) {
-        return nan_interval();
-    }
-    const double standard_error = moments.stddev() / std::sqrt(static_cast<double>(n));
-    return t_interval(moments.mean(), standard_error, static_cast<double>(n - 1), level);
+  check_level(level);
+  const std::size_t n = moments.count();
+  if (n < 2) {
+    return nan_interval();
+  }
+  const double standard_error = moments.stddev() / std::sqrt(static_cast<double>(n));
+  return t_interval(moments.mean(), standard_error, static_cast<double>(n - 1), level);
 }
 
 Summary summarize(std::vector<double> values) {
-    static constexpr std::array<double, 5> probs{0.05, 0.25, 0.50, 0.75, 0.95};
-    RunningMoments moments;
-    for (const double value : values) {
-        moments.add(value);
-    }
-    const std::vector<double> q = quantiles(std::move(values), probs);
-    return Summary{
-        .n = moments.count(),
-        .mean = moments.mean(),
-        .sd = moments.stddev(),
-        .p05 = q[0],
-        .p25 = q[1],
-        .p50 = q[2],
-        .p75 = q[3],
-        .p95 = q[4],
-        .ci95 = mean_confidence_interval(moments, 0.95),
-    };
+  static constexpr std::array<double, 5> probs{0.05, 0.25, 0.50, 0.75, 0.95};
+  RunningMoments moments;
+  for (const double value : values) {
+    moments.add(value);
+  }
+  const std::vector<double> q = quantiles(std::move(values), probs);
+  return Summary{
+      .n = moments.count(),
+      .mean = moments.mean(),
+      .sd = moments.stddev(),
+      .p05 = q[0],
+      .p25 = q[1],
+      .p50 = q[2],
+      .p75 = q[3],
+      .p95 = q[4],
+      .ci95 = mean_confidence_interval(moments, 0.95),
+  };
 }
 
 }  // namespace readmit

@@ -12,8 +12,8 @@ namespace readmit {
 /// Thrown when a file cannot be written. The message names the final path and
 /// the failing step with its operating-system error.
 class IoError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 /// Writes `contents` to `path` so that `path` either keeps its previous state
@@ -40,38 +40,38 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 ///     writer.stream() << ...;
 ///     writer.commit();
 class AtomicFileWriter {
-public:
-    /// Creates the temporary file next to `path`.
-    /// Throws IoError if it cannot be created (e.g. the directory is missing
-    /// or `path` has no file name).
-    explicit AtomicFileWriter(std::filesystem::path path);
-    ~AtomicFileWriter();
+ public:
+  /// Creates the temporary file next to `path`.
+  /// Throws IoError if it cannot be created (e.g. the directory is missing
+  /// or `path` has no file name).
+  explicit AtomicFileWriter(std::filesystem::path path);
+  ~AtomicFileWriter();
 
-    AtomicFileWriter(const AtomicFileWriter&) = delete;
-    AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
-    AtomicFileWriter(AtomicFileWriter&&) = delete;
-    AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  AtomicFileWriter(AtomicFileWriter&&) = delete;
+  AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
 
-    /// Stream writing to the temporary file (binary: no newline translation).
-    /// A failed write puts the stream in a bad state and makes commit() throw.
-    std::ostream& stream() noexcept { return stream_; }
+  /// Stream writing to the temporary file (binary: no newline translation).
+  /// A failed write puts the stream in a bad state and makes commit() throw.
+  std::ostream& stream() noexcept { return stream_; }
 
-    /// Flushes, checks the stream state, fsyncs and closes the temporary file
-    /// and renames it onto the final path.
-    /// Throws IoError on failure (the temporary file is then removed), and
-    /// std::logic_error if called more than once.
-    void commit();
+  /// Flushes, checks the stream state, fsyncs and closes the temporary file
+  /// and renames it onto the final path.
+  /// Throws IoError on failure (the temporary file is then removed), and
+  /// std::logic_error if called more than once.
+  void commit();
 
-private:
-    class FileBuffer;
+ private:
+  class FileBuffer;
 
-    [[noreturn]] void fail(const std::string& what, const std::string& reason);
+  [[noreturn]] void fail(const std::string& what, const std::string& reason);
 
-    std::filesystem::path final_path_;
-    std::filesystem::path temporary_path_;
-    std::unique_ptr<FileBuffer> buffer_;
-    std::ostream stream_;
-    bool commit_attempted_ = false;
+  std::filesystem::path final_path_;
+  std::filesystem::path temporary_path_;
+  std::unique_ptr<FileBuffer> buffer_;
+  std::ostream stream_;
+  bool commit_attempted_ = false;
 };
 
 }  // namespace readmit

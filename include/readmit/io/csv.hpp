@@ -21,11 +21,11 @@ std::string format_number(double value);
 
 /// Formats an integer as plain decimal digits with a leading '-' if negative.
 template <std::integral Integer>
-    requires(!std::same_as<Integer, bool>)
-std::string format_number(Integer value) {
-    std::array<char, 24> buffer{};  // enough for any 64-bit integer and its sign
-    const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-    return std::string(buffer.data(), result.ptr);
+requires(!std::same_as<Integer, bool>) std::string format_number(Integer value) {
+  static_assert(sizeof(Integer) <= 8, "buffer sized for 64-bit integers");
+  std::array<char, 24> buffer{};  // 20 digits and a sign
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return std::string(buffer.data(), result.ptr);
 }
 
 /// Returns `field` as it must appear in a CSV row: unchanged, or enclosed in
@@ -38,34 +38,34 @@ std::string csv_field(std::string_view field);
 /// and pandas write by default. Stream errors are left in the stream's state
 /// for the owner to check (AtomicFileWriter::commit() does).
 class CsvWriter {
-public:
-    explicit CsvWriter(std::ostream& out) noexcept : out_(&out) {}
+ public:
+  explicit CsvWriter(std::ostream& out) noexcept : out_(&out) {}
 
-    void write_row(std::initializer_list<std::string_view> fields);
-    void write_row(std::span<const std::string> fields);
+  void write_row(std::initializer_list<std::string_view> fields);
+  void write_row(std::span<const std::string> fields);
 
-    /// Writes one row from a mix of text and numbers; numbers are formatted
-    /// with format_number. Example: write_values("arm_a", 3, 0.25).
-    template <typename... Fields>
-    void write_values(const Fields&... fields) {
-        const std::array<std::string, sizeof...(Fields)> formatted{to_text(fields)...};
-        write_row(std::span<const std::string>(formatted));
+  /// Writes one row from a mix of text and numbers; numbers are formatted
+  /// with format_number. Example: write_values("arm_a", 3, 0.25).
+  template <typename... Fields>
+  void write_values(const Fields&... fields) {
+    const std::array<std::string, sizeof...(Fields)> formatted{to_text(fields)...};
+    write_row(std::span<const std::string>(formatted));
+  }
+
+ private:
+  template <typename Field>
+  static std::string to_text(const Field& field) {
+    if constexpr (std::is_convertible_v<const Field&, std::string_view>) {
+      return std::string(std::string_view(field));
+    } else {
+      return format_number(field);
     }
+  }
 
-private:
-    template <typename Field>
-    static std::string to_text(const Field& field) {
-        if constexpr (std::is_convertible_v<const Field&, std::string_view>) {
-            return std::string(std::string_view(field));
-        } else {
-            return format_number(field);
-        }
-    }
+  template <typename Range>
+  void write_fields(const Range& fields);
 
-    template <typename Range>
-    void write_fields(const Range& fields);
-
-    std::ostream* out_;
+  std::ostream* out_;
 };
 
 }  // namespace readmit

@@ -63,9 +63,11 @@ struct ConfigNode::Entry {
 std::optional<ConfigNode> parse_yaml(const std::string& text, const std::string& origin,
                                      DiagnosticSink& sink);
 
-/// Reads and parses a YAML file; unreadable files are reported to `sink`.
+/// Reads and parses a YAML file; unreadable files are reported to `sink` at
+/// `included_from`, under `key_path` (the key that named the file, if any).
 std::optional<ConfigNode> read_yaml_file(const std::filesystem::path& path,
-                                         const SourceLocation& included_from, DiagnosticSink& sink);
+                                         const SourceLocation& included_from, DiagnosticSink& sink,
+                                         const std::string& key_path = {});
 
 /// Deep merge: maps merge key by key, anything else in `overlay` replaces `base`.
 void merge_into(ConfigNode& base, const ConfigNode& overlay);

@@ -4,6 +4,10 @@
 // apply `--set` overrides, then validate every value against the parameter
 // table and build the typed Scenario.
 //
+// Merging is deep: sections and maps with free keys (partners, visa_demand,
+// ladders) merge key by key; lists, scalars and maps holding one parameter's
+// value (a distribution, shares, timeline changes) are replaced whole.
+//
 // Every problem found is reported at once, through ScenarioError.
 #include <filesystem>
 #include <string>

@@ -9,8 +9,8 @@ namespace readmit {
 
 /// Closed interval [low, high]; both NaN when it cannot be computed.
 struct Interval {
-    double low;
-    double high;
+  double low;
+  double high;
 };
 
 /// Two-sided Student's t interval center +/- t_{(1+level)/2, df} * standard_error.
@@ -29,15 +29,15 @@ Interval mean_confidence_interval(const RunningMoments& moments, double level = 
 /// Descriptive summary of a sample of replication outputs. Quantiles are
 /// type 7 (see quantiles.hpp); sd is the sample standard deviation.
 struct Summary {
-    std::size_t n;
-    double mean;
-    double sd;
-    double p05;
-    double p25;
-    double p50;
-    double p75;
-    double p95;
-    Interval ci95;  ///< 95% t interval for the mean
+  std::size_t n;
+  double mean;
+  double sd;
+  double p05;
+  double p25;
+  double p50;
+  double p75;
+  double p95;
+  Interval ci95;  ///< 95% t interval for the mean
 };
 
 /// Summarizes `values`. With a single value, sd and ci95 are NaN and every
