@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <regex>
 #include <set>
 
 #include "readmit/scenario/loader.hpp"
@@ -385,9 +384,20 @@ namespace {
 // Maps a concrete key path from a message to its table path:
 // partners.alpha.x -> partners.*.x, timeline[0].date -> timeline.[].date.
 std::string table_pattern(const std::string& key_path) {
-  std::string pattern = std::regex_replace(key_path, std::regex(R"(\[\d+\])"), ".[]");
-  pattern = std::regex_replace(pattern, std::regex(R"(^partners\.[^.]+)"), "partners.*");
-  pattern = std::regex_replace(pattern, std::regex(R"(^sanctions\.ladders\.[^.]+)"), "sanctions.ladders.*");
+  std::string pattern;
+  for (std::size_t i = 0; i < key_path.size(); ++i) {
+    if (key_path[i] == '[') {
+      pattern += ".[]";
+      i = key_path.find(']', i);
+    } else {
+      pattern += key_path[i];
+    }
+  }
+  for (const std::string prefix : {"partners.", "sanctions.ladders."}) {
+    if (pattern.rfind(prefix, 0) != 0) continue;
+    const auto end = pattern.find('.', prefix.size());
+    pattern = prefix + "*" + (end == std::string::npos ? "" : pattern.substr(end));
+  }
   return pattern;
 }
 
