@@ -664,6 +664,7 @@ class Replication {
   }
 
   void close_month(int month) {
+    const auto with_request = supervised_with_request_by_partner();
     for (std::size_t k = 0; k < partners_.size(); ++k) {
       auto& partner = partners_[k];
       const auto& s = stock_[k];
@@ -680,7 +681,7 @@ class Replication {
       metric(month, k, Metric::stock_document_queue) = double(partner.queued);
       metric(month, k, Metric::stock_awaiting_interview) = double(partner.awaiting_interview_count);
       metric(month, k, Metric::stock_in_decision) = double(partner.in_decision);
-      metric(month, k, Metric::stock_supervised_with_request) = supervised_with_request(k);
+      metric(month, k, Metric::stock_supervised_with_request) = with_request[k];
       if (partner.decision_days.empty()) {
         metric(month, k, Metric::decision_days_p50) = std::nan("");
         metric(month, k, Metric::decision_days_p90) = std::nan("");
@@ -699,13 +700,13 @@ class Replication {
     current_month_ = month + 1 < int(base_.horizon_months) ? month + 1 : month;
   }
 
-  double supervised_with_request(std::size_t k) const {
-    double n = 0;
+  /// One pass over persons for every partner's count.
+  std::vector<double> supervised_with_request_by_partner() const {
+    std::vector<double> counts(partners_.size(), 0.0);
     for (std::size_t p = 0; p < people_.size(); ++p)
-      if (people_.partner[p] == k && people_.state[p] == PersonState::supervised &&
-          people_.request[p] != RequestStatus::none)
-        n += 1;
-    return n;
+      if (people_.state[p] == PersonState::supervised && people_.request[p] != RequestStatus::none)
+        counts[people_.partner[p]] += 1;
+    return counts;
   }
 
   void update_cooperation(std::size_t k, int month) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 
+#include "readmit/io/csv.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
 
@@ -135,12 +136,6 @@ std::optional<double> parse_number(const std::string& text) {
   // from_chars also reads "inf" and "nan"; YAML spells those .inf and .nan.
   if (!std::isfinite(value) && (text.find('.') == std::string::npos)) return std::nullopt;
   return value;
-}
-
-std::string format_number(double value) {
-  char buffer[32];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return ec == std::errc{} ? std::string(buffer, end) : std::string("?");
 }
 
 struct Context {
