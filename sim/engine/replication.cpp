@@ -83,9 +83,12 @@ class Replication {
         replication_(replication),
         days_(scenario.end_date().days_since_epoch - scenario.start_date.days_since_epoch),
         calendar_(days_),
-        result_{MonthlySeries(std::size_t(scenario.horizon_months), scenario.partners.size()), {}, 0},
+        result_{MonthlySeries(std::size_t(scenario.horizon_months), scenario.partners.size(),
+                              monthly_column_names(scenario).size()),
+                {}, 0, {}, {}},
         partners_(scenario.partners.size()) {
     result_.tallies.resize(scenario.partners.size());
+    result_.days_request_to_removal.resize(scenario.partners.size());
   }
 
   ReplicationResult run() {
@@ -254,7 +257,7 @@ class Replication {
           // Old requests: the backlog reached back years (ICE, 2017). They
           // are part of the initial state, not of month 0's flow.
           send_request(p, /*counted=*/false);
-          people_.request_day[p] = -std::int32_t(rng.uniform01() * 3650.0);
+          people_.request_day[p] = people_.first_request_day[p] = -std::int32_t(rng.uniform01() * 3650.0);
         }
       }
     }
@@ -336,6 +339,7 @@ class Replication {
     const std::size_t k = people_.partner[p];
     ++people_.requests_made[p];
     people_.request_day[p] = day_;
+    if (people_.first_request_day[p] == no_day) people_.first_request_day[p] = day_;
     if (counted) flow(k, Metric::requests) += 1;
     set_request(p, params(k).agreement.interview_required ? RequestStatus::awaiting_interview : RequestStatus::queued);
     if (people_.state[p] == PersonState::detained) set_state(p, PersonState::awaiting_document);
@@ -597,6 +601,7 @@ class Replication {
     set_request(p, RequestStatus::none);
     set_state(p, PersonState::removed);
     people_.removal_day[p] = day_;
+    result_.days_request_to_removal[k].push_back(float(day_ - people_.first_request_day[p]));
     partners_[k].returnees.push_back(p);
   }
 

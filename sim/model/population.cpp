@@ -24,6 +24,7 @@ std::uint32_t Population::add(std::uint16_t partner_index, std::uint32_t id) {
   token.push_back(0);
   detention_start.push_back(no_day);
   request_day.push_back(no_day);
+  first_request_day.push_back(no_day);
   document_expiry.push_back(no_day);
   ready_day.push_back(no_day);
   requests_made.push_back(0);

@@ -21,12 +21,27 @@ struct StateTally {
   double completed_stay_days = 0;  // sum of the lengths of stays that ended
 };
 
+/// A dated event of the diplomatic chain (MODEL.md sections 7, 8 and 10):
+/// kind is one of halt_documents... see docs/model.md, "Event log".
+struct LoggedEvent {
+  std::int32_t day = 0;      // days since the scenario's start
+  std::size_t partner = 0;   // index into Scenario::partners
+  std::string kind;          // e.g. review, sanction_decided, sanction_in_force
+  std::string detail;        // human-readable, e.g. "uncooperative" or "step 1 (officials_dg_plus_b)"
+};
+
 struct ReplicationResult {
+  /// Columns: monthly_column_names(scenario).
   MonthlySeries monthly;
   /// Per partner and state, plus one extra slot per partner for the
   /// document queue (waiting for an officer).
   std::vector<std::array<StateTally, person_state_count + 1>> tallies;
   std::size_t persons = 0;
+  /// Per partner, days from each removed person's first document request
+  /// to removal, in removal order.
+  std::vector<std::vector<float>> days_request_to_removal;
+  /// The diplomatic events of the run in date order.
+  std::vector<LoggedEvent> events;
 };
 
 /// Index of the document-queue tally in ReplicationResult::tallies[partner].

@@ -4,6 +4,7 @@
 // or values at the end of the month.
 #include <array>
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -61,7 +62,36 @@ namespace readmit {
   X(reintegration_admissions, flow, "returnees admitted to the reintegration programme")                  \
   X(severe_outcomes, flow, "returnee severe adverse outcomes (suicide or death)")                          \
   X(homelessness, flow, "returnees becoming homeless")                                                    \
-  X(remigration_attempts, flow, "returnee attempts to re-migrate")
+  X(remigration_attempts, flow, "returnee attempts to re-migrate")                                       \
+  X(reviews, flow, "compliance reviews held")                                                             \
+  X(review_median_decision_days, level, "latest review: median days from request to decision in the window (NaN if none)") \
+  X(review_undecided_share, level, "latest review: share of the window's requests undecided after timely_days")         \
+  X(review_denied_share, level, "latest review: share of the window's decisions that were denials")                     \
+  X(review_charter_refused_share, level, "latest review: share of the window's charters refused")                       \
+  X(review_custody_releases, level, "latest review: 180-day releases in the window")                                    \
+  X(review_release_removal_ratio, level, "latest review: 180-day releases per removal in the window (inf if no removals)") \
+  X(compliance_class, level, "latest review: 0 compliant, 1 at risk, 2 uncooperative (NaN before the first review)")  \
+  X(sanction_decisions, flow, "sanction decisions taken (rule or timeline; escalation or step-down)")                  \
+  X(sanction_pressure, level, "target cooperation added by the sanction steps in force")                                \
+  X(backlash, level, "target cooperation lost to returnees' severe outcomes in the last 12 months")                    \
+  X(visa_applications, flow, "visa applications, all categories")                                        \
+  X(visa_refusals, flow, "visa applications refused under sanctions, all categories")                     \
+  X(linkage_suspensions, flow, "times the partner suspended the linked cooperation (issue linkage)")      \
+  X(linkage_suspended, level, "1 while the linked cooperation is suspended")                              \
+  X(amendment_requests, flow, "amendment requests made by the partner")                                    \
+  X(amendment_request_open, level, "1 while a partner request awaits agreement")                           \
+  X(negotiation_agreements, flow, "amendment requests agreed by the removing state")                     \
+  X(amendments_in_force, level, "number of amendments in force for the partner at the end of the month")   \
+  X(in_force_family_unity, level, "1 while family_unity is in force")                                      \
+  X(in_force_childhood_arrival, level, "1 while childhood_arrival is in force")                            \
+  X(in_force_long_residence, level, "1 while long_residence is in force")                                  \
+  X(in_force_humanitarian_review, level, "1 while humanitarian_review is in force")                        \
+  X(in_force_advance_notice, level, "1 while advance_notice is in force")                                  \
+  X(in_force_reintegration_support, level, "1 while reintegration_support is in force")                    \
+  X(in_force_annual_cap, level, "1 while annual_cap is in force")                                          \
+  X(humanitarian_denials, flow, "requests denied by the humanitarian review (vulnerable persons)")        \
+  X(cap_deferrals, flow, "acceptances deferred because the annual cap was reached")                        \
+  X(households_notified, flow, "removals whose household had advance notice")
 
 enum class Metric : std::size_t {
 #define READMIT_METRIC_ENUM(name, kind, meaning) name,
@@ -84,22 +114,40 @@ inline constexpr MetricInfo metric_info[] = {
 };
 inline constexpr std::size_t metric_count = std::size(metric_info);
 
-/// Monthly values of one replication: [month][partner][metric].
+struct Scenario;
+
+/// Visa categories of a scenario, sorted: those with demand and those any
+/// sanction step names.
+std::vector<std::string> visa_categories(const Scenario& scenario);
+
+/// Names of a scenario's monthly columns: the fixed metrics above, then per
+/// visa category `visa_applications.CATEGORY` and `visa_refusals.CATEGORY`.
+std::vector<std::string> monthly_column_names(const Scenario& scenario);
+
+/// Column of category `category` (an index into visa_categories) in a series.
+constexpr std::size_t visa_applications_column(std::size_t category) { return metric_count + 2 * category; }
+constexpr std::size_t visa_refusals_column(std::size_t category) { return metric_count + 2 * category + 1; }
+
+/// Monthly values of one replication: [month][partner][column]. The first
+/// metric_count columns are the fixed metrics.
 class MonthlySeries {
  public:
-  MonthlySeries(std::size_t months, std::size_t partners)
-      : months_(months), partners_(partners), values_(months * partners * metric_count, 0.0) {}
-  double& at(std::size_t month, std::size_t partner, Metric metric) {
-    return values_[(month * partners_ + partner) * metric_count + std::size_t(metric)];
+  MonthlySeries(std::size_t months, std::size_t partners, std::size_t columns = metric_count)
+      : months_(months), partners_(partners), columns_(columns), values_(months * partners * columns, 0.0) {}
+  double& at(std::size_t month, std::size_t partner, std::size_t column) {
+    return values_[(month * partners_ + partner) * columns_ + column];
   }
-  double at(std::size_t month, std::size_t partner, Metric metric) const {
-    return values_[(month * partners_ + partner) * metric_count + std::size_t(metric)];
+  double at(std::size_t month, std::size_t partner, std::size_t column) const {
+    return values_[(month * partners_ + partner) * columns_ + column];
   }
+  double& at(std::size_t month, std::size_t partner, Metric metric) { return at(month, partner, std::size_t(metric)); }
+  double at(std::size_t month, std::size_t partner, Metric metric) const { return at(month, partner, std::size_t(metric)); }
   std::size_t months() const { return months_; }
   std::size_t partners() const { return partners_; }
+  std::size_t columns() const { return columns_; }
 
  private:
-  std::size_t months_, partners_;
+  std::size_t months_, partners_, columns_;
   std::vector<double> values_;
 };
 

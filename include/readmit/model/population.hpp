@@ -72,6 +72,7 @@ class Population {
   std::vector<std::uint32_t> token;             // bumped on every state change; stale events carry an old one
   std::vector<std::int32_t> detention_start;    // day the current detention spell began
   std::vector<std::int32_t> request_day;        // day the current request was sent
+  std::vector<std::int32_t> first_request_day;  // day the person's first request was sent
   std::vector<std::int32_t> document_expiry;    // last valid day of the document
   std::vector<std::int32_t> ready_day;          // day the person became scheduled (flight order)
   std::vector<std::uint16_t> requests_made;     // sequence number of the person's decision streams
