@@ -1,14 +1,21 @@
 // The daily loop of one replication. Read `Replication::run` top to bottom:
-// timeline, arrivals, due events (sentences, requests, decisions, custody
-// reviews, document expiry, relief), the partners' document queues,
-// interview rounds and raids, flights, daily tallies, and at each month's
-// end partner cooperation, returnee follow-up and the monthly snapshot.
+// timeline, amendments coming into force, arrivals, sanctions taking effect,
+// due events (sentences, requests, decisions, custody reviews, document
+// expiry, relief), the partners' document queues, interview rounds and
+// raids, flights, daily tallies, and at each month's end returnee follow-up,
+// visa demand, amendment requests, the compliance review with sanction and
+// negotiation decisions, partner cooperation and the monthly snapshot.
 #include "readmit/engine/replication.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <limits>
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/parallel_reduce.h>
 
+#include "readmit/model/compliance.hpp"
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/stats/quantiles.hpp"
 
@@ -56,9 +63,33 @@ struct ScheduledEntry {
   std::uint32_t token;
 };
 
+/// One document request, for the review's undecided share.
+struct RequestRecord {
+  std::int32_t sent_day;
+  std::int32_t resolved_day;  // decided or withdrawn; INT32_MAX while pending
+  bool withdrawn;             // ended without a decision (relief, exemption)
+};
+
+// Month-end passes over persons run in parallel above this many persons;
+// counts are integers, so the result does not depend on the split.
+constexpr std::size_t parallel_grain = 8192;
+
 struct PartnerRuntime {
   double cooperation = 1.0;
-  std::int64_t sanction_step = 0;
+  std::int64_t sanction_step = 0;             // in force
+  std::int64_t decided_step = 0;              // latest decision (in force after the lag)
+  std::int64_t uncooperative_streak = 0;      // consecutive uncooperative reviews since the last decision
+  std::int64_t compliant_streak = 0;          // consecutive compliant reviews since the last decision
+  double compliance_class = std::nan("");
+  ReviewMeasures last_review{std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan("")};
+  std::int64_t reviews_held = 0;
+  std::vector<RequestRecord> requests;        // in order of sending
+  std::deque<std::vector<double>> window_decision_days;  // per month, newest last
+  bool linkage_suspended = false;
+  std::array<bool, amendment_kind_count> in_force{};
+  bool request_open = false;                  // an amendment request awaits agreement
+  int cap_year = 0;                           // calendar year counted by accepted_this_year
+  std::int64_t accepted_this_year = 0;
   std::uint32_t next_local_id = 0;
   std::deque<QueueEntry> awaiting_interview;  // lazily cleaned
   std::deque<QueueEntry> queue;               // lazily cleaned
@@ -89,6 +120,7 @@ class Replication {
         partners_(scenario.partners.size()) {
     result_.tallies.resize(scenario.partners.size());
     result_.days_request_to_removal.resize(scenario.partners.size());
+    visa_categories_ = visa_categories(scenario);
   }
 
   ReplicationResult run() {
@@ -101,6 +133,7 @@ class Replication {
       const Date today = base_.start_date.plus_days(day_);
       while (next_timeline < base_.timeline.size() && base_.timeline[next_timeline].date <= today)
         apply_timeline(base_.timeline[next_timeline++]);
+      amendments_by_date(today);
       if (month_begins) schedule_month_arrivals(month);
       month_begins = false;
       apply_due_sanctions();
@@ -134,6 +167,12 @@ class Replication {
   double& metric(int month, std::size_t k, Metric m) { return result_.monthly.at(std::size_t(month), k, m); }
   double& flow(std::size_t k, Metric m) { return metric(current_month_, k, m); }
   StateTally& tally(std::uint32_t p, PersonState s) { return result_.tallies[people_.partner[p]][std::size_t(s)]; }
+
+  void log(std::size_t k, std::string kind, std::string detail) {
+    result_.events.push_back({day_, k, std::move(kind), std::move(detail)});
+  }
+  bool in_force(std::size_t k, AmendmentKind a) const { return partners_[k].in_force[std::size_t(a)]; }
+  Date today() const { return base_.start_date.plus_days(day_); }
 
   std::int64_t document_servers(std::size_t k) const {
     return std::llround(double(params(k).agreement.document_officers) * partners_[k].cooperation);
@@ -169,6 +208,10 @@ class Replication {
   void set_request(std::uint32_t p, RequestStatus next) {
     const std::size_t k = people_.partner[p];
     auto& partner = partners_[k];
+    const RequestStatus previous = people_.request[p];
+    if (next == RequestStatus::none && (previous == RequestStatus::awaiting_interview || previous == RequestStatus::queued ||
+                                        previous == RequestStatus::in_decision))
+      resolve_record(p, /*withdrawn=*/true);
     if (people_.request[p] == RequestStatus::queued) {
       --partner.queued;
       auto& t = result_.tallies[k][document_queue_tally];
@@ -283,6 +326,7 @@ class Replication {
     flow(k, Metric::arrivals) += 1;
     auto rng = person_stream(p, StreamPurpose::person_attributes, 1);
     place_new_person(p, StartState(draw_category(params(k).population.inflow_state_shares.data(), 3, rng)), rng);
+    exempt_if_covered(p);
   }
 
   void place_new_person(std::uint32_t p, StartState start, RandomStream& rng) {
@@ -336,16 +380,31 @@ class Replication {
   }
 
   void send_request(std::uint32_t p, bool counted = true) {
+    if (exempt_if_covered(p)) return;
     const std::size_t k = people_.partner[p];
     ++people_.requests_made[p];
     people_.request_day[p] = day_;
     if (people_.first_request_day[p] == no_day) people_.first_request_day[p] = day_;
+    if (counted) {
+      request_record_.resize(people_.size(), no_record);
+      request_record_[p] = std::uint32_t(partners_[k].requests.size());
+      partners_[k].requests.push_back({day_, INT32_MAX, false});
+    }
     if (counted) flow(k, Metric::requests) += 1;
     set_request(p, params(k).agreement.interview_required ? RequestStatus::awaiting_interview : RequestStatus::queued);
     if (people_.state[p] == PersonState::detained) set_state(p, PersonState::awaiting_document);
   }
 
   void withdraw_request(std::uint32_t p) { set_request(p, RequestStatus::none); }
+
+  /// Marks the person's current request decided (or withdrawn) today.
+  void resolve_record(std::uint32_t p, bool withdrawn) {
+    if (p >= request_record_.size() || request_record_[p] == no_record) return;
+    auto& record = partners_[people_.partner[p]].requests[request_record_[p]];
+    record.resolved_day = day_;
+    record.withdrawn = withdrawn;
+    request_record_[p] = no_record;
+  }
 
   void end_case(std::uint32_t p, PersonState terminal) {
     withdraw_request(p);
@@ -423,7 +482,8 @@ class Replication {
       ++partner.in_decision;
       auto rng = person_stream(p, StreamPurpose::person_decision, 2u * entry.request_number);
       const double slowdown = 1.0 + agreement.decision_slowdown_at_zero_cooperation * (1.0 - partner.cooperation);
-      const double days = draw(agreement.decision_time_days, rng) * slowdown;
+      double days = draw(agreement.decision_time_days, rng) * slowdown;
+      if (in_force(k, AmendmentKind::humanitarian_review)) days += double(now_.amendment_rules.humanitarian_review_extra_days);
       calendar_.schedule(day_ + std::max<std::int32_t>(1, std::int32_t(std::lround(days))),
                          {p, EventKind::decision, entry.request_number});
     }
@@ -437,10 +497,21 @@ class Replication {
     const auto& agreement = params(k).agreement;
     flow(k, Metric::decisions) += 1;
     partner.decision_days.push_back(double(day_ - people_.request_day[p]));
+    resolve_record(p, /*withdrawn=*/false);
     if (people_.age_at_arrival_years[p] < agreement.refuse_arrived_under_age_years) {
       flow(k, Metric::category_refusals) += 1;
       end_case(p, PersonState::unremovable);
       return;
+    }
+    if (exempt_if_covered(p)) return;
+    if (in_force(k, AmendmentKind::humanitarian_review) && vulnerable(p)) {
+      auto review = person_stream(p, StreamPurpose::person_amendment, std::uint64_t(request_number));
+      if (review.bernoulli(now_.amendment_rules.humanitarian_review_vulnerable_denial_prob)) {
+        flow(k, Metric::humanitarian_denials) += 1;
+        flow(k, Metric::exemptions) += 1;
+        end_case(p, PersonState::exempted);
+        return;
+      }
     }
     auto rng = person_stream(p, StreamPurpose::person_decision, 2u * std::uint64_t(request_number) + 1);
     if (!rng.bernoulli(agreement.acceptance_base_prob * partner.cooperation)) {
@@ -449,6 +520,17 @@ class Replication {
       calendar_.schedule(day_ + std::int32_t(agreement.rerequest_lag_days), {p, EventKind::request_due, people_.requests_made[p]});
       return;
     }
+    if (in_force(k, AmendmentKind::annual_cap) && cap_reached(k)) {
+      // The partner accepts no more this calendar year: ask again on 1 January.
+      flow(k, Metric::cap_deferrals) += 1;
+      set_request(p, RequestStatus::rerequest_due);
+      const Date next_year = Date::from_ymd(today().year() + 1, 1, 1);
+      const std::int32_t due = std::max(day_ + std::int32_t(agreement.rerequest_lag_days),
+                                        next_year.days_since_epoch - base_.start_date.days_since_epoch);
+      calendar_.schedule(due, {p, EventKind::request_due, people_.requests_made[p]});
+      return;
+    }
+    if (in_force(k, AmendmentKind::annual_cap)) ++partner.accepted_this_year;
     flow(k, Metric::acceptances) += 1;
     set_request(p, RequestStatus::issued);
     people_.document_expiry[p] = day_ + std::int32_t(agreement.document_validity_days) - 1;
@@ -547,8 +629,11 @@ class Replication {
   }
 
   bool eligible(std::uint32_t p, const ScheduledEntry& entry) const {
+    std::int64_t notice = now_.removing_state.itinerary_notice_days;
+    if (in_force(people_.partner[p], AmendmentKind::advance_notice))
+      notice = std::max(notice, now_.amendment_rules.advance_notice_days);
     return people_.state[p] == PersonState::scheduled && people_.token[p] == entry.token &&
-           people_.ready_day[p] <= day_ - now_.removing_state.itinerary_notice_days && people_.document_expiry[p] >= day_;
+           people_.ready_day[p] <= day_ - notice && people_.document_expiry[p] >= day_;
   }
 
   std::int64_t eligible_count(std::size_t k) const {
@@ -616,41 +701,329 @@ class Replication {
                                                        : h.follow_prob_no_spouse;
     if (minors > 0 && people_.youngest_child_age(p, day_) < h.young_child_age_years) follow *= h.young_child_follow_multiplier;
     auto rng = person_stream(p, StreamPurpose::person_household);
-    if (rng.bernoulli(std::min(1.0, follow))) {
+    const bool followed = rng.bernoulli(std::min(1.0, follow));
+    bool prepared = false;
+    if (in_force(k, AmendmentKind::advance_notice)) {
+      flow(k, Metric::households_notified) += 1;
+      auto notice = person_stream(p, StreamPurpose::person_amendment, 1u << 16);
+      prepared = notice.bernoulli(now_.amendment_rules.advance_notice_crisis_reduction_prob);
+    }
+    if (followed) {
       flow(k, Metric::households_followed) += 1;
       return;
     }
-    flow(k, Metric::children_affected) += minors;
+    if (!prepared) flow(k, Metric::children_affected) += minors;
     if (people_.main_earner[p]) flow(k, Metric::main_earners_lost) += 1;
   }
 
-  // ---- timeline and sanctions ----
+  // ---- timeline ----
   void apply_timeline(const TimelineEvent& event) {
     for (const auto& assignment : event.assignments) assignment.spec->set(now_, assignment.keys, assignment.value);
-    if (event.sanction) {
-      const auto lag = std::int32_t(now_.sanctions.effect_lag_days);
-      pending_sanctions_.push_back({day_ + lag, event.sanction->partner, event.sanction->step});
+    if (!event.note.empty()) {
+      // The note goes to the partner the event concerns, else to every partner.
+      std::vector<std::size_t> concerned;
+      if (event.sanction) concerned.push_back(event.sanction->partner);
+      else if (event.amendment && !event.amendment->partners.empty()) concerned = event.amendment->partners;
+      else if (!event.assignments.empty() && event.assignments.front().path.rfind("partners.", 0) == 0)
+        concerned.push_back(event.assignments.front().keys.front());
+      else
+        for (std::size_t k = 0; k < partners_.size(); ++k) concerned.push_back(k);
+      for (auto k : concerned) log(k, "timeline", event.note);
     }
+    if (event.sanction) decide_sanction(event.sanction->partner, event.sanction->step, "timeline");
+    if (event.amendment) {
+      for (std::size_t k = 0; k < partners_.size(); ++k)
+        if (event.amendment->partners.empty() ||
+            std::find(event.amendment->partners.begin(), event.amendment->partners.end(), k) != event.amendment->partners.end())
+          set_amendment(k, event.amendment->amendment, event.amendment->in_force, "timeline");
+    }
+  }
+
+  // ---- sanctions (MODEL.md section 8) ----
+  const SanctionLadder& ladder() const { return now_.sanctions.active_ladder(); }
+
+  std::string step_label(std::int64_t step) const {
+    if (step == 0) return "step 0 (none)";
+    return "step " + std::to_string(step) + " (" + ladder().steps[std::size_t(step - 1)].name + ")";
+  }
+
+  /// A decision to move partner k to `step`; it takes effect after the lag.
+  void decide_sanction(std::size_t k, std::int64_t step, const char* by) {
+    auto& partner = partners_[k];
+    step = std::clamp<std::int64_t>(step, 0, std::int64_t(ladder().steps.size()));
+    if (step == partner.decided_step) return;
+    partner.uncooperative_streak = partner.compliant_streak = 0;
+    partner.decided_step = step;
+    flow(k, Metric::sanction_decisions) += 1;
+    log(k, "sanction_decided", step_label(step) + " by " + by);
+    pending_sanctions_.push_back({day_ + std::int32_t(now_.sanctions.effect_lag_days), k, step});
   }
 
   void apply_due_sanctions() {
     for (auto it = pending_sanctions_.begin(); it != pending_sanctions_.end();) {
-      if (it->effect_day <= day_) {
-        const auto steps = std::int64_t(now_.sanctions.active_ladder().steps.size());
-        partners_[it->partner].sanction_step = std::clamp<std::int64_t>(it->step, 0, steps);
-        it = pending_sanctions_.erase(it);
-      } else {
+      if (it->effect_day > day_) {
         ++it;
+        continue;
+      }
+      const std::size_t k = it->partner;
+      auto& partner = partners_[k];
+      const std::int64_t previous = partner.sanction_step;
+      partner.sanction_step = it->step;
+      it = pending_sanctions_.erase(it);
+      if (partner.sanction_step == previous) continue;
+      log(k, "sanction_in_force", step_label(partner.sanction_step));
+      issue_linkage(k, previous);
+    }
+  }
+
+  /// The partner may answer each new step by suspending a linked cooperation.
+  void issue_linkage(std::size_t k, std::int64_t previous_step) {
+    auto& partner = partners_[k];
+    const auto& linkage = params(k).issue_linkage;
+    const std::string what = linkage.name.empty() ? "linked cooperation" : linkage.name;
+    if (partner.sanction_step == 0 && partner.linkage_suspended && linkage.resume_when_lifted) {
+      partner.linkage_suspended = false;
+      log(k, "linkage_resumed", what);
+      return;
+    }
+    for (std::int64_t step = previous_step + 1; step <= partner.sanction_step && !partner.linkage_suspended; ++step) {
+      auto rng = partner_stream(k, StreamPurpose::partner_linkage, std::uint64_t(step));
+      if (rng.bernoulli(linkage.suspend_prob_per_step)) {
+        partner.linkage_suspended = true;
+        flow(k, Metric::linkage_suspensions) += 1;
+        log(k, "linkage_suspended", what);
       }
     }
   }
 
   double sanction_pressure(std::size_t k) const {
-    const auto& steps = now_.sanctions.active_ladder().steps;
+    const auto& steps = ladder().steps;
     double pressure = 0.0;
     for (std::int64_t s = 0; s < partners_[k].sanction_step && s < std::int64_t(steps.size()); ++s)
       pressure += steps[std::size_t(s)].pressure_weight;
     return pressure;
+  }
+
+  /// Visa applications this month by category, and those refused under the
+  /// steps in force (a category named by several steps is refused by any).
+  void visa_demand(std::size_t k, int month) {
+    const auto& steps = ladder().steps;
+    for (const auto& demand : params(k).visa_demand) {
+      const auto c = std::size_t(std::lower_bound(visa_categories_.begin(), visa_categories_.end(), demand.category) -
+                                 visa_categories_.begin());
+      auto rng = partner_stream(k, StreamPurpose::partner_visas, std::uint64_t(month) * visa_categories_.size() + c);
+      const std::int64_t applications = draw_poisson(demand.applications_per_month, rng);
+      double pass_prob = 1.0;
+      for (std::int64_t s = 0; s < partners_[k].sanction_step && s < std::int64_t(steps.size()); ++s) {
+        const auto& named = steps[std::size_t(s)].visa_categories;
+        if (std::find(named.begin(), named.end(), demand.category) != named.end())
+          pass_prob *= 1.0 - steps[std::size_t(s)].refusal_prob;
+      }
+      const std::int64_t refused = draw_binomial(applications, 1.0 - pass_prob, rng);
+      result_.monthly.at(std::size_t(month), k, visa_applications_column(c)) += double(applications);
+      result_.monthly.at(std::size_t(month), k, visa_refusals_column(c)) += double(refused);
+      metric(month, k, Metric::visa_applications) += double(applications);
+      metric(month, k, Metric::visa_refusals) += double(refused);
+    }
+  }
+
+  // ---- compliance review ----
+  /// Sum of a monthly flow over the review window ending with `month`.
+  double window_sum(std::size_t k, int month, Metric m) const {
+    double total = 0;
+    const int first = std::max(0, month + 1 - int(now_.compliance.window_months));
+    for (int t = first; t <= month; ++t) total += result_.monthly.at(std::size_t(t), k, m);
+    return total;
+  }
+
+  ReviewMeasures measure(std::size_t k, int month) const {
+    const auto& partner = partners_[k];
+    const double nan = std::nan("");
+    auto ratio = [nan](double numerator, double denominator) {
+      return denominator > 0 ? numerator / denominator : numerator > 0 ? std::numeric_limits<double>::infinity() : nan;
+    };
+    ReviewMeasures m{};
+    std::vector<double> days;
+    for (const auto& monthly : partner.window_decision_days) days.insert(days.end(), monthly.begin(), monthly.end());
+    const double half[] = {0.5};
+    m.median_decision_days = days.empty() ? nan : quantiles(std::move(days), half)[0];
+    // Requests that reached the age of timely_days within the window.
+    const std::int32_t review_day = day_ + 1;
+    const std::int32_t window_start =
+        base_.start_date.plus_months(std::max(0, month + 1 - int(now_.compliance.window_months))).days_since_epoch -
+        base_.start_date.days_since_epoch;
+    const std::int32_t timely = std::int32_t(now_.compliance.timely_days);
+    auto first = std::lower_bound(partner.requests.begin(), partner.requests.end(), window_start - timely,
+                                  [](const RequestRecord& r, std::int32_t d) { return r.sent_day < d; });
+    double old_enough = 0, undecided = 0;
+    for (auto r = first; r != partner.requests.end() && r->sent_day <= review_day - timely; ++r) {
+      if (r->withdrawn && r->resolved_day - r->sent_day <= timely) continue;  // ended before it could be late
+      old_enough += 1;
+      if (r->resolved_day - r->sent_day > timely) undecided += 1;
+    }
+    m.undecided_share = old_enough > 0 ? undecided / old_enough : nan;
+    const double decisions = window_sum(k, month, Metric::decisions);
+    const double denied = window_sum(k, month, Metric::denials) + window_sum(k, month, Metric::category_refusals) +
+                          window_sum(k, month, Metric::humanitarian_denials);
+    m.denied_share = decisions > 0 ? denied / decisions : nan;
+    const double refused = window_sum(k, month, Metric::charters_refused);
+    const double offered = refused + window_sum(k, month, Metric::charters_flown);
+    m.charter_refused_share = offered > 0 ? refused / offered : nan;
+    m.custody_releases = window_sum(k, month, Metric::custody_releases);
+    m.release_removal_ratio = ratio(m.custody_releases, window_sum(k, month, Metric::removals));
+    return m;
+  }
+
+  /// Review at the end of `month`: classify, then escalate after
+  /// escalate_after uncooperative reviews in a row, or step down after
+  /// deescalate_after compliant ones when the ladder allows it.
+  void review(std::size_t k, int month) {
+    auto& partner = partners_[k];
+    const ReviewMeasures m = measure(k, month);
+    const ComplianceClass c = classify(now_.compliance, m);
+    partner.last_review = m;
+    partner.compliance_class = double(int(c));
+    flow(k, Metric::reviews) += 1;
+    log(k, "review", std::string(compliance_class_name(c)));
+    const auto& sanctions = now_.sanctions;
+    if (c == ComplianceClass::uncooperative) {
+      ++partner.uncooperative_streak;
+      partner.compliant_streak = 0;
+      if (partner.uncooperative_streak >= sanctions.escalate_after &&
+          partner.decided_step < std::int64_t(ladder().steps.size()))
+        decide_sanction(k, partner.decided_step + 1, "review");
+    } else if (c == ComplianceClass::compliant) {
+      ++partner.compliant_streak;
+      partner.uncooperative_streak = 0;
+      if (sanctions.allow_deescalation && partner.compliant_streak >= sanctions.deescalate_after && partner.decided_step > 0)
+        decide_sanction(k, partner.decided_step - 1, "review");
+    } else {
+      partner.uncooperative_streak = partner.compliant_streak = 0;
+    }
+    negotiate(k, partner.reviews_held++);
+  }
+
+  // ---- amendments and negotiation (MODEL.md sections 7 and 10) ----
+  static bool applies_to(const AmendmentRules::Common& rule, const std::string& partner) {
+    return rule.partners.empty() || std::find(rule.partners.begin(), rule.partners.end(), partner) != rule.partners.end();
+  }
+
+  void amendments_by_date(const Date& today) {
+    for (std::size_t a = 0; a < amendment_kind_count; ++a) {
+      const auto& rule = now_.amendment_rules.common[a];
+      if (!rule.in_force_from || *rule.in_force_from != today) continue;
+      for (std::size_t k = 0; k < partners_.size(); ++k)
+        if (applies_to(rule, params(k).name)) set_amendment(k, AmendmentKind(a), true, "date");
+    }
+    for (auto it = pending_amendments_.begin(); it != pending_amendments_.end();) {
+      if (it->effect_day > day_) {
+        ++it;
+        continue;
+      }
+      set_amendment(it->partner, it->amendment, true, "negotiation");
+      it = pending_amendments_.erase(it);
+    }
+  }
+
+  void set_amendment(std::size_t k, AmendmentKind a, bool on, const char* by) {
+    bool& state = partners_[k].in_force[std::size_t(a)];
+    if (state == on) return;
+    state = on;
+    log(k, on ? "amendment_in_force" : "amendment_ended", std::string(amendment_names()[std::size_t(a)]) + " by " + by);
+    if (on && (a == AmendmentKind::family_unity || a == AmendmentKind::childhood_arrival || a == AmendmentKind::long_residence))
+      for (std::uint32_t p = 0; p < people_.size(); ++p)
+        if (people_.partner[p] == k && !is_terminal(people_.state[p])) exempt_if_covered(p);
+  }
+
+  /// Whether an amendment in force exempts person p today.
+  bool covered(std::uint32_t p) const {
+    const std::size_t k = people_.partner[p];
+    const auto& rules = now_.amendment_rules;
+    if (in_force(k, AmendmentKind::family_unity) &&
+        ((rules.family_unity_citizen_spouse && people_.spouse[p] == SpouseStatus::citizen) ||
+         people_.youngest_child_age(p, day_) < rules.family_unity_child_under_age_years))
+      return true;
+    if (in_force(k, AmendmentKind::childhood_arrival) &&
+        people_.age_at_arrival_years[p] < rules.childhood_arrival_under_age_years)
+      return true;
+    if (in_force(k, AmendmentKind::long_residence) &&
+        double(people_.years_resident_at_entry[p]) + double(day_ - people_.entry_day[p]) / 365.25 >= rules.long_residence_min_years)
+      return true;
+    return false;
+  }
+
+  bool exempt_if_covered(std::uint32_t p) {
+    if (is_terminal(people_.state[p]) || !covered(p)) return false;
+    flow(people_.partner[p], Metric::exemptions) += 1;
+    end_case(p, PersonState::exempted);
+    return true;
+  }
+
+  /// Child arrival, high mental-health risk, or a young child.
+  bool vulnerable(std::uint32_t p) const {
+    const std::size_t k = people_.partner[p];
+    return people_.age_at_arrival_years[p] < params(k).returnees.child_arrival_age_years ||
+           people_.mental_health[p] == MentalHealthRisk::high ||
+           people_.youngest_child_age(p, day_) < params(k).household.young_child_age_years;
+  }
+
+  bool cap_reached(std::size_t k) {
+    auto& partner = partners_[k];
+    const int year = today().year();
+    if (partner.cap_year != year) partner.cap_year = year, partner.accepted_this_year = 0;
+    return partner.accepted_this_year >= now_.amendment_rules.annual_cap_removals_per_year;
+  }
+
+  /// Requested amendments not yet in force (nor agreed).
+  std::vector<AmendmentKind> wanted_amendments(std::size_t k) const {
+    std::vector<AmendmentKind> wanted;
+    for (const auto& name : params(k).amendment_request.amendments) {
+      const auto a = *amendment_from_name(name);
+      const bool pending = std::any_of(pending_amendments_.begin(), pending_amendments_.end(),
+                                       [&](const PendingAmendment& e) { return e.partner == k && e.amendment == a; });
+      if (!in_force(k, a) && !pending) wanted.push_back(a);
+    }
+    return wanted;
+  }
+
+  /// The partner asks for its amendments once severe outcomes over the
+  /// window reach the threshold.
+  void maybe_request_amendments(std::size_t k, int month) {
+    auto& partner = partners_[k];
+    const auto& request = params(k).amendment_request;
+    if (partner.request_open || wanted_amendments(k).empty()) return;
+    double severe = 0;
+    for (int t = std::max(0, month + 1 - int(request.window_months)); t <= month; ++t)
+      severe += metric(t, k, Metric::severe_outcomes);
+    if (severe < double(request.severe_outcome_threshold)) return;
+    partner.request_open = true;
+    flow(k, Metric::amendment_requests) += 1;
+    std::string names;
+    for (auto a : wanted_amendments(k)) names += (names.empty() ? "" : ", ") + std::string(amendment_names()[std::size_t(a)]);
+    log(k, "amendment_requested", names);
+  }
+
+  /// At each review the removing state may agree to an open request.
+  void negotiate(std::size_t k, std::int64_t review_number) {
+    auto& partner = partners_[k];
+    if (!partner.request_open) return;
+    auto rng = partner_stream(k, StreamPurpose::partner_negotiation, std::uint64_t(review_number));
+    if (!rng.bernoulli(now_.negotiation.agree_prob_per_review)) return;
+    partner.request_open = false;
+    flow(k, Metric::negotiation_agreements) += 1;
+    const std::int32_t effect = day_ + std::int32_t(now_.negotiation.entry_into_force_lag_days);
+    std::string names;
+    for (auto a : wanted_amendments(k)) {
+      pending_amendments_.push_back({effect, k, a});
+      names += (names.empty() ? "" : ", ") + std::string(amendment_names()[std::size_t(a)]);
+    }
+    log(k, "negotiation_agreed", names);
+  }
+
+  double amendment_bonus(std::size_t k) const {
+    for (const auto& name : params(k).amendment_request.amendments)
+      if (in_force(k, *amendment_from_name(name))) return params(k).cooperation.amendment_bonus;
+    return 0.0;
   }
 
   // ---- daily and monthly accounting ----
@@ -670,6 +1043,7 @@ class Replication {
 
   void close_month(int month) {
     const auto with_request = supervised_with_request_by_partner();
+    const bool review_due = (month + 1) % int(now_.compliance.review_period_months) == 0;
     for (std::size_t k = 0; k < partners_.size(); ++k) {
       auto& partner = partners_[k];
       const auto& s = stock_[k];
@@ -692,26 +1066,62 @@ class Replication {
         metric(month, k, Metric::decision_days_p90) = std::nan("");
       } else {
         const double probs[] = {0.5, 0.9};
-        const auto q = quantiles(std::move(partner.decision_days), probs);
+        const auto q = quantiles(partner.decision_days, probs);
         metric(month, k, Metric::decision_days_p50) = q[0];
         metric(month, k, Metric::decision_days_p90) = q[1];
       }
+      partner.window_decision_days.push_back(std::move(partner.decision_days));
       partner.decision_days.clear();
+      while (std::int64_t(partner.window_decision_days.size()) > now_.compliance.window_months)
+        partner.window_decision_days.pop_front();
       follow_returnees(k, month);
+      visa_demand(k, month);
+      maybe_request_amendments(k, month);
+      if (review_due) review(k, month);
+    }
+    apply_due_sanctions();  // decisions without a lag take effect this month
+    for (std::size_t k = 0; k < partners_.size(); ++k) {
+      auto& partner = partners_[k];
       update_cooperation(k, month);
       metric(month, k, Metric::cooperation) = partner.cooperation;
       metric(month, k, Metric::sanction_step) = double(partner.sanction_step);
+      metric(month, k, Metric::sanction_pressure) = sanction_pressure(k);
+      metric(month, k, Metric::compliance_class) = partner.compliance_class;
+      metric(month, k, Metric::review_median_decision_days) = partner.last_review.median_decision_days;
+      metric(month, k, Metric::review_undecided_share) = partner.last_review.undecided_share;
+      metric(month, k, Metric::review_denied_share) = partner.last_review.denied_share;
+      metric(month, k, Metric::review_charter_refused_share) = partner.last_review.charter_refused_share;
+      metric(month, k, Metric::review_custody_releases) = partner.last_review.custody_releases;
+      metric(month, k, Metric::review_release_removal_ratio) = partner.last_review.release_removal_ratio;
+      metric(month, k, Metric::linkage_suspended) = partner.linkage_suspended ? 1 : 0;
+      metric(month, k, Metric::amendment_request_open) = partner.request_open ? 1 : 0;
+      double in_force_count = 0;
+      for (std::size_t a = 0; a < amendment_kind_count; ++a) {
+        const double on = partner.in_force[a] ? 1 : 0;
+        metric(month, k, Metric(std::size_t(Metric::in_force_family_unity) + a)) = on;
+        in_force_count += on;
+      }
+      metric(month, k, Metric::amendments_in_force) = in_force_count;
     }
     current_month_ = month + 1 < int(base_.horizon_months) ? month + 1 : month;
   }
 
   /// One pass over persons for every partner's count.
   std::vector<double> supervised_with_request_by_partner() const {
-    std::vector<double> counts(partners_.size(), 0.0);
-    for (std::size_t p = 0; p < people_.size(); ++p)
-      if (people_.state[p] == PersonState::supervised && people_.request[p] != RequestStatus::none)
-        counts[people_.partner[p]] += 1;
-    return counts;
+    using Counts = std::vector<std::int64_t>;
+    const Counts counts = tbb::parallel_reduce(
+        tbb::blocked_range<std::size_t>(0, people_.size(), parallel_grain), Counts(partners_.size(), 0),
+        [&](const tbb::blocked_range<std::size_t>& range, Counts local) {
+          for (std::size_t p = range.begin(); p != range.end(); ++p)
+            if (people_.state[p] == PersonState::supervised && people_.request[p] != RequestStatus::none)
+              ++local[people_.partner[p]];
+          return local;
+        },
+        [](Counts a, const Counts& b) {
+          for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+          return a;
+        });
+    return std::vector<double>(counts.begin(), counts.end());
   }
 
   void update_cooperation(std::size_t k, int month) {
@@ -721,47 +1131,81 @@ class Replication {
     if (partner.severe_by_month.size() > 12) partner.severe_by_month.pop_front();
     double recent_severe = 0;
     for (auto n : partner.severe_by_month) recent_severe += double(n);
-    const double target =
-        std::clamp(c.baseline + sanction_pressure(k) - c.backlash_per_severe_outcome * recent_severe, 0.0, 1.0);
+    const double backlash = c.backlash_per_severe_outcome * recent_severe;
+    metric(month, k, Metric::backlash) = backlash;
+    const double target = std::clamp(c.baseline + sanction_pressure(k) - backlash + amendment_bonus(k), 0.0, 1.0);
     auto rng = partner_stream(k, StreamPurpose::partner_cooperation, std::uint64_t(month));
     const double noise = c.noise_sd > 0 ? draw_normal(0.0, c.noise_sd, rng) : 0.0;
     partner.cooperation =
         std::clamp(partner.cooperation + c.adjustment_speed_per_month * (target - partner.cooperation) + noise, 0.0, 1.0);
   }
 
+  /// Returnee follow-up: programme admissions in removal order, then each
+  /// returnee's monthly hazards, which are independent (own streams) and
+  /// so run in parallel for large cohorts.
   void follow_returnees(std::size_t k, int month) {
     auto& partner = partners_[k];
     const auto& r = params(k).returnees;
+    const auto& rules = now_.amendment_rules;
     std::int64_t places = r.reintegration_capacity_per_month;
-    std::vector<std::uint32_t> still;
+    std::int64_t extra_places = in_force(k, AmendmentKind::reintegration_support) ? rules.reintegration_support_capacity_per_month : 0;
+    std::vector<std::uint32_t> cohort;
+    cohort.reserve(partner.returnees.size());
     for (const std::uint32_t p : partner.returnees) {
       const int months_since = month - removal_month(p);
       if (months_since >= r.followup_months) continue;
-      if (months_since == 0 && places > 0) {
+      cohort.push_back(p);
+      if (months_since != 0) continue;
+      if (places > 0) {
         --places;
         people_.programme_until_month[p] = month + int(r.reintegration_months);
+        people_.programme_multiplier[p] = float(r.reintegration_multiplier);
+        flow(k, Metric::reintegration_admissions) += 1;
+      } else if (extra_places > 0) {
+        --extra_places;
+        people_.programme_until_month[p] = month + int(r.reintegration_months);
+        people_.programme_multiplier[p] = float(rules.reintegration_support_hazard_multiplier);
         flow(k, Metric::reintegration_admissions) += 1;
       }
-      double multiplier = 1.0;
-      if (people_.age_at_arrival_years[p] < r.child_arrival_age_years) multiplier *= r.child_arrival_multiplier;
-      if (people_.ties[p] == TiesToPartner::none) multiplier *= r.no_ties_multiplier;
-      if (people_.mental_health[p] == MentalHealthRisk::medium) multiplier *= r.medium_mental_health_multiplier;
-      if (people_.mental_health[p] == MentalHealthRisk::high) multiplier *= r.high_mental_health_multiplier;
-      if (month < people_.programme_until_month[p]) multiplier *= r.reintegration_multiplier;
-      // One stream per hazard and month, so that one draw never shifts another.
-      auto draw_event = [&](int hazard, double prob) {
-        auto rng = person_stream(p, StreamPurpose::person_returnee, std::uint64_t(months_since) * 3 + std::uint64_t(hazard));
-        return rng.bernoulli(std::min(1.0, prob * multiplier));
-      };
-      if (draw_event(0, r.severe_outcome_hazard_per_month)) {
-        flow(k, Metric::severe_outcomes) += 1;
-        continue;  // follow-up ends
+    }
+    enum Outcome : std::uint8_t { severe = 1, homeless = 2, remigration = 4 };
+    std::vector<std::uint8_t> outcomes(cohort.size(), 0);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, cohort.size(), parallel_grain), [&](const auto& range) {
+      for (std::size_t i = range.begin(); i != range.end(); ++i) {
+        const std::uint32_t p = cohort[i];
+        const int months_since = month - removal_month(p);
+        double multiplier = 1.0;
+        if (people_.age_at_arrival_years[p] < r.child_arrival_age_years) multiplier *= r.child_arrival_multiplier;
+        if (people_.ties[p] == TiesToPartner::none) multiplier *= r.no_ties_multiplier;
+        if (people_.mental_health[p] == MentalHealthRisk::medium) multiplier *= r.medium_mental_health_multiplier;
+        if (people_.mental_health[p] == MentalHealthRisk::high) multiplier *= r.high_mental_health_multiplier;
+        if (month < people_.programme_until_month[p]) multiplier *= double(people_.programme_multiplier[p]);
+        // One stream per hazard and month, so that one draw never shifts another.
+        auto draw_event = [&](int hazard, double prob) {
+          auto rng = person_stream(p, StreamPurpose::person_returnee, std::uint64_t(months_since) * 3 + std::uint64_t(hazard));
+          return rng.bernoulli(std::min(1.0, prob * multiplier));
+        };
+        if (draw_event(0, r.severe_outcome_hazard_per_month)) {
+          outcomes[i] = severe;  // follow-up ends
+          continue;
+        }
+        if (draw_event(1, r.homelessness_hazard_per_month) && !people_.homeless[p]) outcomes[i] |= homeless;
+        if (draw_event(2, r.remigration_hazard_per_month)) outcomes[i] |= remigration;
       }
-      if (draw_event(1, r.homelessness_hazard_per_month) && !people_.homeless[p]) {
+    });
+    std::vector<std::uint32_t> still;
+    still.reserve(cohort.size());
+    for (std::size_t i = 0; i < cohort.size(); ++i) {
+      const std::uint32_t p = cohort[i];
+      if (outcomes[i] & severe) {
+        flow(k, Metric::severe_outcomes) += 1;
+        continue;
+      }
+      if (outcomes[i] & homeless) {
         people_.homeless[p] = 1;
         flow(k, Metric::homelessness) += 1;
       }
-      if (draw_event(2, r.remigration_hazard_per_month)) flow(k, Metric::remigration_attempts) += 1;
+      if (outcomes[i] & remigration) flow(k, Metric::remigration_attempts) += 1;
       still.push_back(p);
     }
     partner.returnees = std::move(still);
@@ -777,6 +1221,12 @@ class Replication {
     std::size_t partner;
     std::int64_t step;
   };
+  struct PendingAmendment {
+    std::int32_t effect_day;
+    std::size_t partner;
+    AmendmentKind amendment;
+  };
+  static constexpr std::uint32_t no_record = UINT32_MAX;
 
   const Scenario& base_;
   Scenario now_;  // the parameters in force today (the timeline changes them)
@@ -793,6 +1243,9 @@ class Replication {
   std::vector<std::array<std::int64_t, person_state_count>> stock_;
   std::int64_t detained_total_ = 0;
   std::vector<PendingSanction> pending_sanctions_;
+  std::vector<PendingAmendment> pending_amendments_;
+  std::vector<std::uint32_t> request_record_;  // per person: index of the current request's record, or no_record
+  std::vector<std::string> visa_categories_;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <boost/random/gamma_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
+#include <boost/random/binomial_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <boost/random/triangle_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
@@ -61,6 +62,12 @@ double draw_normal(double mean, double sd, RandomStream& stream) {
 std::int64_t draw_poisson(double mean, RandomStream& stream) {
   if (mean <= 0.0) return 0;
   return boost::random::poisson_distribution<std::int64_t, double>(mean)(stream);
+}
+
+std::int64_t draw_binomial(std::int64_t trials, double prob, RandomStream& stream) {
+  if (trials <= 0 || prob <= 0.0) return 0;
+  if (prob >= 1.0) return trials;
+  return boost::random::binomial_distribution<std::int64_t, double>(trials, prob)(stream);
 }
 
 double draw(const Distribution& d, RandomStream& stream) {

@@ -32,6 +32,7 @@ std::uint32_t Population::add(std::uint16_t partner_index, std::uint32_t id) {
   detained_minors.push_back(0);
   removal_day.push_back(no_day);
   programme_until_month.push_back(-1);
+  programme_multiplier.push_back(1.0f);
   homeless.push_back(0);
   return p;
 }

@@ -348,6 +348,17 @@ const ParamSpec table[] = {
   {.path = "partners.*.visa_demand.*", .type = T::real, .unit = "applications/month", .required = true, .min = 0,
    .meaning = "Monthly applications in one visa category.", .set = TO(PARTNER.visa_demand[k[1]].applications_per_month)},
 
+  {.path = "partners.*.issue_linkage", .type = T::section,
+   .meaning = "Another cooperation the partner may suspend in answer to a sanction (issue linkage)."},
+  {.path = "partners.*.issue_linkage.name", .type = T::text, .default_yaml = "\"\"",
+   .meaning = "What is suspended (shown in outputs).", .set = TO(PARTNER.issue_linkage.name)},
+  {.path = "partners.*.issue_linkage.suspend_prob_per_step", .type = T::probability, .default_yaml = "0",
+   .meaning = "Probability the partner suspends it when a sanction step comes into force.",
+   .source = "[A] Cambodia suspended the remains search in 2017 [S]",
+   .set = TO(PARTNER.issue_linkage.suspend_prob_per_step), .timeline_settable = true},
+  {.path = "partners.*.issue_linkage.resume_when_lifted", .type = T::boolean, .default_yaml = "true",
+   .meaning = "Whether it resumes once no sanction step is in force.", .set = TO(PARTNER.issue_linkage.resume_when_lifted)},
+
   {.path = "partners.*.amendment_request", .type = T::section, .meaning = "When the partner asks for amendments."},
   {.path = "partners.*.amendment_request.amendments", .type = T::amendment_list, .default_yaml = "[]",
    .meaning = "Amendments the partner asks for.", .set = TO(PARTNER.amendment_request.amendments)},

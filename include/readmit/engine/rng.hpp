@@ -27,6 +27,10 @@ enum class StreamPurpose : std::uint64_t {
   partner_cooperation,
   partner_interviews,
   partner_charters,
+  partner_visas,
+  partner_linkage,
+  partner_negotiation,
+  person_amendment,
 };
 
 /// xoshiro256** seeded through splitmix64 from the stream's key.
@@ -52,6 +56,7 @@ class RandomStream {
 double draw(const Distribution& distribution, RandomStream& stream);
 double draw_normal(double mean, double sd, RandomStream& stream);
 std::int64_t draw_poisson(double mean, RandomStream& stream);
+std::int64_t draw_binomial(std::int64_t trials, double prob, RandomStream& stream);
 /// Index drawn from shares that sum to 1.
 std::size_t draw_category(const double* shares, std::size_t count, RandomStream& stream);
 

@@ -82,6 +82,7 @@ class Population {
   // Returnee follow-up.
   std::vector<std::int32_t> removal_day;
   std::vector<std::int32_t> programme_until_month;
+  std::vector<float> programme_multiplier;      // hazard multiplier of the programme the returnee joined
   std::vector<std::uint8_t> homeless;
 };
 

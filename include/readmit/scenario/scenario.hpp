@@ -126,6 +126,14 @@ struct VisaDemand {
   double applications_per_month = 0.0;
 };
 
+/// Issue linkage: the partner answers a sanction by suspending another
+/// cooperation (Cambodia suspended the search for US servicemen's remains in 2017).
+struct IssueLinkageParams {
+  std::string name;
+  double suspend_prob_per_step = 0.0;
+  bool resume_when_lifted = true;
+};
+
 struct AmendmentRequestParams {
   std::vector<std::string> amendments;  // names from AmendmentKind
   std::int64_t severe_outcome_threshold = 0;
@@ -141,6 +149,7 @@ struct PartnerParams {
   HouseholdParams household;
   ReturneeParams returnees;
   std::vector<VisaDemand> visa_demand;
+  IssueLinkageParams issue_linkage;
   AmendmentRequestParams amendment_request;
 };
 

@@ -1,0 +1,42 @@
+#include "readmit/model/compliance.hpp"
+
+#include <cmath>
+#include <utility>
+
+namespace readmit {
+
+std::string_view compliance_class_name(ComplianceClass c) {
+  switch (c) {
+    case ComplianceClass::compliant: return "compliant";
+    case ComplianceClass::at_risk: return "at_risk";
+    case ComplianceClass::uncooperative: return "uncooperative";
+  }
+  return "?";
+}
+
+bool rule_fires(const ClassificationRule& rule, const ReviewMeasures& m) {
+  const std::pair<double, double> checks[] = {
+      {m.median_decision_days, rule.median_decision_days_above},
+      {m.undecided_share, rule.undecided_share_above},
+      {m.denied_share, rule.denied_share_above},
+      {m.charter_refused_share, rule.charter_refused_share_above},
+      {m.custody_releases, rule.custody_releases_above},
+      {m.release_removal_ratio, rule.release_removal_ratio_above},
+  };
+  int finite = 0, exceeded = 0;
+  for (const auto& [value, threshold] : checks) {
+    if (std::isinf(threshold)) continue;
+    ++finite;
+    if (value > threshold) ++exceeded;  // false for NaN
+  }
+  if (finite == 0) return false;
+  return rule.combine == Combine::any ? exceeded > 0 : exceeded == finite;
+}
+
+ComplianceClass classify(const ComplianceParams& compliance, const ReviewMeasures& measures) {
+  if (rule_fires(compliance.uncooperative, measures)) return ComplianceClass::uncooperative;
+  if (rule_fires(compliance.at_risk, measures)) return ComplianceClass::at_risk;
+  return ComplianceClass::compliant;
+}
+
+}  // namespace readmit
