@@ -80,6 +80,7 @@ struct PartnerRuntime {
   std::int64_t decided_step = 0;              // latest decision (in force after the lag)
   std::int64_t uncooperative_streak = 0;      // consecutive uncooperative reviews since the last decision
   std::int64_t compliant_streak = 0;          // consecutive compliant reviews since the last decision
+  std::int32_t judged_from_day = 0;           // effect day of the last decision: reviews count from there
   double compliance_class = std::nan("");
   ReviewMeasures last_review{std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan("")};
   std::int64_t reviews_held = 0;
@@ -590,8 +591,20 @@ class Replication {
         continue;
       if (!redetain(p)) break;
       flow(k, Metric::raid_detentions) += 1;
+      resubmit_request(p);
       --left;
     }
+  }
+
+  /// The removing state sends a fresh document packet for a re-detained
+  /// person: the partner's clock, and the review's, restart today.
+  void resubmit_request(std::uint32_t p) {
+    resolve_record(p, /*withdrawn=*/true);
+    const std::size_t k = people_.partner[p];
+    people_.request_day[p] = day_;
+    request_record_.resize(people_.size(), no_record);
+    request_record_[p] = std::uint32_t(partners_[k].requests.size());
+    partners_[k].requests.push_back({day_, INT32_MAX, false});
   }
 
   void interview_round(std::size_t k) {
@@ -756,7 +769,8 @@ class Replication {
     partner.decided_step = step;
     flow(k, Metric::sanction_decisions) += 1;
     log(k, "sanction_decided", step_label(step) + " by " + by);
-    pending_sanctions_.push_back({day_ + std::int32_t(now_.sanctions.effect_lag_days), k, step});
+    partner.judged_from_day = day_ + std::int32_t(now_.sanctions.effect_lag_days);
+    pending_sanctions_.push_back({partner.judged_from_day, k, step});
   }
 
   void apply_due_sanctions() {
@@ -849,9 +863,7 @@ class Replication {
     m.median_decision_days = days.empty() ? nan : quantiles(std::move(days), half)[0];
     // Requests that reached the age of timely_days within the window.
     const std::int32_t review_day = day_ + 1;
-    const std::int32_t window_start =
-        base_.start_date.plus_months(std::max(0, month + 1 - int(now_.compliance.window_months))).days_since_epoch -
-        base_.start_date.days_since_epoch;
+    const std::int32_t window_start = window_start_day(month);
     const std::int32_t timely = std::int32_t(now_.compliance.timely_days);
     auto first = std::lower_bound(partner.requests.begin(), partner.requests.end(), window_start - timely,
                                   [](const RequestRecord& r, std::int32_t d) { return r.sent_day < d; });
@@ -885,7 +897,9 @@ class Replication {
     partner.compliance_class = double(int(c));
     flow(k, Metric::reviews) += 1;
     log(k, "review", std::string(compliance_class_name(c)));
+    negotiate(k, partner.reviews_held++);
     const auto& sanctions = now_.sanctions;
+    if (sanctions.reviews_wait_for_effect && window_start_day(month) < partner.judged_from_day) return;
     if (c == ComplianceClass::uncooperative) {
       ++partner.uncooperative_streak;
       partner.compliant_streak = 0;
@@ -900,7 +914,12 @@ class Replication {
     } else {
       partner.uncooperative_streak = partner.compliant_streak = 0;
     }
-    negotiate(k, partner.reviews_held++);
+  }
+
+  /// First day of the review window that ends with `month`.
+  std::int32_t window_start_day(int month) const {
+    return base_.start_date.plus_months(std::max(0, month + 1 - int(now_.compliance.window_months))).days_since_epoch -
+           base_.start_date.days_since_epoch;
   }
 
   // ---- amendments and negotiation (MODEL.md sections 7 and 10) ----

@@ -29,7 +29,9 @@ std::vector<std::string> halted(std::vector<std::string> more) {
                                 "compliance.timely_days=1",
                                 "sanctions.effect_lag_days=0",
                                 "sanctions.escalate_after=2",
-                                "removing_state.release_prob=0"};
+                                "removing_state.release_prob=0",
+                                "compliance.uncooperative.combine=any",
+                                "compliance.uncooperative.release_removal_ratio_above=.inf"};
   o.insert(o.end(), more.begin(), more.end());
   return o;
 }

@@ -83,7 +83,9 @@ TEST_CASE("defaults are filled in from the parameter table", "[scenario][loading
   CHECK(alpha.visa_demand.empty());
   CHECK(alpha.amendment_request.amendments.empty());
 
-  CHECK(s.compliance.uncooperative.combine == Combine::any);
+  CHECK(s.compliance.uncooperative.combine == Combine::all);
+  CHECK(s.compliance.uncooperative.release_removal_ratio_above == 10.0);
+  CHECK(s.compliance.timely_days == 180);
   CHECK(s.compliance.uncooperative.median_decision_days_above == inf);
   CHECK(s.compliance.at_risk.median_decision_days_above == 120.0);
   CHECK(s.sanctions.ladder == "us_243d");

@@ -209,6 +209,7 @@ struct SanctionParams {
   std::int64_t deescalate_after = 0;
   bool allow_deescalation = true;
   std::int64_t effect_lag_days = 0;
+  bool reviews_wait_for_effect = true;
 
   const SanctionLadder& active_ladder() const;
 };
