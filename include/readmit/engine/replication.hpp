@@ -22,7 +22,7 @@ struct StateTally {
 };
 
 /// A dated event of the diplomatic chain (MODEL.md sections 7, 8 and 10):
-/// kind is one of halt_documents... see docs/model.md, "Event log".
+/// The kinds are listed in docs/model.md, "Event log".
 struct LoggedEvent {
   std::int32_t day = 0;      // days since the scenario's start
   std::size_t partner = 0;   // index into Scenario::partners
