@@ -2,13 +2,10 @@
 // errors into exit codes: 0 success, 1 runtime failure, 2 invalid input.
 #include <CLI/CLI.hpp>
 
-#include <chrono>
 #include <iostream>
-#include <thread>
 #include <unistd.h>
 
-#include "readmit/engine/ensemble.hpp"
-#include "readmit/io/run_output.hpp"
+#include "readmit/app/experiment.hpp"
 
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
@@ -28,6 +25,9 @@ struct RunOptions {
   bool seed_given = false;
   unsigned threads = 0;  // 0: all cores
   std::string out_dir;
+  bool monthly = false;
+  std::string until_ci;
+  std::int64_t max_replications = 10000;
 };
 
 void add_run_options(CLI::App& command, RunOptions& options) {
@@ -39,6 +39,13 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_option("--threads,-t", options.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 4096u));
   command.add_option("--out,-o", options.out_dir, "Output folder");
+  command.add_flag("--monthly", options.monthly,
+                   "Also write monthly.csv: every replication's monthly values (large)");
+  command.add_option("--until-ci", options.until_ci,
+                     "Add replications until the 95% CI half-width of a run total is at most HALF_WIDTH: "
+                     "METRIC=HALF_WIDTH or PARTNER:METRIC=HALF_WIDTH (compare: of the paired differences)");
+  command.add_option("--max-replications", options.max_replications, "Cap of --until-ci (default 10000)")
+      ->check(CLI::Range(std::int64_t{2}, std::int64_t{1000000}));
   command.add_option("--set", options.overrides, "Override a parameter, KEY.PATH=VALUE (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
@@ -56,29 +63,36 @@ std::string joined_command_line(int argc, char** argv) {
   return text;
 }
 
-int run_scenario(const RunOptions& options, const std::string& command_line) {
-  auto loaded = readmit::load_scenario(options.scenarios.front(), options.overrides);
-  auto& scenario = loaded.scenario;
-  if (options.seed_given) scenario.seed = options.seed;
-  readmit::EnsembleOptions ensemble;
-  ensemble.replications = options.replications > 0 ? options.replications : scenario.replications;
-  ensemble.threads = options.threads;
+/// `readmit run` (one scenario) and `readmit compare` (several).
+int run_experiment(const RunOptions& options, const std::string& command_line) {
+  readmit::ExperimentOptions experiment;
+  experiment.scenarios.assign(options.scenarios.begin(), options.scenarios.end());
+  experiment.overrides = options.overrides;
+  experiment.replications = options.replications;
+  if (options.seed_given) experiment.seed = options.seed;
+  experiment.threads = options.threads;
+  experiment.out_dir = options.out_dir;
+  experiment.command_line = command_line;
+  experiment.write_monthly = options.monthly;
+  if (!options.until_ci.empty()) experiment.until_ci = readmit::parse_until_ci(options.until_ci);
+  experiment.max_replications = options.max_replications;
   // Progress only on a terminal: logs and pipes stay clean.
   if (isatty(STDERR_FILENO)) {
-    ensemble.progress = [](std::int64_t done, std::int64_t total) {
-      std::cerr << "\rreplications: " << done << "/" << total << (done == total ? "\n" : "") << std::flush;
+    experiment.progress = [](const std::string& name, std::int64_t done, std::int64_t total) {
+      std::cerr << "\r" << name << ": " << done << "/" << total << " replications\x1b[K" << std::flush;
     };
   }
-  const auto started = std::chrono::steady_clock::now();
-  const auto results = readmit::run_ensemble(scenario, ensemble);
-  readmit::RunInfo info;
-  info.command_line = command_line;
-  info.threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const std::string out_dir = options.out_dir.empty() ? "results/" + scenario.name : options.out_dir;
-  readmit::write_run_outputs(out_dir, loaded, results, info);
-  std::cout << readmit::summary_table(scenario, results);
-  std::cout << "results: " << out_dir << " (monthly.csv, totals.csv, events.csv, metadata.json, scenario.resolved.yaml)\n";
+  const auto outcome = readmit::run_experiment(experiment);
+  if (experiment.progress) std::cerr << "\r\x1b[K" << std::flush;
+  std::cout << outcome.summary;
+  if (outcome.stopping) {
+    const auto& stop = *outcome.stopping;
+    std::cout << "until-ci: " << (stop.paired ? "paired difference of " : "") << stop.partner << ":" << stop.metric
+              << " half-width " << stop.achieved_half_width << (stop.target_reached ? " <= " : " > ")
+              << stop.target_half_width << " after " << outcome.replications << " replications ("
+              << (stop.target_reached ? "target reached" : "stopped by --max-replications") << ")\n";
+  }
+  std::cout << "results: " << outcome.out_dir.string() << " (" << outcome.wall_seconds << " s)\n";
   return exit_ok;
 }
 
@@ -113,14 +127,17 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run a scenario's replications and write outputs");
   run->add_option("scenario", run_options.scenarios, "Scenario file")->required()->expected(1)->check(CLI::ExistingFile);
   add_run_options(*run, run_options);
-  run->footer("Example: readmit run scenarios/cambodia_2017.yaml -r 100 -t 2 --set horizon_months=24");
+  run->footer("Example: readmit run scenarios/cambodia_2017.yaml -r 100 -t 2 --set horizon_months=24\n"
+              "         readmit run scenarios/cambodia_2017.yaml --until-ci removals=2 --max-replications 5000");
 
   RunOptions compare_options;
   auto* compare = app.add_subcommand("compare", "Run a baseline and alternatives with common random numbers");
   compare->add_option("scenarios", compare_options.scenarios, "BASE ALT [ALT...]")->required()->expected(2, 64)
       ->check(CLI::ExistingFile);
   add_run_options(*compare, compare_options);
-  compare->footer("Example: readmit compare scenarios/cambodia_2017.yaml scenarios/cambodia_family_unity.yaml -r 200");
+  compare->footer("Every scenario runs with the baseline's seed (or --seed): replication k of each uses the same\n"
+                  "random streams for the same persons and partners, so differences have tight intervals.\n"
+                  "Example: readmit compare scenarios/cambodia_2017.yaml scenarios/cambodia_2017_humanitarian.yaml -r 200");
 
   std::string sweep_file, sweep_out, sweep_shard;
   auto* sweep = app.add_subcommand("sweep", "Run a parameter sweep described in a sweep file");
@@ -164,14 +181,14 @@ int main(int argc, char** argv) {
       std::cout << (schema_format == "markdown" ? readmit::schema_as_markdown() : readmit::schema_as_text());
       return exit_ok;
     }
-    if (*run) return run_scenario(run_options, joined_command_line(argc, argv));
-    if (*compare) {
-      for (const auto& file : compare_options.scenarios) readmit::load_scenario(file, compare_options.overrides);
-      return not_available_yet("`readmit compare`", "ensembles issue");
-    }
+    if (*run) return run_experiment(run_options, joined_command_line(argc, argv));
+    if (*compare) return run_experiment(compare_options, joined_command_line(argc, argv));
     if (*sweep) return not_available_yet("`readmit sweep`", "sweep work");
   } catch (const readmit::ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
+    return exit_invalid_input;
+  } catch (const readmit::UsageError& e) {
+    std::cerr << "readmit: error: " << e.what() << "\n";
     return exit_invalid_input;
   } catch (const std::exception& e) {
     std::cerr << "readmit: error: " << e.what() << "\n";

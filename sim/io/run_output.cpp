@@ -1,35 +1,139 @@
 #include "readmit/io/run_output.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "readmit/io/atomic_file.hpp"
 #include "readmit/io/csv.hpp"
-#include "readmit/stats/quantiles.hpp"
+#include "readmit/model/metrics.hpp"
 #include "readmit/version.hpp"
 
 namespace readmit {
 
 namespace {
 
-std::string month_label(const Scenario& scenario, std::size_t month) {
-  const Date first = scenario.start_date.plus_months(int(month));
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u", first.year(), first.month());
-  return buffer;
-}
-
-/// US fiscal year of a calendar month (October starts the next fiscal year).
-int fiscal_year(const Date& first_of_month) { return first_of_month.year() + (first_of_month.month() >= 10 ? 1 : 0); }
-
 void write_csv(const std::filesystem::path& path, const std::function<void(CsvWriter&)>& rows) {
   AtomicFileWriter file(path);
   CsvWriter csv(file.stream());
   rows(csv);
   file.commit();
+}
+
+constexpr std::string_view statistic_names[] = {"n",   "mean", "sd",  "p05",      "p25",
+                                                "p50", "p75",  "p95", "ci95_low", "ci95_high"};
+
+std::array<double, 10> statistic_values(const Summary& s) {
+  return {double(s.n), s.mean, s.sd, s.p05, s.p25, s.p50, s.p75, s.p95, s.ci95.low, s.ci95.high};
+}
+
+void write_replications(CsvWriter& csv, const ScenarioResults& s) {
+  const auto& layout = s.layout();
+  for (std::size_t r = 0; r < s.replications(); ++r) {
+    const auto totals = s.replication_totals(r);
+    for (std::size_t slot = 0; slot < layout.slots().size(); ++slot)
+      for (std::size_t m = 0; m < layout.metrics().size(); ++m)
+        csv.write_values(s.name(), r + 1, layout.slots()[slot], layout.metrics()[m],
+                         totals[slot * layout.metrics().size() + m]);
+  }
+}
+
+/// Overall ("all") monthly values are sums over partners; they exist only for
+/// stocks, flows and visa columns, not for levels (cooperation, shares, ...).
+bool has_overall(std::size_t column) { return column >= metric_count || metric_info[column].kind != MetricKind::level; }
+
+/// The rows of one month of timeseries.csv, from `values` laid out as
+/// MonthlyStore::read_months gives them (`count` months, month `t` of them).
+std::string timeseries_month(const ScenarioResults& s, const std::vector<double>& values, std::size_t count,
+                             std::size_t t, std::size_t month) {
+  const auto& store = s.monthly();
+  const std::size_t reps = store.replications(), partners = store.partners(), columns = store.columns();
+  const std::string label = month_label(s.scenario(), month);
+  std::ostringstream text;
+  CsvWriter csv(text);
+  std::vector<double> sample(reps), scratch;
+  for (std::size_t slot = 0; slot <= partners; ++slot) {
+    const std::string& partner = s.layout().slots()[slot];
+    for (std::size_t c = 0; c < columns; ++c) {
+      if (slot == partners && !has_overall(c)) continue;
+      for (std::size_t r = 0; r < reps; ++r) {
+        const double* month_values = values.data() + (r * count + t) * store.month_size();
+        if (slot < partners) {
+          sample[r] = month_values[slot * columns + c];
+        } else {
+          double sum = 0;  // partner order: the same bits every time
+          for (std::size_t k = 0; k < partners; ++k) sum += month_values[k * columns + c];
+          sample[r] = sum;
+        }
+      }
+      const auto stats = statistic_values(summarize_finite(sample, scratch));
+      for (std::size_t i = 0; i < stats.size(); ++i)
+        csv.write_values(s.name(), partner, label, s.columns()[c], statistic_names[i], stats[i]);
+    }
+  }
+  return std::move(text).str();
+}
+
+/// Months are formatted in parallel (each month's rows depend only on its
+/// values) and written in month order, so the bytes never depend on the
+/// thread count.
+void write_timeseries(std::ostream& out, const ScenarioResults& s, tbb::task_arena& arena) {
+  const auto& store = s.monthly();
+  const std::size_t month_bytes = std::max<std::size_t>(1, store.replications() * store.month_size() * sizeof(double));
+  const std::size_t block = std::max<std::size_t>(1, statistics_block_bytes / month_bytes);
+  std::vector<double> values;
+  for (std::size_t first = 0; first < store.months(); first += block) {
+    const std::size_t count = std::min(block, store.months() - first);
+    store.read_months(first, count, values);
+    std::vector<std::string> months(count);
+    arena.execute([&] {
+      tbb::parallel_for(std::size_t(0), count,
+                        [&](std::size_t t) { months[t] = timeseries_month(s, values, count, t, first + t); });
+    });
+    for (const auto& text : months) out << text;
+  }
+}
+
+void write_summary(CsvWriter& csv, const ScenarioResults& s) {
+  const auto& layout = s.layout();
+  for (std::size_t slot = 0; slot < layout.slots().size(); ++slot)
+    for (std::size_t m = 0; m < layout.metrics().size(); ++m) {
+      const auto v = statistic_values(s.total_summary(slot, m));
+      csv.write_values(s.name(), layout.slots()[slot], layout.metrics()[m], v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+                       v[7], v[8], v[9]);
+    }
+}
+
+void write_comparison(CsvWriter& csv, const ScenarioResults& base, const ScenarioResults& alt) {
+  for (const auto& c : compare_totals(base, alt))
+    csv.write_values(base.name(), alt.name(), c.partner, c.metric, double(c.difference.n), c.baseline.mean,
+                     c.baseline.ci95.low, c.baseline.ci95.high, c.alternative.mean, c.alternative.ci95.low,
+                     c.alternative.ci95.high, c.difference.mean, c.difference.sd, c.difference.ci95.low,
+                     c.difference.ci95.high, c.unpaired.low, c.unpaired.high);
+}
+
+void write_monthly(CsvWriter& csv, const ScenarioResults& s) {
+  const auto& store = s.monthly();
+  std::vector<std::string> months;
+  for (std::size_t t = 0; t < store.months(); ++t) months.push_back(month_label(s.scenario(), t));
+  std::vector<double> values;
+  for (std::size_t r = 0; r < store.replications(); ++r) {
+    store.read_replication(r, values);
+    for (std::size_t t = 0; t < store.months(); ++t)
+      for (std::size_t k = 0; k < store.partners(); ++k)
+        for (std::size_t c = 0; c < store.columns(); ++c)
+          csv.write_values(s.name(), r + 1, months[t], s.layout().slots()[k], s.columns()[c],
+                           values[t * store.month_size() + k * store.columns() + c]);
+  }
+}
+
+nlohmann::ordered_json number_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
 }
 
 }  // namespace
@@ -42,126 +146,191 @@ std::string text_hash(std::string_view text) {
   return buffer;
 }
 
-std::vector<RunTotal> run_totals(const Scenario& scenario, const ReplicationResult& result, std::size_t k) {
-  const auto& m = result.monthly;
-  auto sum = [&](Metric metric) {
-    double total = 0;
-    for (std::size_t t = 0; t < m.months(); ++t) total += m.at(t, k, metric);
-    return total;
-  };
-  const std::size_t last = m.months() - 1;
-  const double pending = m.at(last, k, Metric::stock_prison) + m.at(last, k, Metric::stock_detained) +
-                         m.at(last, k, Metric::stock_awaiting_document) + m.at(last, k, Metric::stock_scheduled) +
-                         m.at(last, k, Metric::stock_supervised);
-  double months_sanctioned = 0;
-  for (std::size_t t = 0; t < m.months(); ++t) months_sanctioned += m.at(t, k, Metric::sanction_step) > 0 ? 1 : 0;
-  std::vector<RunTotal> totals = {
-      {"removals", sum(Metric::removals)},
-      {"custody_releases", sum(Metric::custody_releases)},
-      {"requests", sum(Metric::requests)},
-      {"acceptances", sum(Metric::acceptances)},
-      {"denials", sum(Metric::denials)},
-      {"redetentions", sum(Metric::redetentions) + sum(Metric::raid_detentions)},
-      {"relief", sum(Metric::relief)},
-      {"bed_days", sum(Metric::bed_days)},
-      {"detention_cost_usd", sum(Metric::detention_cost_usd)},
-      {"child_days_separated", sum(Metric::child_days_separated)},
-      {"children_affected", sum(Metric::children_affected)},
-      {"main_earners_lost", sum(Metric::main_earners_lost)},
-      {"severe_outcomes", sum(Metric::severe_outcomes)},
-      {"homelessness", sum(Metric::homelessness)},
-      {"months_under_sanction", months_sanctioned},
-      {"pending_docket_at_end", pending},
-  };
-  // Removals by US fiscal year, for comparison with ICE's figures.
-  std::map<int, double> by_fiscal_year;
-  for (std::size_t t = 0; t < m.months(); ++t)
-    by_fiscal_year[fiscal_year(scenario.start_date.plus_months(int(t)))] += m.at(t, k, Metric::removals);
-  for (const auto& [year, removals] : by_fiscal_year) totals.push_back({"removals_fy" + std::to_string(year), removals});
-  return totals;
+std::string month_label(const Scenario& scenario, std::size_t month) {
+  const Date first = scenario.start_date.plus_months(int(month));
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u", first.year(), first.month());
+  return buffer;
 }
 
-void write_run_outputs(const std::filesystem::path& directory, const LoadedScenario& loaded,
-                       const std::vector<ReplicationResult>& results, const RunInfo& info) {
-  std::error_code ec;
-  std::filesystem::create_directories(directory, ec);
-  if (ec) throw IoError("cannot create output folder " + directory.string() + ": " + ec.message());
-  const Scenario& scenario = loaded.scenario;
-  const std::string resolved = loaded.resolved_yaml();
+void write_outputs(const std::filesystem::path& directory, std::span<const ScenarioResults* const> scenarios,
+                   const RunInfo& info) {
+  // A metadata.json left by an earlier run would vouch for a folder that is
+  // about to change: remove it first, write the new one last.
+  std::error_code ignored;
+  std::filesystem::remove(directory / "metadata.json", ignored);
+  std::string resolved;
+  for (std::size_t i = 0; i < scenarios.size(); ++i)
+    resolved += (i ? "---\n" : "") + scenarios[i]->loaded().resolved_yaml();
   write_file_atomically(directory / "scenario.resolved.yaml", resolved);
 
-  write_csv(directory / "monthly.csv", [&](CsvWriter& csv) {
-    csv.write_row({"scenario", "replication", "month", "partner", "metric", "value"});
-    for (std::size_t r = 0; r < results.size(); ++r) {
-      const auto& m = results[r].monthly;
-      for (std::size_t t = 0; t < m.months(); ++t) {
-        const std::string month = month_label(scenario, t);
-        for (std::size_t k = 0; k < m.partners(); ++k)
-          for (std::size_t i = 0; i < metric_count; ++i)
-            csv.write_values(scenario.name, r + 1, month, scenario.partners[k].name, metric_info[i].name,
-                             m.at(t, k, Metric(i)));
-      }
-    }
-  });
-  write_csv(directory / "totals.csv", [&](CsvWriter& csv) {
+  write_csv(directory / "replications.csv", [&](CsvWriter& csv) {
     csv.write_row({"scenario", "replication", "partner", "metric", "value"});
-    for (std::size_t r = 0; r < results.size(); ++r)
-      for (std::size_t k = 0; k < scenario.partners.size(); ++k)
-        for (const auto& total : run_totals(scenario, results[r], k))
-          csv.write_values(scenario.name, r + 1, scenario.partners[k].name, total.metric, total.value);
+    for (const auto* s : scenarios) write_replications(csv, *s);
   });
-  write_csv(directory / "events.csv", [&](CsvWriter& csv) {
-    csv.write_row({"date", "note"});
-    for (const auto& event : scenario.timeline)
-      if (!event.note.empty()) csv.write_values(event.date.to_string(), event.note);
+  {
+    tbb::task_arena arena(static_cast<int>(std::max(1u, info.threads)));
+    AtomicFileWriter file(directory / "timeseries.csv");
+    CsvWriter(file.stream()).write_row({"scenario", "partner", "month", "metric", "statistic", "value"});
+    for (const auto* s : scenarios) write_timeseries(file.stream(), *s, arena);
+    file.commit();
+  }
+  write_csv(directory / "summary.csv", [&](CsvWriter& csv) {
+    csv.write_row({"scenario", "partner", "metric", "n", "mean", "sd", "p05", "p25", "p50", "p75", "p95", "ci95_low",
+                   "ci95_high"});
+    for (const auto* s : scenarios) write_summary(csv, *s);
   });
+  if (scenarios.size() > 1) {
+    write_csv(directory / "comparison.csv", [&](CsvWriter& csv) {
+      csv.write_row({"baseline", "alternative", "partner", "metric", "n", "baseline_mean", "baseline_ci95_low",
+                     "baseline_ci95_high", "alternative_mean", "alternative_ci95_low", "alternative_ci95_high",
+                     "difference_mean", "difference_sd", "difference_ci95_low", "difference_ci95_high",
+                     "unpaired_ci95_low", "unpaired_ci95_high"});
+      for (std::size_t i = 1; i < scenarios.size(); ++i) write_comparison(csv, *scenarios[0], *scenarios[i]);
+    });
+  }
+  {
+    AtomicFileWriter file(directory / "events.csv");
+    CsvWriter(file.stream()).write_row({"scenario", "replication", "date", "partner", "event", "detail"});
+    for (const auto* s : scenarios) file.stream() << s->event_rows();
+    file.commit();
+  }
+  if (info.write_monthly) {
+    write_csv(directory / "monthly.csv", [&](CsvWriter& csv) {
+      csv.write_row({"scenario", "replication", "month", "partner", "metric", "value"});
+      for (const auto* s : scenarios) write_monthly(csv, *s);
+    });
+  }
 
+  const Scenario& base = scenarios.front()->scenario();
   nlohmann::ordered_json meta;
   meta["readmit_version"] = std::string(version());
   meta["git_revision"] = std::string(git_revision());
   meta["compiler"] = std::string(compiler());
-  meta["scenario"] = scenario.name;
-  meta["scenario_hash"] = text_hash(resolved);
-  meta["source_files"] = loaded.source_files;
-  meta["overrides"] = loaded.overrides;
-  meta["seed"] = scenario.seed;
-  meta["replications"] = results.size();
+  meta["command"] = info.command;
+  meta["scenario"] = base.name;
+  meta["scenario_hash"] = text_hash(scenarios.front()->loaded().resolved_yaml());
+  meta["seed"] = base.seed;
+  meta["replications"] = scenarios.front()->replications();
   meta["threads"] = info.threads;
-  meta["wall_seconds"] = info.wall_seconds;
+  meta["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - info.started).count();
   meta["command_line"] = info.command_line;
-  meta["start_date"] = scenario.start_date.to_string();
-  meta["horizon_months"] = scenario.horizon_months;
+  auto& list = meta["scenarios"] = nlohmann::ordered_json::array();
+  for (const auto* s : scenarios) {
+    nlohmann::ordered_json entry;
+    entry["name"] = s->name();
+    entry["scenario_hash"] = text_hash(s->loaded().resolved_yaml());
+    entry["source_files"] = s->loaded().source_files;
+    entry["overrides"] = s->loaded().overrides;
+    entry["start_date"] = s->scenario().start_date.to_string();
+    entry["horizon_months"] = s->scenario().horizon_months;
+    list.push_back(entry);
+  }
+  if (info.stopping) {
+    const auto& stop = *info.stopping;
+    auto& until = meta["until_ci"];
+    until["partner"] = stop.partner;
+    until["metric"] = stop.metric;
+    until["paired_difference"] = stop.paired;
+    until["target_half_width"] = stop.target_half_width;
+    until["achieved_half_width"] = number_or_null(stop.achieved_half_width);
+    until["max_replications"] = stop.max_replications;
+    until["stopped_by"] = stop.target_reached ? "target" : "max_replications";
+  }
+  auto& files = meta["files"] = nlohmann::ordered_json::array();
+  for (auto name : output_files) {
+    if (name == "comparison.csv" && scenarios.size() < 2) continue;
+    if (name == "monthly.csv" && !info.write_monthly) continue;
+    files.push_back(std::string(name));
+  }
   write_file_atomically(directory / "metadata.json", meta.dump(2) + "\n");
 }
 
-std::string summary_table(const Scenario& scenario, const std::vector<ReplicationResult>& results) {
+namespace {
+
+/// One number format for the numbers shown together on a row: millions as
+/// "1.23M", and fewer decimals for bigger numbers.
+struct Scale {
+  double divisor = 1;
+  int decimals = 2;
+  const char* suffix = "";
+};
+
+Scale scale_for(std::initializer_list<double> values) {
+  double reference = 0;
+  for (double v : values)
+    if (std::isfinite(v)) reference = std::max(reference, std::fabs(v));
+  if (reference >= 1e6) return {1e6, 2, "M"};
+  return {1, reference >= 1000 ? 0 : reference >= 10 ? 1 : 2, ""};
+}
+
+std::string show(double value, const Scale& scale) {
+  if (std::isnan(value)) return "NA";
+  if (value == 0) return "0";
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.*f%s", scale.decimals, value / scale.divisor, scale.suffix);
+  return buffer;
+}
+
+/// "mean [low, high]", or "mean [NA]" without an interval.
+std::string with_interval(double mean, Interval interval) {
+  const Scale scale = scale_for({mean, interval.low, interval.high});
+  if (std::isnan(interval.low)) return show(mean, scale) + " [NA]";
+  return show(mean, scale) + " [" + show(interval.low, scale) + ", " + show(interval.high, scale) + "]";
+}
+
+std::string range(double low, double high) {
+  const Scale scale = scale_for({low, high});
+  return "[" + show(low, scale) + ", " + show(high, scale) + "]";
+}
+
+/// `text` in a column of `width` characters, at least one of them a space.
+std::string padded(std::string text, std::size_t width) {
+  if (text.size() >= width) text = text.substr(0, width - 2) + "~";
+  text.resize(width, ' ');
+  return text;
+}
+
+/// Overall months under sanction add up partners' months: say so.
+std::string label_of(const HeadlineTotal& headline, const RunTotalsLayout& layout) {
+  if (headline.metric == "months_under_sanction" && layout.partners() > 1) return "partner-months sanctioned";
+  return std::string(headline.label);
+}
+
+}  // namespace
+
+std::string summary_table(std::span<const ScenarioResults* const> scenarios) {
   std::ostringstream out;
-  const bool many = results.size() > 1;
-  for (std::size_t k = 0; k < scenario.partners.size(); ++k) {
-    std::vector<std::vector<double>> values;
-    std::vector<std::string> names;
-    for (const auto& result : results) {
-      const auto totals = run_totals(scenario, result, k);
-      if (names.empty())
-        for (const auto& t : totals) names.push_back(t.metric), values.emplace_back();
-      for (std::size_t i = 0; i < totals.size() && i < values.size(); ++i) values[i].push_back(totals[i].value);
+  const ScenarioResults& base = *scenarios.front();
+  const auto& layout = base.layout();
+  const std::size_t all = layout.overall_slot();
+  const std::string scope = layout.partners() > 1 ? "all partners" : layout.slots().front();
+  if (scenarios.size() == 1) {
+    out << base.name() << ": " << base.replications() << " replications, seed " << base.scenario().seed << ", "
+        << scope << "\n";
+    out << padded("", 26) << padded("mean [95% CI of the mean]", 28) << "5% - 95% of replications\n";
+    for (const auto& headline : headline_totals) {
+      const std::size_t m = layout.metric_index(headline.metric);
+      if (m == layout.metrics().size()) continue;
+      const Summary s = base.total_summary(all, m);
+      out << padded(label_of(headline, layout), 26) << padded(with_interval(s.mean, s.ci95), 28)
+          << range(s.p05, s.p95) << "\n";
     }
-    out << scenario.partners[k].name << " (" << results.size() << (many ? " replications: mean [5%, 95%]" : " replication")
-        << ")\n";
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      double mean = 0;
-      for (double v : values[i]) mean += v;
-      mean /= double(values[i].size());
-      char line[160];
-      if (many) {
-        const double probs[] = {0.05, 0.95};
-        const auto q = quantiles(values[i], probs);
-        std::snprintf(line, sizeof line, "  %-24s %14.1f  [%.1f, %.1f]\n", names[i].c_str(), mean, q[0], q[1]);
-      } else {
-        std::snprintf(line, sizeof line, "  %-24s %14.1f\n", names[i].c_str(), mean);
-      }
-      out << line;
+    return out.str();
+  }
+  for (std::size_t i = 1; i < scenarios.size(); ++i) {
+    const ScenarioResults& alt = *scenarios[i];
+    out << alt.name() << " vs " << base.name() << ": " << base.replications()
+        << " paired replications (common random numbers), seed " << base.scenario().seed << ", " << scope << "\n";
+    out << padded("mean [95% CI]", 26) << padded(base.name(), 24) << padded(alt.name(), 24) << "difference\n";
+    for (const auto& headline : headline_totals) {
+      if (layout.metric_index(headline.metric) == layout.metrics().size()) continue;
+      const auto c = compare_total(base, alt, "all", headline.metric);
+      out << padded(label_of(headline, layout), 26) << padded(with_interval(c.baseline.mean, c.baseline.ci95), 24)
+          << padded(with_interval(c.alternative.mean, c.alternative.ci95), 24)
+          << with_interval(c.difference.mean, c.difference.ci95) << "\n";
     }
+    if (i + 1 < scenarios.size()) out << "\n";
   }
   return out.str();
 }

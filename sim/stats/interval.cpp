@@ -1,5 +1,6 @@
 #include "readmit/stats/interval.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -73,6 +74,40 @@ Summary summarize(std::vector<double> values) {
       .p95 = q[4],
       .ci95 = mean_confidence_interval(moments, 0.95),
   };
+}
+
+Summary summarize_finite(std::span<const double> values, std::vector<double>& scratch) {
+  static constexpr std::array<double, 5> probs{0.05, 0.25, 0.50, 0.75, 0.95};
+  scratch.clear();
+  RunningMoments moments;
+  for (const double value : values) {
+    if (std::isfinite(value)) {
+      scratch.push_back(value);
+      moments.add(value);
+    }
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (scratch.empty()) {
+    return Summary{.n = 0, .mean = nan, .sd = nan, .p05 = nan, .p25 = nan, .p50 = nan, .p75 = nan, .p95 = nan,
+                   .ci95 = nan_interval()};
+  }
+  std::sort(scratch.begin(), scratch.end());
+  return Summary{
+      .n = moments.count(),
+      .mean = moments.mean(),
+      .sd = moments.stddev(),
+      .p05 = quantile_sorted(scratch, probs[0]),
+      .p25 = quantile_sorted(scratch, probs[1]),
+      .p50 = quantile_sorted(scratch, probs[2]),
+      .p75 = quantile_sorted(scratch, probs[3]),
+      .p95 = quantile_sorted(scratch, probs[4]),
+      .ci95 = mean_confidence_interval(moments, 0.95),
+  };
+}
+
+Summary summarize_finite(std::span<const double> values) {
+  std::vector<double> scratch;
+  return summarize_finite(values, scratch);
 }
 
 }  // namespace readmit

@@ -21,6 +21,21 @@ Summary paired_difference(std::span<const double> alternative, std::span<const d
   return summarize(std::move(differences));
 }
 
+Summary paired_difference_finite(std::span<const double> alternative, std::span<const double> baseline) {
+  if (alternative.size() != baseline.size()) {
+    throw std::invalid_argument("paired_difference_finite needs samples of equal size, got " +
+                                std::to_string(alternative.size()) + " and " + std::to_string(baseline.size()));
+  }
+  std::vector<double> differences;
+  differences.reserve(alternative.size());
+  for (std::size_t i = 0; i < alternative.size(); ++i) {
+    if (std::isfinite(alternative[i]) && std::isfinite(baseline[i])) {
+      differences.push_back(alternative[i] - baseline[i]);
+    }
+  }
+  return summarize_finite(differences);
+}
+
 Interval unpaired_difference_interval(const RunningMoments& alternative, const RunningMoments& baseline, double level) {
   if (alternative.count() < 2 || baseline.count() < 2) {
     // Validate level even when no interval can be formed, so misuse is caught early.

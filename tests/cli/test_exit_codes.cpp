@@ -216,13 +216,28 @@ TEST_CASE("bad command lines exit 2", "[cli]") {
 
 TEST_CASE("readmit run", "[cli]") {
   TempDir work;
-  SECTION("a valid scenario does not fail as invalid input, nor crash") {
-    // The engine is arriving: the outcome may be 0 or 1, never 2 nor a crash.
-    const auto r = run({"run", valid("minimal.yaml"), "--replications", "1", "--threads", "1", "--out",
-                        (work.path() / "out").string()},
+  SECTION("a valid scenario: 0, the output files and the summary table") {
+    const auto out = work.path() / "out";
+    const auto r = run({"run", valid("minimal.yaml"), "--replications", "3", "--threads", "1", "--out", out.string()},
                        work.path());
-    CHECK(r.code != 2);
+    CHECK(r.code == 0);
     check_no_crash(r);
+    CHECK(r.err.empty());  // no progress when stderr is not a terminal
+    CHECK(starts_with(r.out, "minimal: 3 replications, seed "));
+    CHECK(contains(r.out, "\nremovals "));
+    CHECK(contains(r.out, "\nvisas refused "));
+    CHECK(contains(r.out, "results: " + out.string()));
+    for (const char* name : {"scenario.resolved.yaml", "metadata.json", "replications.csv", "timeseries.csv",
+                             "summary.csv"})
+      CHECK(std::filesystem::exists(out / name));
+    CHECK_FALSE(std::filesystem::exists(out / "comparison.csv"));
+    CHECK_FALSE(std::filesystem::exists(out / "monthly.csv"));
+  }
+  SECTION("--monthly adds monthly.csv") {
+    const auto out = work.path() / "monthly";
+    const auto r = run({"run", valid("minimal.yaml"), "-r", "2", "-t", "1", "--monthly", "--out", out.string()});
+    CHECK(r.code == 0);
+    CHECK(starts_with(readmit::test::read_text(out / "monthly.csv"), "scenario,replication,month,partner,metric,value\n"));
   }
   SECTION("a malformed scenario: 2") {
     const auto file = malformed("negative_count.yaml");
@@ -230,5 +245,63 @@ TEST_CASE("readmit run", "[cli]") {
     CHECK(r.code == 2);
     CHECK(starts_with(r.err, expected_errors(file).at(0) + "\n"));
     check_no_crash(r);
+  }
+  SECTION("a bad --until-ci: 2, with the accepted form") {
+    const auto r = run({"run", valid("minimal.yaml"), "--until-ci", "removals", "--out", (work.path() / "o").string()});
+    CHECK(r.code == 2);
+    CHECK(r.err == "readmit: error: --until-ci \"removals\": expected METRIC=HALF_WIDTH or "
+                   "PARTNER:METRIC=HALF_WIDTH, e.g. removals=5\n");
+    check_no_crash(r);
+  }
+  SECTION("an unknown --until-ci run total: 2, naming it") {
+    const auto r = run({"run", valid("minimal.yaml"), "--until-ci", "removes=2", "--out", (work.path() / "o").string()});
+    CHECK(r.code == 2);
+    CHECK(starts_with(r.err, "readmit: error: --until-ci: unknown run total \"removes\" in minimal; known: removals, "));
+  }
+  SECTION("--until-ci reports what stopped it") {
+    const auto r = run({"run", valid("minimal.yaml"), "-r", "2", "-t", "2", "--until-ci", "removals=0.0001",
+                        "--max-replications", "6", "--out", (work.path() / "o").string()});
+    CHECK(r.code == 0);
+    CHECK(contains(r.out, "after 6 replications (stopped by --max-replications)"));
+  }
+  SECTION("an output folder that cannot be created: 1, naming it") {
+    const auto blocker = work.write("file", "x");
+    const auto out = blocker / "out";
+    const auto r = run({"run", valid("minimal.yaml"), "-r", "1", "--out", out.string()});
+    CHECK(r.code == 1);
+    CHECK(starts_with(r.err, "readmit: error: cannot create output folder '" + out.string() + "': "));
+    check_no_crash(r);
+  }
+}
+
+TEST_CASE("readmit compare", "[cli]") {
+  TempDir work;
+  const auto base = valid("minimal.yaml");
+  SECTION("baseline and alternative: 0, paired differences and comparison.csv") {
+    const auto alt = work.write("alt.yaml", "extends: " + base + "\nname: minimal_alt\nremoving_state:\n  release_prob: 0.5\n");
+    const auto out = work.path() / "out";
+    const auto r = run({"compare", base, alt.string(), "-r", "3", "-t", "2", "--out", out.string()});
+    CHECK(r.code == 0);
+    check_no_crash(r);
+    CHECK(starts_with(r.out, "minimal_alt vs minimal: 3 paired replications (common random numbers)"));
+    CHECK(contains(r.out, "difference\n"));
+    CHECK(starts_with(readmit::test::read_text(out / "comparison.csv"),
+                      "baseline,alternative,partner,metric,n,baseline_mean,"));
+  }
+  SECTION("scenarios with different partners: 2, naming them") {
+    const auto alt = work.write("alt.yaml", "extends: " + base + "\nname: other\npartners:\n  beta:\n    population:\n"
+                                            "      docket_at_start: 5\n");
+    const auto r = run({"compare", base, alt.string(), "--out", (work.path() / "o").string()});
+    CHECK(r.code == 2);
+    CHECK(contains(r.err, "has partners [alpha, beta] but the baseline " + base + " has [alpha]"));
+    check_no_crash(r);
+  }
+  SECTION("two scenarios with one name: 2") {
+    const auto r = run({"compare", base, base, "--out", (work.path() / "o").string()});
+    CHECK(r.code == 2);
+    CHECK(contains(r.err, "are both named \"minimal\""));
+  }
+  SECTION("a single scenario: 2") {
+    CHECK(run({"compare", base}).code == 2);
   }
 }

@@ -1,45 +1,79 @@
 #pragma once
-// The output folder of `readmit run`. Every file is written atomically
-// (temporary name, then rename), so a crash never leaves a partial file
-// under a final name.
+// The output folder of `readmit run` and `readmit compare`. Every file is
+// written atomically (temporary name, then rename), so a crash or an error
+// never leaves a partial file under a final name; metadata.json is written
+// last, so its presence means the folder is complete.
 //
 //   scenario.resolved.yaml  the scenario as run, every default filled in
+//                           (compare: one YAML document per scenario, in order)
+//   replications.csv        scenario,replication,partner,metric,value (run totals)
+//   timeseries.csv          scenario,partner,month,metric,statistic,value
+//   summary.csv             scenario,partner,metric,n,mean,sd,p05,p25,p50,p75,p95,ci95_low,ci95_high
+//   comparison.csv          compare only: paired differences from the baseline
+//   events.csv              scenario,replication,date,partner,event,detail: reviews,
+//                           sanction decisions and effects, linkage, amendments, negotiation
+//   monthly.csv             only when asked: scenario,replication,month,partner,metric,value
 //   metadata.json           version, git revision, compiler, seed, replications,
-//                           threads, wall time, scenario hash, command line
-//   monthly.csv             scenario,replication,month,partner,metric,value
-//   totals.csv              scenario,replication,partner,metric,value (run totals)
-//   events.csv              date,note of the timeline events applied
+//                           threads, wall time, scenario hashes, command line
+//
+// Only metadata.json holds what varies between identical runs (threads, wall
+// time, command line); every other file depends only on the scenarios, the
+// seed and the replication count.
+#include <chrono>
 #include <filesystem>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "readmit/engine/replication.hpp"
-#include "readmit/scenario/loader.hpp"
+#include "readmit/io/ensemble_results.hpp"
 
 namespace readmit {
 
-struct RunInfo {
-  std::string command_line;
-  unsigned threads = 0;
-  double wall_seconds = 0.0;
-};
-
-/// Run totals of one replication for one partner, in a fixed order.
-struct RunTotal {
+/// How --until-ci ended, for metadata.json and the terminal.
+struct StoppingReport {
+  std::string partner;  // a partner name or "all"
   std::string metric;
-  double value;
+  bool paired = false;  // compare: the target applies to the paired differences
+  double target_half_width = 0;
+  double achieved_half_width = 0;  // the widest, over alternatives when paired
+  std::size_t max_replications = 0;
+  bool target_reached = false;
 };
-std::vector<RunTotal> run_totals(const Scenario& scenario, const ReplicationResult& result, std::size_t partner);
 
-/// Writes every output file into `directory` (created if missing).
+struct RunInfo {
+  std::string command;  // "run" or "compare"
+  std::string command_line;
+  unsigned threads = 1;  // recorded in metadata.json; also computes the per-month statistics
+  /// When the run started: metadata.json's wall_seconds is the time from
+  /// here to just before metadata.json is written.
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  bool write_monthly = false;
+  std::optional<StoppingReport> stopping;
+};
+
+/// The fixed file names, in the order they are written.
+inline constexpr std::string_view output_files[] = {"scenario.resolved.yaml", "replications.csv", "timeseries.csv",
+                                                   "summary.csv",           "comparison.csv",   "events.csv",
+                                                   "monthly.csv",           "metadata.json"};
+
+/// Writes every output file into `directory`, which must exist.
+/// scenarios[0] is the baseline; comparison.csv is written when there are
+/// alternatives, monthly.csv when info.write_monthly.
 /// Throws IoError on failure.
-void write_run_outputs(const std::filesystem::path& directory, const LoadedScenario& loaded,
-                       const std::vector<ReplicationResult>& results, const RunInfo& info);
+void write_outputs(const std::filesystem::path& directory, std::span<const ScenarioResults* const> scenarios,
+                   const RunInfo& info);
 
-/// A short table of headline totals (mean and 5-95% range over replications).
-std::string summary_table(const Scenario& scenario, const std::vector<ReplicationResult>& results);
+/// The terminal summary: the headline totals (all partners) with their 95%
+/// confidence intervals of the mean and 5-95% ranges; with alternatives, each
+/// next to the baseline with the paired difference and its interval.
+std::string summary_table(std::span<const ScenarioResults* const> scenarios);
 
 /// 64-bit FNV-1a of a text, as 16 hex digits (the scenario hash).
 std::string text_hash(std::string_view text);
+
+/// "YYYY-MM" of month `month` (0-based) of a scenario.
+std::string month_label(const Scenario& scenario, std::size_t month);
 
 }  // namespace readmit

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include "readmit/stats/moments.hpp"
@@ -44,5 +45,16 @@ struct Summary {
 /// quantile equals that value.
 /// Throws std::invalid_argument if `values` is empty or contains NaN.
 Summary summarize(std::vector<double> values);
+
+/// Summarizes the finite values of `values`, ignoring NaN and infinities
+/// (e.g. a median of days to removal in a replication with no removal);
+/// n counts the values used. With no finite value, n is 0 and every other
+/// field is NaN. `scratch` is reused to avoid an allocation per call.
+/// Never throws for any input.
+Summary summarize_finite(std::span<const double> values, std::vector<double>& scratch);
+Summary summarize_finite(std::span<const double> values);
+
+/// Half-width of an interval, (high - low) / 2 (NaN if either end is NaN).
+inline double half_width(const Interval& interval) { return (interval.high - interval.low) / 2.0; }
 
 }  // namespace readmit

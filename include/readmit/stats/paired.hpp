@@ -13,6 +13,10 @@ namespace readmit {
 /// (empty input, NaN).
 Summary paired_difference(std::span<const double> alternative, std::span<const double> baseline);
 
+/// Like paired_difference, over the replications where both values are
+/// finite (n counts them); never throws except for unequal sizes.
+Summary paired_difference_finite(std::span<const double> alternative, std::span<const double> baseline);
+
 /// Welch's t confidence interval for mean(alternative) - mean(baseline) from
 /// independent samples, with Welch–Satterthwaite degrees of freedom.
 /// Returns {NaN, NaN} if either sample has fewer than 2 values.

@@ -1,0 +1,81 @@
+#pragma once
+// `readmit run` and `readmit compare` as a library call: load the scenarios,
+// run their replications in batches (more batches under --until-ci), keep
+// what the statistics need, and write the output folder.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "readmit/io/run_output.hpp"
+
+namespace readmit {
+
+/// Invalid command-line input found after parsing (exit code 2): a bad
+/// --until-ci, scenarios that cannot be compared.
+class UsageError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// --until-ci PARTNER:METRIC=HALF_WIDTH: add replications until the 95%
+/// confidence interval of that run total (compare: of its paired
+/// difference from the baseline, for every alternative) has a half-width
+/// <= half_width.
+struct UntilCi {
+  std::string partner = "all";
+  std::string metric;
+  double half_width = 0;
+};
+
+/// Parses "METRIC=HALF_WIDTH" or "PARTNER:METRIC=HALF_WIDTH"; the half-width
+/// must be a finite number > 0. Throws UsageError with the accepted form.
+/// Names are checked against a scenario later, by run_experiment.
+UntilCi parse_until_ci(std::string_view text);
+
+struct ExperimentOptions {
+  /// The scenario files; with more than one, [0] is the baseline of a
+  /// comparison and the others are alternatives.
+  std::vector<std::filesystem::path> scenarios;
+  std::vector<std::string> overrides;  // --set texts, applied to every scenario
+  std::int64_t replications = 0;       // 0: the baseline scenario's own
+  /// Master seed of every scenario; default: the baseline's. One seed for
+  /// all gives common random numbers: replication k of each scenario uses the
+  /// same streams for the same persons and partners.
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;  // 0: every core
+  /// Output folder (created if missing); empty: results/NAME, or
+  /// results/BASE_vs_ALT for a comparison.
+  std::filesystem::path out_dir;
+  std::string command_line;
+  bool write_monthly = false;
+  std::optional<UntilCi> until_ci;
+  std::int64_t max_replications = 10000;  // the cap of --until-ci
+  /// Progress: (scenario name, finished, total) after each replication of a
+  /// batch, in order, never concurrently.
+  std::function<void(const std::string&, std::int64_t, std::int64_t)> progress;
+};
+
+struct ExperimentOutcome {
+  std::filesystem::path out_dir;
+  std::size_t replications = 0;
+  std::string summary;  // the terminal table
+  std::optional<StoppingReport> stopping;
+  double wall_seconds = 0;
+};
+
+/// Runs the experiment and writes its output folder.
+/// Throws ScenarioError for invalid scenario files or overrides, UsageError
+/// for input that is valid on its own but unusable here (unknown --until-ci
+/// total, scenarios with different partners or the same name), IoError when
+/// an output cannot be written (the message names the path).
+/// Every output but metadata.json depends only on the scenarios, the seed
+/// and the final replication count, never on the thread count.
+ExperimentOutcome run_experiment(const ExperimentOptions& options);
+
+}  // namespace readmit

@@ -1,0 +1,68 @@
+#pragma once
+// Run totals: one number per replication, partner and outcome, summed (or
+// otherwise reduced) over the months of a run. They are what replications.csv,
+// summary.csv, comparison.csv and the terminal summary report.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "readmit/engine/replication.hpp"
+
+namespace readmit {
+
+/// The run totals of a scenario. Names and order depend only on the
+/// scenario (the fiscal years covered), so every replication has the same
+/// layout: values[slot * metrics.size() + metric], where slot is a partner
+/// index, or partners() for the overall slot ("all").
+///
+/// Overall values are sums over partners, except
+/// median_days_request_to_removal, the median of every partner's removals
+/// pooled. Overall months_under_sanction therefore counts partner-months.
+class RunTotalsLayout {
+ public:
+  explicit RunTotalsLayout(const Scenario& scenario);
+
+  const std::vector<std::string>& metrics() const { return metrics_; }
+  /// Partner names, then "all".
+  const std::vector<std::string>& slots() const { return slots_; }
+  std::size_t partners() const { return slots_.size() - 1; }
+  std::size_t overall_slot() const { return slots_.size() - 1; }
+  std::size_t values_per_replication() const { return metrics_.size() * slots_.size(); }
+
+  /// Index of a metric name, or metrics().size() if unknown.
+  std::size_t metric_index(std::string_view name) const;
+  /// Index of a slot name (a partner or "all"), or slots().size() if unknown.
+  std::size_t slot_index(std::string_view name) const;
+
+  /// The run totals of one replication in the layout above.
+  /// median_days_request_to_removal is NaN where nobody was removed.
+  std::vector<double> compute(const Scenario& scenario, const ReplicationResult& result) const;
+
+ private:
+  std::vector<std::string> metrics_;
+  std::vector<std::string> slots_;
+  std::vector<int> fiscal_years_;
+};
+
+/// The outcomes printed on the terminal, in order, with their labels.
+struct HeadlineTotal {
+  std::string_view metric;
+  std::string_view label;
+};
+inline constexpr HeadlineTotal headline_totals[] = {
+    {"removals", "removals"},
+    {"median_days_request_to_removal", "median days to removal"},
+    {"custody_releases", "180-day releases"},
+    {"detention_cost_usd", "detention cost (USD)"},
+    {"children_affected", "children separated"},
+    {"severe_outcomes", "severe returnee outcomes"},
+    {"months_under_sanction", "months under sanction"},
+    {"visa_refusals", "visas refused"},
+};
+
+/// US fiscal year of a month starting on `first_of_month` (October starts the
+/// next fiscal year).
+int us_fiscal_year(const Date& first_of_month);
+
+}  // namespace readmit

@@ -1,0 +1,128 @@
+#include "readmit/engine/run_totals.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "readmit/stats/quantiles.hpp"
+
+namespace readmit {
+
+namespace {
+
+// Totals summed over the months of one monthly metric, in output order after
+// the headline ones. `redetentions` adds raid detentions (below).
+struct SummedTotal {
+  std::string_view name;
+  Metric metric;
+};
+constexpr SummedTotal summed_totals[] = {
+    {"removals", Metric::removals},
+    {"custody_releases", Metric::custody_releases},
+    {"detention_cost_usd", Metric::detention_cost_usd},
+    {"bed_days", Metric::bed_days},
+    {"children_affected", Metric::children_affected},
+    {"child_days_separated", Metric::child_days_separated},
+    {"severe_outcomes", Metric::severe_outcomes},
+    {"visa_refusals", Metric::visa_refusals},
+    {"visa_applications", Metric::visa_applications},
+    {"requests", Metric::requests},
+    {"acceptances", Metric::acceptances},
+    {"denials", Metric::denials},
+    {"relief", Metric::relief},
+    {"exemptions", Metric::exemptions},
+    {"main_earners_lost", Metric::main_earners_lost},
+    {"homelessness", Metric::homelessness},
+    {"sanction_decisions", Metric::sanction_decisions},
+    {"amendment_requests", Metric::amendment_requests},
+    {"negotiation_agreements", Metric::negotiation_agreements},
+};
+
+// Fixed positions of the totals that are not plain sums.
+constexpr std::string_view median_days_name = "median_days_request_to_removal";
+constexpr std::string_view redetentions_name = "redetentions";
+constexpr std::string_view months_sanctioned_name = "months_under_sanction";
+constexpr std::string_view pending_name = "pending_docket_at_end";
+
+double median_of(std::vector<double> values) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(values.begin(), values.end());
+  return quantile_sorted(values, 0.5);
+}
+
+}  // namespace
+
+int us_fiscal_year(const Date& first_of_month) {
+  return first_of_month.year() + (first_of_month.month() >= 10 ? 1 : 0);
+}
+
+RunTotalsLayout::RunTotalsLayout(const Scenario& scenario) {
+  metrics_.emplace_back(summed_totals[0].name);  // removals first
+  metrics_.emplace_back(median_days_name);
+  for (std::size_t i = 1; i < std::size(summed_totals); ++i) metrics_.emplace_back(summed_totals[i].name);
+  metrics_.emplace_back(months_sanctioned_name);
+  metrics_.emplace_back(redetentions_name);
+  metrics_.emplace_back(pending_name);
+  for (std::int64_t t = 0; t < scenario.horizon_months; ++t) {
+    const int year = us_fiscal_year(scenario.start_date.plus_months(int(t)));
+    if (fiscal_years_.empty() || fiscal_years_.back() != year) {
+      fiscal_years_.push_back(year);
+      metrics_.push_back("removals_fy" + std::to_string(year));
+    }
+  }
+  for (const auto& partner : scenario.partners) slots_.push_back(partner.name);
+  slots_.emplace_back("all");
+}
+
+std::size_t RunTotalsLayout::metric_index(std::string_view name) const {
+  return std::size_t(std::find(metrics_.begin(), metrics_.end(), name) - metrics_.begin());
+}
+
+std::size_t RunTotalsLayout::slot_index(std::string_view name) const {
+  return std::size_t(std::find(slots_.begin(), slots_.end(), name) - slots_.begin());
+}
+
+std::vector<double> RunTotalsLayout::compute(const Scenario& scenario, const ReplicationResult& result) const {
+  const auto& m = result.monthly;
+  const std::size_t metric_total = metrics_.size();
+  std::vector<double> values(values_per_replication(), 0.0);
+  std::vector<double> pooled_days;
+  for (std::size_t k = 0; k < partners(); ++k) {
+    double* row = values.data() + k * metric_total;
+    std::size_t i = 0;
+    auto sum = [&](Metric metric) {
+      double total = 0;
+      for (std::size_t t = 0; t < m.months(); ++t) total += m.at(t, k, metric);
+      return total;
+    };
+    row[i++] = sum(Metric::removals);
+    std::vector<double> days;
+    if (k < result.days_request_to_removal.size())
+      days.assign(result.days_request_to_removal[k].begin(), result.days_request_to_removal[k].end());
+    pooled_days.insert(pooled_days.end(), days.begin(), days.end());
+    row[i++] = median_of(std::move(days));
+    for (std::size_t s = 1; s < std::size(summed_totals); ++s) row[i++] = sum(summed_totals[s].metric);
+    double months_sanctioned = 0;
+    for (std::size_t t = 0; t < m.months(); ++t) months_sanctioned += m.at(t, k, Metric::sanction_step) > 0 ? 1 : 0;
+    row[i++] = months_sanctioned;
+    row[i++] = sum(Metric::redetentions) + sum(Metric::raid_detentions);
+    const std::size_t last = m.months() - 1;
+    row[i++] = m.at(last, k, Metric::stock_prison) + m.at(last, k, Metric::stock_detained) +
+               m.at(last, k, Metric::stock_awaiting_document) + m.at(last, k, Metric::stock_scheduled) +
+               m.at(last, k, Metric::stock_supervised);
+    for (std::size_t t = 0; t < m.months(); ++t) {
+      const int year = us_fiscal_year(scenario.start_date.plus_months(int(t)));
+      const auto offset = std::size_t(std::find(fiscal_years_.begin(), fiscal_years_.end(), year) - fiscal_years_.begin());
+      row[i + offset] += m.at(t, k, Metric::removals);
+    }
+  }
+  // Overall: sums over partners in partner order (a fixed order, so the same
+  // bits every time), and the median of every removal pooled.
+  double* overall = values.data() + overall_slot() * metric_total;
+  for (std::size_t k = 0; k < partners(); ++k)
+    for (std::size_t i = 0; i < metric_total; ++i) overall[i] += values[k * metric_total + i];
+  overall[1] = median_of(std::move(pooled_days));
+  return values;
+}
+
+}  // namespace readmit
