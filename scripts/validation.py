@@ -159,7 +159,8 @@ def main():
     lines += [
         "",
         "- The docket is the sum of the pending states at the end of September 2017. DHS's \"more than 1,900\" "
-        "counts every final order; the model starts from 1,900 in October 2015 and adds an assumed inflow.",
+        "is a lower bound; the scenario back-casts its October 2015 docket from it (1,960), so this row is "
+        "a consistency check of removals, relief and the assumed inflow, not an independent one.",
         "- The halt is a cooperation collapse (baseline to 0 on 28 October 2016); the few documents decided "
         "in the pipeline still lead to removals, which is why FY2017 is not zero. ICE's 29 include people "
         "removed before the halt's effect reached the charters; the model's decision times are assumed.",
