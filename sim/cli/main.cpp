@@ -164,6 +164,15 @@ int main(int argc, char** argv) {
   schema->add_option("--format", schema_format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
   schema->footer("Example: readmit schema --format markdown > docs/parameters.md");
 
+  // CLI11 reports an unknown command only as "a subcommand is required".
+  const auto commands = app.get_subcommands({});
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::none_of(commands.begin(), commands.end(), [&](const CLI::App* c) { return c->check_name(argv[1]); })) {
+    std::cerr << "readmit: unknown command '" << argv[1] << "'; commands:";
+    for (const auto* command : commands) std::cerr << " " << command->get_name();
+    std::cerr << " (readmit --help)\n";
+    return exit_invalid_input;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -212,6 +212,8 @@ TEST_CASE("bad command lines exit 2", "[cli]") {
     check_no_crash(r);
   }
   CHECK(run({"--help"}).code == 0);
+  const auto unknown = run({"frobnicate"});
+  CHECK(starts_with(unknown.err, "readmit: unknown command 'frobnicate'; commands: run compare sweep validate show schema"));
 }
 
 TEST_CASE("readmit run", "[cli]") {
