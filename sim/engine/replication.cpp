@@ -235,14 +235,82 @@ class Replication {
 
   bool has_bed() const { return detained_total_ < now_.removing_state.detention_beds; }
 
-  /// Creates a person with attributes but no state yet; place() or the
-  /// first set_state() gives them one.
-  std::uint32_t add_person(std::size_t k) {
+  /// A new person's draws. They come from the person's own streams only, so
+  /// a large docket is drawn in parallel and then applied in order.
+  struct NewPerson {
+    float age_at_arrival_years = 0, years_resident = 0;
+    EntryStatus entry_status{};
+    Offense offense{};
+    SpouseStatus spouse{};
+    MentalHealthRisk mental_health{};
+    TiesToPartner ties{};
+    bool main_earner = false;
+    std::vector<float> child_ages;
+    double relief_wait_days = std::numeric_limits<double>::infinity();
+    StartState start{};
+    double sentence_days = 0;      // prison only
+    bool pending_request = false;  // initial docket only: an old request is pending
+    double backlog_u = 0;          // initial docket only: how far back it was sent
+  };
+
+  NewPerson draw_new_person(std::size_t k, std::uint32_t id, bool in_docket) const {
+    const auto& pop = params(k).population;
+    NewPerson n;
+    RandomStream rng(base_.seed, replication_, person_entity(k, id), StreamPurpose::person_attributes);
+    n.age_at_arrival_years = float(draw(pop.age_at_arrival_years, rng));
+    n.years_resident = float(draw(pop.years_resident, rng));
+    n.entry_status = EntryStatus(draw_category(pop.entry_status_shares.data(), 3, rng));
+    n.offense = Offense(draw_category(pop.offense_shares.data(), 4, rng));
+    n.spouse = SpouseStatus(draw_category(pop.spouse_shares.data(), 3, rng));
+    n.mental_health = MentalHealthRisk(draw_category(pop.mental_health_risk_shares.data(), 3, rng));
+    n.ties = TiesToPartner(draw_category(pop.ties_shares.data(), 3, rng));
+    n.main_earner = rng.bernoulli(pop.main_earner_prob);
+    const int children = std::clamp(int(std::floor(draw(pop.children_count, rng))), 0, 255);
+    for (int c = 0; c < children; ++c) n.child_ages.push_back(float(draw(pop.child_age_years, rng)));
+    // Relief is a constant monthly hazard: draw its time once.
+    const double hazard = now_.removing_state.relief_hazard_per_month;
+    if (hazard > 0.0) {
+      RandomStream relief(base_.seed, replication_, person_entity(k, id), StreamPurpose::person_relief);
+      const double rate_per_day = -std::log1p(-std::min(hazard, 0.999999)) / 30.436875;
+      n.relief_wait_days = -std::log1p(-relief.uniform01()) / rate_per_day;
+    }
+    RandomStream placement(base_.seed, replication_, person_entity(k, id), StreamPurpose::person_attributes, 1);
+    n.start = StartState(draw_category((in_docket ? pop.initial_state_shares : pop.inflow_state_shares).data(), 3, placement));
+    if (n.start == StartState::prison) n.sentence_days = draw(pop.sentence_remaining_days, placement);
+    if (in_docket && n.start == StartState::supervised && placement.bernoulli(pop.pending_request_prob)) {
+      n.pending_request = true;
+      n.backlog_u = placement.uniform01();
+    }
+    return n;
+  }
+
+  /// Adds a person with their drawn attributes and places them in their first state.
+  std::uint32_t add_person(std::size_t k, const NewPerson& n) {
     const auto id = partners_[k].next_local_id++;
     const std::uint32_t p = people_.add(std::uint16_t(k), id);
     state_since_.push_back(no_day);
     queued_since_.push_back(0);
-    draw_attributes(p);
+    people_.entry_day[p] = day_;
+    people_.age_at_arrival_years[p] = n.age_at_arrival_years;
+    people_.years_resident_at_entry[p] = n.years_resident;
+    people_.entry_status[p] = n.entry_status;
+    people_.offense[p] = n.offense;
+    people_.spouse[p] = n.spouse;
+    people_.mental_health[p] = n.mental_health;
+    people_.ties[p] = n.ties;
+    people_.main_earner[p] = n.main_earner;
+    people_.children_count[p] = std::uint8_t(n.child_ages.size());
+    people_.child_age_at_entry.insert(people_.child_age_at_entry.end(), n.child_ages.begin(), n.child_ages.end());
+    if (n.relief_wait_days < double(days_)) calendar_.schedule(day_ + std::int32_t(n.relief_wait_days), {p, EventKind::relief, 0});
+    switch (n.start) {
+      case StartState::prison:
+        set_state(p, PersonState::prison);
+        calendar_.schedule(day_ + std::max<std::int32_t>(1, std::int32_t(std::lround(n.sentence_days))),
+                           {p, EventKind::sentence_end, 0});
+        break;
+      case StartState::detained: begin_detention(p); break;
+      case StartState::supervised: set_state(p, PersonState::supervised); break;
+    }
     return p;
   }
 
@@ -260,48 +328,29 @@ class Replication {
     ++people_.token[p];
   }
 
-  void draw_attributes(std::uint32_t p) {
-    const auto& pop = params(people_.partner[p]).population;
-    auto rng = person_stream(p, StreamPurpose::person_attributes);
-    people_.entry_day[p] = day_;
-    people_.age_at_arrival_years[p] = float(draw(pop.age_at_arrival_years, rng));
-    people_.years_resident_at_entry[p] = float(draw(pop.years_resident, rng));
-    people_.entry_status[p] = EntryStatus(draw_category(pop.entry_status_shares.data(), 3, rng));
-    people_.offense[p] = Offense(draw_category(pop.offense_shares.data(), 4, rng));
-    people_.spouse[p] = SpouseStatus(draw_category(pop.spouse_shares.data(), 3, rng));
-    people_.mental_health[p] = MentalHealthRisk(draw_category(pop.mental_health_risk_shares.data(), 3, rng));
-    people_.ties[p] = TiesToPartner(draw_category(pop.ties_shares.data(), 3, rng));
-    people_.main_earner[p] = rng.bernoulli(pop.main_earner_prob);
-    const int children = int(std::floor(draw(pop.children_count, rng)));
-    people_.children_count[p] = std::uint8_t(std::clamp(children, 0, 255));
-    for (int c = 0; c < people_.children_count[p]; ++c)
-      people_.child_age_at_entry.push_back(float(draw(pop.child_age_years, rng)));
-    // Relief is a constant monthly hazard: draw its time once.
-    const double hazard = now_.removing_state.relief_hazard_per_month;
-    if (hazard > 0.0) {
-      auto relief_rng = person_stream(p, StreamPurpose::person_relief);
-      const double rate_per_day = -std::log1p(-std::min(hazard, 0.999999)) / 30.436875;
-      const double wait = -std::log1p(-relief_rng.uniform01()) / rate_per_day;
-      if (wait < double(days_)) calendar_.schedule(day_ + std::int32_t(wait), {p, EventKind::relief, 0});
-    }
-  }
-
   // ---- population ----
   void synthesize_docket() {
     stock_.assign(partners_.size(), {});
+    constexpr std::int64_t chunk = 1 << 16;  // bounds the memory of drawn, not yet added, persons
     for (std::size_t k = 0; k < partners_.size(); ++k) {
       partners_[k].cooperation = params(k).cooperation.initial;
-      const auto& pop = params(k).population;
-      for (std::int64_t i = 0; i < pop.docket_at_start; ++i) {
-        const std::uint32_t p = add_person(k);
-        auto rng = person_stream(p, StreamPurpose::person_attributes, 1);
-        const auto start = StartState(draw_category(pop.initial_state_shares.data(), 3, rng));
-        place_new_person(p, start, rng);
-        if (start == StartState::supervised && rng.bernoulli(pop.pending_request_prob)) {
-          // Old requests: the backlog reached back years (ICE, 2017). They
-          // are part of the initial state, not of month 0's flow.
-          send_request(p, /*counted=*/false);
-          people_.request_day[p] = people_.first_request_day[p] = -std::int32_t(rng.uniform01() * 3650.0);
+      const std::int64_t docket = params(k).population.docket_at_start;
+      std::vector<NewPerson> drawn;
+      for (std::int64_t first = 0; first < docket; first += chunk) {
+        drawn.resize(std::size_t(std::min(chunk, docket - first)));
+        const auto first_id = partners_[k].next_local_id;
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, drawn.size(), 1024), [&](const auto& range) {
+          for (std::size_t i = range.begin(); i != range.end(); ++i)
+            drawn[i] = draw_new_person(k, first_id + std::uint32_t(i), /*in_docket=*/true);
+        });
+        for (const NewPerson& n : drawn) {
+          const std::uint32_t p = add_person(k, n);
+          if (n.pending_request) {
+            // Old requests: the backlog reached back years (ICE, 2017). They
+            // are part of the initial state, not of month 0's flow.
+            send_request(p, /*counted=*/false);
+            people_.request_day[p] = people_.first_request_day[p] = -std::int32_t(n.backlog_u * 3650.0);
+          }
         }
       }
     }
@@ -323,25 +372,9 @@ class Replication {
   }
 
   void arrive(std::size_t k) {
-    const std::uint32_t p = add_person(k);
     flow(k, Metric::arrivals) += 1;
-    auto rng = person_stream(p, StreamPurpose::person_attributes, 1);
-    place_new_person(p, StartState(draw_category(params(k).population.inflow_state_shares.data(), 3, rng)), rng);
+    const std::uint32_t p = add_person(k, draw_new_person(k, partners_[k].next_local_id, /*in_docket=*/false));
     exempt_if_covered(p);
-  }
-
-  void place_new_person(std::uint32_t p, StartState start, RandomStream& rng) {
-    switch (start) {
-      case StartState::prison: {
-        set_state(p, PersonState::prison);
-        const double days = draw(params(people_.partner[p]).population.sentence_remaining_days, rng);
-        calendar_.schedule(day_ + std::max<std::int32_t>(1, std::int32_t(std::lround(days))),
-                           {p, EventKind::sentence_end, 0});
-        break;
-      }
-      case StartState::detained: begin_detention(p); break;
-      case StartState::supervised: set_state(p, PersonState::supervised); break;
-    }
   }
 
   // ---- the case pipeline ----
