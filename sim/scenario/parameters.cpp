@@ -65,11 +65,11 @@ std::optional<std::size_t> make_event(Scenario& s, const PathKeys&, std::string_
   return s.timeline.size() - 1;
 }
 std::optional<std::size_t> engage_sanction(Scenario& s, const PathKeys& k, std::string_view) {
-  s.timeline[k[0]].sanction.emplace();
+  s.timeline[k[0]].sanction.emplace(TimelineEvent::SanctionDecision{});  // clang rejects emplace() here (llvm-project#50248)
   return std::nullopt;
 }
 std::optional<std::size_t> engage_amendment(Scenario& s, const PathKeys& k, std::string_view) {
-  s.timeline[k[0]].amendment.emplace();
+  s.timeline[k[0]].amendment.emplace(TimelineEvent::AmendmentSwitch{});  // likewise
   return std::nullopt;
 }
 
