@@ -637,6 +637,24 @@ Context read_context(const ConfigNode& tree) {
   return context;
 }
 
+/// A timeline sanction step must exist on the ladder in use; the engine
+/// would otherwise clamp it silently.
+void check_sanction_steps(const ConfigNode& merged, const Scenario& scenario, DiagnosticSink& sink) {
+  const auto* timeline = merged.find("timeline");
+  if (timeline == nullptr || !timeline->is_sequence()) return;
+  const auto& ladder = scenario.sanctions.active_ladder();
+  const auto steps = std::int64_t(ladder.steps.size());
+  for (std::size_t i = 0; i < timeline->items().size() && i < scenario.timeline.size(); ++i) {
+    const auto& sanction = scenario.timeline[i].sanction;
+    if (!sanction || sanction->step <= steps) continue;
+    const auto* node = timeline->items()[i].find("sanction");
+    const auto* step = node && node->is_map() ? node->find("step") : nullptr;
+    sink.error(step ? step->where() : timeline->items()[i].where(), "timeline[" + std::to_string(i) + "].sanction.step",
+               "expected a step of ladder " + ladder.name + " in [0, " + std::to_string(steps) + "], found \"" +
+                   std::to_string(sanction->step) + "\"");
+  }
+}
+
 }  // namespace
 
 LoadedScenario resolve_scenario(const ConfigNode& merged) {
@@ -645,6 +663,7 @@ LoadedScenario resolve_scenario(const ConfigNode& merged) {
   loaded.scenario.sanctions.ladders = sanction_presets();
   Resolver resolver(sink, loaded.scenario, read_context(merged));
   resolver.section(schema_root(), &merged, merged.where(), "", {}, loaded.resolved);
+  if (sink.empty()) check_sanction_steps(merged, loaded.scenario, sink);
   sink.sort_by_position();
   sink.throw_if_any();
   std::stable_sort(loaded.scenario.timeline.begin(), loaded.scenario.timeline.end(),
