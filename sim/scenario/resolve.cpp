@@ -207,16 +207,23 @@ class Resolver {
     sink_.error(where, path, std::move(message));
   }
 
-  const ConfigNode& default_node(const ParamSpec& spec) {
-    auto it = defaults_.find(&spec);
-    if (it == defaults_.end()) {
-      DiagnosticSink table_sink;
-      auto node = parse_yaml(std::string(spec.default_yaml), "<default of " + std::string(spec.path) + ">", table_sink);
-      if (!node) throw std::logic_error("parameter table: bad default for " + std::string(spec.path));
-      // parse_yaml reads "~" as an empty map at the top level; keep it null.
-      if (spec.default_yaml == "~") node = ConfigNode::make_null(node->where());
-      it = defaults_.emplace(&spec, std::move(*node)).first;
-    }
+  /// The parsed default of a parameter. Defaults are parsed once per
+  /// process (loading is repeated for every sweep point and fuzz input).
+  static const ConfigNode& default_node(const ParamSpec& spec) {
+    static const std::map<const ParamSpec*, ConfigNode> defaults = [] {
+      std::map<const ParamSpec*, ConfigNode> parsed;
+      for (const ParamSpec& s : parameter_table()) {
+        DiagnosticSink table_sink;
+        auto node = parse_yaml(std::string(s.default_yaml), "<default of " + std::string(s.path) + ">", table_sink);
+        if (!node) throw std::logic_error("parameter table: bad default for " + std::string(s.path));
+        // parse_yaml reads "~" as an empty map at the top level; keep it null.
+        if (s.default_yaml == "~") node = ConfigNode::make_null(node->where());
+        parsed.emplace(&s, std::move(*node));
+      }
+      return parsed;
+    }();
+    const auto it = defaults.find(&spec);
+    if (it == defaults.end()) throw std::logic_error("parameter table: no default for " + std::string(spec.path));
     return it->second;
   }
 
@@ -610,7 +617,6 @@ class Resolver {
   DiagnosticSink& sink_;
   Scenario& scenario_;
   Context context_;
-  std::map<const ParamSpec*, ConfigNode> defaults_;
 };
 
 Context read_context(const ConfigNode& tree) {
