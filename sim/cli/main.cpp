@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "readmit/app/experiment.hpp"
+#include "readmit/app/sweep.hpp"
 
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
@@ -51,12 +52,6 @@ void add_run_options(CLI::App& command, RunOptions& options) {
       ->allow_extra_args(false);
 }
 
-int not_available_yet(const std::string& what, const std::string& issue) {
-  std::cerr << "readmit: " << what << " is not available yet: the simulation engine arrives with the " << issue
-            << ". Use `readmit validate` or `readmit show` meanwhile.\n";
-  return exit_runtime_failure;
-}
-
 std::string joined_command_line(int argc, char** argv) {
   std::string text;
   for (int i = 0; i < argc; ++i) text += (i ? " " : "") + std::string(argv[i]);
@@ -92,6 +87,40 @@ int run_experiment(const RunOptions& options, const std::string& command_line) {
               << stop.target_half_width << " after " << outcome.replications << " replications ("
               << (stop.target_reached ? "target reached" : "stopped by --max-replications") << ")\n";
   }
+  std::cout << "results: " << outcome.out_dir.string() << " (" << outcome.wall_seconds << " s)\n";
+  return exit_ok;
+}
+
+struct SweepCliOptions {
+  std::string file;
+  std::string out_dir;
+  std::string shard;
+  bool restart = false;
+  unsigned threads = 0;
+  std::int64_t replications = 0;
+};
+
+/// `readmit sweep`: progress lines only on a terminal.
+int run_sweep(const SweepCliOptions& options, const std::string& command_line) {
+  readmit::SweepOptions sweep;
+  sweep.sweep_file = options.file;
+  sweep.out_dir = options.out_dir;
+  if (!options.shard.empty()) sweep.shard = readmit::parse_shard(options.shard);
+  sweep.restart = options.restart;
+  sweep.threads = options.threads;
+  sweep.replications = options.replications;
+  sweep.command_line = command_line;
+  if (isatty(STDERR_FILENO)) {
+    sweep.progress = [](std::size_t k, std::size_t total, const readmit::SweepPoint& point) {
+      std::cerr << "point " << k << "/" << total << " (#" << point.number << ")\n" << std::flush;
+    };
+  }
+  const auto outcome = readmit::run_sweep(sweep);
+  std::cout << "sweep " << std::filesystem::path(options.file).stem().string() << ": " << outcome.points_total
+            << " points";
+  if (sweep.shard.count > 1)
+    std::cout << ", shard " << sweep.shard.index << "/" << sweep.shard.count << ": " << outcome.points_selected;
+  std::cout << " (" << outcome.points_run << " run, " << outcome.points_skipped << " done earlier)\n";
   std::cout << "results: " << outcome.out_dir.string() << " (" << outcome.wall_seconds << " s)\n";
   return exit_ok;
 }
@@ -139,12 +168,22 @@ int main(int argc, char** argv) {
                   "random streams for the same persons and partners, so differences have tight intervals.\n"
                   "Example: readmit compare scenarios/cambodia_2017.yaml scenarios/cambodia_2017_humanitarian.yaml -r 200");
 
-  std::string sweep_file, sweep_out, sweep_shard;
+  SweepCliOptions sweep_options;
   auto* sweep = app.add_subcommand("sweep", "Run a parameter sweep described in a sweep file");
-  sweep->add_option("sweep_file", sweep_file, "Sweep file")->required()->check(CLI::ExistingFile);
-  sweep->add_option("--out,-o", sweep_out, "Output folder");
-  sweep->add_option("--shard", sweep_shard, "Run only shard I of N (I/N), for clusters");
-  sweep->footer("Example: readmit sweep sweeps/capacity.yaml --out results/capacity --shard 1/4");
+  sweep->add_option("sweep_file", sweep_options.file, "Sweep file")->required()->check(CLI::ExistingFile);
+  sweep->add_option("--out,-o", sweep_options.out_dir, "Output folder (default: results/SWEEP_NAME)");
+  sweep->add_option("--shard", sweep_options.shard,
+                    "Run only shard I of N (I/N): points p with (p - 1) mod N = I - 1, for clusters");
+  sweep->add_flag("--restart", sweep_options.restart,
+                  "Discard points of the output folder left by a different sweep file instead of refusing");
+  sweep->add_option("--threads,-t", sweep_options.threads, "Worker threads per point (default: all cores)")
+      ->check(CLI::Range(1u, 4096u));
+  sweep->add_option("--replications,-r", sweep_options.replications,
+                    "Replications per point (default: the sweep file's, else the scenario's)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000000}));
+  sweep->footer("Completed points are kept: rerunning finishes the others. After shards ran into one --out,\n"
+                "a run without --shard runs nothing new and merges every point.\n"
+                "Example: readmit sweep scenarios/sweeps/cambodia_officers.yaml --out results/officers --shard 1/4");
 
   std::vector<std::string> validate_files, validate_overrides;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files and report every error");
@@ -192,7 +231,7 @@ int main(int argc, char** argv) {
     }
     if (*run) return run_experiment(run_options, joined_command_line(argc, argv));
     if (*compare) return run_experiment(compare_options, joined_command_line(argc, argv));
-    if (*sweep) return not_available_yet("`readmit sweep`", "sweep work");
+    if (*sweep) return run_sweep(sweep_options, joined_command_line(argc, argv));
   } catch (const readmit::ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
     return exit_invalid_input;

@@ -1,0 +1,342 @@
+// Sweeps: grid order, Latin hypercube strata, points equal to plain runs,
+// resume, shards, a changed sweep file, and located errors through the
+// real executable.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "../scenario/scenario_test_support.hpp"
+#include "readmit/app/experiment.hpp"
+#include "readmit/app/sweep.hpp"
+
+using namespace readmit;
+using readmit::test::read_text;
+using readmit::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Two partners (alpha, beta), independent of the shipped scenarios.
+const fs::path scenario_file = READMIT_TEST_DATA_DIR "/ensemble/two_partners.yaml";
+
+/// A 2 x 2 grid on the two-partner scenario, 3 replications of 12 months.
+std::string grid_sweep(const std::string& extra = "") {
+  return "scenario: " + scenario_file.string() +
+         "\n"
+         "replications: 3\n"
+         "seed: 7\n"
+         "grid:\n"
+         "  partners.alpha.agreement.document_officers: [4, 12]\n"
+         "  removing_state.release_prob: [0.5, 0.9]\n"
+         "set:\n"
+         "  horizon_months: 12\n" +
+         extra;
+}
+
+SweepOptions options_for(const fs::path& file, const fs::path& out) {
+  SweepOptions options;
+  options.sweep_file = file;
+  options.out_dir = out;
+  options.threads = 2;
+  options.command_line = "test";
+  return options;
+}
+
+struct Result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string quoted(const std::string& text) {
+  std::string q = "'";
+  for (char c : text) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+/// Runs `readmit ARGS...`, capturing stdout and stderr (stderr is no terminal).
+Result run_cli(const std::vector<std::string>& args) {
+  TempDir capture;
+  const auto out = capture.path() / "stdout";
+  const auto err = capture.path() / "stderr";
+  std::string command = quoted(READMIT_EXECUTABLE);
+  for (const auto& a : args) command += " " + quoted(a);
+  command += " >" + quoted(out.string()) + " 2>" + quoted(err.string()) + " </dev/null";
+  const int status = std::system(command.c_str());
+  Result result;
+  if (status != -1 && WIFEXITED(status)) result.code = WEXITSTATUS(status);
+  result.out = read_text(out);
+  result.err = read_text(err);
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("grid points are every combination, the last key varying fastest", "[sweep]") {
+  const std::vector<std::vector<std::string>> values{{"a", "b", "c"}, {"x", "y"}};
+  const auto combinations = grid_combinations(values);
+  REQUIRE(combinations.size() == 6);
+  CHECK(combinations == std::vector<std::vector<std::size_t>>{{0, 0}, {0, 1}, {1, 0}, {1, 1}, {2, 0}, {2, 1}});
+  CHECK(grid_combinations(std::vector<std::vector<std::string>>{{"a"}, {}}).empty());
+
+  TempDir dir;
+  const auto design = load_sweep(dir.write("grid.yaml", grid_sweep()));
+  CHECK(design.name == "grid");
+  CHECK(design.parameters ==
+        std::vector<std::string>{"partners.alpha.agreement.document_officers", "removing_state.release_prob"});
+  REQUIRE(design.points.size() == 4);
+  const std::vector<std::vector<std::string>> expected{{"4", "0.5"}, {"4", "0.9"}, {"12", "0.5"}, {"12", "0.9"}};
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(design.points[i].number == i + 1);
+    CHECK(design.points[i].values == expected[i]);
+  }
+  CHECK(design.overrides(design.points[2]) == std::vector<std::string>{"horizon_months=12",
+                                                                       "partners.alpha.agreement.document_officers=12",
+                                                                       "removing_state.release_prob=0.5"});
+  CHECK(design.seeds == std::vector<std::uint64_t>(4, 7));
+  CHECK(design.point_replications == std::vector<std::int64_t>(4, 3));
+}
+
+TEST_CASE("a Latin hypercube puts one sample in every stratum of every dimension", "[sweep]") {
+  const std::vector<SweepRange> ranges{{0, 1}, {-5, 5}, {100, 200}};
+  const std::size_t samples = 17;
+  const auto points = latin_hypercube(samples, ranges, 42);
+  REQUIRE(points.size() == samples);
+  for (std::size_t d = 0; d < ranges.size(); ++d) {
+    std::set<std::size_t> strata;
+    for (const auto& p : points) {
+      REQUIRE(p.size() == ranges.size());
+      CHECK(p[d] >= ranges[d].min);
+      CHECK(p[d] <= ranges[d].max);
+      strata.insert(std::size_t((p[d] - ranges[d].min) / (ranges[d].max - ranges[d].min) * double(samples)));
+    }
+    CHECK(strata.size() == samples);
+    CHECK(*strata.rbegin() == samples - 1);
+  }
+  CHECK(latin_hypercube(samples, ranges, 42) == points);
+  CHECK(latin_hypercube(samples, ranges, 43) != points);
+  CHECK(latin_hypercube(1, std::vector<SweepRange>{{3, 3}}, 1) == std::vector<std::vector<double>>{{3}});
+
+  SECTION("integer parameters are rounded, real ones are not") {
+    TempDir dir;
+    const auto file = dir.write("lhs.yaml", "scenario: " + scenario_file.string() +
+                                                "\nlatin_hypercube:\n  samples: 6\n  ranges:\n"
+                                                "    partners.alpha.agreement.document_officers: {min: 2, max: 20}\n"
+                                                "    removing_state.release_prob: {min: 0.2, max: 0.8}\n");
+    const auto design = load_sweep(file);
+    REQUIRE(design.points.size() == 6);
+    CHECK(design.sample_seed == 20240101);  // the scenario's seed
+    for (const auto& point : design.points) {
+      const double officers = std::stod(point.values[0]);
+      CHECK(point.values[0].find('.') == std::string::npos);
+      CHECK(officers >= 2);
+      CHECK(officers <= 20);
+      const double release = std::stod(point.values[1]);
+      CHECK(release >= 0.2);
+      CHECK(release <= 0.8);
+    }
+    CHECK(load_sweep(file).points[3].values == design.points[3].values);
+  }
+}
+
+TEST_CASE("every point's outputs equal a plain run of its overrides", "[sweep]") {
+  TempDir dir;
+  const auto file = dir.write("grid.yaml", grid_sweep());
+  const auto out = dir.path() / "sweep";
+  const auto outcome = run_sweep(options_for(file, out));
+  CHECK(outcome.points_total == 4);
+  CHECK(outcome.points_run == 4);
+  CHECK(outcome.points_skipped == 0);
+
+  const auto design = load_sweep(file);
+  std::string expected_sweep = "point,partner,metric,n,mean,sd,p05,p25,p50,p75,p95,ci95_low,ci95_high\n";
+  for (const auto& point : design.points) {
+    ExperimentOptions plain;
+    plain.scenarios = {scenario_file};
+    plain.overrides = design.overrides(point);
+    plain.replications = 3;
+    plain.seed = 7;
+    plain.threads = 1;
+    plain.out_dir = dir.path() / ("plain" + std::to_string(point.number));
+    run_experiment(plain);
+    const auto point_dir = out / "points" / ("000" + std::to_string(point.number));
+    const auto summary = read_text(plain.out_dir / "summary.csv");
+    CHECK(read_text(point_dir / "summary.csv") == summary);
+    CHECK(read_text(point_dir / "replications.csv") == read_text(plain.out_dir / "replications.csv"));
+    // sweep.csv: the summary rows with the point in place of the scenario name.
+    std::istringstream lines(summary);
+    std::string line;
+    std::getline(lines, line);
+    while (std::getline(lines, line))
+      expected_sweep += std::to_string(point.number) + line.substr(line.find(',')) + "\n";
+  }
+  CHECK(read_text(out / "sweep.csv") == expected_sweep);
+  CHECK(read_text(out / "points.csv") ==
+        "point,partners.alpha.agreement.document_officers,removing_state.release_prob\n"
+        "1,4,0.5\n2,4,0.9\n3,12,0.5\n4,12,0.9\n");
+  const auto meta = nlohmann::json::parse(read_text(out / "metadata.json"));
+  CHECK(meta["command"] == "sweep");
+  CHECK(meta["sweep_file_hash"] == design.file_hash);
+  CHECK(meta["points_done"] == 4);
+  CHECK(meta["shard"]["count"] == 1);
+  CHECK(meta["sweep"]["grid"]["removing_state.release_prob"] == nlohmann::json{"0.5", "0.9"});
+}
+
+TEST_CASE("a rerun skips completed points and gives the same bytes", "[sweep][resume]") {
+  TempDir dir;
+  const auto file = dir.write("grid.yaml", grid_sweep());
+  const auto out = dir.path() / "sweep";
+  run_sweep(options_for(file, out));
+  const auto sweep_csv = read_text(out / "sweep.csv");
+  const auto points_csv = read_text(out / "points.csv");
+
+  SECTION("a completed folder runs nothing") {
+    const auto again = run_sweep(options_for(file, out));
+    CHECK(again.points_run == 0);
+    CHECK(again.points_skipped == 4);
+    CHECK(read_text(out / "sweep.csv") == sweep_csv);
+  }
+  SECTION("a missing point, or one killed before its metadata.json, runs again alone") {
+    fs::remove_all(out / "points" / "0002");
+    fs::remove(out / "points" / "0004" / "metadata.json");
+    fs::remove(out / "sweep.csv");
+    std::vector<std::size_t> ran;
+    auto options = options_for(file, out);
+    options.progress = [&](std::size_t, std::size_t, const SweepPoint& point) { ran.push_back(point.number); };
+    const auto again = run_sweep(options);
+    CHECK(ran == std::vector<std::size_t>{2, 4});
+    CHECK(again.points_run == 2);
+    CHECK(again.points_skipped == 2);
+    CHECK(read_text(out / "sweep.csv") == sweep_csv);
+    CHECK(read_text(out / "points.csv") == points_csv);
+  }
+}
+
+TEST_CASE("shards into one folder, then a merge, equal a full run", "[sweep][shard]") {
+  TempDir dir;
+  const auto file = dir.write("grid.yaml", grid_sweep());
+  const auto full = dir.path() / "full";
+  run_sweep(options_for(file, full));
+
+  const auto shared = dir.path() / "shared";
+  auto first = options_for(file, shared);
+  first.shard = parse_shard("1/2");
+  const auto one = run_sweep(first);
+  CHECK(one.points_selected == 2);
+  CHECK(one.points_run == 2);
+  CHECK(read_text(shared / "points.csv") ==
+        "point,partners.alpha.agreement.document_officers,removing_state.release_prob\n1,4,0.5\n3,12,0.5\n");
+  CHECK(fs::exists(shared / "points" / "0001" / "metadata.json"));
+  CHECK_FALSE(fs::exists(shared / "points" / "0002"));
+  auto second = options_for(file, shared);
+  second.shard = parse_shard("2/2");
+  CHECK(run_sweep(second).points_run == 2);
+
+  const auto merged = run_sweep(options_for(file, shared));
+  CHECK(merged.points_run == 0);
+  CHECK(merged.points_skipped == 4);
+  CHECK(read_text(shared / "sweep.csv") == read_text(full / "sweep.csv"));
+  CHECK(read_text(shared / "points.csv") == read_text(full / "points.csv"));
+}
+
+TEST_CASE("parse_shard accepts I/N with 1 <= I <= N only", "[sweep][shard]") {
+  CHECK(parse_shard("3/4").index == 3);
+  CHECK(parse_shard("3/4").count == 4);
+  for (const char* bad : {"", "1", "0/2", "3/2", "1/0", "a/2", "1/2/3", "-1/2", "1 /2"})
+    CHECK_THROWS_AS(parse_shard(bad), UsageError);
+  const Shard shard{2, 3};
+  CHECK_FALSE(shard.contains(1));
+  CHECK(shard.contains(2));
+  CHECK(shard.contains(5));
+}
+
+TEST_CASE("a changed sweep file is refused unless --restart", "[sweep][resume]") {
+  TempDir dir;
+  const auto file = dir.write("grid.yaml", grid_sweep());
+  const auto out = dir.path() / "sweep";
+  run_sweep(options_for(file, out));
+  dir.write("grid.yaml", grid_sweep("  removing_state.flight_dropoff_prob: 0.3\n"));
+  try {
+    run_sweep(options_for(file, out));
+    FAIL("a changed sweep file was accepted");
+  } catch (const UsageError& e) {
+    const std::string message = e.what();
+    CHECK(message.find("holds results of a different sweep") != std::string::npos);
+    CHECK(message.find("--restart") != std::string::npos);
+  }
+  SECTION("a different replication count is refused too") {
+    dir.write("grid.yaml", grid_sweep());
+    auto options = options_for(file, out);
+    options.replications = 2;
+    CHECK_THROWS_AS(run_sweep(options), UsageError);
+  }
+  SECTION("--restart runs every point again") {
+    auto options = options_for(file, out);
+    options.restart = true;
+    const auto outcome = run_sweep(options);
+    CHECK(outcome.points_run == 4);
+    CHECK(run_sweep(options_for(file, out)).points_run == 0);
+  }
+}
+
+TEST_CASE("malformed sweep files give located errors", "[sweep][errors]") {
+  TempDir dir;
+  const auto errors_of = [&](const std::string& text) {
+    const auto file = dir.write("bad.yaml", text);
+    return readmit::test::diagnostics_of([&] { load_sweep(file); });
+  };
+  const std::string f = (dir.path() / "bad.yaml").string();
+  const std::string scenario = "scenario: " + scenario_file.string() + "\n";
+  CHECK(errors_of(scenario + "grids:\n  seed: [1]\n") ==
+        std::vector<std::string>{f + ":1:1: error: grid: expected `grid` or `latin_hypercube`, found neither",
+                                 f + ":2:1: error: grids: unknown key \"grids\"; did you mean \"grid\"?"});
+  CHECK(errors_of(scenario + "grid: {}\n") ==
+        std::vector<std::string>{f + ":2:7: error: grid: expected at least one parameter, found an empty map"});
+  CHECK(errors_of(scenario + "grid:\n  seed: 3\n  horizon_months: []\n") ==
+        std::vector<std::string>{
+            f + ":3:9: error: grid.seed: expected a list of values, found \"3\"",
+            f + ":4:19: error: grid.horizon_months: expected at least one value, found an empty list"});
+  CHECK(errors_of(scenario + "latin_hypercube:\n  samples: 0\n  ranges:\n    seed: {min: 5, max: 2}\n") ==
+        std::vector<std::string>{
+            f + ":3:12: error: latin_hypercube.samples: expected a whole number in [1, 1000000], found \"0\"",
+            f + ":5:25: error: latin_hypercube.ranges.seed.max: expected a number >= min (5), found \"2\""});
+  // Values the scenario loader rejects, at the value (or key) in the sweep file.
+  CHECK(errors_of(scenario + "grid:\n  partners.alpha.agreement.document_officers: [3, -1]\n"
+                             "  partners.alpha.agreement.document_oficers: [1]\n") ==
+        std::vector<std::string>{
+            f + ":3:51: error: partners.alpha.agreement.document_officers: expected a whole number in [0, 1000000], "
+                "found \"-1\"",
+            f + ":4:3: error: partners.alpha.agreement.document_oficers: unknown key \"document_oficers\"; did you "
+                "mean \"document_officers\"?"});
+  CHECK(errors_of("scenario: no_such.yaml\ngrid:\n  seed: [1]\n").size() == 1);
+}
+
+TEST_CASE("readmit sweep: exit codes and messages", "[sweep][cli]") {
+  TempDir dir;
+  const auto bad =
+      dir.write("bad.yaml", "scenario: " + scenario_file.string() + "\nreplications: 0\ngrid: {seed: 3}\n");
+  const auto r = run_cli({"sweep", bad.string()});
+  CHECK(r.code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == bad.string() + ":2:15: error: replications: expected a whole number in [1, 1000000], found \"0\"\n" +
+                     bad.string() + ":3:14: error: grid.seed: expected a list of values, found \"3\"\n");
+
+  const auto file = dir.write("grid.yaml", grid_sweep());
+  CHECK(run_cli({"sweep", file.string(), "--shard", "3/2"}).code == 2);
+  CHECK(run_cli({"sweep", file.string(), "--shard", "x"}).code == 2);
+
+  const auto out = dir.path() / "out";
+  const auto ok = run_cli({"sweep", file.string(), "--out", out.string(), "-t", "1", "--shard", "2/2"});
+  CHECK(ok.code == 0);
+  CHECK(ok.err.empty());  // no progress when stderr is not a terminal
+  CHECK(ok.out.find("sweep grid: 4 points, shard 2/2: 2 (2 run, 0 done earlier)") == 0);
+
+  dir.write("grid.yaml", grid_sweep("  seed: 8\n"));
+  const auto changed = run_cli({"sweep", file.string(), "--out", out.string()});
+  CHECK(changed.code == 2);
+  CHECK(changed.err.find("--restart") != std::string::npos);
+}
