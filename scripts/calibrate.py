@@ -29,7 +29,8 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from script_support import ROOT, write_atomically
+
 SCENARIO = os.path.join(ROOT, "scenarios", "cambodia_2017.yaml")
 TARGETS = {"removals_fy2016": 74.0, "removals_fy2017": 29.0, "removals_fy2018": 110.0}
 GRID = {
@@ -39,12 +40,6 @@ GRID = {
 }
 
 
-def write_atomically(path, text):
-    directory = os.path.dirname(path) or "."
-    with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, prefix=".tmp-") as tmp:
-        tmp.write(text)
-        name = tmp.name
-    os.replace(name, path)
 
 
 def run_point(readmit, replications, point, workdir):

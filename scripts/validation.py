@@ -23,9 +23,9 @@ import math
 import os
 import subprocess
 import sys
-import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from script_support import ROOT, write_atomically
+
 SCENARIO = os.path.join(ROOT, "scenarios", "cambodia_2017.yaml")
 PARTNER = "cambodia"
 HALT_MONTH = "2016-10"  # travel documents stop, 28 Oct 2016 [S]
@@ -53,11 +53,6 @@ def months_apart(a, b):
     return (yb - ya) * 12 + (mb - ma)
 
 
-def write_atomically(path, text):
-    with tempfile.NamedTemporaryFile("w", dir=os.path.dirname(path) or ".", delete=False, prefix=".tmp-") as tmp:
-        tmp.write(text)
-        name = tmp.name
-    os.replace(name, path)
 
 
 def simulate(readmit, replications, out):

@@ -290,6 +290,7 @@ class Replication {
     const std::uint32_t p = people_.add(std::uint16_t(k), id);
     state_since_.push_back(no_day);
     queued_since_.push_back(0);
+    request_record_.push_back(no_record);
     people_.entry_day[p] = day_;
     people_.age_at_arrival_years[p] = n.age_at_arrival_years;
     people_.years_resident_at_entry[p] = n.years_resident;
@@ -420,20 +421,25 @@ class Replication {
     people_.request_day[p] = day_;
     if (people_.first_request_day[p] == no_day) people_.first_request_day[p] = day_;
     if (counted) {
-      request_record_.resize(people_.size(), no_record);
-      request_record_[p] = std::uint32_t(partners_[k].requests.size());
-      partners_[k].requests.push_back({day_, INT32_MAX, false});
+      open_record(p);
+      flow(k, Metric::requests) += 1;
     }
-    if (counted) flow(k, Metric::requests) += 1;
     set_request(p, params(k).agreement.interview_required ? RequestStatus::awaiting_interview : RequestStatus::queued);
     if (people_.state[p] == PersonState::detained) set_state(p, PersonState::awaiting_document);
   }
 
   void withdraw_request(std::uint32_t p) { set_request(p, RequestStatus::none); }
 
+  /// Starts the review's record of a request sent today.
+  void open_record(std::uint32_t p) {
+    auto& requests = partners_[people_.partner[p]].requests;
+    request_record_[p] = std::uint32_t(requests.size());
+    requests.push_back({day_, INT32_MAX, false});
+  }
+
   /// Marks the person's current request decided (or withdrawn) today.
   void resolve_record(std::uint32_t p, bool withdrawn) {
-    if (p >= request_record_.size() || request_record_[p] == no_record) return;
+    if (request_record_[p] == no_record) return;
     auto& record = partners_[people_.partner[p]].requests[request_record_[p]];
     record.resolved_day = day_;
     record.withdrawn = withdrawn;
@@ -633,11 +639,8 @@ class Replication {
   /// person: the partner's clock, and the review's, restart today.
   void resubmit_request(std::uint32_t p) {
     resolve_record(p, /*withdrawn=*/true);
-    const std::size_t k = people_.partner[p];
     people_.request_day[p] = day_;
-    request_record_.resize(people_.size(), no_record);
-    request_record_[p] = std::uint32_t(partners_[k].requests.size());
-    partners_[k].requests.push_back({day_, INT32_MAX, false});
+    open_record(p);
   }
 
   void interview_round(std::size_t k) {
@@ -1043,7 +1046,8 @@ class Replication {
   void maybe_request_amendments(std::size_t k, int month) {
     auto& partner = partners_[k];
     const auto& request = params(k).amendment_request;
-    if (partner.request_open || wanted_amendments(k).empty()) return;
+    const auto wanted = wanted_amendments(k);
+    if (partner.request_open || wanted.empty()) return;
     double severe = 0;
     for (int t = std::max(0, month + 1 - int(request.window_months)); t <= month; ++t)
       severe += metric(t, k, Metric::severe_outcomes);
@@ -1051,7 +1055,7 @@ class Replication {
     partner.request_open = true;
     flow(k, Metric::amendment_requests) += 1;
     std::string names;
-    for (auto a : wanted_amendments(k)) names += (names.empty() ? "" : ", ") + std::string(amendment_names()[std::size_t(a)]);
+    for (auto a : wanted) names += (names.empty() ? "" : ", ") + std::string(amendment_names()[std::size_t(a)]);
     log(k, "amendment_requested", names);
   }
 

@@ -2,45 +2,19 @@
 // failure, 2 invalid input. Runs the real binary (READMIT_EXECUTABLE).
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
 #include <fstream>
 
 #include "../scenario/scenario_test_support.hpp"
+#include "cli_runner.hpp"
 
 namespace {
 
 using readmit::test::TempDir;
 
-struct Result {
-  int code = -1;  // exit code, or 128 + signal number
-  std::string out;
-  std::string err;
-};
+using Result = readmit::test::CliResult;
 
-std::string quoted(const std::string& text) {
-  std::string q = "'";
-  for (char c : text) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-/// Runs `readmit ARGS...` in `cwd`, capturing stdout and stderr.
 Result run(const std::vector<std::string>& args, const std::filesystem::path& cwd = {}) {
-  TempDir capture;
-  const auto out = capture.path() / "stdout";
-  const auto err = capture.path() / "stderr";
-  std::string command;
-  if (!cwd.empty()) command += "cd " + quoted(cwd.string()) + " && ";
-  command += quoted(READMIT_EXECUTABLE);
-  for (const auto& a : args) command += " " + quoted(a);
-  command += " >" + quoted(out.string()) + " 2>" + quoted(err.string()) + " </dev/null";
-  const int status = std::system(command.c_str());
-  Result result;
-  if (status == -1) return result;
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
-  result.out = readmit::test::read_text(out);
-  result.err = readmit::test::read_text(err);
-  return result;
+  return readmit::test::run_readmit(args, cwd);
 }
 
 bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }

@@ -9,21 +9,11 @@
 
 namespace readmit::test {
 
-/// A one-partner scenario with every random and delaying mechanism off:
-/// no relief, no noise, full cooperation, no interviews, unlimited beds.
-inline const char* quiet_base_yaml = R"(
-name: test
-start_date: 2020-01-01
-horizon_months: 24
-seed: 7
-removing_state:
-  relief_hazard_per_month: 0
-  flight_dropoff_prob: 0
-  itinerary_notice_days: 0
-  request_lag_days: 0
-partners:
-  alpha:
-    population:
+/// One partner with every random and delaying mechanism off, as YAML under
+/// `partners:`: full cooperation, no interviews, decisions in a day, a
+/// charter every week with unlimited seats.
+inline std::string quiet_partner_yaml(const std::string& name) {
+  return "  " + name + ":\n" + R"(    population:
       docket_at_start: 0
       inflow_per_month: 0
       initial_state_shares: {detained: 1}
@@ -41,8 +31,24 @@ partners:
     cooperation: {initial: 1, baseline: 1, noise_sd: 0}
     returnees: {severe_outcome_hazard_per_month: 0, homelessness_hazard_per_month: 0, remigration_hazard_per_month: 0}
 )";
+}
 
-inline Scenario make_scenario(const std::vector<std::string>& overrides, const char* base = quiet_base_yaml) {
+/// A one-partner scenario with every random and delaying mechanism off:
+/// no relief, no noise, full cooperation, no interviews, unlimited beds.
+inline const std::string quiet_base_yaml = R"(
+name: test
+start_date: 2020-01-01
+horizon_months: 24
+seed: 7
+removing_state:
+  relief_hazard_per_month: 0
+  flight_dropoff_prob: 0
+  itinerary_notice_days: 0
+  request_lag_days: 0
+partners:
+)" + quiet_partner_yaml("alpha");
+
+inline Scenario make_scenario(const std::vector<std::string>& overrides, const std::string& base = quiet_base_yaml) {
   DiagnosticSink sink;
   auto tree = parse_yaml(base, "engine-test-base", sink);
   apply_overrides(*tree, overrides, sink);

@@ -239,28 +239,10 @@ TEST_CASE("each amendment exempts exactly the persons it should", "[diplomacy][a
         "amendment_rules." + amendment + ".in_force_from=2020-01-01",
     };
     o.insert(o.end(), more.begin(), more.end());
-    const std::string yaml = std::string(test::quiet_base_yaml) + R"(
-  beta:
-    population:
-      docket_at_start: 300
-      inflow_per_month: 20
-      initial_state_shares: {detained: 1}
-      inflow_state_shares: {detained: 1}
-    agreement:
-      document_officers: 1000000
-      decision_time_days: 1
-      acceptance_base_prob: 1
-      document_validity_days: 3650
-    flights:
-      charter_interval_days: 7
-      charter_offset_days: 0
-      charter_seats: 1000000
-      charter_acceptance_base_prob: 1
-    cooperation: {initial: 1, baseline: 1, noise_sd: 0}
-    returnees: {severe_outcome_hazard_per_month: 0, homelessness_hazard_per_month: 0, remigration_hazard_per_month: 0}
-)";
+    o.push_back("partners.beta.population.docket_at_start=300");
+    o.push_back("partners.beta.population.inflow_per_month=20");
     o.push_back("partners.beta.population." + beta_attribute);
-    return run_replication(make_scenario(o, yaml.c_str()), 0);
+    return run_replication(make_scenario(o, test::quiet_base_yaml + test::quiet_partner_yaml("beta")), 0);
   };
   auto everyone = [](const ReplicationResult& r, std::size_t k) { return 300 + total(r, Metric::arrivals, k); };
 

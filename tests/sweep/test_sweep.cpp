@@ -3,12 +3,11 @@
 // real executable.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
+#include "../cli/cli_runner.hpp"
 #include "../scenario/scenario_test_support.hpp"
 #include "readmit/app/experiment.hpp"
 #include "readmit/app/sweep.hpp"
@@ -44,34 +43,6 @@ SweepOptions options_for(const fs::path& file, const fs::path& out) {
   options.threads = 2;
   options.command_line = "test";
   return options;
-}
-
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quoted(const std::string& text) {
-  std::string q = "'";
-  for (char c : text) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-/// Runs `readmit ARGS...`, capturing stdout and stderr (stderr is no terminal).
-Result run_cli(const std::vector<std::string>& args) {
-  TempDir capture;
-  const auto out = capture.path() / "stdout";
-  const auto err = capture.path() / "stderr";
-  std::string command = quoted(READMIT_EXECUTABLE);
-  for (const auto& a : args) command += " " + quoted(a);
-  command += " >" + quoted(out.string()) + " 2>" + quoted(err.string()) + " </dev/null";
-  const int status = std::system(command.c_str());
-  Result result;
-  if (status != -1 && WIFEXITED(status)) result.code = WEXITSTATUS(status);
-  result.out = read_text(out);
-  result.err = read_text(err);
-  return result;
 }
 
 }  // namespace
@@ -319,24 +290,24 @@ TEST_CASE("readmit sweep: exit codes and messages", "[sweep][cli]") {
   TempDir dir;
   const auto bad =
       dir.write("bad.yaml", "scenario: " + scenario_file.string() + "\nreplications: 0\ngrid: {seed: 3}\n");
-  const auto r = run_cli({"sweep", bad.string()});
+  const auto r = readmit::test::run_readmit({"sweep", bad.string()});
   CHECK(r.code == 2);
   CHECK(r.out.empty());
   CHECK(r.err == bad.string() + ":2:15: error: replications: expected a whole number in [1, 1000000], found \"0\"\n" +
                      bad.string() + ":3:14: error: grid.seed: expected a list of values, found \"3\"\n");
 
   const auto file = dir.write("grid.yaml", grid_sweep());
-  CHECK(run_cli({"sweep", file.string(), "--shard", "3/2"}).code == 2);
-  CHECK(run_cli({"sweep", file.string(), "--shard", "x"}).code == 2);
+  CHECK(readmit::test::run_readmit({"sweep", file.string(), "--shard", "3/2"}).code == 2);
+  CHECK(readmit::test::run_readmit({"sweep", file.string(), "--shard", "x"}).code == 2);
 
   const auto out = dir.path() / "out";
-  const auto ok = run_cli({"sweep", file.string(), "--out", out.string(), "-t", "1", "--shard", "2/2"});
+  const auto ok = readmit::test::run_readmit({"sweep", file.string(), "--out", out.string(), "-t", "1", "--shard", "2/2"});
   CHECK(ok.code == 0);
   CHECK(ok.err.empty());  // no progress when stderr is not a terminal
   CHECK(ok.out.find("sweep grid: 4 points, shard 2/2: 2 (2 run, 0 done earlier)") == 0);
 
   dir.write("grid.yaml", grid_sweep("  seed: 8\n"));
-  const auto changed = run_cli({"sweep", file.string(), "--out", out.string()});
+  const auto changed = readmit::test::run_readmit({"sweep", file.string(), "--out", out.string()});
   CHECK(changed.code == 2);
   CHECK(changed.err.find("--restart") != std::string::npos);
 }
