@@ -25,9 +25,6 @@ void write_csv(const std::filesystem::path& path, const std::function<void(CsvWr
   file.commit();
 }
 
-constexpr std::string_view statistic_names[] = {"n",   "mean", "sd",  "p05",      "p25",
-                                                "p50", "p75",  "p95", "ci95_low", "ci95_high"};
-
 std::array<double, 10> statistic_values(const Summary& s) {
   return {double(s.n), s.mean, s.sd, s.p05, s.p25, s.p50, s.p75, s.p95, s.ci95.low, s.ci95.high};
 }
@@ -71,9 +68,9 @@ std::string timeseries_month(const ScenarioResults& s, const std::vector<double>
           sample[r] = sum;
         }
       }
-      const auto stats = statistic_values(summarize_finite(sample, scratch));
-      for (std::size_t i = 0; i < stats.size(); ++i)
-        csv.write_values(s.name(), partner, label, s.columns()[c], statistic_names[i], stats[i]);
+      const auto v = statistic_values(summarize_finite(sample, scratch));
+      csv.write_values(s.name(), partner, label, s.columns()[c], v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+                       v[9]);
     }
   }
   return std::move(text).str();
@@ -171,7 +168,8 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   {
     tbb::task_arena arena(static_cast<int>(std::max(1u, info.threads)));
     AtomicFileWriter file(directory / "timeseries.csv");
-    CsvWriter(file.stream()).write_row({"scenario", "partner", "month", "metric", "statistic", "value"});
+    CsvWriter(file.stream()).write_row({"scenario", "partner", "month", "metric", "n", "mean", "sd", "p05", "p25", "p50",
+                                        "p75", "p95", "ci95_low", "ci95_high"});
     for (const auto* s : scenarios) write_timeseries(file.stream(), *s, arena);
     file.commit();
   }

@@ -236,11 +236,18 @@ TEST_CASE("summary.csv and timeseries.csv match a direct computation", "[ensembl
   std::map<std::string, double> cell, overall_cell, finite_counts;
   bool overall_level = false;
   const auto series_rows = read_csv(dir.path() / "timeseries.csv");
-  REQUIRE(series_rows.front() == std::vector<std::string>{"scenario", "partner", "month", "metric", "statistic", "value"});
+  const auto& header = series_rows.front();
+  REQUIRE(header == std::vector<std::string>{"scenario", "partner", "month", "metric", "n", "mean", "sd", "p05", "p25",
+                                             "p50", "p75", "p95", "ci95_low", "ci95_high"});
+  auto statistics = [&](const std::vector<std::string>& row) {
+    std::map<std::string, double> values;
+    for (std::size_t i = 4; i < row.size(); ++i) values[header[i]] = parse(row[i]);
+    return values;
+  };
   for (const auto& row : series_rows) {
-    if (row[1] == "beta" && row[2] == "2020-06" && row[3] == "stock_detained") cell[row[4]] = parse(row[5]);
-    if (row[1] == "all" && row[2] == "2020-06" && row[3] == "removals") overall_cell[row[4]] = parse(row[5]);
-    if (row[1] == "alpha" && row[3] == "decision_days_p50" && row[4] == "n") finite_counts[row[2]] = parse(row[5]);
+    if (row[1] == "beta" && row[2] == "2020-06" && row[3] == "stock_detained") cell = statistics(row);
+    if (row[1] == "all" && row[2] == "2020-06" && row[3] == "removals") overall_cell = statistics(row);
+    if (row[1] == "alpha" && row[3] == "decision_days_p50") finite_counts[row[2]] = parse(row[4]);
     if (row[1] == "all" && row[3] == "cooperation") overall_level = true;
   }
   CHECK(cell["n"] == replications);

@@ -7,7 +7,7 @@
 //   scenario.resolved.yaml  the scenario as run, every default filled in
 //                           (compare: one YAML document per scenario, in order)
 //   replications.csv        scenario,replication,partner,metric,value (run totals)
-//   timeseries.csv          scenario,partner,month,metric,statistic,value
+//   timeseries.csv          scenario,partner,month,metric,n,mean,sd,p05,p25,p50,p75,p95,ci95_low,ci95_high
 //   summary.csv             scenario,partner,metric,n,mean,sd,p05,p25,p50,p75,p95,ci95_low,ci95_high
 //   comparison.csv          compare only: paired differences from the baseline
 //   events.csv              scenario,replication,date,partner,event,detail: reviews,
