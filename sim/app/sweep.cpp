@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "readmit/app/experiment.hpp"
+#include "readmit/app/ensemble_run.hpp"
 #include "readmit/engine/ensemble.hpp"
 #include "readmit/io/atomic_file.hpp"
 #include "readmit/io/csv.hpp"
@@ -632,7 +632,7 @@ SweepOutcome run_sweep(const SweepOptions& options) {
     fs::create_directories(dir, ec);
     if (ec) throw IoError("cannot create output folder '" + dir.string() + "': " + ec.message());
     write_file_atomically(dir / point_record_name, point_record(design, point).dump(2) + "\n");
-    ExperimentOptions experiment;
+    EnsembleRunOptions experiment;
     experiment.scenarios = {design.scenario};
     experiment.overrides = design.overrides(point);
     experiment.replications = design.point_replications[point.number - 1];
@@ -640,7 +640,7 @@ SweepOutcome run_sweep(const SweepOptions& options) {
     experiment.threads = options.threads;
     experiment.out_dir = dir;
     experiment.command_line = options.command_line + " (point " + std::to_string(point.number) + ")";
-    run_experiment(experiment);
+    run_ensembles(experiment);
     ++outcome.points_run;
   }
 

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <unistd.h>
 
-#include "readmit/app/experiment.hpp"
+#include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/sweep.hpp"
 
 #include "readmit/scenario/loader.hpp"
@@ -59,26 +59,26 @@ std::string joined_command_line(int argc, char** argv) {
 }
 
 /// `readmit run` (one scenario) and `readmit compare` (several).
-int run_experiment(const RunOptions& options, const std::string& command_line) {
-  readmit::ExperimentOptions experiment;
-  experiment.scenarios.assign(options.scenarios.begin(), options.scenarios.end());
-  experiment.overrides = options.overrides;
-  experiment.replications = options.replications;
-  if (options.seed_given) experiment.seed = options.seed;
-  experiment.threads = options.threads;
-  experiment.out_dir = options.out_dir;
-  experiment.command_line = command_line;
-  experiment.write_monthly = options.monthly;
-  if (!options.until_ci.empty()) experiment.until_ci = readmit::parse_until_ci(options.until_ci);
-  experiment.max_replications = options.max_replications;
+int run_ensembles_command(const RunOptions& options, const std::string& command_line) {
+  readmit::EnsembleRunOptions ensemble;
+  ensemble.scenarios.assign(options.scenarios.begin(), options.scenarios.end());
+  ensemble.overrides = options.overrides;
+  ensemble.replications = options.replications;
+  if (options.seed_given) ensemble.seed = options.seed;
+  ensemble.threads = options.threads;
+  ensemble.out_dir = options.out_dir;
+  ensemble.command_line = command_line;
+  ensemble.write_monthly = options.monthly;
+  if (!options.until_ci.empty()) ensemble.until_ci = readmit::parse_until_ci(options.until_ci);
+  ensemble.max_replications = options.max_replications;
   // Progress only on a terminal: logs and pipes stay clean.
   if (isatty(STDERR_FILENO)) {
-    experiment.progress = [](const std::string& name, std::int64_t done, std::int64_t total) {
+    ensemble.progress = [](const std::string& name, std::int64_t done, std::int64_t total) {
       std::cerr << "\r" << name << ": " << done << "/" << total << " replications\x1b[K" << std::flush;
     };
   }
-  const auto outcome = readmit::run_experiment(experiment);
-  if (experiment.progress) std::cerr << "\r\x1b[K" << std::flush;
+  const auto outcome = readmit::run_ensembles(ensemble);
+  if (ensemble.progress) std::cerr << "\r\x1b[K" << std::flush;
   std::cout << outcome.summary;
   if (outcome.stopping) {
     const auto& stop = *outcome.stopping;
@@ -229,8 +229,8 @@ int main(int argc, char** argv) {
       std::cout << (schema_format == "markdown" ? readmit::schema_as_markdown() : readmit::schema_as_text());
       return exit_ok;
     }
-    if (*run) return run_experiment(run_options, joined_command_line(argc, argv));
-    if (*compare) return run_experiment(compare_options, joined_command_line(argc, argv));
+    if (*run) return run_ensembles_command(run_options, joined_command_line(argc, argv));
+    if (*compare) return run_ensembles_command(compare_options, joined_command_line(argc, argv));
     if (*sweep) return run_sweep(sweep_options, joined_command_line(argc, argv));
   } catch (const readmit::ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";

@@ -11,7 +11,7 @@
 
 #include "../engine/engine_fixtures.hpp"
 #include "../scenario/scenario_test_support.hpp"
-#include "readmit/app/experiment.hpp"
+#include "readmit/app/ensemble_run.hpp"
 #include "readmit/engine/ensemble.hpp"
 #include "readmit/io/atomic_file.hpp"
 
@@ -31,9 +31,9 @@ fs::path write_alternative(const TempDir& dir, const std::string& change = "remo
   return dir.write("alternative.yaml", "extends: " + scenario_file.string() + "\nname: alternative\n" + change);
 }
 
-ExperimentOptions options_for(std::vector<fs::path> files, const fs::path& out, unsigned threads,
+EnsembleRunOptions options_for(std::vector<fs::path> files, const fs::path& out, unsigned threads,
                               std::int64_t replications = 6) {
-  ExperimentOptions options;
+  EnsembleRunOptions options;
   options.scenarios = std::move(files);
   options.replications = replications;
   options.threads = threads;
@@ -144,7 +144,7 @@ TEST_CASE("output files are byte-identical at 1, 2 and 4 threads", "[ensemble][d
       const auto out = dir.path() / ((comparing ? "compare_" : "run_") + std::to_string(threads));
       auto options = options_for(files, out, threads);
       options.write_monthly = true;
-      run_experiment(options);
+      run_ensembles(options);
       auto contents = folder_contents(out);
       std::vector<std::string> expected{"events.csv", "metadata.json", "monthly.csv", "replications.csv", "scenario.resolved.yaml",
                                         "summary.csv", "timeseries.csv"};
@@ -172,10 +172,10 @@ TEST_CASE("output files are byte-identical at 1, 2 and 4 threads", "[ensemble][d
 
 TEST_CASE("a different seed gives different outputs", "[ensemble][determinism]") {
   TempDir dir;
-  run_experiment(options_for({scenario_file}, dir.path() / "a", 2));
+  run_ensembles(options_for({scenario_file}, dir.path() / "a", 2));
   auto reseeded = options_for({scenario_file}, dir.path() / "b", 2);
   reseeded.seed = 12345;
-  run_experiment(reseeded);
+  run_ensembles(reseeded);
   CHECK(read_text(dir.path() / "a" / "replications.csv") != read_text(dir.path() / "b" / "replications.csv"));
   CHECK(read_text(dir.path() / "a" / "timeseries.csv") != read_text(dir.path() / "b" / "timeseries.csv"));
   CHECK(nlohmann::json::parse(read_text(dir.path() / "b" / "metadata.json"))["seed"] == 12345);
@@ -184,7 +184,7 @@ TEST_CASE("a different seed gives different outputs", "[ensemble][determinism]")
 TEST_CASE("summary.csv and timeseries.csv match a direct computation", "[ensemble][statistics]") {
   TempDir dir;
   constexpr int replications = 7;
-  run_experiment(options_for({scenario_file}, dir.path(), 2, replications));
+  run_ensembles(options_for({scenario_file}, dir.path(), 2, replications));
   const auto loaded = load_scenario(scenario_file);
   std::vector<ReplicationResult> results;
   for (int r = 0; r < replications; ++r) results.push_back(run_replication(loaded.scenario, std::uint64_t(r)));
@@ -305,7 +305,7 @@ TEST_CASE("compare runs every scenario with the baseline's seed and checks partn
   const auto alternative = dir.write("alternative.yaml", "extends: " + scenario_file.string() +
                                                              "\nname: same_but_seed\nseed: 99\n");
   auto options = options_for({scenario_file, alternative}, dir.path() / "out", 2, 4);
-  run_experiment(options);
+  run_ensembles(options);
   // Same streams: identical scenarios but for the seed give zero differences.
   for (const auto& row : read_csv(dir.path() / "out" / "comparison.csv"))
     if (row[0] == "two_partners") CHECK(row[11] == "0");  // difference_mean
@@ -313,8 +313,8 @@ TEST_CASE("compare runs every scenario with the baseline's seed and checks partn
   const auto other_partner = dir.write("other.yaml", "extends: " + scenario_file.string() +
                                                          "\nname: renamed\npartners:\n  laos:\n    population:\n"
                                                          "      docket_at_start: 10\n");
-  CHECK_THROWS_AS(run_experiment(options_for({scenario_file, other_partner}, dir.path() / "x", 1)), UsageError);
-  CHECK_THROWS_AS(run_experiment(options_for({scenario_file, scenario_file}, dir.path() / "y", 1)), UsageError);
+  CHECK_THROWS_AS(run_ensembles(options_for({scenario_file, other_partner}, dir.path() / "x", 1)), UsageError);
+  CHECK_THROWS_AS(run_ensembles(options_for({scenario_file, scenario_file}, dir.path() / "y", 1)), UsageError);
 }
 
 TEST_CASE("until-ci adds replications until the interval is narrow enough, deterministically", "[ensemble][until]") {
@@ -322,7 +322,7 @@ TEST_CASE("until-ci adds replications until the interval is narrow enough, deter
   auto options = options_for({scenario_file}, dir.path() / "until", 2, 4);
   options.until_ci = parse_until_ci("alpha:removals=1.5");
   options.max_replications = 200;
-  const auto outcome = run_experiment(options);
+  const auto outcome = run_ensembles(options);
   REQUIRE(outcome.stopping);
   CHECK(outcome.stopping->target_reached);
   CHECK(outcome.stopping->achieved_half_width <= 1.5);
@@ -333,7 +333,7 @@ TEST_CASE("until-ci adds replications until the interval is narrow enough, deter
   CHECK(meta["replications"] == outcome.replications);
 
   // The same final count run in one go gives the same files.
-  run_experiment(options_for({scenario_file}, dir.path() / "plain", 1, std::int64_t(outcome.replications)));
+  run_ensembles(options_for({scenario_file}, dir.path() / "plain", 1, std::int64_t(outcome.replications)));
   for (const char* name : {"replications.csv", "summary.csv", "timeseries.csv"})
     CHECK(read_text(dir.path() / "until" / name) == read_text(dir.path() / "plain" / name));
 
@@ -341,7 +341,7 @@ TEST_CASE("until-ci adds replications until the interval is narrow enough, deter
   auto capped = options_for({scenario_file}, dir.path() / "capped", 2, 3);
   capped.until_ci = parse_until_ci("removals=0.001");
   capped.max_replications = 10;
-  const auto stopped = run_experiment(capped);
+  const auto stopped = run_ensembles(capped);
   REQUIRE(stopped.stopping);
   CHECK_FALSE(stopped.stopping->target_reached);
   CHECK(stopped.replications == 10);
@@ -350,7 +350,7 @@ TEST_CASE("until-ci adds replications until the interval is narrow enough, deter
   auto paired = options_for({scenario_file, write_alternative(dir)}, dir.path() / "paired", 2, 4);
   paired.until_ci = parse_until_ci("removals=1.5");
   paired.max_replications = 300;
-  const auto compared = run_experiment(paired);
+  const auto compared = run_ensembles(paired);
   REQUIRE(compared.stopping);
   CHECK(compared.stopping->paired);
   CHECK(compared.stopping->target_reached);
@@ -371,20 +371,20 @@ TEST_CASE("parse_until_ci accepts METRIC=W and PARTNER:METRIC=W only", "[ensembl
   TempDir dir;
   auto options = options_for({scenario_file}, dir.path(), 1, 2);
   options.until_ci = parse_until_ci("removal=3");
-  CHECK_THROWS_WITH(run_experiment(options), Catch::Contains("unknown run total \"removal\""));
+  CHECK_THROWS_WITH(run_ensembles(options), Catch::Contains("unknown run total \"removal\""));
   options.until_ci = parse_until_ci("laos:removals=3");
-  CHECK_THROWS_WITH(run_experiment(options), Catch::Contains("unknown partner \"laos\""));
+  CHECK_THROWS_WITH(run_ensembles(options), Catch::Contains("unknown partner \"laos\""));
 }
 
 TEST_CASE("a failed write leaves no partial file under a final name", "[ensemble][atomic]") {
   TempDir dir;
   const auto good = dir.path() / "good";
-  run_experiment(options_for({scenario_file}, good, 2, 3));
+  run_ensembles(options_for({scenario_file}, good, 2, 3));
   const auto bad = dir.path() / "bad";
   // summary.csv cannot replace a non-empty folder: the run fails there.
   fs::create_directories(bad / "summary.csv" / "keep");
   try {
-    run_experiment(options_for({scenario_file}, bad, 2, 3));
+    run_ensembles(options_for({scenario_file}, bad, 2, 3));
     FAIL("no exception");
   } catch (const IoError& e) {
     CHECK(std::string(e.what()).find((bad / "summary.csv").string()) != std::string::npos);

@@ -9,7 +9,7 @@
 
 #include "../cli/cli_runner.hpp"
 #include "../scenario/scenario_test_support.hpp"
-#include "readmit/app/experiment.hpp"
+#include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/sweep.hpp"
 
 using namespace readmit;
@@ -126,14 +126,14 @@ TEST_CASE("every point's outputs equal a plain run of its overrides", "[sweep]")
   const auto design = load_sweep(file);
   std::string expected_sweep = "point,partner,metric,n,mean,sd,p05,p25,p50,p75,p95,ci95_low,ci95_high\n";
   for (const auto& point : design.points) {
-    ExperimentOptions plain;
+    EnsembleRunOptions plain;
     plain.scenarios = {scenario_file};
     plain.overrides = design.overrides(point);
     plain.replications = 3;
     plain.seed = 7;
     plain.threads = 1;
     plain.out_dir = dir.path() / ("plain" + std::to_string(point.number));
-    run_experiment(plain);
+    run_ensembles(plain);
     const auto point_dir = out / "points" / ("000" + std::to_string(point.number));
     const auto summary = read_text(plain.out_dir / "summary.csv");
     CHECK(read_text(point_dir / "summary.csv") == summary);

@@ -35,10 +35,10 @@ struct UntilCi {
 
 /// Parses "METRIC=HALF_WIDTH" or "PARTNER:METRIC=HALF_WIDTH"; the half-width
 /// must be a finite number > 0. Throws UsageError with the accepted form.
-/// Names are checked against a scenario later, by run_experiment.
+/// Names are checked against a scenario later, by run_ensembles.
 UntilCi parse_until_ci(std::string_view text);
 
-struct ExperimentOptions {
+struct EnsembleRunOptions {
   /// The scenario files; with more than one, [0] is the baseline of a
   /// comparison and the others are alternatives.
   std::vector<std::filesystem::path> scenarios;
@@ -61,7 +61,7 @@ struct ExperimentOptions {
   std::function<void(const std::string&, std::int64_t, std::int64_t)> progress;
 };
 
-struct ExperimentOutcome {
+struct EnsembleRunOutcome {
   std::filesystem::path out_dir;
   std::size_t replications = 0;
   std::string summary;  // the terminal table
@@ -69,13 +69,13 @@ struct ExperimentOutcome {
   double wall_seconds = 0;
 };
 
-/// Runs the experiment and writes its output folder.
+/// Runs the ensembles (one scenario, or a baseline and alternatives) and writes the output folder.
 /// Throws ScenarioError for invalid scenario files or overrides, UsageError
 /// for input that is valid on its own but unusable here (unknown --until-ci
 /// total, scenarios with different partners or the same name), IoError when
 /// an output cannot be written (the message names the path).
 /// Every output but metadata.json depends only on the scenarios, the seed
 /// and the final replication count, never on the thread count.
-ExperimentOutcome run_experiment(const ExperimentOptions& options);
+EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options);
 
 }  // namespace readmit

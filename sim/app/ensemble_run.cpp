@@ -1,4 +1,4 @@
-#include "readmit/app/experiment.hpp"
+#include "readmit/app/ensemble_run.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -103,7 +103,7 @@ UntilCi parse_until_ci(std::string_view text) {
   return until;
 }
 
-ExperimentOutcome run_experiment(const ExperimentOptions& options) {
+EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   if (options.scenarios.empty()) throw UsageError("no scenario given");
 
@@ -181,7 +181,7 @@ ExperimentOutcome run_experiment(const ExperimentOptions& options) {
   info.started = started;
   write_outputs(out_dir, views, info);
 
-  ExperimentOutcome outcome;
+  EnsembleRunOutcome outcome;
   outcome.out_dir = out_dir;
   outcome.replications = done;
   outcome.summary = summary_table(views);
