@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <ctime>
 #include <string>
-#include <cstdint>
 #include <thread>
 
 #include "bench_support.hpp"
@@ -57,7 +57,8 @@ void BM_CambodiaEnsemble(benchmark::State& state) {
   if (threads == 1) one_thread_seconds = per_ensemble;
   state.counters["replications_per_s"] =
       benchmark::Counter(double(ensemble_replications) * double(state.iterations()), benchmark::Counter::kIsRate);
-  if (one_thread_seconds > 0 && per_ensemble > 0) state.counters["speedup_vs_1_thread"] = one_thread_seconds / per_ensemble;
+  if (one_thread_seconds > 0 && per_ensemble > 0)
+    state.counters["speedup_vs_1_thread"] = one_thread_seconds / per_ensemble;
   if (seconds > 0) {
     const double cores_used = cpu_seconds / seconds;
     state.counters["cores_used"] = cores_used;

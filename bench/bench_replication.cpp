@@ -61,11 +61,13 @@ void docket_sizes(benchmark::internal::Benchmark* b) {
 
 // Wall time: above a few thousand persons the month-end passes of a single
 // replication run in parallel on every core.
-BENCHMARK(BM_SyntheticReplication)->Apply(docket_sizes)->ArgName("docket")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_SyntheticReplication)
+    ->Apply(docket_sizes)
+    ->ArgName("docket")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
-void BM_CambodiaReplication(benchmark::State& state) {
-  run_and_count(state, readmit::bench::cambodia_scenario());
-}
+void BM_CambodiaReplication(benchmark::State& state) { run_and_count(state, readmit::bench::cambodia_scenario()); }
 BENCHMARK(BM_CambodiaReplication)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

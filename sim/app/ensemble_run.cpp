@@ -29,8 +29,8 @@ void check_comparable(const std::vector<std::unique_ptr<ScenarioResults>>& scena
     for (const auto& p : base.partners) base_partners.push_back(p.name);
     for (const auto& p : alt.partners) alt_partners.push_back(p.name);
     if (base_partners != alt_partners)
-      throw UsageError("compare: " + files[i].string() + " has partners [" + joined(alt_partners) + "] but the baseline " +
-                       files[0].string() + " has [" + joined(base_partners) +
+      throw UsageError("compare: " + files[i].string() + " has partners [" + joined(alt_partners) +
+                       "] but the baseline " + files[0].string() + " has [" + joined(base_partners) +
                        "]; common random numbers need the same partners in the same order");
     for (std::size_t j = 0; j < i; ++j)
       if (scenarios[j]->name() == alt.name)
@@ -43,11 +43,11 @@ void check_until_ci(const UntilCi& until, const std::vector<std::unique_ptr<Scen
   for (const auto& s : scenarios) {
     const auto& layout = s->layout();
     if (layout.slot_index(until.partner) == layout.slots().size())
-      throw UsageError("--until-ci: unknown partner \"" + until.partner + "\" in " + s->name() + "; known: " +
-                       joined(layout.slots()));
+      throw UsageError("--until-ci: unknown partner \"" + until.partner + "\" in " + s->name() +
+                       "; known: " + joined(layout.slots()));
     if (layout.metric_index(until.metric) == layout.metrics().size())
-      throw UsageError("--until-ci: unknown run total \"" + until.metric + "\" in " + s->name() + "; known: " +
-                       joined(layout.metrics()));
+      throw UsageError("--until-ci: unknown run total \"" + until.metric + "\" in " + s->name() +
+                       "; known: " + joined(layout.metrics()));
   }
 }
 
@@ -132,8 +132,8 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   check_comparable(scenarios, options.scenarios);
   if (options.until_ci) check_until_ci(*options.until_ci, scenarios);
 
-  std::size_t count = std::size_t(options.replications > 0 ? options.replications
-                                                            : scenarios.front()->scenario().replications);
+  std::size_t count =
+      std::size_t(options.replications > 0 ? options.replications : scenarios.front()->scenario().replications);
   const std::size_t cap = std::size_t(std::max<std::int64_t>(options.max_replications, 2));
   if (options.until_ci) count = std::min(std::max<std::size_t>(count, 2), cap);
 

@@ -16,7 +16,9 @@
 #include "readmit/io/run_output.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
-#include "readmit/version.hpp"
+#include "readmit/util/mix.hpp"
+#include "readmit/util/text.hpp"
+#include "readmit/util/version.hpp"
 
 namespace readmit {
 
@@ -35,24 +37,11 @@ std::string read_bytes(const fs::path& file) {
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
-/// `unknown key "x"; did you mean "y"?`, as the scenario loader words it.
-std::string unknown_key(std::string_view key, std::span<const std::string_view> known) {
-  std::string message = "unknown key \"" + std::string(key) + "\"";
-  std::optional<std::string_view> best;
-  std::size_t best_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
-  for (const auto candidate : known)
-    if (const auto d = edit_distance(key, candidate); d < best_distance) best_distance = d, best = candidate;
-  if (best) return message + "; did you mean \"" + std::string(*best) + "\"?";
-  message += "; expected one of:";
-  for (std::size_t i = 0; i < known.size(); ++i) message += (i ? ", " : " ") + std::string(known[i]);
-  return message;
-}
-
 void check_keys(const ConfigNode& map, const std::string& prefix, std::span<const std::string_view> known,
                 DiagnosticSink& sink) {
   for (const auto& entry : map.entries())
     if (std::find(known.begin(), known.end(), entry.key) == known.end())
-      sink.error(entry.key_where, prefix + entry.key, unknown_key(entry.key, known));
+      sink.error(entry.key_where, prefix + entry.key, unknown_name_message("unknown key", entry.key, known));
 }
 
 template <class Integer>
@@ -78,17 +67,6 @@ bool valid_path(std::string_view path) {
   return std::none_of(path.begin(), path.end(), [](char c) { return c == '=' || c == ' ' || c == '\t'; });
 }
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (true) {
-    const auto at = text.find(separator, start);
-    parts.push_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-    if (at == std::string_view::npos) return parts;
-    start = at + 1;
-  }
-}
-
 /// The parameter table's row for a concrete path (partners.cambodia.x
 /// matches partners.*.x), if any.
 const ParamSpec* find_parameter(std::string_view path) {
@@ -104,15 +82,6 @@ const ParamSpec* find_parameter(std::string_view path) {
   }
   return nullptr;
 }
-
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-double unit_draw(std::uint64_t& state) { return double(splitmix64(state) >> 11) * 0x1.0p-53; }
 
 /// Where a point's override came from in the sweep file, to relocate the
 /// scenario loader's messages about it.
@@ -199,7 +168,7 @@ std::vector<std::vector<double>> latin_hypercube(std::size_t samples, std::span<
     for (std::size_t i = 0; i < samples; ++i) strata[i] = i;
     for (std::size_t i = samples; i > 1; --i) std::swap(strata[i - 1], strata[splitmix64(state) % i]);
     for (std::size_t i = 0; i < samples; ++i) {
-      const double u = (double(strata[i]) + unit_draw(state)) / double(samples);
+      const double u = (double(strata[i]) + splitmix64_unit(state)) / double(samples);
       points[i][d] = std::min(ranges[d].max, ranges[d].min + u * (ranges[d].max - ranges[d].min));
     }
   }

@@ -2,15 +2,15 @@
 // errors into exit codes: 0 success, 1 runtime failure, 2 invalid input.
 #include <CLI/CLI.hpp>
 
-#include <iostream>
 #include <unistd.h>
+#include <iostream>
 
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/sweep.hpp"
 
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
-#include "readmit/version.hpp"
+#include "readmit/util/version.hpp"
 
 namespace {
 
@@ -40,8 +40,7 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_option("--threads,-t", options.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 4096u));
   command.add_option("--out,-o", options.out_dir, "Output folder");
-  command.add_flag("--monthly", options.monthly,
-                   "Also write monthly.csv: every replication's monthly values (large)");
+  command.add_flag("--monthly", options.monthly, "Also write monthly.csv: every replication's monthly values (large)");
   command.add_option("--until-ci", options.until_ci,
                      "Add replications until the 95% CI half-width of a run total is at most HALF_WIDTH: "
                      "METRIC=HALF_WIDTH or PARTNER:METRIC=HALF_WIDTH (compare: of the paired differences)");
@@ -143,30 +142,39 @@ int validate(const std::vector<std::string>& files, const std::vector<std::strin
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"readmit: agent-based simulator of readmission (deportation) agreement compliance.\n"
-               "Simulates persons, households, travel documents, detention, the 180-day rule, flights,\n"
-               "returnees, partner cooperation and sanctions, under configurable amendment scenarios."};
+  CLI::App app{
+      "readmit: agent-based simulator of readmission (deportation) agreement compliance.\n"
+      "Simulates persons, households, travel documents, detention, the 180-day rule, flights,\n"
+      "returnees, partner cooperation and sanctions, under configurable amendment scenarios."};
   app.set_version_flag("--version", std::string("readmit ") + std::string(readmit::version()) + " (git " +
                                         std::string(readmit::git_revision()) + ")");
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 success, 1 runtime failure, 2 invalid input.\n"
-             "Example: readmit run scenarios/cambodia_2017.yaml --replications 200 --out results/");
+  app.footer(
+      "Exit codes: 0 success, 1 runtime failure, 2 invalid input.\n"
+      "Example: readmit run scenarios/cambodia_2017.yaml --replications 200 --out results/");
 
   RunOptions run_options;
   auto* run = app.add_subcommand("run", "Run a scenario's replications and write outputs");
-  run->add_option("scenario", run_options.scenarios, "Scenario file")->required()->expected(1)->check(CLI::ExistingFile);
+  run->add_option("scenario", run_options.scenarios, "Scenario file")
+      ->required()
+      ->expected(1)
+      ->check(CLI::ExistingFile);
   add_run_options(*run, run_options);
-  run->footer("Example: readmit run scenarios/cambodia_2017.yaml -r 100 -t 2 --set horizon_months=24\n"
-              "         readmit run scenarios/cambodia_2017.yaml --until-ci removals=2 --max-replications 5000");
+  run->footer(
+      "Example: readmit run scenarios/cambodia_2017.yaml -r 100 -t 2 --set horizon_months=24\n"
+      "         readmit run scenarios/cambodia_2017.yaml --until-ci removals=2 --max-replications 5000");
 
   RunOptions compare_options;
   auto* compare = app.add_subcommand("compare", "Run a baseline and alternatives with common random numbers");
-  compare->add_option("scenarios", compare_options.scenarios, "BASE ALT [ALT...]")->required()->expected(2, 64)
+  compare->add_option("scenarios", compare_options.scenarios, "BASE ALT [ALT...]")
+      ->required()
+      ->expected(2, 64)
       ->check(CLI::ExistingFile);
   add_run_options(*compare, compare_options);
-  compare->footer("Every scenario runs with the baseline's seed (or --seed): replication k of each uses the same\n"
-                  "random streams for the same persons and partners, so differences have tight intervals.\n"
-                  "Example: readmit compare scenarios/cambodia_2017.yaml scenarios/cambodia_2017_humanitarian.yaml -r 200");
+  compare->footer(
+      "Every scenario runs with the baseline's seed (or --seed): replication k of each uses the same\n"
+      "random streams for the same persons and partners, so differences have tight intervals.\n"
+      "Example: readmit compare scenarios/cambodia_2017.yaml scenarios/cambodia_2017_humanitarian.yaml -r 200");
 
   SweepCliOptions sweep_options;
   auto* sweep = app.add_subcommand("sweep", "Run a parameter sweep described in a sweep file");
@@ -178,12 +186,14 @@ int main(int argc, char** argv) {
                   "Discard points of the output folder left by a different sweep file instead of refusing");
   sweep->add_option("--threads,-t", sweep_options.threads, "Worker threads per point (default: all cores)")
       ->check(CLI::Range(1u, 4096u));
-  sweep->add_option("--replications,-r", sweep_options.replications,
-                    "Replications per point (default: the sweep file's, else the scenario's)")
+  sweep
+      ->add_option("--replications,-r", sweep_options.replications,
+                   "Replications per point (default: the sweep file's, else the scenario's)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000000}));
-  sweep->footer("Completed points are kept: rerunning finishes the others. After shards ran into one --out,\n"
-                "a run without --shard runs nothing new and merges every point.\n"
-                "Example: readmit sweep scenarios/sweeps/cambodia_officers.yaml --out results/officers --shard 1/4");
+  sweep->footer(
+      "Completed points are kept: rerunning finishes the others. After shards ran into one --out,\n"
+      "a run without --shard runs nothing new and merges every point.\n"
+      "Example: readmit sweep scenarios/sweeps/cambodia_officers.yaml --out results/officers --shard 1/4");
 
   std::vector<std::string> validate_files, validate_overrides;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files and report every error");
@@ -196,7 +206,8 @@ int main(int argc, char** argv) {
   auto* show = app.add_subcommand("show", "Print the fully resolved scenario as YAML");
   show->add_option("scenario", show_file, "Scenario file")->required();
   show->add_option("--set", show_overrides, "Override a parameter, KEY.PATH=VALUE (repeatable)");
-  show->footer("Example: readmit show scenarios/cambodia_2017.yaml --set partners.cambodia.agreement.document_officers=0");
+  show->footer(
+      "Example: readmit show scenarios/cambodia_2017.yaml --set partners.cambodia.agreement.document_officers=0");
 
   std::string schema_format = "text";
   auto* schema = app.add_subcommand("schema", "List every parameter: path, type, unit, default, range, meaning");

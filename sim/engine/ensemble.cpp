@@ -1,11 +1,11 @@
 #include "readmit/engine/ensemble.hpp"
 
-#include <algorithm>
-#include <optional>
 #include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <algorithm>
+#include <optional>
 #include <thread>
 
 namespace readmit {

@@ -7,13 +7,13 @@
 // negotiation decisions, partner cooperation and the monthly snapshot.
 #include "readmit/engine/replication.hpp"
 
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/parallel_reduce.h>
 #include <algorithm>
 #include <cmath>
 #include <deque>
 #include <limits>
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/parallel_reduce.h>
 
 #include "readmit/model/compliance.hpp"
 #include "readmit/scenario/parameters.hpp"
@@ -22,15 +22,22 @@
 namespace readmit {
 
 std::string_view person_state_name(PersonState state) {
-  static constexpr std::string_view names[] = {"prison",     "detained", "awaiting_document",
-                                               "scheduled",  "supervised", "removed",
-                                               "relief",     "exempted", "unremovable"};
+  static constexpr std::string_view names[] = {"prison",  "detained", "awaiting_document", "scheduled",  "supervised",
+                                               "removed", "relief",   "exempted",          "unremovable"};
   return names[std::size_t(state)];
 }
 
 namespace {
 
-enum class EventKind : std::uint8_t { arrival, sentence_end, request_due, decision, custody_review, document_expiry, relief };
+enum class EventKind : std::uint8_t {
+  arrival,
+  sentence_end,
+  request_due,
+  decision,
+  custody_review,
+  document_expiry,
+  relief
+};
 
 struct Event {
   std::uint32_t person;
@@ -76,20 +83,20 @@ constexpr std::size_t parallel_grain = 8192;
 
 struct PartnerRuntime {
   double cooperation = 1.0;
-  std::int64_t sanction_step = 0;             // in force
-  std::int64_t decided_step = 0;              // latest decision (in force after the lag)
-  std::int64_t uncooperative_streak = 0;      // consecutive uncooperative reviews since the last decision
-  std::int64_t compliant_streak = 0;          // consecutive compliant reviews since the last decision
-  std::int32_t judged_from_day = 0;           // effect day of the last decision: reviews count from there
+  std::int64_t sanction_step = 0;         // in force
+  std::int64_t decided_step = 0;          // latest decision (in force after the lag)
+  std::int64_t uncooperative_streak = 0;  // consecutive uncooperative reviews since the last decision
+  std::int64_t compliant_streak = 0;      // consecutive compliant reviews since the last decision
+  std::int32_t judged_from_day = 0;       // effect day of the last decision: reviews count from there
   double compliance_class = std::nan("");
   ReviewMeasures last_review{std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan(""), std::nan("")};
   std::int64_t reviews_held = 0;
-  std::vector<RequestRecord> requests;        // in order of sending
+  std::vector<RequestRecord> requests;                   // in order of sending
   std::deque<std::vector<double>> window_decision_days;  // per month, newest last
   bool linkage_suspended = false;
   std::array<bool, amendment_kind_count> in_force{};
-  bool request_open = false;                  // an amendment request awaits agreement
-  int cap_year = 0;                           // calendar year counted by accepted_this_year
+  bool request_open = false;  // an amendment request awaits agreement
+  int cap_year = 0;           // calendar year counted by accepted_this_year
   std::int64_t accepted_this_year = 0;
   std::uint32_t next_local_id = 0;
   std::deque<QueueEntry> awaiting_interview;  // lazily cleaned
@@ -97,14 +104,14 @@ struct PartnerRuntime {
   std::int64_t queued = 0;                    // exact number of valid queue entries
   std::int64_t awaiting_interview_count = 0;  // exact number of valid awaiting_interview entries
   std::int64_t in_decision = 0;
-  std::deque<ScheduledEntry> scheduled;       // by readiness; lazily cleaned
+  std::deque<ScheduledEntry> scheduled;  // by readiness; lazily cleaned
   std::int64_t detained_minors = 0;
   std::int64_t round_number = 0;
   bool round_planned = false;
   std::int64_t charter_number = 0;
-  std::vector<std::uint32_t> returnees;       // in follow-up
-  std::deque<std::int64_t> severe_by_month;   // last 12 months, for backlash
-  std::vector<double> decision_days;          // this month
+  std::vector<std::uint32_t> returnees;      // in follow-up
+  std::deque<std::int64_t> severe_by_month;  // last 12 months, for backlash
+  std::vector<double> decision_days;         // this month
 };
 
 class Replication {
@@ -117,7 +124,10 @@ class Replication {
         calendar_(days_),
         result_{MonthlySeries(std::size_t(scenario.horizon_months), scenario.partners.size(),
                               monthly_column_names(scenario).size()),
-                {}, 0, {}, {}},
+                {},
+                0,
+                {},
+                {}},
         partners_(scenario.partners.size()) {
     result_.tallies.resize(scenario.partners.size());
     result_.days_request_to_removal.resize(scenario.partners.size());
@@ -160,7 +170,8 @@ class Replication {
   // ---- helpers ----
   const PartnerParams& params(std::size_t k) const { return now_.partners[k]; }
   RandomStream person_stream(std::uint32_t p, StreamPurpose purpose, std::uint64_t sequence = 0) const {
-    return RandomStream(base_.seed, replication_, person_entity(people_.partner[p], people_.local_id[p]), purpose, sequence);
+    return RandomStream(base_.seed, replication_, person_entity(people_.partner[p], people_.local_id[p]), purpose,
+                        sequence);
   }
   RandomStream partner_stream(std::size_t k, StreamPurpose purpose, std::uint64_t sequence) const {
     return RandomStream(base_.seed, replication_, partner_entity(k), purpose, sequence);
@@ -210,8 +221,8 @@ class Replication {
     const std::size_t k = people_.partner[p];
     auto& partner = partners_[k];
     const RequestStatus previous = people_.request[p];
-    if (next == RequestStatus::none && (previous == RequestStatus::awaiting_interview || previous == RequestStatus::queued ||
-                                        previous == RequestStatus::in_decision))
+    if (next == RequestStatus::none && (previous == RequestStatus::awaiting_interview ||
+                                        previous == RequestStatus::queued || previous == RequestStatus::in_decision))
       resolve_record(p, /*withdrawn=*/true);
     if (people_.request[p] == RequestStatus::queued) {
       --partner.queued;
@@ -275,7 +286,8 @@ class Replication {
       n.relief_wait_days = -std::log1p(-relief.uniform01()) / rate_per_day;
     }
     RandomStream placement(base_.seed, replication_, person_entity(k, id), StreamPurpose::person_attributes, 1);
-    n.start = StartState(draw_category((in_docket ? pop.initial_state_shares : pop.inflow_state_shares).data(), 3, placement));
+    n.start = StartState(
+        draw_category((in_docket ? pop.initial_state_shares : pop.inflow_state_shares).data(), 3, placement));
     if (n.start == StartState::prison) n.sentence_days = draw(pop.sentence_remaining_days, placement);
     if (in_docket && n.start == StartState::supervised && placement.bernoulli(pop.pending_request_prob)) {
       n.pending_request = true;
@@ -302,15 +314,20 @@ class Replication {
     people_.main_earner[p] = n.main_earner;
     people_.children_count[p] = std::uint8_t(n.child_ages.size());
     people_.child_age_at_entry.insert(people_.child_age_at_entry.end(), n.child_ages.begin(), n.child_ages.end());
-    if (n.relief_wait_days < double(days_)) calendar_.schedule(day_ + std::int32_t(n.relief_wait_days), {p, EventKind::relief, 0});
+    if (n.relief_wait_days < double(days_))
+      calendar_.schedule(day_ + std::int32_t(n.relief_wait_days), {p, EventKind::relief, 0});
     switch (n.start) {
       case StartState::prison:
         set_state(p, PersonState::prison);
         calendar_.schedule(day_ + std::max<std::int32_t>(1, std::int32_t(std::lround(n.sentence_days))),
                            {p, EventKind::sentence_end, 0});
         break;
-      case StartState::detained: begin_detention(p); break;
-      case StartState::supervised: set_state(p, PersonState::supervised); break;
+      case StartState::detained:
+        begin_detention(p);
+        break;
+      case StartState::supervised:
+        set_state(p, PersonState::supervised);
+        break;
     }
     return p;
   }
@@ -384,13 +401,15 @@ class Replication {
     if (!has_bed()) {
       set_state(p, PersonState::supervised);
       flow(k, Metric::released_no_bed) += 1;
-      calendar_.schedule(day_ + std::int32_t(now_.removing_state.request_lag_days), {p, EventKind::request_due, people_.requests_made[p]});
+      calendar_.schedule(day_ + std::int32_t(now_.removing_state.request_lag_days),
+                         {p, EventKind::request_due, people_.requests_made[p]});
       return;
     }
     set_state(p, PersonState::detained);
     flow(k, Metric::detentions) += 1;
     people_.detention_start[p] = day_;
-    calendar_.schedule(day_ + std::int32_t(now_.removing_state.request_lag_days), {p, EventKind::request_due, people_.requests_made[p]});
+    calendar_.schedule(day_ + std::int32_t(now_.removing_state.request_lag_days),
+                       {p, EventKind::request_due, people_.requests_made[p]});
     schedule_custody_review(p, std::int32_t(now_.removing_state.custody_review_days));
   }
 
@@ -474,7 +493,9 @@ class Replication {
               (people_.request[p] == RequestStatus::none || people_.request[p] == RequestStatus::rerequest_due))
             send_request(p);
           break;
-        case EventKind::decision: decide(p, e.check); break;
+        case EventKind::decision:
+          decide(p, e.check);
+          break;
         case EventKind::custody_review:
           if (is_detained(people_.state[p]) && people_.detention_start[p] == e.check) custody_review(p);
           break;
@@ -485,7 +506,8 @@ class Replication {
           flow(people_.partner[p], Metric::relief) += 1;
           end_case(p, PersonState::relief);
           break;
-        case EventKind::arrival: break;
+        case EventKind::arrival:
+          break;
       }
     }
     bucket.clear();
@@ -523,7 +545,8 @@ class Replication {
       auto rng = person_stream(p, StreamPurpose::person_decision, 2u * entry.request_number);
       const double slowdown = 1.0 + agreement.decision_slowdown_at_zero_cooperation * (1.0 - partner.cooperation);
       double days = draw(agreement.decision_time_days, rng) * slowdown;
-      if (in_force(k, AmendmentKind::humanitarian_review)) days += double(now_.amendment_rules.humanitarian_review_extra_days);
+      if (in_force(k, AmendmentKind::humanitarian_review))
+        days += double(now_.amendment_rules.humanitarian_review_extra_days);
       calendar_.schedule(day_ + std::max<std::int32_t>(1, std::int32_t(std::lround(days))),
                          {p, EventKind::decision, entry.request_number});
     }
@@ -557,7 +580,8 @@ class Replication {
     if (!rng.bernoulli(agreement.acceptance_base_prob * partner.cooperation)) {
       flow(k, Metric::denials) += 1;
       set_request(p, RequestStatus::rerequest_due);
-      calendar_.schedule(day_ + std::int32_t(agreement.rerequest_lag_days), {p, EventKind::request_due, people_.requests_made[p]});
+      calendar_.schedule(day_ + std::int32_t(agreement.rerequest_lag_days),
+                         {p, EventKind::request_due, people_.requests_made[p]});
       return;
     }
     if (in_force(k, AmendmentKind::annual_cap) && cap_reached(k)) {
@@ -650,7 +674,8 @@ class Replication {
     flow(k, Metric::interview_rounds) += 1;
     for (const QueueEntry& entry : partner.awaiting_interview) {
       const std::uint32_t p = entry.person;
-      if (people_.request[p] != RequestStatus::awaiting_interview || people_.requests_made[p] != entry.request_number) continue;
+      if (people_.request[p] != RequestStatus::awaiting_interview || people_.requests_made[p] != entry.request_number)
+        continue;
       if (left > 0 && people_.state[p] == PersonState::awaiting_document) {
         --left;
         flow(k, Metric::interviews) += 1;
@@ -748,7 +773,8 @@ class Replication {
     double follow = spouse == SpouseStatus::citizen    ? h.follow_prob_citizen_spouse
                     : spouse == SpouseStatus::resident ? h.follow_prob_resident_spouse
                                                        : h.follow_prob_no_spouse;
-    if (minors > 0 && people_.youngest_child_age(p, day_) < h.young_child_age_years) follow *= h.young_child_follow_multiplier;
+    if (minors > 0 && people_.youngest_child_age(p, day_) < h.young_child_age_years)
+      follow *= h.young_child_follow_multiplier;
     auto rng = person_stream(p, StreamPurpose::person_household);
     const bool followed = rng.bernoulli(std::min(1.0, follow));
     bool prepared = false;
@@ -771,8 +797,10 @@ class Replication {
     if (!event.note.empty()) {
       // The note goes to the partner the event concerns, else to every partner.
       std::vector<std::size_t> concerned;
-      if (event.sanction) concerned.push_back(event.sanction->partner);
-      else if (event.amendment && !event.amendment->partners.empty()) concerned = event.amendment->partners;
+      if (event.sanction)
+        concerned.push_back(event.sanction->partner);
+      else if (event.amendment && !event.amendment->partners.empty())
+        concerned = event.amendment->partners;
       else if (!event.assignments.empty() && event.assignments.front().path.rfind("partners.", 0) == 0)
         concerned.push_back(event.assignments.front().keys.front());
       else
@@ -783,7 +811,8 @@ class Replication {
     if (event.amendment) {
       for (std::size_t k = 0; k < partners_.size(); ++k)
         if (event.amendment->partners.empty() ||
-            std::find(event.amendment->partners.begin(), event.amendment->partners.end(), k) != event.amendment->partners.end())
+            std::find(event.amendment->partners.begin(), event.amendment->partners.end(), k) !=
+                event.amendment->partners.end())
           set_amendment(k, event.amendment->amendment, event.amendment->in_force, "timeline");
     }
   }
@@ -945,7 +974,8 @@ class Replication {
     } else if (c == ComplianceClass::compliant) {
       ++partner.compliant_streak;
       partner.uncooperative_streak = 0;
-      if (sanctions.allow_deescalation && partner.compliant_streak >= sanctions.deescalate_after && partner.decided_step > 0)
+      if (sanctions.allow_deescalation && partner.compliant_streak >= sanctions.deescalate_after &&
+          partner.decided_step > 0)
         decide_sanction(k, partner.decided_step - 1, "review");
     } else {
       partner.uncooperative_streak = partner.compliant_streak = 0;
@@ -960,7 +990,8 @@ class Replication {
 
   // ---- amendments and negotiation (MODEL.md sections 7 and 10) ----
   static bool applies_to(const AmendmentRules::Common& rule, const std::string& partner) {
-    return rule.partners.empty() || std::find(rule.partners.begin(), rule.partners.end(), partner) != rule.partners.end();
+    return rule.partners.empty() ||
+           std::find(rule.partners.begin(), rule.partners.end(), partner) != rule.partners.end();
   }
 
   void amendments_by_date(const Date& today) {
@@ -985,7 +1016,8 @@ class Replication {
     if (state == on) return;
     state = on;
     log(k, on ? "amendment_in_force" : "amendment_ended", std::string(amendment_names()[std::size_t(a)]) + " by " + by);
-    if (on && (a == AmendmentKind::family_unity || a == AmendmentKind::childhood_arrival || a == AmendmentKind::long_residence))
+    if (on && (a == AmendmentKind::family_unity || a == AmendmentKind::childhood_arrival ||
+               a == AmendmentKind::long_residence))
       for (std::uint32_t p = 0; p < people_.size(); ++p)
         if (people_.partner[p] == k && !is_terminal(people_.state[p])) exempt_if_covered(p);
   }
@@ -1002,7 +1034,8 @@ class Replication {
         people_.age_at_arrival_years[p] < rules.childhood_arrival_under_age_years)
       return true;
     if (in_force(k, AmendmentKind::long_residence) &&
-        double(people_.years_resident_at_entry[p]) + double(day_ - people_.entry_day[p]) / 365.25 >= rules.long_residence_min_years)
+        double(people_.years_resident_at_entry[p]) + double(day_ - people_.entry_day[p]) / 365.25 >=
+            rules.long_residence_min_years)
       return true;
     return false;
   }
@@ -1086,8 +1119,9 @@ class Replication {
   void tally_day(int month) {
     for (std::size_t k = 0; k < partners_.size(); ++k) {
       const auto& s = stock_[k];
-      const double detained = double(s[std::size_t(PersonState::detained)] + s[std::size_t(PersonState::awaiting_document)] +
-                                     s[std::size_t(PersonState::scheduled)]);
+      const double detained =
+          double(s[std::size_t(PersonState::detained)] + s[std::size_t(PersonState::awaiting_document)] +
+                 s[std::size_t(PersonState::scheduled)]);
       metric(month, k, Metric::bed_days) += detained;
       metric(month, k, Metric::detention_cost_usd) += detained * now_.removing_state.detention_cost_per_day_usd;
       metric(month, k, Metric::child_days_separated) += double(partners_[k].detained_minors);
@@ -1192,8 +1226,8 @@ class Replication {
     const double target = std::clamp(c.baseline + sanction_pressure(k) - backlash + amendment_bonus(k), 0.0, 1.0);
     auto rng = partner_stream(k, StreamPurpose::partner_cooperation, std::uint64_t(month));
     const double noise = c.noise_sd > 0 ? draw_normal(0.0, c.noise_sd, rng) : 0.0;
-    partner.cooperation =
-        std::clamp(partner.cooperation + c.adjustment_speed_per_month * (target - partner.cooperation) + noise, 0.0, 1.0);
+    partner.cooperation = std::clamp(
+        partner.cooperation + c.adjustment_speed_per_month * (target - partner.cooperation) + noise, 0.0, 1.0);
   }
 
   /// Returnee follow-up: programme admissions in removal order, then each
@@ -1204,7 +1238,8 @@ class Replication {
     const auto& r = params(k).returnees;
     const auto& rules = now_.amendment_rules;
     std::int64_t places = r.reintegration_capacity_per_month;
-    std::int64_t extra_places = in_force(k, AmendmentKind::reintegration_support) ? rules.reintegration_support_capacity_per_month : 0;
+    std::int64_t extra_places =
+        in_force(k, AmendmentKind::reintegration_support) ? rules.reintegration_support_capacity_per_month : 0;
     std::vector<std::uint32_t> cohort;
     cohort.reserve(partner.returnees.size());
     for (const std::uint32_t p : partner.returnees) {
@@ -1238,7 +1273,8 @@ class Replication {
         if (month < people_.programme_until_month[p]) multiplier *= double(people_.programme_multiplier[p]);
         // One stream per hazard and month, so that one draw never shifts another.
         auto draw_event = [&](int hazard, double prob) {
-          auto rng = person_stream(p, StreamPurpose::person_returnee, std::uint64_t(months_since) * 3 + std::uint64_t(hazard));
+          auto rng =
+              person_stream(p, StreamPurpose::person_returnee, std::uint64_t(months_since) * 3 + std::uint64_t(hazard));
           return rng.bernoulli(std::min(1.0, prob * multiplier));
         };
         if (draw_event(0, r.severe_outcome_hazard_per_month)) {

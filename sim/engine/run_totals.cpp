@@ -112,7 +112,8 @@ std::vector<double> RunTotalsLayout::compute(const Scenario& scenario, const Rep
                m.at(last, k, Metric::stock_supervised);
     for (std::size_t t = 0; t < m.months(); ++t) {
       const int year = us_fiscal_year(scenario.start_date.plus_months(int(t)));
-      const auto offset = std::size_t(std::find(fiscal_years_.begin(), fiscal_years_.end(), year) - fiscal_years_.begin());
+      const auto offset =
+          std::size_t(std::find(fiscal_years_.begin(), fiscal_years_.end(), year) - fiscal_years_.begin());
       row[i + offset] += m.at(t, k, Metric::removals);
     }
   }

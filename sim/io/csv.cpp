@@ -1,20 +1,6 @@
 #include "readmit/io/csv.hpp"
 
-#include <cmath>
-
 namespace readmit {
-
-std::string format_number(double value) {
-  if (std::isnan(value)) {
-    return "NA";
-  }
-  if (std::isinf(value)) {
-    return value > 0 ? "Inf" : "-Inf";
-  }
-  std::array<char, 32> buffer{};  // the longest shortest-form double, "-2.2250738585072014e-308", is 24
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return std::string(buffer.data(), result.ptr);
-}
 
 std::string csv_field(std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) {

@@ -25,8 +25,8 @@ MonthlyStore::MonthlyStore(const std::filesystem::path& directory, std::size_t m
   std::string name = (directory / ".readmit-monthly.XXXXXX").string();
   fd_ = ::mkstemp(name.data());
   if (fd_ < 0) {
-    throw IoError("cannot write in '" + directory.string() + "': cannot create a temporary file: " +
-                  describe_errno(errno));
+    throw IoError("cannot write in '" + directory.string() +
+                  "': cannot create a temporary file: " + describe_errno(errno));
   }
   ::unlink(name.c_str());
 }
@@ -81,7 +81,8 @@ void MonthlyStore::read_months(std::size_t first_month, std::size_t month_count,
   const std::size_t count = month_count * month_size();
   out.resize(replications_ * count);
   for (std::size_t r = 0; r < replications_; ++r)
-    read_exactly(out.data() + r * count, count * sizeof(double), r * record + first_month * month_size() * sizeof(double));
+    read_exactly(out.data() + r * count, count * sizeof(double),
+                 r * record + first_month * month_size() * sizeof(double));
 }
 
 void MonthlyStore::read_replication(std::size_t replication, std::vector<double>& out) const {

@@ -1,18 +1,18 @@
 #include "readmit/io/run_output.hpp"
 
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "readmit/io/atomic_file.hpp"
 #include "readmit/io/csv.hpp"
 #include "readmit/model/metrics.hpp"
-#include "readmit/version.hpp"
+#include "readmit/util/version.hpp"
 
 namespace readmit {
 
@@ -168,8 +168,9 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   {
     tbb::task_arena arena(static_cast<int>(std::max(1u, info.threads)));
     AtomicFileWriter file(directory / "timeseries.csv");
-    CsvWriter(file.stream()).write_row({"scenario", "partner", "month", "metric", "n", "mean", "sd", "p05", "p25", "p50",
-                                        "p75", "p95", "ci95_low", "ci95_high"});
+    CsvWriter(file.stream())
+        .write_row({"scenario", "partner", "month", "metric", "n", "mean", "sd", "p05", "p25", "p50", "p75", "p95",
+                    "ci95_low", "ci95_high"});
     for (const auto* s : scenarios) write_timeseries(file.stream(), *s, arena);
     file.commit();
   }
@@ -304,15 +305,15 @@ std::string summary_table(std::span<const ScenarioResults* const> scenarios) {
   const std::size_t all = layout.overall_slot();
   const std::string scope = layout.partners() > 1 ? "all partners" : layout.slots().front();
   if (scenarios.size() == 1) {
-    out << base.name() << ": " << base.replications() << " replications, seed " << base.scenario().seed << ", "
-        << scope << "\n";
+    out << base.name() << ": " << base.replications() << " replications, seed " << base.scenario().seed << ", " << scope
+        << "\n";
     out << padded("", 26) << padded("mean [95% CI of the mean]", 28) << "5% - 95% of replications\n";
     for (const auto& headline : headline_totals) {
       const std::size_t m = layout.metric_index(headline.metric);
       if (m == layout.metrics().size()) continue;
       const Summary s = base.total_summary(all, m);
-      out << padded(label_of(headline, layout), 26) << padded(with_interval(s.mean, s.ci95), 28)
-          << range(s.p05, s.p95) << "\n";
+      out << padded(label_of(headline, layout), 26) << padded(with_interval(s.mean, s.ci95), 28) << range(s.p05, s.p95)
+          << "\n";
     }
     return out.str();
   }

@@ -7,9 +7,12 @@ namespace readmit {
 
 std::string_view compliance_class_name(ComplianceClass c) {
   switch (c) {
-    case ComplianceClass::compliant: return "compliant";
-    case ComplianceClass::at_risk: return "at_risk";
-    case ComplianceClass::uncooperative: return "uncooperative";
+    case ComplianceClass::compliant:
+      return "compliant";
+    case ComplianceClass::at_risk:
+      return "at_risk";
+    case ComplianceClass::uncooperative:
+      return "uncooperative";
   }
   return "?";
 }

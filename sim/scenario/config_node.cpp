@@ -71,10 +71,14 @@ bool ConfigNode::erase(std::string_view key) {
 
 std::string ConfigNode::describe() const {
   switch (kind_) {
-    case Kind::null: return "nothing";
-    case Kind::scalar: return "\"" + text_ + "\"";
-    case Kind::map: return "a map";
-    case Kind::sequence: return "a list";
+    case Kind::null:
+      return "nothing";
+    case Kind::scalar:
+      return "\"" + text_ + "\"";
+    case Kind::map:
+      return "a map";
+    case Kind::sequence:
+      return "a list";
   }
   return "?";
 }
@@ -92,9 +96,7 @@ struct Converter {
   std::size_t node_count = 0;
   bool failed = false;
 
-  SourceLocation at(const YAML::Mark& mark) const {
-    return {origin, mark.line + 1, mark.column + 1};
-  }
+  SourceLocation at(const YAML::Mark& mark) const { return {origin, mark.line + 1, mark.column + 1}; }
 
   // `path` is the key path of `node`, for messages ("partners.alpha", "timeline[0]").
   ConfigNode convert(const YAML::Node& node, int depth, const std::string& path) {
@@ -104,15 +106,16 @@ struct Converter {
       sink.error(where, "",
                  depth > max_nesting_depth
                      ? "nesting deeper than " + std::to_string(max_nesting_depth) + " levels"
-                     : "more than " + std::to_string(max_node_count) +
-                           " values (recursive or repeated aliases?)");
+                     : "more than " + std::to_string(max_node_count) + " values (recursive or repeated aliases?)");
       failed = true;
       return ConfigNode::make_null(where);
     }
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null: return ConfigNode::make_null(where);
-      case YAML::NodeType::Scalar: return ConfigNode::make_scalar(node.Scalar(), where);
+      case YAML::NodeType::Null:
+        return ConfigNode::make_null(where);
+      case YAML::NodeType::Scalar:
+        return ConfigNode::make_scalar(node.Scalar(), where);
       case YAML::NodeType::Sequence: {
         ConfigNode out = ConfigNode::make_sequence(where);
         for (const auto& item : node)
@@ -193,10 +196,13 @@ std::optional<OpenBracket> unclosed_flow_bracket(const std::string& text) {
     for (std::size_t i = 0; i < line.size(); ++i) {
       const char c = line[i];
       if (quote != 0) {
-        if (quote == '"' && c == '\\') ++i;
+        if (quote == '"' && c == '\\')
+          ++i;
         else if (c == quote) {
-          if (quote == '\'' && i + 1 < line.size() && line[i + 1] == '\'') ++i;
-          else quote = 0, previous = c;
+          if (quote == '\'' && i + 1 < line.size() && line[i + 1] == '\'')
+            ++i;
+          else
+            quote = 0, previous = c;
         }
         continue;
       }
@@ -210,7 +216,8 @@ std::optional<OpenBracket> unclosed_flow_bracket(const std::string& text) {
         open.push_back({line_number, int(i) + 1, c});
       } else if ((c == ']' || c == '}') && !open.empty()) {
         const char opening = c == ']' ? '[' : '{';
-        auto match = std::find_if(open.rbegin(), open.rend(), [&](const OpenBracket& b) { return b.bracket == opening; });
+        auto match =
+            std::find_if(open.rbegin(), open.rend(), [&](const OpenBracket& b) { return b.bracket == opening; });
         if (match != open.rend()) {
           if (match != open.rbegin() && !unmatched) unmatched = open.back();
           open.erase(std::prev(match.base()), open.end());
@@ -229,7 +236,8 @@ std::optional<OpenBracket> unclosed_flow_bracket(const std::string& text) {
 // yaml-cpp's messages, with a hint where its wording does not say what to fix.
 std::string explain(const std::string& message) {
   if (message == YAML::ErrorMsg::MAP_VALUE)
-    return message + " (a key indented differently from the keys around it, or a value containing ': ' that needs quotes)";
+    return message +
+           " (a key indented differently from the keys around it, or a value containing ': ' that needs quotes)";
   if (message == YAML::ErrorMsg::END_OF_MAP || message == YAML::ErrorMsg::END_OF_SEQ ||
       message == YAML::ErrorMsg::BLOCK_ENTRY || message == YAML::ErrorMsg::MAP_KEY)
     return message + " (check the indentation of this line)";
@@ -238,8 +246,7 @@ std::string explain(const std::string& message) {
 
 }  // namespace
 
-std::optional<ConfigNode> parse_yaml(const std::string& text, const std::string& origin,
-                                     DiagnosticSink& sink) {
+std::optional<ConfigNode> parse_yaml(const std::string& text, const std::string& origin, DiagnosticSink& sink) {
   auto origin_ptr = std::make_shared<const std::string>(origin);
   YAML::Node root;
   try {
@@ -290,9 +297,8 @@ std::optional<ConfigNode> parse_yaml(const std::string& text, const std::string&
   }
 }
 
-std::optional<ConfigNode> read_yaml_file(const std::filesystem::path& path,
-                                         const SourceLocation& included_from, DiagnosticSink& sink,
-                                         const std::string& key_path) {
+std::optional<ConfigNode> read_yaml_file(const std::filesystem::path& path, const SourceLocation& included_from,
+                                         DiagnosticSink& sink, const std::string& key_path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     sink.error(included_from, key_path, "file not found: " + path.string());
@@ -334,11 +340,15 @@ void merge_into(ConfigNode& base, const ConfigNode& overlay) {
 namespace {
 void emit(YAML::Emitter& out, const ConfigNode& node) {
   switch (node.kind()) {
-    case ConfigNode::Kind::null: out << YAML::Null; break;
-    case ConfigNode::Kind::scalar: out << node.text(); break;
+    case ConfigNode::Kind::null:
+      out << YAML::Null;
+      break;
+    case ConfigNode::Kind::scalar:
+      out << node.text();
+      break;
     case ConfigNode::Kind::sequence: {
-      const bool flat = std::all_of(node.items().begin(), node.items().end(),
-                                    [](const ConfigNode& n) { return n.is_scalar(); });
+      const bool flat =
+          std::all_of(node.items().begin(), node.items().end(), [](const ConfigNode& n) { return n.is_scalar(); });
       out << (flat ? YAML::Flow : YAML::Block) << YAML::BeginSeq;
       for (const auto& item : node.items()) emit(out, item);
       out << YAML::EndSeq;

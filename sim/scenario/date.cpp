@@ -32,8 +32,7 @@ std::optional<Date> Date::parse(std::string_view text) {
 }
 
 Date Date::from_ymd(int year, unsigned month, unsigned day) {
-  const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{month},
-                                        std::chrono::day{day}};
+  const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
   return Date{static_cast<std::int32_t>(std::chrono::sys_days{ymd}.time_since_epoch().count())};
 }
 
@@ -50,7 +49,8 @@ unsigned Date::day() const { return unsigned(to_ymd(*this).day()); }
 Date Date::plus_months(int months) const {
   const auto ymd = to_ymd(*this);
   const auto first = std::chrono::year_month{ymd.year(), ymd.month()} + std::chrono::months{months};
-  const auto last_day = std::chrono::year_month_day_last{first.year(), std::chrono::month_day_last{first.month()}}.day();
+  const auto last_day =
+      std::chrono::year_month_day_last{first.year(), std::chrono::month_day_last{first.month()}}.day();
   const auto day = std::min(ymd.day(), last_day);
   return from_ymd(int(first.year()), unsigned(first.month()), unsigned(day));
 }

@@ -133,8 +133,10 @@ std::optional<std::size_t> list_index(std::string_view part, std::size_t size) {
 // A copy of `node` whose every value and key is located at `where`.
 ConfigNode relocated(const ConfigNode& node, const SourceLocation& where) {
   switch (node.kind()) {
-    case ConfigNode::Kind::null: return ConfigNode::make_null(where);
-    case ConfigNode::Kind::scalar: return ConfigNode::make_scalar(node.text(), where);
+    case ConfigNode::Kind::null:
+      return ConfigNode::make_null(where);
+    case ConfigNode::Kind::scalar:
+      return ConfigNode::make_scalar(node.text(), where);
     case ConfigNode::Kind::sequence: {
       ConfigNode out = ConfigNode::make_sequence(where);
       for (const auto& item : node.items()) out.items().push_back(relocated(item, where));
@@ -142,7 +144,8 @@ ConfigNode relocated(const ConfigNode& node, const SourceLocation& where) {
     }
     case ConfigNode::Kind::map: {
       ConfigNode out = ConfigNode::make_map(where);
-      for (const auto& entry : node.entries()) out.entries().push_back({entry.key, where, relocated(entry.value, where)});
+      for (const auto& entry : node.entries())
+        out.entries().push_back({entry.key, where, relocated(entry.value, where)});
       return out;
     }
   }
@@ -203,7 +206,8 @@ void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides
     if (node->is_sequence()) {
       const auto index = list_index(last, node->items().size());
       if (!index) {
-        sink.error(where, text.substr(0, equals), "expected an index below " + std::to_string(node->items().size()) + " into a list");
+        sink.error(where, text.substr(0, equals),
+                   "expected an index below " + std::to_string(node->items().size()) + " into a list");
         continue;
       }
       node->items()[*index] = *value;
@@ -239,21 +243,6 @@ std::string LoadedScenario::resolved_yaml() const {
   for (const auto& file : source_files) header += "# source: " + file + "\n";
   for (const auto& text : overrides) header += "# --set " + text + "\n";
   return header + to_yaml(resolved);
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 }  // namespace readmit

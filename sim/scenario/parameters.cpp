@@ -31,7 +31,12 @@ void store(Target& target, const ParamValue& value) {
   }
 }
 
-#define TO(target) [](Scenario& s, const PathKeys& k, const ParamValue& v) { (void)s; (void)k; store(target, v); }
+#define TO(target)                                          \
+  [](Scenario& s, const PathKeys& k, const ParamValue& v) { \
+    (void)s;                                                \
+    (void)k;                                                \
+    store(target, v);                                       \
+  }
 #define PARTNER s.partners[k[0]]
 #define AMENDMENT_COMMON(i) s.amendment_rules.common[std::size_t(AmendmentKind::i)]
 
@@ -65,7 +70,8 @@ std::optional<std::size_t> make_event(Scenario& s, const PathKeys&, std::string_
   return s.timeline.size() - 1;
 }
 std::optional<std::size_t> engage_sanction(Scenario& s, const PathKeys& k, std::string_view) {
-  s.timeline[k[0]].sanction.emplace(TimelineEvent::SanctionDecision{});  // clang rejects emplace() here (llvm-project#50248)
+  s.timeline[k[0]].sanction.emplace(
+      TimelineEvent::SanctionDecision{});  // clang rejects emplace() here (llvm-project#50248)
   return std::nullopt;
 }
 std::optional<std::size_t> engage_amendment(Scenario& s, const PathKeys& k, std::string_view) {
@@ -563,7 +569,7 @@ const ParamSpec table[] = {
 // clang-format on
 
 constexpr std::array<std::string_view, amendment_kind_count> amendment_name_list = {
-    "family_unity", "childhood_arrival", "long_residence", "humanitarian_review",
+    "family_unity",   "childhood_arrival",     "long_residence", "humanitarian_review",
     "advance_notice", "reintegration_support", "annual_cap"};
 
 std::string format_bound(double value) {
@@ -575,25 +581,44 @@ std::string format_bound(double value) {
 
 std::string type_name(const ParamSpec& spec) {
   switch (spec.type) {
-    case T::section: return "section";
-    case T::map_of: return "map";
-    case T::list_of: return "list";
-    case T::integer: return "integer";
-    case T::real: return "number";
-    case T::probability: return "probability";
-    case T::boolean: return "boolean";
-    case T::date: return "date";
-    case T::text: return "text";
-    case T::choice: return "choice";
-    case T::distribution: return "distribution";
-    case T::shares: return "shares";
-    case T::name_list: return "list of names";
-    case T::partner_ref: return "partner name";
-    case T::partner_list: return "list of partner names";
-    case T::ladder_ref: return "ladder name";
-    case T::amendment_ref: return "amendment name";
-    case T::amendment_list: return "list of amendment names";
-    case T::overrides: return "parameter changes";
+    case T::section:
+      return "section";
+    case T::map_of:
+      return "map";
+    case T::list_of:
+      return "list";
+    case T::integer:
+      return "integer";
+    case T::real:
+      return "number";
+    case T::probability:
+      return "probability";
+    case T::boolean:
+      return "boolean";
+    case T::date:
+      return "date";
+    case T::text:
+      return "text";
+    case T::choice:
+      return "choice";
+    case T::distribution:
+      return "distribution";
+    case T::shares:
+      return "shares";
+    case T::name_list:
+      return "list of names";
+    case T::partner_ref:
+      return "partner name";
+    case T::partner_list:
+      return "list of partner names";
+    case T::ladder_ref:
+      return "ladder name";
+    case T::amendment_ref:
+      return "amendment name";
+    case T::amendment_list:
+      return "list of amendment names";
+    case T::overrides:
+      return "parameter changes";
   }
   return "?";
 }
@@ -626,39 +651,58 @@ std::string describe_expectation(const ParamSpec& spec) {
     return noun;
   };
   switch (spec.type) {
-    case T::integer: return range("a whole number");
+    case T::integer:
+      return range("a whole number");
     case T::real:
       if (spec.infinity_ok) return range("a number") + " or .inf";
       return range("a number");
-    case T::probability: return "a probability in [0, 1]";
-    case T::boolean: return "true or false";
-    case T::date: return "a date YYYY-MM-DD";
-    case T::text: return "a text";
-    case T::choice: return "one of: " + choices_text(spec.choices);
+    case T::probability:
+      return "a probability in [0, 1]";
+    case T::boolean:
+      return "true or false";
+    case T::date:
+      return "a date YYYY-MM-DD";
+    case T::text:
+      return "a text";
+    case T::choice:
+      return "one of: " + choices_text(spec.choices);
     case T::distribution:
-      return "a number or a distribution {dist: constant|uniform|normal|lognormal|gamma|exponential|poisson|triangular, ...}";
-    case T::shares: return "a map of shares over " + choices_text(spec.choices) + " summing to 1";
-    case T::name_list: return "a list of names";
-    case T::partner_ref: return "the name of a partner defined under partners";
-    case T::partner_list: return "a list of partner names";
-    case T::ladder_ref: return "a sanction ladder: us_243d, eu_art25a or a key of sanctions.ladders";
-    case T::amendment_ref: return "an amendment name";
-    case T::amendment_list: return "a list of amendment names";
-    case T::overrides: return "a map of parameter paths to values";
-    case T::section: return "a map";
-    case T::map_of: return "a map";
-    case T::list_of: return "a list";
+      return "a number or a distribution {dist: "
+             "constant|uniform|normal|lognormal|gamma|exponential|poisson|triangular, ...}";
+    case T::shares:
+      return "a map of shares over " + choices_text(spec.choices) + " summing to 1";
+    case T::name_list:
+      return "a list of names";
+    case T::partner_ref:
+      return "the name of a partner defined under partners";
+    case T::partner_list:
+      return "a list of partner names";
+    case T::ladder_ref:
+      return "a sanction ladder: us_243d, eu_art25a or a key of sanctions.ladders";
+    case T::amendment_ref:
+      return "an amendment name";
+    case T::amendment_list:
+      return "a list of amendment names";
+    case T::overrides:
+      return "a map of parameter paths to values";
+    case T::section:
+      return "a map";
+    case T::map_of:
+      return "a map";
+    case T::list_of:
+      return "a list";
   }
   return "?";
 }
 
 std::vector<SanctionLadder> sanction_presets() {
   // US INA 243(d) as used from 2017 and described by the 2019 State rule.
-  SanctionLadder us{"us_243d",
-                    {{"officials_dg_plus_b", {"b_officials_dg_plus", "b_officials_dg_plus_family"}, 1.0, 0.15},
-                     {"all_officials", {"b_officials_other", "f_officials_family", "b_officials_family_other"}, 1.0, 0.15},
-                     {"all_b_visas", {"b_general"}, 1.0, 0.2},
-                     {"all_visas", {"f_students", "j_exchange", "other_nonimmigrant", "immigrant"}, 1.0, 0.2}}};
+  SanctionLadder us{
+      "us_243d",
+      {{"officials_dg_plus_b", {"b_officials_dg_plus", "b_officials_dg_plus_family"}, 1.0, 0.15},
+       {"all_officials", {"b_officials_other", "f_officials_family", "b_officials_family_other"}, 1.0, 0.15},
+       {"all_b_visas", {"b_general"}, 1.0, 0.2},
+       {"all_visas", {"f_students", "j_exchange", "other_nonimmigrant", "immigrant"}, 1.0, 0.2}}};
   // EU Visa Code Article 25a: restrictions on the handling of Schengen
   // visas, counted as the share of applications refused or deterred.
   SanctionLadder eu{"eu_art25a",
@@ -671,9 +715,12 @@ namespace {
 void append_block(std::string& out, const ParamSpec& spec, bool markdown) {
   const std::string path(spec.path);
   std::string default_text;
-  if (spec.type == T::section) default_text = spec.optional_section ? "(optional)" : "";
-  else if (spec.required) default_text = "(required)";
-  else default_text = std::string(spec.default_yaml);
+  if (spec.type == T::section)
+    default_text = spec.optional_section ? "(optional)" : "";
+  else if (spec.required)
+    default_text = "(required)";
+  else
+    default_text = std::string(spec.default_yaml);
   if (markdown) {
     auto cell = [](std::string_view text) {
       std::string escaped;
@@ -685,8 +732,8 @@ void append_block(std::string& out, const ParamSpec& spec, bool markdown) {
            (spec.type == T::section || spec.type == T::map_of || spec.type == T::list_of
                 ? std::string()
                 : cell(describe_expectation(spec))) +
-           " | " + cell(spec.meaning) + (spec.timeline_settable ? " *(timeline)*" : "") + " | " +
-           cell(spec.source) + " |\n";
+           " | " + cell(spec.meaning) + (spec.timeline_settable ? " *(timeline)*" : "") + " | " + cell(spec.source) +
+           " |\n";
     return;
   }
   out += path + "\n";

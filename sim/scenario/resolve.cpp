@@ -7,9 +7,9 @@
 #include <map>
 #include <memory>
 
-#include "readmit/io/csv.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
+#include "readmit/util/text.hpp"
 
 namespace readmit {
 
@@ -31,23 +31,12 @@ struct SchemaNode {
 
 bool is_element_part(std::string_view part) { return part == "*" || part == "[]"; }
 
-std::vector<std::string_view> split(std::string_view path) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (true) {
-    const auto dot = path.find('.', start);
-    parts.push_back(path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
-    if (dot == std::string_view::npos) return parts;
-    start = dot + 1;
-  }
-}
-
 const SchemaNode& schema_root() {
   static const std::unique_ptr<SchemaNode> root = [] {
-    auto root = std::make_unique<SchemaNode>();
+    auto tree = std::make_unique<SchemaNode>();
     for (const auto& spec : parameter_table()) {
-      const auto parts = split(spec.path);
-      SchemaNode* node = root.get();
+      const auto parts = split(spec.path, '.');
+      SchemaNode* node = tree.get();
       for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
         if (is_element_part(parts[i])) {
           node = node->element.get();
@@ -63,47 +52,9 @@ const SchemaNode& schema_root() {
       else
         node->children.emplace_back(std::string(parts.back()), std::move(leaf));
     }
-    return root;
+    return tree;
   }();
   return *root;
-}
-
-std::optional<std::string> suggestion(std::string_view key, const std::vector<std::string_view>& candidates) {
-  std::optional<std::string> best;
-  std::size_t best_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
-  for (const auto candidate : candidates) {
-    const std::size_t d = edit_distance(key, candidate);
-    if (d < best_distance) {
-      best_distance = d;
-      best = std::string(candidate);
-    }
-  }
-  return best;
-}
-
-// `what "key" qualifier; did you mean ...?` (or the list of candidates when short).
-std::string unknown_message(std::string_view what, std::string_view key, const std::vector<std::string_view>& candidates,
-                            std::string_view qualifier = {}) {
-  std::string message = std::string(what) + " \"" + std::string(key) + "\"" + std::string(qualifier);
-  if (auto s = suggestion(key, candidates))
-    message += "; did you mean \"" + *s + "\"?";
-  else if (!candidates.empty() && candidates.size() <= 16) {
-    message += "; expected one of:";
-    for (std::size_t i = 0; i < candidates.size(); ++i) message += (i ? ", " : " ") + std::string(candidates[i]);
-  }
-  return message;
-}
-
-std::vector<std::string_view> split_choices(std::string_view choices) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (start <= choices.size()) {
-    const auto bar = choices.find('|', start);
-    parts.push_back(choices.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start));
-    if (bar == std::string_view::npos) break;
-    start = bar + 1;
-  }
-  return parts;
 }
 
 /// Names of partners, ladders and visa categories (map keys chosen by the user).
@@ -124,8 +75,8 @@ bool looks_like_date(std::string_view text) {
 /// Parses a YAML number: decimal or the YAML spellings .inf, -.inf, .nan.
 std::optional<double> parse_number(const std::string& text) {
   static const std::map<std::string, double, std::less<>> special = {
-      {".inf", INFINITY}, {".Inf", INFINITY}, {".INF", INFINITY}, {"+.inf", INFINITY},
-      {"-.inf", -INFINITY}, {"-.Inf", -INFINITY}, {".nan", NAN}, {".NaN", NAN}, {".NAN", NAN}};
+      {".inf", INFINITY},   {".Inf", INFINITY}, {".INF", INFINITY}, {"+.inf", INFINITY}, {"-.inf", -INFINITY},
+      {"-.Inf", -INFINITY}, {".nan", NAN},      {".NaN", NAN},      {".NAN", NAN}};
   if (auto it = special.find(text); it != special.end()) return it->second;
   if (text.empty()) return std::nullopt;
   const char* begin = text.data();
@@ -165,7 +116,7 @@ class Resolver {
     if (node != nullptr && node->is_map()) {
       for (const auto& entry : node->entries()) {
         if (schema.child(entry.key) == nullptr)
-          error(entry.key_where, join(path, entry.key), unknown_message("unknown key", entry.key, known));
+          error(entry.key_where, join(path, entry.key), unknown_name_message("unknown key", entry.key, known));
       }
     }
     out = ConfigNode::make_map(where);
@@ -184,10 +135,16 @@ class Resolver {
              const std::string& path, const PathKeys& keys, ConfigNode& out) {
     const ParamSpec& spec = *schema.spec;
     switch (spec.type) {
-      case T::section: section(schema, node, parent_where, path, keys, out); return;
+      case T::section:
+        section(schema, node, parent_where, path, keys, out);
+        return;
       case T::map_of:
-      case T::list_of: collection(schema, node, parent_where, path, keys, out); return;
-      default: leaf(spec, node, parent_where, path, keys, out); return;
+      case T::list_of:
+        collection(schema, node, parent_where, path, keys, out);
+        return;
+      default:
+        leaf(spec, node, parent_where, path, keys, out);
+        return;
     }
   }
 
@@ -233,15 +190,17 @@ class Resolver {
     const bool is_list = spec.type == T::list_of;
     if (node == nullptr || node->is_null()) {
       if (spec.required) {
-        error(parent_where, path, std::string("expected ") + (is_list ? "a non-empty list" : "a non-empty map") +
-                                      ", found nothing (required)");
+        error(parent_where, path,
+              std::string("expected ") + (is_list ? "a non-empty list" : "a non-empty map") +
+                  ", found nothing (required)");
         out = ConfigNode::make_null(parent_where);
         return;
       }
       node = &default_node(spec);
     }
     if (is_list ? !node->is_sequence() : !node->is_map()) {
-      error(node->where(), path, std::string("expected ") + (is_list ? "a list" : "a map") + ", found " + node->describe());
+      error(node->where(), path,
+            std::string("expected ") + (is_list ? "a list" : "a map") + ", found " + node->describe());
       out = ConfigNode::make_null(node->where());
       return;
     }
@@ -335,19 +294,21 @@ class Resolver {
         if (!date && looks_like_date(node.text())) return fail(expected + " that exists in the calendar");
         if (!date) return fail(expected);
         if (spec.first_of_month && date->day() != 1) return fail("the first day of a month (YYYY-MM-01)");
-        if (spec.within_horizon && context_.start && context_.end && (*date < *context_.start || *date >= *context_.end))
-          return fail("a date within the horizon [" + context_.start->to_string() + ", " + context_.end->to_string() + ")");
+        if (spec.within_horizon && context_.start && context_.end &&
+            (*date < *context_.start || *date >= *context_.end))
+          return fail("a date within the horizon [" + context_.start->to_string() + ", " + context_.end->to_string() +
+                      ")");
         return ParamValue{*date};
       }
       case T::text:
         if (!node.is_scalar()) return fail(expected);
         return ParamValue{node.text()};
       case T::choice: {
-        const auto choices = split_choices(spec.choices);
+        const auto choices = split(spec.choices, '|');
         if (!node.is_scalar()) return fail(expected);
         for (std::size_t i = 0; i < choices.size(); ++i)
           if (choices[i] == node.text()) return ParamValue{std::int64_t(i)};
-        error(node.where(), path, unknown_message("unknown choice", node.text(), choices));
+        error(node.where(), path, unknown_name_message("unknown choice", node.text(), choices));
         return std::nullopt;
       }
       case T::partner_ref:
@@ -363,7 +324,7 @@ class Resolver {
         if (!node.is_sequence()) return fail(expected);
         std::vector<std::string> names;
         bool ok = true;
-        const ParamType item_type = spec.type == T::partner_list ? T::partner_ref
+        const ParamType item_type = spec.type == T::partner_list     ? T::partner_ref
                                     : spec.type == T::amendment_list ? T::amendment_ref
                                                                      : T::text;
         for (std::size_t i = 0; i < node.items().size(); ++i) {
@@ -381,9 +342,12 @@ class Resolver {
         if (!ok) return std::nullopt;
         return ParamValue{std::move(names)};
       }
-      case T::shares: return parse_shares(spec, node, path);
-      case T::distribution: return parse_distribution(spec, node, path);
-      default: return std::nullopt;
+      case T::shares:
+        return parse_shares(spec, node, path);
+      case T::distribution:
+        return parse_distribution(spec, node, path);
+      default:
+        return std::nullopt;
     }
   }
 
@@ -401,12 +365,12 @@ class Resolver {
       what = "undefined amendment";
     }
     if (std::find(known.begin(), known.end(), node.text()) != known.end()) return true;
-    error(node.where(), path, unknown_message(what, node.text(), known));
+    error(node.where(), path, unknown_name_message(what, node.text(), known));
     return false;
   }
 
   std::optional<ParamValue> parse_shares(const ParamSpec& spec, const ConfigNode& node, const std::string& path) {
-    const auto categories = split_choices(spec.choices);
+    const auto categories = split(spec.choices, '|');
     if (!node.is_map()) {
       error(node.where(), path, "expected " + describe_expectation(spec) + ", found " + node.describe());
       return std::nullopt;
@@ -417,7 +381,7 @@ class Resolver {
       const auto it = std::find(categories.begin(), categories.end(), entry.key);
       const std::string entry_path = join(path, entry.key);
       if (it == categories.end()) {
-        error(entry.key_where, entry_path, unknown_message("unknown category", entry.key, categories));
+        error(entry.key_where, entry_path, unknown_name_message("unknown category", entry.key, categories));
         ok = false;
         continue;
       }
@@ -463,22 +427,25 @@ class Resolver {
       std::vector<std::string_view> params;
     };
     static const std::vector<KindInfo> kinds = {
-        {"constant", K::constant, {"value"}},      {"uniform", K::uniform, {"min", "max"}},
-        {"normal", K::normal, {"mean", "sd"}},     {"lognormal", K::lognormal, {"median", "sigma"}},
-        {"gamma", K::gamma, {"shape", "scale"}},   {"exponential", K::exponential, {"mean"}},
-        {"poisson", K::poisson, {"mean"}},         {"triangular", K::triangular, {"min", "mode", "max"}}};
+        {"constant", K::constant, {"value"}},    {"uniform", K::uniform, {"min", "max"}},
+        {"normal", K::normal, {"mean", "sd"}},   {"lognormal", K::lognormal, {"median", "sigma"}},
+        {"gamma", K::gamma, {"shape", "scale"}}, {"exponential", K::exponential, {"mean"}},
+        {"poisson", K::poisson, {"mean"}},       {"triangular", K::triangular, {"min", "mode", "max"}}};
     const ConfigNode* kind_node = node.find("dist");
     if (kind_node == nullptr || !kind_node->is_scalar()) {
       error(kind_node ? kind_node->where() : node.where(), join(path, "dist"),
-            "expected the distribution's kind (constant, uniform, normal, lognormal, gamma, exponential, poisson, triangular), found " +
+            "expected the distribution's kind (constant, uniform, normal, lognormal, gamma, exponential, poisson, "
+            "triangular), found " +
                 (kind_node ? kind_node->describe() : std::string("nothing")));
       return std::nullopt;
     }
-    const auto info = std::find_if(kinds.begin(), kinds.end(), [&](const KindInfo& k) { return k.name == kind_node->text(); });
+    const auto info =
+        std::find_if(kinds.begin(), kinds.end(), [&](const KindInfo& k) { return k.name == kind_node->text(); });
     if (info == kinds.end()) {
       std::vector<std::string_view> names;
       for (const auto& k : kinds) names.push_back(k.name);
-      error(kind_node->where(), join(path, "dist"), unknown_message("unknown distribution", kind_node->text(), names));
+      error(kind_node->where(), join(path, "dist"),
+            unknown_name_message("unknown distribution", kind_node->text(), names));
       return std::nullopt;
     }
     d.kind = info->kind;
@@ -492,7 +459,8 @@ class Resolver {
       const std::string entry_path = join(path, entry.key);
       if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
         error(entry.key_where, entry_path,
-              unknown_message("unknown parameter", entry.key, allowed, " of a " + std::string(info->name) + " distribution"));
+              unknown_name_message("unknown parameter", entry.key, allowed,
+                                   " of a " + std::string(info->name) + " distribution"));
         ok = false;
         continue;
       }
@@ -506,8 +474,8 @@ class Resolver {
     }
     for (const auto param : info->params) {
       if (values.find(param) == values.end()) {
-        error(node.where(), join(path, param), "expected a number (required by a " + std::string(info->name) +
-                                                   " distribution), found nothing");
+        error(node.where(), join(path, param),
+              "expected a number (required by a " + std::string(info->name) + " distribution), found nothing");
         ok = false;
       }
     }
@@ -522,40 +490,63 @@ class Resolver {
       if (!condition) {
         const auto it = values.find(param);
         error(where_of(param), join(path, param),
-              "expected " + expected + ", found " + (it != values.end() ? format_number(it->second) : std::string("nothing")));
+              "expected " + expected + ", found " +
+                  (it != values.end() ? format_number(it->second) : std::string("nothing")));
         ok = false;
       }
     };
     auto get = [&](std::string_view param) { return values.find(param)->second; };
     switch (d.kind) {
-      case K::constant: d.p1 = get("value"); break;
-      case K::uniform: d.p1 = get("min"); d.p2 = get("max"); check(d.p1 <= d.p2, "max", "max >= min"); break;
-      case K::normal: d.p1 = get("mean"); d.p2 = get("sd"); check(d.p2 > 0, "sd", "sd > 0"); break;
+      case K::constant:
+        d.p1 = get("value");
+        break;
+      case K::uniform:
+        d.p1 = get("min");
+        d.p2 = get("max");
+        check(d.p1 <= d.p2, "max", "max >= min");
+        break;
+      case K::normal:
+        d.p1 = get("mean");
+        d.p2 = get("sd");
+        check(d.p2 > 0, "sd", "sd > 0");
+        break;
       case K::lognormal:
-        d.p1 = get("median"); d.p2 = get("sigma");
+        d.p1 = get("median");
+        d.p2 = get("sigma");
         check(d.p1 > 0, "median", "median > 0");
         check(d.p2 >= 0, "sigma", "sigma >= 0");
         break;
       case K::gamma:
-        d.p1 = get("shape"); d.p2 = get("scale");
+        d.p1 = get("shape");
+        d.p2 = get("scale");
         check(d.p1 > 0, "shape", "shape > 0");
         check(d.p2 > 0, "scale", "scale > 0");
         break;
-      case K::exponential: d.p1 = get("mean"); check(d.p1 > 0, "mean", "mean > 0"); break;
-      case K::poisson: d.p1 = get("mean"); check(d.p1 >= 0, "mean", "mean >= 0"); break;
+      case K::exponential:
+        d.p1 = get("mean");
+        check(d.p1 > 0, "mean", "mean > 0");
+        break;
+      case K::poisson:
+        d.p1 = get("mean");
+        check(d.p1 >= 0, "mean", "mean >= 0");
+        break;
       case K::triangular:
-        d.p1 = get("min"); d.p2 = get("mode"); d.p3 = get("max");
+        d.p1 = get("min");
+        d.p2 = get("mode");
+        d.p3 = get("max");
         check(d.p1 <= d.p2 && d.p2 <= d.p3, "mode", "min <= mode <= max");
         break;
     }
     const std::string range = describe_expectation(ParamSpec{.type = T::real, .min = spec.min, .max = spec.max});
     if (auto it = values.find("min"); it != values.end()) {
       d.lower = it->second;
-      check(d.lower >= spec.min && d.lower <= spec.max, "min", "a lower bound within the attribute's range (" + range + ")");
+      check(d.lower >= spec.min && d.lower <= spec.max, "min",
+            "a lower bound within the attribute's range (" + range + ")");
     }
     if (auto it = values.find("max"); it != values.end()) {
       d.upper = it->second;
-      check(d.upper >= spec.min && d.upper <= spec.max, "max", "an upper bound within the attribute's range (" + range + ")");
+      check(d.upper >= spec.min && d.upper <= spec.max, "max",
+            "an upper bound within the attribute's range (" + range + ")");
     }
     if (ok) check(d.lower <= d.upper, "max", "max >= min");  // uniform and triangular checked it already
     if (!ok) return std::nullopt;
@@ -578,12 +569,12 @@ class Resolver {
       PathKeys target_keys;
       std::string pattern;
       bool ok = true;
-      for (const auto part : split(entry.key)) {
+      for (const auto part : split(entry.key, '.')) {
         if (schema->spec != nullptr && schema->spec->type == T::map_of && schema->spec->path == "partners") {
           const auto it = std::find(context_.partner_names.begin(), context_.partner_names.end(), part);
           if (it == context_.partner_names.end()) {
             std::vector<std::string_view> known(context_.partner_names.begin(), context_.partner_names.end());
-            error(entry.key_where, entry_path, unknown_message("undefined partner", part, known));
+            error(entry.key_where, entry_path, unknown_name_message("undefined partner", part, known));
             ok = false;
             break;
           }
@@ -595,7 +586,7 @@ class Resolver {
         if (next == nullptr) {
           std::vector<std::string_view> known;
           for (const auto& [name, child] : schema->children) known.push_back(name);
-          error(entry.key_where, entry_path, unknown_message("unknown parameter", part, known));
+          error(entry.key_where, entry_path, unknown_name_message("unknown parameter", part, known));
           ok = false;
           break;
         }
@@ -628,14 +619,16 @@ Context read_context(const ConfigNode& tree) {
   if (const auto* sanctions = tree.find("sanctions"); sanctions && sanctions->is_map())
     if (const auto* ladders = sanctions->find("ladders"); ladders && ladders->is_map())
       for (const auto& entry : ladders->entries())
-        if (std::find(context.ladder_names.begin(), context.ladder_names.end(), entry.key) == context.ladder_names.end())
+        if (std::find(context.ladder_names.begin(), context.ladder_names.end(), entry.key) ==
+            context.ladder_names.end())
           context.ladder_names.push_back(entry.key);
   if (const auto* start = tree.find("start_date"); start && start->is_scalar()) {
     context.start = Date::parse(start->text());
     std::int64_t months = 60;
     if (const auto* horizon = tree.find("horizon_months"); horizon && horizon->is_scalar()) {
       const auto& text = horizon->text();
-      if (std::from_chars(text.data(), text.data() + text.size(), months).ec != std::errc{} || months < 1 || months > 1200)
+      if (std::from_chars(text.data(), text.data() + text.size(), months).ec != std::errc{} || months < 1 ||
+          months > 1200)
         context.start.reset();
     }
     if (context.start) context.end = context.start->plus_months(int(months));

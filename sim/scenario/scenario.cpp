@@ -7,14 +7,22 @@ namespace readmit {
 
 double Distribution::mean() const {
   switch (kind) {
-    case Kind::constant: return p1;
-    case Kind::uniform: return 0.5 * (p1 + p2);
-    case Kind::normal: return p1;
-    case Kind::lognormal: return p1 * std::exp(0.5 * p2 * p2);
-    case Kind::gamma: return p1 * p2;
-    case Kind::exponential: return p1;
-    case Kind::poisson: return p1;
-    case Kind::triangular: return (p1 + p2 + p3) / 3.0;
+    case Kind::constant:
+      return p1;
+    case Kind::uniform:
+      return 0.5 * (p1 + p2);
+    case Kind::normal:
+      return p1;
+    case Kind::lognormal:
+      return p1 * std::exp(0.5 * p2 * p2);
+    case Kind::gamma:
+      return p1 * p2;
+    case Kind::exponential:
+      return p1;
+    case Kind::poisson:
+      return p1;
+    case Kind::triangular:
+      return (p1 + p2 + p3) / 3.0;
   }
   return p1;
 }

@@ -88,7 +88,14 @@ Summary summarize_finite(std::span<const double> values, std::vector<double>& sc
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (scratch.empty()) {
-    return Summary{.n = 0, .mean = nan, .sd = nan, .p05 = nan, .p25 = nan, .p50 = nan, .p75 = nan, .p95 = nan,
+    return Summary{.n = 0,
+                   .mean = nan,
+                   .sd = nan,
+                   .p05 = nan,
+                   .p25 = nan,
+                   .p50 = nan,
+                   .p75 = nan,
+                   .p95 = nan,
                    .ci95 = nan_interval()};
   }
   std::sort(scratch.begin(), scratch.end());

@@ -1,10 +1,10 @@
 #pragma once
 // Runs the real `readmit` executable for tests, capturing its exit code and
 // output (stdin empty, stderr not a terminal).
+#include <sys/wait.h>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <sys/wait.h>
 #include <vector>
 
 #include "../scenario/scenario_test_support.hpp"

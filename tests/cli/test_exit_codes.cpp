@@ -53,8 +53,10 @@ TEST_CASE("readmit --version prints the version and exits 0", "[cli]") {
   int dots = 0;
   bool digits_only = !version.empty();
   for (char c : version) {
-    if (c == '.') ++dots;
-    else if (c < '0' || c > '9') digits_only = false;
+    if (c == '.')
+      ++dots;
+    else if (c < '0' || c > '9')
+      digits_only = false;
   }
   CHECK(dots == 2);
   CHECK(digits_only);
@@ -102,15 +104,17 @@ TEST_CASE("readmit validate", "[cli]") {
   SECTION("a missing file: 2, no crash") {
     const auto r = run({"validate", "no_such_scenario.yaml"});
     CHECK(r.code == 2);
-    CHECK(r.err == "no_such_scenario.yaml: error: file not found: no_such_scenario.yaml\nno_such_scenario.yaml: 1 error\n");
+    CHECK(r.err ==
+          "no_such_scenario.yaml: error: file not found: no_such_scenario.yaml\nno_such_scenario.yaml: 1 error\n");
     check_no_crash(r);
   }
   SECTION("--set applies to validation") {
     const auto file = valid("minimal.yaml");
     const auto r = run({"validate", file, "--set", "removing_state.release_prob=7"});
     CHECK(r.code == 2);
-    CHECK(starts_with(r.err, "command line (--set removing_state.release_prob=7): error: removing_state.release_prob: "
-                             "expected a probability in [0, 1], found \"7\"\n"));
+    CHECK(starts_with(r.err,
+                      "command line (--set removing_state.release_prob=7): error: removing_state.release_prob: "
+                      "expected a probability in [0, 1], found \"7\"\n"));
   }
 }
 
@@ -187,7 +191,8 @@ TEST_CASE("bad command lines exit 2", "[cli]") {
   }
   CHECK(run({"--help"}).code == 0);
   const auto unknown = run({"frobnicate"});
-  CHECK(starts_with(unknown.err, "readmit: unknown command 'frobnicate'; commands: run compare sweep validate show schema"));
+  CHECK(starts_with(unknown.err,
+                    "readmit: unknown command 'frobnicate'; commands: run compare sweep validate show schema"));
 }
 
 TEST_CASE("readmit run", "[cli]") {
@@ -203,8 +208,8 @@ TEST_CASE("readmit run", "[cli]") {
     CHECK(contains(r.out, "\nremovals "));
     CHECK(contains(r.out, "\nvisas refused "));
     CHECK(contains(r.out, "results: " + out.string()));
-    for (const char* name : {"scenario.resolved.yaml", "metadata.json", "replications.csv", "timeseries.csv",
-                             "summary.csv"})
+    for (const char* name :
+         {"scenario.resolved.yaml", "metadata.json", "replications.csv", "timeseries.csv", "summary.csv"})
       CHECK(std::filesystem::exists(out / name));
     CHECK_FALSE(std::filesystem::exists(out / "comparison.csv"));
     CHECK_FALSE(std::filesystem::exists(out / "monthly.csv"));
@@ -213,7 +218,8 @@ TEST_CASE("readmit run", "[cli]") {
     const auto out = work.path() / "monthly";
     const auto r = run({"run", valid("minimal.yaml"), "-r", "2", "-t", "1", "--monthly", "--out", out.string()});
     CHECK(r.code == 0);
-    CHECK(starts_with(readmit::test::read_text(out / "monthly.csv"), "scenario,replication,month,partner,metric,value\n"));
+    CHECK(starts_with(readmit::test::read_text(out / "monthly.csv"),
+                      "scenario,replication,month,partner,metric,value\n"));
   }
   SECTION("a malformed scenario: 2") {
     const auto file = malformed("negative_count.yaml");
@@ -225,14 +231,17 @@ TEST_CASE("readmit run", "[cli]") {
   SECTION("a bad --until-ci: 2, with the accepted form") {
     const auto r = run({"run", valid("minimal.yaml"), "--until-ci", "removals", "--out", (work.path() / "o").string()});
     CHECK(r.code == 2);
-    CHECK(r.err == "readmit: error: --until-ci \"removals\": expected METRIC=HALF_WIDTH or "
-                   "PARTNER:METRIC=HALF_WIDTH, e.g. removals=5\n");
+    CHECK(r.err ==
+          "readmit: error: --until-ci \"removals\": expected METRIC=HALF_WIDTH or "
+          "PARTNER:METRIC=HALF_WIDTH, e.g. removals=5\n");
     check_no_crash(r);
   }
   SECTION("an unknown --until-ci run total: 2, naming it") {
-    const auto r = run({"run", valid("minimal.yaml"), "--until-ci", "removes=2", "--out", (work.path() / "o").string()});
+    const auto r =
+        run({"run", valid("minimal.yaml"), "--until-ci", "removes=2", "--out", (work.path() / "o").string()});
     CHECK(r.code == 2);
-    CHECK(starts_with(r.err, "readmit: error: --until-ci: unknown run total \"removes\" in minimal; known: removals, "));
+    CHECK(
+        starts_with(r.err, "readmit: error: --until-ci: unknown run total \"removes\" in minimal; known: removals, "));
   }
   SECTION("--until-ci reports what stopped it") {
     const auto r = run({"run", valid("minimal.yaml"), "-r", "2", "-t", "2", "--until-ci", "removals=0.0001",
@@ -254,7 +263,8 @@ TEST_CASE("readmit compare", "[cli]") {
   TempDir work;
   const auto base = valid("minimal.yaml");
   SECTION("baseline and alternative: 0, paired differences and comparison.csv") {
-    const auto alt = work.write("alt.yaml", "extends: " + base + "\nname: minimal_alt\nremoving_state:\n  release_prob: 0.5\n");
+    const auto alt =
+        work.write("alt.yaml", "extends: " + base + "\nname: minimal_alt\nremoving_state:\n  release_prob: 0.5\n");
     const auto out = work.path() / "out";
     const auto r = run({"compare", base, alt.string(), "-r", "3", "-t", "2", "--out", out.string()});
     CHECK(r.code == 0);
@@ -265,8 +275,9 @@ TEST_CASE("readmit compare", "[cli]") {
                       "baseline,alternative,partner,metric,n,baseline_mean,"));
   }
   SECTION("scenarios with different partners: 2, naming them") {
-    const auto alt = work.write("alt.yaml", "extends: " + base + "\nname: other\npartners:\n  beta:\n    population:\n"
-                                            "      docket_at_start: 5\n");
+    const auto alt = work.write("alt.yaml", "extends: " + base +
+                                                "\nname: other\npartners:\n  beta:\n    population:\n"
+                                                "      docket_at_start: 5\n");
     const auto r = run({"compare", base, alt.string(), "--out", (work.path() / "o").string()});
     CHECK(r.code == 2);
     CHECK(contains(r.err, "has partners [alpha, beta] but the baseline " + base + " has [alpha]"));
@@ -277,7 +288,5 @@ TEST_CASE("readmit compare", "[cli]") {
     CHECK(r.code == 2);
     CHECK(contains(r.err, "are both named \"minimal\""));
   }
-  SECTION("a single scenario: 2") {
-    CHECK(run({"compare", base}).code == 2);
-  }
+  SECTION("a single scenario: 2") { CHECK(run({"compare", base}).code == 2); }
 }

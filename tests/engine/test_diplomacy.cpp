@@ -42,7 +42,8 @@ const LoggedEvent* find_event(const ReplicationResult& r, std::string_view kind,
   return nullptr;
 }
 
-ReviewMeasures measures(double median, double undecided, double denied, double charters, double releases, double ratio) {
+ReviewMeasures measures(double median, double undecided, double denied, double charters, double releases,
+                        double ratio) {
   return {median, undecided, denied, charters, releases, ratio};
 }
 
@@ -74,14 +75,14 @@ TEST_CASE("classification rules: any, all, infinite and NaN thresholds", "[diplo
   REQUIRE(classify(compliance, measures(nan, 0.1, nan, 0.0, 0, 0)) == ComplianceClass::compliant);
 }
 
-TEST_CASE("a rule that can never fire never fires, even against a partner that decides nothing", "[diplomacy][sanctions]") {
-  const auto s = make_scenario(halted({"compliance.uncooperative.undecided_share_above=.inf",
-                                       "compliance.uncooperative.charter_refused_share_above=.inf",
-                                       "compliance.at_risk.median_decision_days_above=.inf",
-                                       "compliance.at_risk.undecided_share_above=.inf",
-                                       "compliance.at_risk.denied_share_above=.inf",
-                                       "compliance.at_risk.charter_refused_share_above=.inf",
-                                       "compliance.at_risk.release_removal_ratio_above=.inf"}));
+TEST_CASE("a rule that can never fire never fires, even against a partner that decides nothing",
+          "[diplomacy][sanctions]") {
+  const auto s = make_scenario(
+      halted({"compliance.uncooperative.undecided_share_above=.inf",
+              "compliance.uncooperative.charter_refused_share_above=.inf",
+              "compliance.at_risk.median_decision_days_above=.inf", "compliance.at_risk.undecided_share_above=.inf",
+              "compliance.at_risk.denied_share_above=.inf", "compliance.at_risk.charter_refused_share_above=.inf",
+              "compliance.at_risk.release_removal_ratio_above=.inf"}));
   const auto r = run_replication(s, 0);
   REQUIRE(total(r, Metric::reviews) == 24);
   REQUIRE(total(r, Metric::sanction_decisions) == 0);
@@ -93,7 +94,8 @@ TEST_CASE("a rule that can never fire never fires, even against a partner that d
   REQUIRE(last(r, Metric::review_undecided_share) == 1.0);
 }
 
-TEST_CASE("a rule that always fires reaches the top step after escalate_after x steps reviews", "[diplomacy][sanctions]") {
+TEST_CASE("a rule that always fires reaches the top step after escalate_after x steps reviews",
+          "[diplomacy][sanctions]") {
   const auto s = make_scenario(halted({}));
   const auto steps = s.sanctions.active_ladder().steps.size();
   REQUIRE(steps == 4);  // us_243d
@@ -110,7 +112,8 @@ TEST_CASE("a rule that always fires reaches the top step after escalate_after x 
   REQUIRE(at(r, 2 * steps - 1, Metric::sanction_step) == double(steps));
 }
 
-TEST_CASE("de-escalation after compliant reviews, and hysteresis when the ladder may not step down", "[diplomacy][sanctions]") {
+TEST_CASE("de-escalation after compliant reviews, and hysteresis when the ladder may not step down",
+          "[diplomacy][sanctions]") {
   // Uncooperative for 8 monthly reviews (top step), then nothing is late any
   // more: timely_days jumps beyond the horizon, so reviews find the partner compliant.
   const std::vector<std::string> relax = {"timeline=[{date: 2020-09-01, set: {compliance.timely_days: 3650}}]",
@@ -145,7 +148,7 @@ TEST_CASE("a sanction decision takes effect after the effect lag", "[diplomacy][
   REQUIRE(in_force);
   const std::int32_t decision_day = Date::from_ymd(2020, 3, 20).days_since_epoch - s.start_date.days_since_epoch;
   REQUIRE(decided->day == decision_day);
-  REQUIRE(in_force->day == decision_day + 28);  // 17 April 2020
+  REQUIRE(in_force->day == decision_day + 28);    // 17 April 2020
   REQUIRE(at(r, 2, Metric::sanction_step) == 0);  // March
   REQUIRE(at(r, 3, Metric::sanction_step) == 1);  // April
   REQUIRE(at(r, 2, Metric::sanction_decisions) == 1);
@@ -180,9 +183,9 @@ TEST_CASE("visa applications are refused only in the categories of the steps in 
 
 TEST_CASE("sanction pressure raises cooperation and backlash lowers it, as configured", "[diplomacy][cooperation]") {
   SECTION("pressure: the target rises by the weights of the steps in force") {
-    const auto s = make_scenario({"partners.alpha.cooperation={initial: 0.5, baseline: 0.5, adjustment_speed_per_month: 1, noise_sd: 0}",
-                                  "sanctions.effect_lag_days=0",
-                                  "timeline=[{date: 2020-03-01, sanction: {partner: alpha, step: 2}}]"});
+    const auto s = make_scenario(
+        {"partners.alpha.cooperation={initial: 0.5, baseline: 0.5, adjustment_speed_per_month: 1, noise_sd: 0}",
+         "sanctions.effect_lag_days=0", "timeline=[{date: 2020-03-01, sanction: {partner: alpha, step: 2}}]"});
     const auto r = run_replication(s, 0);
     REQUIRE(at(r, 1, Metric::cooperation) == Approx(0.5));
     // us_243d steps 1 and 2 weigh 0.15 each.
@@ -209,7 +212,8 @@ TEST_CASE("sanction pressure raises cooperation and backlash lowers it, as confi
   }
 }
 
-TEST_CASE("issue linkage: the partner suspends the linked cooperation when a step comes into force", "[diplomacy][linkage]") {
+TEST_CASE("issue linkage: the partner suspends the linked cooperation when a step comes into force",
+          "[diplomacy][linkage]") {
   const auto s = make_scenario({"partners.alpha.issue_linkage={name: remains recovery, suspend_prob_per_step: 1}",
                                 "sanctions.effect_lag_days=0",
                                 "timeline=[{date: 2020-03-01, sanction: {partner: alpha, step: 1}}, "
@@ -223,7 +227,8 @@ TEST_CASE("issue linkage: the partner suspends the linked cooperation when a ste
   REQUIRE(find_event(r, "linkage_suspended"));
   REQUIRE(find_event(r, "linkage_resumed"));
   // Without linkage, nothing is suspended.
-  const auto none = run_replication(make_scenario({"timeline=[{date: 2020-03-01, sanction: {partner: alpha, step: 1}}]"}), 0);
+  const auto none =
+      run_replication(make_scenario({"timeline=[{date: 2020-03-01, sanction: {partner: alpha, step: 1}}]"}), 0);
   REQUIRE(total(none, Metric::linkage_suspensions) == 0);
 }
 
@@ -253,12 +258,13 @@ TEST_CASE("each amendment exempts exactly the persons it should", "[diplomacy][a
     REQUIRE(total(r, Metric::removals, 0) == 0);
     REQUIRE(total(r, Metric::exemptions, 1) == 0);
     // Everyone else is removed, but for the last days' arrivals still waiting for a charter.
-    REQUIRE(total(r, Metric::removals, 1) + last(r, Metric::stock_scheduled, 1) + last(r, Metric::stock_awaiting_document, 1) ==
+    REQUIRE(total(r, Metric::removals, 1) + last(r, Metric::stock_scheduled, 1) +
+                last(r, Metric::stock_awaiting_document, 1) ==
             everyone(r, 1));
-    const auto children = run("children_count=2", "children_count=0", "family_unity",
-                              {"partners.alpha.population.spouse_shares={none: 1}",
-                               "partners.beta.population.spouse_shares={none: 1}",
-                               "partners.alpha.population.child_age_years={dist: uniform, min: 0, max: 10}"});
+    const auto children =
+        run("children_count=2", "children_count=0", "family_unity",
+            {"partners.alpha.population.spouse_shares={none: 1}", "partners.beta.population.spouse_shares={none: 1}",
+             "partners.alpha.population.child_age_years={dist: uniform, min: 0, max: 10}"});
     REQUIRE(total(children, Metric::exemptions, 0) == everyone(children, 0));
     REQUIRE(total(children, Metric::exemptions, 1) == 0);
   }
@@ -280,13 +286,12 @@ TEST_CASE("each amendment exempts exactly the persons it should", "[diplomacy][a
     REQUIRE(total(r, Metric::exemptions, 1) == everyone(r, 1));
   }
   SECTION("humanitarian_review: vulnerable persons denied, and the review adds days") {
-    const auto r = run("mental_health_risk_shares={high: 1}", "mental_health_risk_shares={low: 1}", "humanitarian_review",
-                       {"amendment_rules.humanitarian_review.vulnerable_denial_prob=1",
-                        "amendment_rules.humanitarian_review.extra_days=30",
-                        "partners.alpha.population.age_at_arrival_years=20",
-                        "partners.beta.population.age_at_arrival_years=20",
-                        "partners.alpha.population.children_count=0",
-                        "partners.beta.population.children_count=0"});
+    const auto r =
+        run("mental_health_risk_shares={high: 1}", "mental_health_risk_shares={low: 1}", "humanitarian_review",
+            {"amendment_rules.humanitarian_review.vulnerable_denial_prob=1",
+             "amendment_rules.humanitarian_review.extra_days=30", "partners.alpha.population.age_at_arrival_years=20",
+             "partners.beta.population.age_at_arrival_years=20", "partners.alpha.population.children_count=0",
+             "partners.beta.population.children_count=0"});
     REQUIRE(total(r, Metric::humanitarian_denials, 0) == total(r, Metric::decisions, 0));
     REQUIRE(total(r, Metric::humanitarian_denials, 0) > 0);
     REQUIRE(total(r, Metric::removals, 0) == 0);
@@ -295,13 +300,13 @@ TEST_CASE("each amendment exempts exactly the persons it should", "[diplomacy][a
     REQUIRE(r.monthly.at(2, 1, Metric::decision_days_p50) == 31);
   }
   SECTION("advance_notice: every removed household is told; prepared households count no children left unprepared") {
-    const auto r = run("children_count=2", "children_count=2", "advance_notice",
-                       {"amendment_rules.advance_notice.crisis_reduction_prob=1",
-                        "amendment_rules.advance_notice.notice_days=30",
-                        "amendment_rules.advance_notice.partners=[alpha]",
-                        "partners.alpha.population.child_age_years=5", "partners.beta.population.child_age_years=5",
-                        "partners.alpha.household.follow_prob_no_spouse=0", "partners.beta.household.follow_prob_no_spouse=0",
-                        "partners.alpha.population.spouse_shares={none: 1}", "partners.beta.population.spouse_shares={none: 1}"});
+    const auto r =
+        run("children_count=2", "children_count=2", "advance_notice",
+            {"amendment_rules.advance_notice.crisis_reduction_prob=1", "amendment_rules.advance_notice.notice_days=30",
+             "amendment_rules.advance_notice.partners=[alpha]", "partners.alpha.population.child_age_years=5",
+             "partners.beta.population.child_age_years=5", "partners.alpha.household.follow_prob_no_spouse=0",
+             "partners.beta.household.follow_prob_no_spouse=0", "partners.alpha.population.spouse_shares={none: 1}",
+             "partners.beta.population.spouse_shares={none: 1}"});
     REQUIRE(total(r, Metric::households_notified, 0) == total(r, Metric::removals, 0));
     REQUIRE(total(r, Metric::children_affected, 0) == 0);
     REQUIRE(total(r, Metric::children_affected, 1) == 2 * total(r, Metric::removals, 1));
@@ -340,14 +345,15 @@ TEST_CASE("reintegration_support adds programme places", "[diplomacy][amendments
 
 TEST_CASE("the partner requests its amendments after severe outcomes; agreement brings them into force with a bonus",
           "[diplomacy][negotiation]") {
-  const auto s = make_scenario({"partners.alpha.population.inflow_per_month=100",
-                                "partners.alpha.returnees.severe_outcome_hazard_per_month=0.02",
-                                "partners.alpha.amendment_request={amendments: [childhood_arrival], severe_outcome_threshold: 5, window_months: 12}",
-                                "partners.alpha.cooperation={initial: 0.8, baseline: 0.8, adjustment_speed_per_month: 1, noise_sd: 0, "
-                                "backlash_per_severe_outcome: 0, amendment_bonus: 0.1}",
-                                "compliance.review_period_months=1",
-                                "negotiation.agree_prob_per_review=1",
-                                "negotiation.entry_into_force_lag_days=30"});
+  const auto s = make_scenario(
+      {"partners.alpha.population.inflow_per_month=100",
+       "partners.alpha.returnees.severe_outcome_hazard_per_month=0.02",
+       "partners.alpha.amendment_request={amendments: [childhood_arrival], severe_outcome_threshold: 5, window_months: "
+       "12}",
+       "partners.alpha.cooperation={initial: 0.8, baseline: 0.8, adjustment_speed_per_month: 1, noise_sd: 0, "
+       "backlash_per_severe_outcome: 0, amendment_bonus: 0.1}",
+       "compliance.review_period_months=1", "negotiation.agree_prob_per_review=1",
+       "negotiation.entry_into_force_lag_days=30"});
   const auto r = run_replication(s, 0);
   const auto* requested = find_event(r, "amendment_requested");
   const auto* agreed = find_event(r, "negotiation_agreed");
@@ -378,8 +384,9 @@ TEST_CASE("the partner requests its amendments after severe outcomes; agreement 
 }
 
 TEST_CASE("timeline amendment switches turn amendments on and off", "[diplomacy][amendments]") {
-  const auto s = make_scenario({"timeline=[{date: 2020-04-01, amendment: {name: annual_cap}}, "
-                                "{date: 2020-10-01, amendment: {name: annual_cap, in_force: false}}]"});
+  const auto s =
+      make_scenario({"timeline=[{date: 2020-04-01, amendment: {name: annual_cap}}, "
+                     "{date: 2020-10-01, amendment: {name: annual_cap, in_force: false}}]"});
   const auto r = run_replication(s, 0);
   REQUIRE(at(r, 2, Metric::in_force_annual_cap) == 0);
   REQUIRE(at(r, 3, Metric::in_force_annual_cap) == 1);

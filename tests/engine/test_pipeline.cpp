@@ -18,7 +18,8 @@ constexpr Metric pending_states[] = {Metric::stock_prison, Metric::stock_detaine
 constexpr Metric terminal_states[] = {Metric::stock_removed, Metric::stock_relief, Metric::stock_exempted,
                                       Metric::stock_unremovable};
 
-double sum_of(const ReplicationResult& r, std::size_t month, std::size_t partner, std::initializer_list<Metric> metrics) {
+double sum_of(const ReplicationResult& r, std::size_t month, std::size_t partner,
+              std::initializer_list<Metric> metrics) {
   double s = 0;
   for (Metric m : metrics) s += r.monthly.at(month, partner, m);
   return s;
@@ -42,7 +43,8 @@ TEST_CASE("persons are conserved every month, by partner, in the default scenari
         // Every person is in exactly one state.
         REQUIRE(pending + terminal == double(loaded.scenario.partners[k].population.docket_at_start) + arrivals);
         // Inflow - outflow = change in the pending stock.
-        const double outflow = sum_of(r, t, k, {Metric::removals, Metric::relief, Metric::exemptions, Metric::category_refusals});
+        const double outflow =
+            sum_of(r, t, k, {Metric::removals, Metric::relief, Metric::exemptions, Metric::category_refusals});
         REQUIRE(pending - previous_pending == r.monthly.at(t, k, Metric::arrivals) - outflow);
         previous_pending = pending;
       }
@@ -70,8 +72,9 @@ TEST_CASE("infinite capacity, acceptance 1, no delays: everyone is removed by th
 }
 
 TEST_CASE("acceptance 0: no removals, every detained person released at day 180", "[engine][limit]") {
-  const auto s = make_scenario({"partners.alpha.population.docket_at_start=300", "partners.alpha.agreement.acceptance_base_prob=0",
-                                "removing_state.release_prob=1", "horizon_months=12"});
+  const auto s =
+      make_scenario({"partners.alpha.population.docket_at_start=300", "partners.alpha.agreement.acceptance_base_prob=0",
+                     "removing_state.release_prob=1", "horizon_months=12"});
   const auto r = run_replication(s, 0);
   REQUIRE(total(r, Metric::removals) == 0);
   REQUIRE(total(r, Metric::custody_releases) == 300);
@@ -82,15 +85,14 @@ TEST_CASE("acceptance 0: no removals, every detained person released at day 180"
 
 TEST_CASE("Little's law holds for every state and for the document queue", "[engine][queue]") {
   // A stationary flow: inflow through prison, detention, the queue, flights.
-  const auto s = make_scenario({"horizon_months=240", "partners.alpha.population.inflow_per_month=60",
-                                "partners.alpha.population.inflow_state_shares={prison: 0.5, detained: 0.5}",
-                                "partners.alpha.population.sentence_remaining_days={dist: exponential, mean: 200}",
-                                "partners.alpha.agreement.document_officers=150",
-                                "partners.alpha.agreement.decision_time_days={dist: exponential, mean: 40}",
-                                "partners.alpha.agreement.acceptance_base_prob=0.7",
-                                "partners.alpha.agreement.rerequest_lag_days=20",
-                                "partners.alpha.flights.charter_interval_days=30",
-                                "removing_state.request_lag_days=15"});
+  const auto s = make_scenario(
+      {"horizon_months=240", "partners.alpha.population.inflow_per_month=60",
+       "partners.alpha.population.inflow_state_shares={prison: 0.5, detained: 0.5}",
+       "partners.alpha.population.sentence_remaining_days={dist: exponential, mean: 200}",
+       "partners.alpha.agreement.document_officers=150",
+       "partners.alpha.agreement.decision_time_days={dist: exponential, mean: 40}",
+       "partners.alpha.agreement.acceptance_base_prob=0.7", "partners.alpha.agreement.rerequest_lag_days=20",
+       "partners.alpha.flights.charter_interval_days=30", "removing_state.request_lag_days=15"});
   const auto r = run_replication(s, 0);
   const double days = 240 * 30.436875;
   auto check = [&](const StateTally& t, const char* name) {
@@ -124,10 +126,11 @@ TEST_CASE("the document queue matches M/M/1 and M/M/c mean waiting times", "[eng
   const Case cases[] = {{1, 10.0, 0.07, 0.7 / (0.1 - 0.07)}, {2, 20.0, lambda2, erlang_c / (2 * mu2 - lambda2)}};
   for (const auto& c : cases) {
     const double per_month = c.arrivals_per_day * 30.436875;
-    const auto s = make_scenario({"horizon_months=1200", "partners.alpha.population.inflow_per_month=" + std::to_string(per_month),
-                                  "partners.alpha.agreement.document_officers=" + std::to_string(c.servers),
-                                  "partners.alpha.agreement.decision_time_days={dist: exponential, mean: " +
-                                      std::to_string(c.mean_service_days) + "}"});
+    const auto s =
+        make_scenario({"horizon_months=1200", "partners.alpha.population.inflow_per_month=" + std::to_string(per_month),
+                       "partners.alpha.agreement.document_officers=" + std::to_string(c.servers),
+                       "partners.alpha.agreement.decision_time_days={dist: exponential, mean: " +
+                           std::to_string(c.mean_service_days) + "}"});
     std::vector<double> waits;
     for (std::uint64_t rep = 0; rep < 16; ++rep) {
       const auto r = run_replication(s, rep);
@@ -138,7 +141,8 @@ TEST_CASE("the document queue matches M/M/1 and M/M/c mean waiting times", "[eng
     for (double w : waits) mean += w / double(waits.size());
     for (double w : waits) var += (w - mean) * (w - mean) / double(waits.size() - 1);
     const double standard_error = std::sqrt(var / double(waits.size()));
-    INFO("servers " << c.servers << ": simulated " << mean << " +- " << standard_error << ", theory " << c.expected_wait_days);
+    INFO("servers " << c.servers << ": simulated " << mean << " +- " << standard_error << ", theory "
+                    << c.expected_wait_days);
     REQUIRE(std::abs(mean - c.expected_wait_days) <= 3 * standard_error + 0.03 * c.expected_wait_days);
   }
 }
@@ -146,49 +150,56 @@ TEST_CASE("the document queue matches M/M/1 and M/M/c mean waiting times", "[eng
 TEST_CASE("single transitions", "[engine][transition]") {
   SECTION("detention is capacity-limited: the overflow is released on supervision") {
     const auto r = run_replication(make_scenario({"partners.alpha.population.inflow_per_month=100",
-                                                  "removing_state.detention_beds=0", "horizon_months=3"}), 0);
+                                                  "removing_state.detention_beds=0", "horizon_months=3"}),
+                                   0);
     REQUIRE(total(r, Metric::released_no_bed) == total(r, Metric::arrivals));
     REQUIRE(total(r, Metric::bed_days) == 0);
   }
   SECTION("a category refusal makes the person unremovable") {
     const auto r = run_replication(make_scenario({"partners.alpha.population.docket_at_start=200",
-                                                  "partners.alpha.agreement.refuse_arrived_under_age_years=100"}), 0);
+                                                  "partners.alpha.agreement.refuse_arrived_under_age_years=100"}),
+                                   0);
     REQUIRE(total(r, Metric::category_refusals) == 200);
     REQUIRE(last(r, Metric::stock_unremovable) == 200);
     REQUIRE(total(r, Metric::removals) == 0);
   }
   SECTION("unused documents expire and the request starts again") {
-    const auto r = run_replication(make_scenario({"partners.alpha.population.docket_at_start=50",
-                                                  "partners.alpha.flights.charter_interval_days=0",
-                                                  "partners.alpha.agreement.document_validity_days=30",
-                                                  "removing_state.custody_review_days=3650", "horizon_months=6"}), 0);
+    const auto r = run_replication(
+        make_scenario({"partners.alpha.population.docket_at_start=50", "partners.alpha.flights.charter_interval_days=0",
+                       "partners.alpha.agreement.document_validity_days=30", "removing_state.custody_review_days=3650",
+                       "horizon_months=6"}),
+        0);
     REQUIRE(total(r, Metric::removals) == 0);
     REQUIRE(total(r, Metric::documents_expired) >= 50 * 4);
     REQUIRE(total(r, Metric::acceptances) >= total(r, Metric::documents_expired));
     REQUIRE(total(r, Metric::acceptances) <= total(r, Metric::documents_expired) + 50);
   }
   SECTION("every drop-off ends in relief when the relief share is 1") {
-    const auto r = run_replication(make_scenario({"partners.alpha.population.docket_at_start=100",
-                                                  "removing_state.flight_dropoff_prob=1", "removing_state.dropoff_relief_prob=1"}), 0);
+    const auto r =
+        run_replication(make_scenario({"partners.alpha.population.docket_at_start=100",
+                                       "removing_state.flight_dropoff_prob=1", "removing_state.dropoff_relief_prob=1"}),
+                        0);
     REQUIRE(total(r, Metric::removals) == 0);
     REQUIRE(total(r, Metric::flight_dropoffs) == 100);
     REQUIRE(last(r, Metric::stock_relief) == 100);
   }
   SECTION("a document issued to a person on supervision re-detains them") {
-    const auto r = run_replication(make_scenario({"partners.alpha.population.docket_at_start=100",
-                                                  "partners.alpha.population.initial_state_shares={supervised: 1}",
-                                                  "partners.alpha.population.pending_request_prob=1",
-                                                  "removing_state.redetention_prob=1"}), 0);
+    const auto r = run_replication(
+        make_scenario({"partners.alpha.population.docket_at_start=100",
+                       "partners.alpha.population.initial_state_shares={supervised: 1}",
+                       "partners.alpha.population.pending_request_prob=1", "removing_state.redetention_prob=1"}),
+        0);
     REQUIRE(total(r, Metric::redetentions) == 100);
     REQUIRE(total(r, Metric::removals) == 100);
   }
   SECTION("children stay behind when households never follow") {
-    const auto r = run_replication(make_scenario({"partners.alpha.population.docket_at_start=100",
-                                                  "partners.alpha.population.children_count=2",
-                                                  "partners.alpha.population.child_age_years=5",
-                                                  "partners.alpha.household.follow_prob_citizen_spouse=0",
-                                                  "partners.alpha.household.follow_prob_resident_spouse=0",
-                                                  "partners.alpha.household.follow_prob_no_spouse=0"}), 0);
+    const auto r = run_replication(
+        make_scenario({"partners.alpha.population.docket_at_start=100", "partners.alpha.population.children_count=2",
+                       "partners.alpha.population.child_age_years=5",
+                       "partners.alpha.household.follow_prob_citizen_spouse=0",
+                       "partners.alpha.household.follow_prob_resident_spouse=0",
+                       "partners.alpha.household.follow_prob_no_spouse=0"}),
+        0);
     REQUIRE(total(r, Metric::removals) == 100);
     REQUIRE(total(r, Metric::children_affected) == 200);
     REQUIRE(total(r, Metric::households_followed) == 0);
@@ -197,26 +208,31 @@ TEST_CASE("single transitions", "[engine][transition]") {
   }
   SECTION("returnee hazards: a certain severe outcome ends every follow-up in its first month") {
     const auto r = run_replication(make_scenario({"partners.alpha.population.docket_at_start=80",
-                                                  "partners.alpha.returnees.severe_outcome_hazard_per_month=1"}), 0);
+                                                  "partners.alpha.returnees.severe_outcome_hazard_per_month=1"}),
+                                   0);
     REQUIRE(total(r, Metric::severe_outcomes) == 80);
     REQUIRE(last(r, Metric::returnees_followed) == 0);
   }
   SECTION("the reintegration programme admits at most its monthly capacity") {
     const auto r = run_replication(make_scenario({"partners.alpha.population.docket_at_start=80",
-                                                  "partners.alpha.returnees.reintegration_capacity_per_month=25"}), 0);
+                                                  "partners.alpha.returnees.reintegration_capacity_per_month=25"}),
+                                   0);
     REQUIRE(total(r, Metric::reintegration_admissions) == 25);
   }
   SECTION("a timeline halt stops new decisions from its date") {
-    const auto r = run_replication(make_scenario({"partners.alpha.population.inflow_per_month=30",
-                                                  "timeline=[{date: 2020-07-01, set: {partners.alpha.agreement.document_officers: 0}}]"}), 0);
+    const auto r = run_replication(
+        make_scenario({"partners.alpha.population.inflow_per_month=30",
+                       "timeline=[{date: 2020-07-01, set: {partners.alpha.agreement.document_officers: 0}}]"}),
+        0);
     for (std::size_t t = 0; t < 6; ++t) REQUIRE(r.monthly.at(t, 0, Metric::decisions) > 0);
     for (std::size_t t = 7; t < 24; ++t) REQUIRE(r.monthly.at(t, 0, Metric::decisions) == 0);
     REQUIRE(last(r, Metric::stock_document_queue) > 400);
   }
   SECTION("the 180-day clock: with no document, release at exactly custody_review_days") {
-    const auto r = run_replication(make_scenario({"partners.alpha.population.docket_at_start=10",
-                                                  "partners.alpha.agreement.document_officers=0",
-                                                  "removing_state.custody_review_days=90", "removing_state.release_prob=1"}), 0);
+    const auto r = run_replication(
+        make_scenario({"partners.alpha.population.docket_at_start=10", "partners.alpha.agreement.document_officers=0",
+                       "removing_state.custody_review_days=90", "removing_state.release_prob=1"}),
+        0);
     REQUIRE(total(r, Metric::bed_days) == 10 * 90);
   }
 }

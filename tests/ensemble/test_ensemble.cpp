@@ -32,7 +32,7 @@ fs::path write_alternative(const TempDir& dir, const std::string& change = "remo
 }
 
 EnsembleRunOptions options_for(std::vector<fs::path> files, const fs::path& out, unsigned threads,
-                              std::int64_t replications = 6) {
+                               std::int64_t replications = 6) {
   EnsembleRunOptions options;
   options.scenarios = std::move(files);
   options.replications = replications;
@@ -44,7 +44,8 @@ EnsembleRunOptions options_for(std::vector<fs::path> files, const fs::path& out,
 
 std::map<std::string, std::string> folder_contents(const fs::path& dir) {
   std::map<std::string, std::string> files;
-  for (const auto& entry : fs::directory_iterator(dir)) files[entry.path().filename().string()] = read_text(entry.path());
+  for (const auto& entry : fs::directory_iterator(dir))
+    files[entry.path().filename().string()] = read_text(entry.path());
   return files;
 }
 
@@ -107,13 +108,15 @@ TEST_CASE("stream_ensemble hands over results in replication order", "[ensemble]
   };
   stream_ensemble(loaded.scenario, options, 5, [&](std::uint64_t replication, ReplicationResult&& result) {
     seen.push_back(replication);
-    removals.push_back(readmit::test::total(result, Metric::stock_prison) + readmit::test::total(result, Metric::removals));
+    removals.push_back(readmit::test::total(result, Metric::stock_prison) +
+                       readmit::test::total(result, Metric::removals));
   });
   REQUIRE(seen == std::vector<std::uint64_t>{5, 6, 7, 8, 9, 10, 11, 12, 13});
   CHECK(last_progress == 9);
   for (std::size_t i = 0; i < seen.size(); ++i) {
     const auto direct = run_replication(loaded.scenario, seen[i]);
-    CHECK(removals[i] == readmit::test::total(direct, Metric::stock_prison) + readmit::test::total(direct, Metric::removals));
+    CHECK(removals[i] ==
+          readmit::test::total(direct, Metric::stock_prison) + readmit::test::total(direct, Metric::removals));
   }
 }
 
@@ -146,8 +149,9 @@ TEST_CASE("output files are byte-identical at 1, 2 and 4 threads", "[ensemble][d
       options.write_monthly = true;
       run_ensembles(options);
       auto contents = folder_contents(out);
-      std::vector<std::string> expected{"events.csv", "metadata.json", "monthly.csv", "replications.csv", "scenario.resolved.yaml",
-                                        "summary.csv", "timeseries.csv"};
+      std::vector<std::string> expected{"events.csv",       "metadata.json",          "monthly.csv",
+                                        "replications.csv", "scenario.resolved.yaml", "summary.csv",
+                                        "timeseries.csv"};
       if (comparing) expected.push_back("comparison.csv");
       std::sort(expected.begin(), expected.end());
       std::vector<std::string> names;
@@ -223,7 +227,8 @@ TEST_CASE("summary.csv and timeseries.csv match a direct computation", "[ensembl
   const double half = 2.4469118511449692 * sd / std::sqrt(double(replications));
   CHECK(s["ci95_low"] == Approx(mean - half).epsilon(1e-9));
   CHECK(s["ci95_high"] == Approx(mean + half).epsilon(1e-9));
-  CHECK(summary["median_days_request_to_removal"]["p50"] == Approx(direct_quantile(pooled_medians, 0.5)).epsilon(1e-12));
+  CHECK(summary["median_days_request_to_removal"]["p50"] ==
+        Approx(direct_quantile(pooled_medians, 0.5)).epsilon(1e-12));
 
   // Monthly statistics: beta's detained stock in month 5 (2020-06), the sum
   // over partners of removals that month, and the count of finite monthly
@@ -268,8 +273,7 @@ TEST_CASE("summary.csv and timeseries.csv match a direct computation", "[ensembl
   CHECK(some_missing);  // the count really counts (months without decisions exist)
 }
 
-TEST_CASE("paired differences under common random numbers are far narrower than unpaired ones",
-          "[ensemble][paired]") {
+TEST_CASE("paired differences under common random numbers are far narrower than unpaired ones", "[ensemble][paired]") {
   // Two scenarios that differ a little: acceptance 0.60 against 0.62.
   const std::vector<std::string> common{"partners.alpha.population.docket_at_start=400",
                                         "partners.alpha.population.inflow_per_month=15",
@@ -302,8 +306,8 @@ TEST_CASE("paired differences under common random numbers are far narrower than 
 
 TEST_CASE("compare runs every scenario with the baseline's seed and checks partners and names", "[ensemble][paired]") {
   TempDir dir;
-  const auto alternative = dir.write("alternative.yaml", "extends: " + scenario_file.string() +
-                                                             "\nname: same_but_seed\nseed: 99\n");
+  const auto alternative =
+      dir.write("alternative.yaml", "extends: " + scenario_file.string() + "\nname: same_but_seed\nseed: 99\n");
   auto options = options_for({scenario_file, alternative}, dir.path() / "out", 2, 4);
   run_ensembles(options);
   // Same streams: identical scenarios but for the seed give zero differences.

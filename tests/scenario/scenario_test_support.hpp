@@ -1,12 +1,12 @@
 #pragma once
 // Helpers shared by the scenario tests: test data paths, temporary folders,
 // loading from text, and structural comparison of ConfigNode trees.
+#include <unistd.h>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
-#include <unistd.h>
 
 #include "readmit/scenario/config_node.hpp"
 #include "readmit/scenario/loader.hpp"
@@ -22,9 +22,8 @@ class TempDir {
   TempDir() {
     static std::atomic<unsigned> counter{0};
     std::random_device entropy;
-    path_ = std::filesystem::temp_directory_path() /
-            ("readmit_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-             std::to_string(entropy()));
+    path_ = std::filesystem::temp_directory_path() / ("readmit_test_" + std::to_string(::getpid()) + "_" +
+                                                      std::to_string(counter++) + "_" + std::to_string(entropy()));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
@@ -76,8 +75,10 @@ std::vector<std::string> diagnostics_of(Action&& action) {
 inline bool same_tree(const ConfigNode& a, const ConfigNode& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
-    case ConfigNode::Kind::null: return true;
-    case ConfigNode::Kind::scalar: return a.text() == b.text();
+    case ConfigNode::Kind::null:
+      return true;
+    case ConfigNode::Kind::scalar:
+      return a.text() == b.text();
     case ConfigNode::Kind::sequence:
       if (a.items().size() != b.items().size()) return false;
       for (std::size_t i = 0; i < a.items().size(); ++i)

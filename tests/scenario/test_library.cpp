@@ -100,8 +100,8 @@ TEST_CASE("every shipped scenario loads, runs and conserves persons", "[scenario
   // multi-country and the EU scenario (more may be added).
   std::set<std::string> names;
   for (const auto& file : files) names.insert(file.filename().string());
-  for (const char* expected : {"cambodia_2017.yaml", "cambodia_2017_humanitarian.yaml", "us_2017_uncooperative.yaml",
-                               "eu_art25a_gambia.yaml"})
+  for (const char* expected :
+       {"cambodia_2017.yaml", "cambodia_2017_humanitarian.yaml", "us_2017_uncooperative.yaml", "eu_art25a_gambia.yaml"})
     CHECK(names.count(expected) == 1);
 
   for (const auto& file : files) {
@@ -175,7 +175,8 @@ TEST_CASE("every amendment overlay merges onto the Cambodia base and sets only i
 
 TEST_CASE("all seven overlays merge together and switch every amendment on", "[scenario][library]") {
   std::vector<fs::path> overlays;
-  for (const auto& [name, kind] : amendment_names()) overlays.push_back(scenarios_dir() / "amendments" / (name + ".yaml"));
+  for (const auto& [name, kind] : amendment_names())
+    overlays.push_back(scenarios_dir() / "amendments" / (name + ".yaml"));
   for (const auto& overlay : overlays) {
     INFO(overlay.string());
     REQUIRE(fs::exists(overlay));

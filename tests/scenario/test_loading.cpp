@@ -72,7 +72,7 @@ TEST_CASE("defaults are filled in from the parameter table", "[scenario][loading
   CHECK(alpha.population.sentence_remaining_days.kind == Distribution::Kind::lognormal);
   CHECK(alpha.population.sentence_remaining_days.p1 == 365.0);
   CHECK(alpha.population.sentence_remaining_days.p2 == 1.0);
-  CHECK(alpha.population.sentence_remaining_days.lower == 0.0);  // the attribute's range
+  CHECK(alpha.population.sentence_remaining_days.lower == 0.0);     // the attribute's range
   CHECK(alpha.population.sentence_remaining_days.upper == 7300.0);  // the default's own max
   CHECK(alpha.population.children_count.kind == Distribution::Kind::poisson);
   CHECK(alpha.population.children_count.upper == 8.0);
@@ -113,22 +113,22 @@ TEST_CASE("extends chains override at each level and merge maps deeply", "[scena
   const Scenario& s = loaded.scenario;
   CHECK(filenames(loaded.source_files) == std::vector<std::string>{"chain_c.yaml", "chain_b.yaml", "chain_a.yaml"});
 
-  CHECK(s.name == "chain a");                                // a over b over c
-  CHECK(s.description == "set in c, kept by b and a");       // c only
-  CHECK(s.start_date == Date::from_ymd(2018, 3, 1));        // c only
-  CHECK(s.horizon_months == 48);                             // b over c
+  CHECK(s.name == "chain a");                           // a over b over c
+  CHECK(s.description == "set in c, kept by b and a");  // c only
+  CHECK(s.start_date == Date::from_ymd(2018, 3, 1));    // c only
+  CHECK(s.horizon_months == 48);                        // b over c
   CHECK(s.seed == 11u);
   CHECK(s.replications == 3);
   // removing_state merged key by key across the three files.
-  CHECK(s.removing_state.name == "C-land");  // c
-  CHECK(s.removing_state.detention_beds == 20);  // b
-  CHECK(s.removing_state.raid_size == 7);  // a
+  CHECK(s.removing_state.name == "C-land");            // c
+  CHECK(s.removing_state.detention_beds == 20);        // b
+  CHECK(s.removing_state.raid_size == 7);              // a
   CHECK(s.removing_state.custody_review_days == 180);  // default
 
   REQUIRE(s.partners.size() == 1);
   const auto& alpha = s.partners[0];
-  CHECK(alpha.population.docket_at_start == 300);  // a
-  CHECK(alpha.population.inflow_per_month == 2.5);  // b
+  CHECK(alpha.population.docket_at_start == 300);     // a
+  CHECK(alpha.population.inflow_per_month == 2.5);    // b
   CHECK(alpha.agreement.interview_required == true);  // c
   // Lists are replaced, not appended.
   CHECK(alpha.amendment_request.amendments == std::vector<std::string>{"long_residence"});
@@ -164,7 +164,7 @@ TEST_CASE("extends may name a list of bases, merged in order", "[scenario][loadi
   CHECK(s.partners[1].name == "beta");
   CHECK(s.partners[1].population.docket_at_start == 50);
   CHECK(s.partners[1].population.offense_shares == Shares<Offense, 4>{1.0, 0.0, 0.0, 0.0});
-  CHECK(s.partners[1].agreement.document_officers == 2);  // from the base
+  CHECK(s.partners[1].agreement.document_officers == 2);      // from the base
   CHECK(s.partners[1].agreement.interview_required == true);  // from the file, merged into the base's map
   CHECK(s.partners[0].agreement.interview_required == false);
 }
@@ -174,23 +174,25 @@ TEST_CASE("amendment overlays are merged on top of the file, in order", "[scenar
   const Scenario& s = loaded.scenario;
   CHECK(filenames(loaded.source_files) ==
         std::vector<std::string>{"minimal.yaml", "with_amendments.yaml", "overlay_first.yaml", "overlay_second.yaml"});
-  CHECK(s.name == "amended");  // the file, untouched by the overlays
+  CHECK(s.name == "amended");     // the file, untouched by the overlays
   CHECK(s.horizon_months == 36);  // the second overlay over the first over the file
-  CHECK(s.seed == 6u);  // the first overlay over the file
+  CHECK(s.seed == 6u);            // the first overlay over the file
   REQUIRE(s.partners.size() == 1);
-  CHECK(s.partners[0].population.docket_at_start == 200);  // first overlay over minimal.yaml
+  CHECK(s.partners[0].population.docket_at_start == 200);   // first overlay over minimal.yaml
   CHECK(s.partners[0].population.inflow_per_month == 4.0);  // the file
-  CHECK(s.partners[0].agreement.document_officers == 9);  // second overlay
+  CHECK(s.partners[0].agreement.document_officers == 9);    // second overlay
 }
 
 TEST_CASE("overrides (--set) change nested keys and list items, and new keys are validated",
           "[scenario][loading][overrides]") {
   SECTION("nested keys, values parsed as YAML") {
     const std::vector<std::string> overrides = {
-        "horizon_months=36", "partners.alpha.population.docket_at_start=7",
+        "horizon_months=36",
+        "partners.alpha.population.docket_at_start=7",
         "partners.alpha.population.offense_shares={none: 0.5, drug: 0.5}",
         "partners.alpha.amendment_request.amendments=[annual_cap, family_unity]",
-        "partners.alpha.agreement.interview_required=yes", "name='quoted: text'"};
+        "partners.alpha.agreement.interview_required=yes",
+        "name='quoted: text'"};
     const auto loaded = load_scenario(valid_file("minimal.yaml"), overrides);
     const Scenario& s = loaded.scenario;
     CHECK(s.horizon_months == 36);
@@ -203,8 +205,8 @@ TEST_CASE("overrides (--set) change nested keys and list items, and new keys are
     CHECK(loaded.resolved_yaml().find("# --set horizon_months=36\n") != std::string::npos);
   }
   SECTION("a list index") {
-    const auto loaded = load_scenario(valid_file("timeline.yaml"),
-                                      {"timeline.0.date=2020-02-01", "timeline.0.sanction.step=1"});
+    const auto loaded =
+        load_scenario(valid_file("timeline.yaml"), {"timeline.0.date=2020-02-01", "timeline.0.sanction.step=1"});
     const auto& timeline = loaded.scenario.timeline;
     REQUIRE(timeline.size() == 5);
     CHECK(timeline[1].note == "lift");  // moved from 2021-02-01 to the second place
@@ -220,8 +222,9 @@ TEST_CASE("overrides (--set) change nested keys and list items, and new keys are
     CHECK(loaded.scenario.partners[1].agreement.document_officers == 5);  // defaults filled in
   }
   SECTION("a new key that is unknown, and a bad value, are reported against the command line") {
-    const auto diagnostics = test::diagnostics_of(
-        [] { load_scenario(valid_file("minimal.yaml"), {"removing_state.detention_bedz=5", "horizon_months=many"}); });
+    const auto diagnostics = test::diagnostics_of([] {
+      load_scenario(valid_file("minimal.yaml"), {"removing_state.detention_bedz=5", "horizon_months=many"});
+    });
     // In the order of the parameter table, like every validation message.
     CHECK(diagnostics ==
           std::vector<std::string>{
@@ -250,7 +253,8 @@ TEST_CASE("overrides (--set) change nested keys and list items, and new keys are
           std::vector<std::string>{"command line (--set timeline.-1=x): error: timeline.-1: "
                                    "expected an index below 5 into a list"});
     CHECK(test::diagnostics_of([&] { load_scenario(path, {"name.first=x"}); }) ==
-          std::vector<std::string>{"command line (--set name.first=x): error: name: cannot set a key inside \"minimal\""});
+          std::vector<std::string>{
+              "command line (--set name.first=x): error: name: cannot set a key inside \"minimal\""});
     CHECK(test::diagnostics_of([&] { load_scenario(path, {"name="}); }) ==
           std::vector<std::string>{"command line (--set name=): error: name: expected a text, found nothing"});
     const auto bad_yaml = test::diagnostics_of([&] { load_scenario(path, {"seed=[1,"}); });
@@ -347,7 +351,8 @@ TEST_CASE("timeline events are sorted by date and typed", "[scenario][loading][t
 TEST_CASE("the resolved YAML loads again to the same scenario", "[scenario][loading][roundtrip]") {
   const std::vector<std::filesystem::path> files = {
       valid_file("minimal.yaml"), valid_file("chain_a.yaml"), valid_file("timeline.yaml"),
-      valid_file("with_amendments.yaml"), std::filesystem::path(READMIT_SOURCE_DIR) / "scenarios" / "cambodia_2017.yaml"};
+      valid_file("with_amendments.yaml"),
+      std::filesystem::path(READMIT_SOURCE_DIR) / "scenarios" / "cambodia_2017.yaml"};
   for (const auto& file : files) {
     INFO(file.string());
     const auto first = load_scenario(file);
@@ -513,14 +518,17 @@ TEST_CASE("describe_expectation states type and range", "[scenario][parameters]"
   CHECK(describe_expectation(spec_at("removing_state.release_prob")) == "a probability in [0, 1]");
   CHECK(describe_expectation(spec_at("partners.*.cooperation.noise_sd")) == "a number in [0, 1]");
   CHECK(describe_expectation(spec_at("partners.*.household.young_child_age_years")) == "a number in [0, 18]");
-  CHECK(describe_expectation(spec_at("compliance.uncooperative.median_decision_days_above")) == "a number >= 0 or .inf");
+  CHECK(describe_expectation(spec_at("compliance.uncooperative.median_decision_days_above")) ==
+        "a number >= 0 or .inf");
   CHECK(describe_expectation(spec_at("compliance.uncooperative.combine")) == "one of: any, all");
   CHECK(describe_expectation(spec_at("partners.*.population.spouse_shares")) ==
         "a map of shares over citizen, resident, none summing to 1");
   CHECK(describe_expectation(spec_at("start_date")) == "a date YYYY-MM-DD");
   CHECK(describe_expectation(spec_at("sanctions.allow_deescalation")) == "true or false");
-  CHECK(describe_expectation(spec_at("sanctions.ladder")) == "a sanction ladder: us_243d, eu_art25a or a key of sanctions.ladders");
-  CHECK(describe_expectation(spec_at("partners.*.population.age_at_arrival_years")).rfind("a number or a distribution {dist: ", 0) == 0);
+  CHECK(describe_expectation(spec_at("sanctions.ladder")) ==
+        "a sanction ladder: us_243d, eu_art25a or a key of sanctions.ladders");
+  CHECK(describe_expectation(spec_at("partners.*.population.age_at_arrival_years"))
+            .rfind("a number or a distribution {dist: ", 0) == 0);
   CHECK(describe_expectation(ParamSpec{.type = ParamType::real, .min = 0.5, .max = 2.25}) == "a number in [0.5, 2.25]");
   CHECK(describe_expectation(ParamSpec{.type = ParamType::integer, .max = 10}) == "a whole number <= 10");
   CHECK(describe_expectation(ParamSpec{.type = ParamType::real}) == "a number");
@@ -552,12 +560,4 @@ TEST_CASE("the Markdown schema has one row per parameter, in table order", "[sce
   // The text schema names every parameter on a line of its own.
   const std::string text = schema_as_text();
   for (const auto& spec : table) CHECK(("\n" + text).find("\n" + std::string(spec.path) + "\n") != std::string::npos);
-}
-
-TEST_CASE("edit_distance counts insertions, deletions and substitutions", "[scenario][loading]") {
-  CHECK(edit_distance("", "") == 0);
-  CHECK(edit_distance("abc", "") == 3);
-  CHECK(edit_distance("docket_at_strat", "docket_at_start") == 2);
-  CHECK(edit_distance("kitten", "sitting") == 3);
-  CHECK(edit_distance("us_243", "us_243d") == 1);
 }

@@ -162,7 +162,8 @@ class Mutator {
       case 3: {  // random indentation
         auto& line = lines[std::size_t(uniform(0, int(lines.size()) - 1))];
         const auto indent = line.find_first_not_of(' ');
-        line = std::string(std::size_t(uniform(0, 12)), ' ') + line.substr(indent == std::string::npos ? line.size() : indent);
+        line = std::string(std::size_t(uniform(0, 12)), ' ') +
+               line.substr(indent == std::string::npos ? line.size() : indent);
         return join_lines(lines);
       }
       case 4:  // truncation
@@ -261,7 +262,8 @@ TEST_CASE("hostile inputs are rejected with a clear message, quickly", "[scenari
     CHECK(feed(with_long_name, "1 MB name") == Outcome::loaded);
     // A 1 MB key is beyond YAML's limit of 1024 characters for a key.
     CHECK(first_message(base_text + long_text + ": 1\n") ==
-          "hostile.yaml:60:1: error: malformed YAML: a key longer than 1024 characters (YAML's limit for a key without '?')");
+          "hostile.yaml:60:1: error: malformed YAML: a key longer than 1024 characters (YAML's limit for a key without "
+          "'?')");
     // An unknown key of 1000 characters is reported with the keys allowed there.
     const std::string long_key(1000, 'k');
     CHECK(first_message(base_text + long_key + ": 1\n") ==

@@ -301,7 +301,8 @@ TEST_CASE("readmit sweep: exit codes and messages", "[sweep][cli]") {
   CHECK(readmit::test::run_readmit({"sweep", file.string(), "--shard", "x"}).code == 2);
 
   const auto out = dir.path() / "out";
-  const auto ok = readmit::test::run_readmit({"sweep", file.string(), "--out", out.string(), "-t", "1", "--shard", "2/2"});
+  const auto ok =
+      readmit::test::run_readmit({"sweep", file.string(), "--out", out.string(), "-t", "1", "--shard", "2/2"});
   CHECK(ok.code == 0);
   CHECK(ok.err.empty());  // no progress when stderr is not a terminal
   CHECK(ok.out.find("sweep grid: 4 points, shard 2/2: 2 (2 run, 0 done earlier)") == 0);

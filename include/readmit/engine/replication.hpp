@@ -15,19 +15,19 @@ namespace readmit {
 /// Time spent in one state (or queue), for Little's law: over the run,
 /// mean stock = person_days / days and arrival rate = entries / days.
 struct StateTally {
-  double entries = 0;            // entries into the state during the run
-  double exits = 0;              // exits during the run
-  double person_days = 0;        // sum over days of the stock
+  double entries = 0;              // entries into the state during the run
+  double exits = 0;                // exits during the run
+  double person_days = 0;          // sum over days of the stock
   double completed_stay_days = 0;  // sum of the lengths of stays that ended
 };
 
 /// A dated event of the diplomatic chain (MODEL.md sections 7, 8 and 10):
 /// The kinds are listed in docs/model.md, "Event log".
 struct LoggedEvent {
-  std::int32_t day = 0;      // days since the scenario's start
-  std::size_t partner = 0;   // index into Scenario::partners
-  std::string kind;          // e.g. review, sanction_decided, sanction_in_force
-  std::string detail;        // human-readable, e.g. "uncooperative" or "step 1 (officials_dg_plus_b)"
+  std::int32_t day = 0;     // days since the scenario's start
+  std::size_t partner = 0;  // index into Scenario::partners
+  std::string kind;         // e.g. review, sanction_decided, sanction_in_force
+  std::string detail;       // human-readable, e.g. "uncooperative" or "step 1 (officials_dg_plus_b)"
 };
 
 struct ReplicationResult {

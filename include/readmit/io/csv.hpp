@@ -10,23 +10,9 @@
 #include <string_view>
 #include <type_traits>
 
+#include "readmit/util/text.hpp"
+
 namespace readmit {
-
-/// Formats a double so the bytes are identical on every platform and parse
-/// back to the same value: the shortest round-trip form from std::to_chars
-/// (e.g. 0.1 -> "0.1", 1e300 -> "1e+300", 2.0 -> "2").
-/// NaN -> "NA", +inf -> "Inf", -inf -> "-Inf" (as R writes them).
-/// Negative zero keeps its sign: -0.0 -> "-0".
-std::string format_number(double value);
-
-/// Formats an integer as plain decimal digits with a leading '-' if negative.
-template <std::integral Integer>
-requires(!std::same_as<Integer, bool>) std::string format_number(Integer value) {
-  static_assert(sizeof(Integer) <= 8, "buffer sized for 64-bit integers");
-  std::array<char, 24> buffer{};  // 20 digits and a sign
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  return std::string(buffer.data(), result.ptr);
-}
 
 /// Returns `field` as it must appear in a CSV row: unchanged, or enclosed in
 /// double quotes with inner quotes doubled if it contains a comma, a double

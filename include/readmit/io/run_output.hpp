@@ -54,9 +54,9 @@ struct RunInfo {
 };
 
 /// The fixed file names, in the order they are written.
-inline constexpr std::string_view output_files[] = {"scenario.resolved.yaml", "replications.csv", "timeseries.csv",
-                                                   "summary.csv",           "comparison.csv",   "events.csv",
-                                                   "monthly.csv",           "metadata.json"};
+inline constexpr std::string_view output_files[] = {
+    "scenario.resolved.yaml", "replications.csv", "timeseries.csv", "summary.csv",
+    "comparison.csv",         "events.csv",       "monthly.csv",    "metadata.json"};
 
 /// Writes every output file into `directory`, which must exist.
 /// scenarios[0] is the baseline; comparison.csv is written when there are

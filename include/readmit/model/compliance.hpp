@@ -12,12 +12,12 @@ namespace readmit {
 /// window held nothing to measure (no decisions, no charters, no removals
 /// and no releases); a NaN measure never exceeds a threshold.
 struct ReviewMeasures {
-  double median_decision_days;  // median days from request to decision, decisions in the window
-  double undecided_share;       // of requests reaching the age timely_days in the window, the share then undecided
-  double denied_share;          // denials (incl. category and humanitarian) per decision in the window
-  double charter_refused_share; // charters refused per charter offered in the window
-  double custody_releases;      // 180-day releases in the window
-  double release_removal_ratio; // releases per removal (inf if releases but no removal)
+  double median_decision_days;   // median days from request to decision, decisions in the window
+  double undecided_share;        // of requests reaching the age timely_days in the window, the share then undecided
+  double denied_share;           // denials (incl. category and humanitarian) per decision in the window
+  double charter_refused_share;  // charters refused per charter offered in the window
+  double custody_releases;       // 180-day releases in the window
+  double release_removal_ratio;  // releases per removal (inf if releases but no removal)
 };
 
 enum class ComplianceClass { compliant = 0, at_risk = 1, uncooperative = 2 };

@@ -11,86 +11,88 @@
 namespace readmit {
 
 // X(name, kind, meaning)
-#define READMIT_METRICS(X)                                                                              \
-  X(stock_prison, stock, "persons serving a sentence before post-order detention")                       \
-  X(stock_detained, stock, "persons in post-order detention before their document request")              \
-  X(stock_awaiting_document, stock, "detained persons with a document request pending or to be re-sent")  \
-  X(stock_scheduled, stock, "detained persons with a valid document, waiting for a flight")                \
-  X(stock_supervised, stock, "persons released on supervision (non-detained docket)")                     \
-  X(stock_supervised_with_request, stock, "of those, persons with a request pending or a document issued") \
-  X(stock_removed, stock, "persons removed so far (cumulative)")                                          \
-  X(stock_relief, stock, "persons whose case ended in relief (cumulative)")                               \
-  X(stock_exempted, stock, "persons exempted by an amendment (cumulative)")                               \
-  X(stock_unremovable, stock, "persons the partner refuses as a category (cumulative)")                   \
-  X(stock_awaiting_interview, stock, "requests waiting for an interview round")                          \
-  X(stock_document_queue, stock, "requests waiting for an officer")                                      \
-  X(stock_in_decision, stock, "requests being decided")                                                  \
-  X(arrivals, flow, "new final orders")                                                                   \
-  X(prison_releases, flow, "sentences ended")                                                             \
-  X(detentions, flow, "persons entering post-order detention (first time)")                               \
-  X(released_no_bed, flow, "persons released on supervision because detention was full")                 \
-  X(requests, flow, "document requests sent")                                                             \
-  X(interviews, flow, "persons interviewed by the partner")                                               \
-  X(interview_rounds, flow, "interview rounds held")                                                      \
-  X(decisions, flow, "document decisions")                                                                \
-  X(acceptances, flow, "requests accepted (documents issued)")                                            \
-  X(denials, flow, "requests denied")                                                                     \
-  X(category_refusals, flow, "persons refused as a category (become unremovable)")                        \
-  X(documents_expired, flow, "documents that expired unused")                                             \
-  X(removals, flow, "persons removed")                                                                    \
-  X(custody_releases, flow, "releases by the custody review (180-day rule)")                              \
-  X(custody_holds, flow, "custody reviews that kept the person detained")                                \
-  X(redetentions, flow, "persons on supervision re-detained when a document was issued")                  \
-  X(raid_detentions, flow, "persons on supervision re-detained in raids")                                 \
-  X(flight_dropoffs, flow, "scheduled persons who did not board (stays, pardons)")                         \
-  X(stay_releases, flow, "drop-offs released on supervision by a stay (the rest end in relief)")         \
-  X(relief, flow, "cases ended in relief")                                                                \
-  X(exemptions, flow, "persons exempted by an amendment")                                                 \
-  X(charters_flown, flow, "charter flights flown")                                                        \
-  X(charters_refused, flow, "charter flights the partner refused")                                        \
-  X(decision_days_p50, level, "median days from request to decision, decisions this month (NaN if none)") \
-  X(decision_days_p90, level, "90th percentile of days from request to decision (NaN if none)")           \
-  X(bed_days, flow, "detention bed-days")                                                                 \
-  X(detention_cost_usd, flow, "detention cost")                                                           \
-  X(cooperation, level, "partner cooperation at the end of the month")                                    \
-  X(sanction_step, level, "sanction step in force at the end of the month")                               \
-  X(child_days_separated, flow, "days children spent separated from a detained parent")                  \
-  X(children_affected, flow, "children left behind by a removal")                                         \
-  X(households_followed, flow, "households that followed a removed person")                               \
-  X(main_earners_lost, flow, "households that lost their main earner to a removal")                      \
-  X(returnees_followed, stock, "returnees in follow-up at the end of the month")                          \
-  X(reintegration_admissions, flow, "returnees admitted to the reintegration programme")                  \
-  X(severe_outcomes, flow, "returnee severe adverse outcomes (suicide or death)")                          \
-  X(homelessness, flow, "returnees becoming homeless")                                                    \
-  X(remigration_attempts, flow, "returnee attempts to re-migrate")                                       \
-  X(reviews, flow, "compliance reviews held")                                                             \
-  X(review_median_decision_days, level, "latest review: median days from request to decision in the window (NaN if none)") \
-  X(review_undecided_share, level, "latest review: share of the window's requests undecided after timely_days")         \
-  X(review_denied_share, level, "latest review: share of the window's decisions that were denials")                     \
-  X(review_charter_refused_share, level, "latest review: share of the window's charters refused")                       \
-  X(review_custody_releases, level, "latest review: 180-day releases in the window")                                    \
-  X(review_release_removal_ratio, level, "latest review: 180-day releases per removal in the window (inf if no removals)") \
-  X(compliance_class, level, "latest review: 0 compliant, 1 at risk, 2 uncooperative (NaN before the first review)")  \
-  X(sanction_decisions, flow, "sanction decisions taken (rule or timeline; escalation or step-down)")                  \
-  X(sanction_pressure, level, "target cooperation added by the sanction steps in force")                                \
-  X(backlash, level, "target cooperation lost to returnees' severe outcomes in the last 12 months")                    \
-  X(visa_applications, flow, "visa applications, all categories")                                        \
-  X(visa_refusals, flow, "visa applications refused under sanctions, all categories")                     \
-  X(linkage_suspensions, flow, "times the partner suspended the linked cooperation (issue linkage)")      \
-  X(linkage_suspended, level, "1 while the linked cooperation is suspended")                              \
-  X(amendment_requests, flow, "amendment requests made by the partner")                                    \
-  X(amendment_request_open, level, "1 while a partner request awaits agreement")                           \
-  X(negotiation_agreements, flow, "amendment requests agreed by the removing state")                     \
-  X(amendments_in_force, level, "number of amendments in force for the partner at the end of the month")   \
-  X(in_force_family_unity, level, "1 while family_unity is in force")                                      \
-  X(in_force_childhood_arrival, level, "1 while childhood_arrival is in force")                            \
-  X(in_force_long_residence, level, "1 while long_residence is in force")                                  \
-  X(in_force_humanitarian_review, level, "1 while humanitarian_review is in force")                        \
-  X(in_force_advance_notice, level, "1 while advance_notice is in force")                                  \
-  X(in_force_reintegration_support, level, "1 while reintegration_support is in force")                    \
-  X(in_force_annual_cap, level, "1 while annual_cap is in force")                                          \
-  X(humanitarian_denials, flow, "requests denied by the humanitarian review (vulnerable persons)")        \
-  X(cap_deferrals, flow, "acceptances deferred because the annual cap was reached")                        \
+#define READMIT_METRICS(X)                                                                                           \
+  X(stock_prison, stock, "persons serving a sentence before post-order detention")                                   \
+  X(stock_detained, stock, "persons in post-order detention before their document request")                          \
+  X(stock_awaiting_document, stock, "detained persons with a document request pending or to be re-sent")             \
+  X(stock_scheduled, stock, "detained persons with a valid document, waiting for a flight")                          \
+  X(stock_supervised, stock, "persons released on supervision (non-detained docket)")                                \
+  X(stock_supervised_with_request, stock, "of those, persons with a request pending or a document issued")           \
+  X(stock_removed, stock, "persons removed so far (cumulative)")                                                     \
+  X(stock_relief, stock, "persons whose case ended in relief (cumulative)")                                          \
+  X(stock_exempted, stock, "persons exempted by an amendment (cumulative)")                                          \
+  X(stock_unremovable, stock, "persons the partner refuses as a category (cumulative)")                              \
+  X(stock_awaiting_interview, stock, "requests waiting for an interview round")                                      \
+  X(stock_document_queue, stock, "requests waiting for an officer")                                                  \
+  X(stock_in_decision, stock, "requests being decided")                                                              \
+  X(arrivals, flow, "new final orders")                                                                              \
+  X(prison_releases, flow, "sentences ended")                                                                        \
+  X(detentions, flow, "persons entering post-order detention (first time)")                                          \
+  X(released_no_bed, flow, "persons released on supervision because detention was full")                             \
+  X(requests, flow, "document requests sent")                                                                        \
+  X(interviews, flow, "persons interviewed by the partner")                                                          \
+  X(interview_rounds, flow, "interview rounds held")                                                                 \
+  X(decisions, flow, "document decisions")                                                                           \
+  X(acceptances, flow, "requests accepted (documents issued)")                                                       \
+  X(denials, flow, "requests denied")                                                                                \
+  X(category_refusals, flow, "persons refused as a category (become unremovable)")                                   \
+  X(documents_expired, flow, "documents that expired unused")                                                        \
+  X(removals, flow, "persons removed")                                                                               \
+  X(custody_releases, flow, "releases by the custody review (180-day rule)")                                         \
+  X(custody_holds, flow, "custody reviews that kept the person detained")                                            \
+  X(redetentions, flow, "persons on supervision re-detained when a document was issued")                             \
+  X(raid_detentions, flow, "persons on supervision re-detained in raids")                                            \
+  X(flight_dropoffs, flow, "scheduled persons who did not board (stays, pardons)")                                   \
+  X(stay_releases, flow, "drop-offs released on supervision by a stay (the rest end in relief)")                     \
+  X(relief, flow, "cases ended in relief")                                                                           \
+  X(exemptions, flow, "persons exempted by an amendment")                                                            \
+  X(charters_flown, flow, "charter flights flown")                                                                   \
+  X(charters_refused, flow, "charter flights the partner refused")                                                   \
+  X(decision_days_p50, level, "median days from request to decision, decisions this month (NaN if none)")            \
+  X(decision_days_p90, level, "90th percentile of days from request to decision (NaN if none)")                      \
+  X(bed_days, flow, "detention bed-days")                                                                            \
+  X(detention_cost_usd, flow, "detention cost")                                                                      \
+  X(cooperation, level, "partner cooperation at the end of the month")                                               \
+  X(sanction_step, level, "sanction step in force at the end of the month")                                          \
+  X(child_days_separated, flow, "days children spent separated from a detained parent")                              \
+  X(children_affected, flow, "children left behind by a removal")                                                    \
+  X(households_followed, flow, "households that followed a removed person")                                          \
+  X(main_earners_lost, flow, "households that lost their main earner to a removal")                                  \
+  X(returnees_followed, stock, "returnees in follow-up at the end of the month")                                     \
+  X(reintegration_admissions, flow, "returnees admitted to the reintegration programme")                             \
+  X(severe_outcomes, flow, "returnee severe adverse outcomes (suicide or death)")                                    \
+  X(homelessness, flow, "returnees becoming homeless")                                                               \
+  X(remigration_attempts, flow, "returnee attempts to re-migrate")                                                   \
+  X(reviews, flow, "compliance reviews held")                                                                        \
+  X(review_median_decision_days, level,                                                                              \
+    "latest review: median days from request to decision in the window (NaN if none)")                               \
+  X(review_undecided_share, level, "latest review: share of the window's requests undecided after timely_days")      \
+  X(review_denied_share, level, "latest review: share of the window's decisions that were denials")                  \
+  X(review_charter_refused_share, level, "latest review: share of the window's charters refused")                    \
+  X(review_custody_releases, level, "latest review: 180-day releases in the window")                                 \
+  X(review_release_removal_ratio, level,                                                                             \
+    "latest review: 180-day releases per removal in the window (inf if no removals)")                                \
+  X(compliance_class, level, "latest review: 0 compliant, 1 at risk, 2 uncooperative (NaN before the first review)") \
+  X(sanction_decisions, flow, "sanction decisions taken (rule or timeline; escalation or step-down)")                \
+  X(sanction_pressure, level, "target cooperation added by the sanction steps in force")                             \
+  X(backlash, level, "target cooperation lost to returnees' severe outcomes in the last 12 months")                  \
+  X(visa_applications, flow, "visa applications, all categories")                                                    \
+  X(visa_refusals, flow, "visa applications refused under sanctions, all categories")                                \
+  X(linkage_suspensions, flow, "times the partner suspended the linked cooperation (issue linkage)")                 \
+  X(linkage_suspended, level, "1 while the linked cooperation is suspended")                                         \
+  X(amendment_requests, flow, "amendment requests made by the partner")                                              \
+  X(amendment_request_open, level, "1 while a partner request awaits agreement")                                     \
+  X(negotiation_agreements, flow, "amendment requests agreed by the removing state")                                 \
+  X(amendments_in_force, level, "number of amendments in force for the partner at the end of the month")             \
+  X(in_force_family_unity, level, "1 while family_unity is in force")                                                \
+  X(in_force_childhood_arrival, level, "1 while childhood_arrival is in force")                                      \
+  X(in_force_long_residence, level, "1 while long_residence is in force")                                            \
+  X(in_force_humanitarian_review, level, "1 while humanitarian_review is in force")                                  \
+  X(in_force_advance_notice, level, "1 while advance_notice is in force")                                            \
+  X(in_force_reintegration_support, level, "1 while reintegration_support is in force")                              \
+  X(in_force_annual_cap, level, "1 while annual_cap is in force")                                                    \
+  X(humanitarian_denials, flow, "requests denied by the humanitarian review (vulnerable persons)")                   \
+  X(cap_deferrals, flow, "acceptances deferred because the annual cap was reached")                                  \
   X(households_notified, flow, "removals whose household had advance notice")
 
 enum class Metric : std::size_t {
@@ -141,7 +143,9 @@ class MonthlySeries {
     return values_[(month * partners_ + partner) * columns_ + column];
   }
   double& at(std::size_t month, std::size_t partner, Metric metric) { return at(month, partner, std::size_t(metric)); }
-  double at(std::size_t month, std::size_t partner, Metric metric) const { return at(month, partner, std::size_t(metric)); }
+  double at(std::size_t month, std::size_t partner, Metric metric) const {
+    return at(month, partner, std::size_t(metric));
+  }
   std::size_t months() const { return months_; }
   std::size_t partners() const { return partners_; }
   std::size_t columns() const { return columns_; }

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "readmit/engine/rng.hpp"
+#include "readmit/model/rng.hpp"
 #include "readmit/scenario/scenario.hpp"
 
 namespace readmit {
@@ -31,12 +31,12 @@ constexpr bool is_detained(PersonState s) {
 
 /// Where the person's document request stands.
 enum class RequestStatus : std::uint8_t {
-  none,               // no request
-  awaiting_interview, // waiting for an interview round
-  queued,             // waiting for an officer
-  in_decision,        // being decided
-  issued,             // a valid document exists
-  rerequest_due,      // denied or expired; a new request is scheduled
+  none,                // no request
+  awaiting_interview,  // waiting for an interview round
+  queued,              // waiting for an officer
+  in_decision,         // being decided
+  issued,              // a valid document exists
+  rerequest_due,       // denied or expired; a new request is scheduled
 };
 
 constexpr std::int32_t no_day = INT32_MIN;
@@ -82,7 +82,7 @@ class Population {
   // Returnee follow-up.
   std::vector<std::int32_t> removal_day;
   std::vector<std::int32_t> programme_until_month;
-  std::vector<float> programme_multiplier;      // hazard multiplier of the programme the returnee joined
+  std::vector<float> programme_multiplier;  // hazard multiplier of the programme the returnee joined
   std::vector<std::uint8_t> homeless;
 };
 

@@ -60,14 +60,12 @@ struct ConfigNode::Entry {
 
 /// Parses YAML text. Syntax errors and duplicate keys are reported to `sink`
 /// with the parser's position; returns nullopt when the text cannot be parsed.
-std::optional<ConfigNode> parse_yaml(const std::string& text, const std::string& origin,
-                                     DiagnosticSink& sink);
+std::optional<ConfigNode> parse_yaml(const std::string& text, const std::string& origin, DiagnosticSink& sink);
 
 /// Reads and parses a YAML file; unreadable files are reported to `sink` at
 /// `included_from`, under `key_path` (the key that named the file, if any).
-std::optional<ConfigNode> read_yaml_file(const std::filesystem::path& path,
-                                         const SourceLocation& included_from, DiagnosticSink& sink,
-                                         const std::string& key_path = {});
+std::optional<ConfigNode> read_yaml_file(const std::filesystem::path& path, const SourceLocation& included_from,
+                                         DiagnosticSink& sink, const std::string& key_path = {});
 
 /// Deep merge: maps merge key by key, anything else in `overlay` replaces `base`.
 void merge_into(ConfigNode& base, const ConfigNode& overlay);

@@ -20,9 +20,9 @@ namespace readmit {
 
 struct LoadedScenario {
   Scenario scenario;
-  ConfigNode resolved;                     // every parameter, defaults filled in, in table order
-  std::vector<std::string> source_files;   // the file and everything it included, in merge order
-  std::vector<std::string> overrides;      // the --set texts applied
+  ConfigNode resolved;                    // every parameter, defaults filled in, in table order
+  std::vector<std::string> source_files;  // the file and everything it included, in merge order
+  std::vector<std::string> overrides;     // the --set texts applied
 
   /// The resolved scenario as YAML, headed by comments naming its sources.
   std::string resolved_yaml() const;
@@ -37,8 +37,5 @@ LoadedScenario resolve_scenario(const ConfigNode& merged);
 
 /// Applies "key.path=value" overrides to a merged tree; errors go to `sink`.
 void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides, DiagnosticSink& sink);
-
-/// Levenshtein edit distance, for "did you mean" suggestions.
-std::size_t edit_distance(std::string_view a, std::string_view b);
 
 }  // namespace readmit

@@ -18,25 +18,25 @@
 namespace readmit {
 
 enum class ParamType {
-  section,        // a map with fixed keys (the rows below it)
-  map_of,         // a map with free keys; its element is the row ending in `.*`
-  list_of,        // a list; its item is the row ending in `.[]`
-  integer,        // a whole number
-  real,           // a finite number
-  probability,    // a number in [0, 1]
-  boolean,        // true or false
-  date,           // YYYY-MM-DD
-  text,           // any string
-  choice,         // one of `choices`
-  distribution,   // a number, or {dist: KIND, ...parameters, min:, max:}
-  shares,         // {category: share, ...} over `choices`, summing to 1
-  name_list,      // a list of strings
-  partner_ref,    // the name of a partner defined under `partners`
-  partner_list,   // a list of partner names
-  ladder_ref,     // a sanction preset or a key of sanctions.ladders
-  amendment_ref,  // one of the amendment names (AmendmentKind)
-  amendment_list, // a list of amendment names
-  overrides,      // {parameter.path: value, ...} of parameters the timeline may change
+  section,         // a map with fixed keys (the rows below it)
+  map_of,          // a map with free keys; its element is the row ending in `.*`
+  list_of,         // a list; its item is the row ending in `.[]`
+  integer,         // a whole number
+  real,            // a finite number
+  probability,     // a number in [0, 1]
+  boolean,         // true or false
+  date,            // YYYY-MM-DD
+  text,            // any string
+  choice,          // one of `choices`
+  distribution,    // a number, or {dist: KIND, ...parameters, min:, max:}
+  shares,          // {category: share, ...} over `choices`, summing to 1
+  name_list,       // a list of strings
+  partner_ref,     // the name of a partner defined under `partners`
+  partner_list,    // a list of partner names
+  ladder_ref,      // a sanction preset or a key of sanctions.ladders
+  amendment_ref,   // one of the amendment names (AmendmentKind)
+  amendment_list,  // a list of amendment names
+  overrides,       // {parameter.path: value, ...} of parameters the timeline may change
 };
 
 using PathKeys = std::vector<std::size_t>;
@@ -52,7 +52,7 @@ struct ParamSpec {
   ParamType type = ParamType::section;
   std::string_view unit{};
   std::string_view default_yaml{};  // YAML text of the default; unused when `required`
-  bool required = false;          // leaves: must be given; map_of/list_of: must be non-empty
+  bool required = false;            // leaves: must be given; map_of/list_of: must be non-empty
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
   std::string_view choices{};  // "a|b|c" for choice and shares

@@ -34,8 +34,8 @@ struct Distribution {
 
 /// A typed parameter value as the parameter table parses it. Choices are
 /// stored as the index of the choice; shares in the table's category order.
-using ParamValue = std::variant<std::int64_t, double, bool, Date, std::string, Distribution,
-                                std::vector<double>, std::vector<std::string>>;
+using ParamValue = std::variant<std::int64_t, double, bool, Date, std::string, Distribution, std::vector<double>,
+                                std::vector<std::string>>;
 
 // Categories with configured shares. The enumerator order is the order of
 // the shares in the parameter table.
@@ -203,7 +203,7 @@ struct SanctionLadder {
 };
 
 struct SanctionParams {
-  std::string ladder;                  // a preset or a key of `ladders`
+  std::string ladder;                   // a preset or a key of `ladders`
   std::vector<SanctionLadder> ladders;  // presets first, then the scenario's own or overrides
   std::int64_t escalate_after = 0;
   std::int64_t deescalate_after = 0;

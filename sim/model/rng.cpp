@@ -1,31 +1,27 @@
-#include "readmit/engine/rng.hpp"
+#include "readmit/model/rng.hpp"
 
 #include <algorithm>
+#include <boost/random/binomial_distribution.hpp>
+#include <boost/random/exponential_distribution.hpp>
 #include <boost/random/gamma_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
-#include <boost/random/binomial_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <boost/random/triangle_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
-#include <boost/random/exponential_distribution.hpp>
 #include <cmath>
+
+#include "readmit/util/mix.hpp"
 
 namespace readmit {
 
 namespace {
-std::uint64_t splitmix64(std::uint64_t& x) {
-  std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 }  // namespace
 
-RandomStream::RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t entity,
-                           StreamPurpose purpose, std::uint64_t sequence) {
+RandomStream::RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t entity, StreamPurpose purpose,
+                           std::uint64_t sequence) {
   // Each key component passes through the mixer before the next is folded in,
   // so nearby keys give unrelated states.
   std::uint64_t x = seed;
@@ -74,15 +70,26 @@ double draw(const Distribution& d, RandomStream& stream) {
   using K = Distribution::Kind;
   double value = d.p1;
   switch (d.kind) {
-    case K::constant: break;
-    case K::uniform: value = d.p1 == d.p2 ? d.p1 : boost::random::uniform_real_distribution<double>(d.p1, d.p2)(stream); break;
-    case K::normal: value = draw_normal(d.p1, d.p2, stream); break;
+    case K::constant:
+      break;
+    case K::uniform:
+      value = d.p1 == d.p2 ? d.p1 : boost::random::uniform_real_distribution<double>(d.p1, d.p2)(stream);
+      break;
+    case K::normal:
+      value = draw_normal(d.p1, d.p2, stream);
+      break;
     case K::lognormal:
       value = d.p2 == 0.0 ? d.p1 : std::exp(std::log(d.p1) + draw_normal(0.0, d.p2, stream));
       break;
-    case K::gamma: value = boost::random::gamma_distribution<double>(d.p1, d.p2)(stream); break;
-    case K::exponential: value = boost::random::exponential_distribution<double>(1.0 / d.p1)(stream); break;
-    case K::poisson: value = double(draw_poisson(d.p1, stream)); break;
+    case K::gamma:
+      value = boost::random::gamma_distribution<double>(d.p1, d.p2)(stream);
+      break;
+    case K::exponential:
+      value = boost::random::exponential_distribution<double>(1.0 / d.p1)(stream);
+      break;
+    case K::poisson:
+      value = double(draw_poisson(d.p1, stream));
+      break;
     case K::triangular:
       value = d.p1 == d.p3 ? d.p1 : boost::random::triangle_distribution<double>(d.p1, d.p2, d.p3)(stream);
       break;
