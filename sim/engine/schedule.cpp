@@ -74,7 +74,8 @@ void handle(World& world, const Event& e) {
 
 void handle_due_events(World& world) {
   auto& bucket = world.calendar.bucket(world.day);
-  for (std::size_t i = 0; i < bucket.size(); ++i) handle(world, bucket[i]);  // handlers may append to today
+  // By index: handlers may append to today's bucket, which invalidates iterators.
+  for (std::size_t i = 0; i < bucket.size(); ++i) handle(world, bucket[i]);  // NOLINT(modernize-loop-convert)
   bucket.clear();
   bucket.shrink_to_fit();
 }

@@ -17,6 +17,10 @@ bool request_pending(RequestStatus s) {
   return s == RequestStatus::awaiting_interview || s == RequestStatus::queued || s == RequestStatus::in_decision;
 }
 
+// Each request has two decision streams: its decision time and its outcome.
+std::uint64_t decision_time_sequence(std::int64_t request_number) { return 2 * std::uint64_t(request_number); }
+std::uint64_t decision_outcome_sequence(std::int64_t request_number) { return 2 * std::uint64_t(request_number) + 1; }
+
 void schedule_request(World& world, std::uint32_t p, std::int32_t day) {
   const auto& people = world.people;
   world.calendar.schedule(day, {p, people.partner[p], EventKind::request_due, people.requests_made[p]});
@@ -98,7 +102,7 @@ void start_decisions(World& world, std::size_t k) {
     if (people.request[p] != RequestStatus::queued || people.requests_made[p] != entry.request_number) continue;
     set_request(world, p, RequestStatus::in_decision);
     ++desk.in_decision;
-    auto rng = world.person_stream(p, StreamPurpose::person_decision, 2u * entry.request_number);
+    auto rng = world.person_stream(p, StreamPurpose::person_decision, decision_time_sequence(entry.request_number));
     const double slowdown =
         1.0 + agreement.decision_slowdown_at_zero_cooperation * (1.0 - partner.diplomacy.cooperation);
     double days = draw(agreement.decision_time_days, rng) * slowdown;
@@ -143,7 +147,7 @@ void on_decision(World& world, std::uint32_t p, std::int32_t request_number) {
       return;
     }
   }
-  auto rng = world.person_stream(p, StreamPurpose::person_decision, 2u * std::uint64_t(request_number) + 1);
+  auto rng = world.person_stream(p, StreamPurpose::person_decision, decision_outcome_sequence(request_number));
   if (!rng.bernoulli(agreement.acceptance_base_prob * world.partners[k].diplomacy.cooperation)) {
     world.flow(k, Metric::denials) += 1;
     set_request(world, p, RequestStatus::rerequest_due);
