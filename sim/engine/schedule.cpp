@@ -99,9 +99,8 @@ void run_day(World& world, std::size_t& next_timeline_entry, bool month_begins) 
 void close_month(World& world) {
   const int month = world.month;
   const bool review_due = (month + 1) % int(world.now.compliance.review_period_months) == 0;
-  const auto with_request = accounting::supervised_with_request(world);
   for (std::size_t k = 0; k < world.partners.size(); ++k) {
-    accounting::record_stocks(world, k, month, with_request[k]);
+    accounting::record_stocks(world, k, month);
     documents::close_month(world, k, month);
     returnees::follow(world, k, month);
     visas::demand(world, k, month);

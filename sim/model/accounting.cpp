@@ -1,39 +1,11 @@
 #include "readmit/model/accounting.hpp"
 
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_reduce.h>
-
 #include "readmit/model/sanctions.hpp"
 
 namespace readmit::accounting {
 
-namespace {
 
-// Passes over persons run in parallel above this many; the counts are
-// integers, so the result does not depend on the split.
-constexpr std::size_t parallel_grain = 8192;
-
-}  // namespace
-
-std::vector<double> supervised_with_request(const World& world) {
-  using Counts = std::vector<std::int64_t>;
-  const auto& people = world.people;
-  const Counts counts = tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, people.size(), parallel_grain), Counts(world.partners.size(), 0),
-      [&](const tbb::blocked_range<std::size_t>& range, Counts local) {
-        for (std::size_t p = range.begin(); p != range.end(); ++p)
-          if (people.state[p] == PersonState::supervised && people.request[p] != RequestStatus::none)
-            ++local[people.partner[p]];
-        return local;
-      },
-      [](Counts a, const Counts& b) {
-        for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
-        return a;
-      });
-  return std::vector<double>(counts.begin(), counts.end());
-}
-
-void record_stocks(World& world, std::size_t k, int month, double with_request) {
+void record_stocks(World& world, std::size_t k, int month) {
   const auto& partner = world.partners[k];
   auto record = [&](Metric m, double value) { world.metric(month, k, m) = value; };
   auto stock = [&](PersonState st) { return double(partner.stock[std::size_t(st)]); };
@@ -49,7 +21,7 @@ void record_stocks(World& world, std::size_t k, int month, double with_request) 
   record(Metric::stock_document_queue, double(partner.desk.queued));
   record(Metric::stock_awaiting_interview, double(partner.desk.awaiting_interview_count));
   record(Metric::stock_in_decision, double(partner.desk.in_decision));
-  record(Metric::stock_supervised_with_request, with_request);
+  record(Metric::stock_supervised_with_request, double(partner.supervised_with_request));
 }
 
 void record_diplomacy(World& world, std::size_t k, int month) {

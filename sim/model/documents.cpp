@@ -51,6 +51,9 @@ void set_request(World& world, std::uint32_t p, RequestStatus next) {
     ++desk.awaiting_interview_count;
     desk.awaiting_interview.push_back({p, people.requests_made[p]});
   }
+  if (people.state[p] == PersonState::supervised && people.state_since[p] != no_day)
+    world.partners[k].supervised_with_request +=
+        std::int64_t(next != RequestStatus::none) - std::int64_t(previous != RequestStatus::none);
   people.request[p] = next;
 }
 

@@ -51,6 +51,9 @@ void set_state(World& world, std::uint32_t p, PersonState next) {
     partner.detained_minors += people.detained_minors[p];
     ++world.detained_total;
   }
+  const bool has_request = people.request[p] != RequestStatus::none;
+  partner.supervised_with_request += std::int64_t(next == PersonState::supervised && has_request) -
+                                     std::int64_t(previous == PersonState::supervised && has_request);
   StateTally& out = tally(world, p, previous);
   out.exits += 1;
   out.completed_stay_days += double(world.day - people.state_since[p]);

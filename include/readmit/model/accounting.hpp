@@ -4,18 +4,13 @@
 // month's metrics. Flows are counted where they happen (in each sub-model).
 // Reads: stocks, desks, Diplomacy, amendments. Changes: the month's metrics.
 #include <cstdint>
-#include <vector>
 
 #include "readmit/model/world.hpp"
 
 namespace readmit::accounting {
 
-/// Per partner, persons on supervision with a request pending or a document
-/// issued (one pass over persons).
-std::vector<double> supervised_with_request(const World& world);
-
 /// Stocks by state and of the document desk at the end of `month`.
-void record_stocks(World& world, std::size_t k, int month, double supervised_with_request);
+void record_stocks(World& world, std::size_t k, int month);
 
 /// Cooperation, sanctions, the latest review, linkage and amendments at the
 /// end of `month`.

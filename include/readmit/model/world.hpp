@@ -92,6 +92,7 @@ struct PartnerState {
   std::deque<ScheduledEntry> scheduled;  // persons with a document, by readiness; cleaned lazily (flights.cpp)
   std::int64_t charter_number = 0;       // charters offered so far
   std::int64_t detained_minors = 0;      // minor children of the partner's detained persons (households.cpp)
+  std::int64_t supervised_with_request = 0;  // on supervision with a request pending or a document issued
   std::vector<std::uint32_t> returnees;  // in follow-up (returnees.cpp)
   Diplomacy diplomacy;
   AmendmentStatus amendments;
