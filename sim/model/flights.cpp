@@ -35,7 +35,6 @@ void remove(World& world, std::uint32_t p) {
   households::on_removal(world, p);
   documents::set_request(world, p, RequestStatus::none);
   pipeline::set_state(world, p, PersonState::removed);
-  people.removal_day[p] = world.day;
   world.result.days_request_to_removal[k].push_back(float(world.day - people.first_request_day[p]));
   returnees::enrol(world, p);
 }

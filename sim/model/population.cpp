@@ -42,10 +42,6 @@ std::uint32_t Population::add(std::uint16_t partner_index, std::uint32_t id) {
   state_since.push_back(no_day);
   queued_since.push_back(0);
   request_record.push_back(no_record);
-  removal_day.push_back(no_day);
-  programme_until_month.push_back(-1);
-  programme_multiplier.push_back(1.0f);
-  homeless.push_back(0);
   return p;
 }
 

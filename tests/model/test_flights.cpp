@@ -38,7 +38,7 @@ TEST_CASE("a charter fills its seats in order of readiness; the rest wait", "[mo
   for (int i = 3; i < 5; ++i) CHECK(t.world.people.state[persons[std::size_t(i)]] == PersonState::scheduled);
   CHECK(t.world.partners[0].scheduled.size() == 2);
   CHECK(t.world.result.days_request_to_removal[0].size() == 3);
-  CHECK(t.world.partners[0].returnees.size() == 3);
+  CHECK(t.world.partners[0].new_returnees.size() == 3);
 }
 
 TEST_CASE("no charter on other days; a refused charter is counted when someone could have flown", "[model][flights]") {

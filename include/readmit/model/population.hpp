@@ -85,12 +85,6 @@ class Population {
   std::vector<std::int32_t> state_since;        // day the person entered their state; no_day before placement
   std::vector<std::int32_t> queued_since;       // day the current request joined the officers' queue
   std::vector<std::uint32_t> request_record;    // index of the current request's review record, or no_record
-
-  // Returnee follow-up.
-  std::vector<std::int32_t> removal_day;
-  std::vector<std::int32_t> programme_until_month;
-  std::vector<float> programme_multiplier;  // hazard multiplier of the programme the returnee joined
-  std::vector<std::uint8_t> homeless;
 };
 
 }  // namespace readmit

@@ -85,15 +85,25 @@ struct AmendmentStatus {
   std::int64_t accepted_this_year = 0;
 };
 
+/// One month of a partner's returnee ledger (returnees.cpp).
+struct ReturneeMonth {
+  std::int64_t severe = 0;
+  std::int64_t homeless = 0;
+  std::int64_t remigration = 0;
+  std::int64_t followed_change = 0;  // returnees starting follow-up this month, minus those ending it
+};
+
 struct PartnerState {
   std::uint32_t next_local_id = 0;  // persons are numbered within their partner
   std::array<std::int64_t, person_state_count> stock{};
   DocumentDesk desk;
-  std::deque<ScheduledEntry> scheduled;  // persons with a document, by readiness; cleaned lazily (flights.cpp)
-  std::int64_t charter_number = 0;       // charters offered so far
-  std::int64_t detained_minors = 0;      // minor children of the partner's detained persons (households.cpp)
-  std::int64_t supervised_with_request = 0;  // on supervision with a request pending or a document issued
-  std::vector<std::uint32_t> returnees;  // in follow-up (returnees.cpp)
+  std::deque<ScheduledEntry> scheduled;        // persons with a document, by readiness; cleaned lazily (flights.cpp)
+  std::int64_t charter_number = 0;             // charters offered so far
+  std::int64_t detained_minors = 0;            // minor children of the partner's detained persons (households.cpp)
+  std::int64_t supervised_with_request = 0;    // on supervision with a request pending or a document issued
+  std::vector<std::uint32_t> new_returnees;    // removed this month, in removal order (returnees.cpp)
+  std::vector<ReturneeMonth> returnee_ledger;  // per month of the horizon: what returnees' drawn events add up to
+  std::int64_t returnees_followed = 0;
   Diplomacy diplomacy;
   AmendmentStatus amendments;
 };
