@@ -24,6 +24,8 @@
 // month's sanctions and backlash. The snapshot of the relationship comes last.
 #include "readmit/engine/replication.hpp"
 
+#include <chrono>
+
 #include "readmit/model/accounting.hpp"
 #include "readmit/model/amendments.hpp"
 #include "readmit/model/cooperation.hpp"
@@ -121,8 +123,11 @@ void close_month(World& world) {
 }  // namespace
 
 ReplicationResult run_replication(const Scenario& scenario, std::uint64_t replication) {
+  using Clock = std::chrono::steady_clock;
+  const auto started = Clock::now();
   World world(scenario, replication);
   synthesis::synthesize_docket(world);
+  const auto synthesized = Clock::now();
   std::size_t next_timeline_entry = 0;
   Date month_end = scenario.start_date.plus_months(1);
   bool month_begins = true;
@@ -138,6 +143,8 @@ ReplicationResult run_replication(const Scenario& scenario, std::uint64_t replic
     }
   }
   world.result.persons = world.people.size();
+  world.result.timings = {std::chrono::duration<double>(synthesized - started).count(),
+                          std::chrono::duration<double>(Clock::now() - synthesized).count()};
   return std::move(world.result);
 }
 

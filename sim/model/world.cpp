@@ -48,6 +48,7 @@ World::World(const Scenario& scenario, std::uint64_t replication_index)
              std::vector<std::array<StateTally, person_state_count + 1>>(scenario.partners.size()),
              0,
              std::vector<std::vector<float>>(scenario.partners.size()),
+             {},
              {}} {
   for (auto& partner : partners) partner.returnee_ledger.resize(std::size_t(scenario.horizon_months));
 }

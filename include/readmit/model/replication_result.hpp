@@ -35,6 +35,13 @@ struct LoggedEvent {
 /// Index of the document-queue tally in ReplicationResult::tallies[partner].
 inline constexpr std::size_t document_queue_tally = person_state_count;
 
+/// Where a replication's time went (thread time, seconds). Not an output of
+/// the model: only metadata.json records it, never the result files.
+struct ReplicationTimings {
+  double synthesis_seconds = 0;   // the docket at the start
+  double simulation_seconds = 0;  // the days and month ends
+};
+
 struct ReplicationResult {
   /// Columns: monthly_column_names(scenario).
   MonthlySeries monthly;
@@ -47,6 +54,7 @@ struct ReplicationResult {
   std::vector<std::vector<float>> days_request_to_removal;
   /// The diplomatic events of the run in date order.
   std::vector<LoggedEvent> events;
+  ReplicationTimings timings;
 };
 
 }  // namespace readmit
