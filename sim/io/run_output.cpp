@@ -219,7 +219,8 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   // time of writing these files.
   auto& timings = meta["timings"];
   double synthesis = 0, simulation = 0;
-  for (const auto* s : scenarios) synthesis += s->timings().synthesis_seconds, simulation += s->timings().simulation_seconds;
+  for (const auto* s : scenarios)
+    synthesis += s->timings().synthesis_seconds, simulation += s->timings().simulation_seconds;
   timings["synthesis_thread_seconds"] = synthesis;
   timings["simulation_thread_seconds"] = simulation;
   timings["output_seconds"] = std::chrono::duration<double>(now - writing_started).count();

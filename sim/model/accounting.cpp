@@ -4,7 +4,6 @@
 
 namespace readmit::accounting {
 
-
 void record_stocks(World& world, std::size_t k, int month) {
   const auto& partner = world.partners[k];
   auto record = [&](Metric m, double value) { world.metric(month, k, m) = value; };

@@ -44,7 +44,7 @@ void set(World& world, std::size_t k, AmendmentKind a, bool on, const char* by) 
   if (!on || !exempts(a)) return;
   const auto& people = world.people;
   for (std::uint32_t p = 0; p < people.size(); ++p)
-    if (people.partner[p] == k && !is_terminal(people.state[p])) exempt_if_covered(world, p);
+    if (people.partner[p] == k && people.entered(p) && !is_terminal(people.state[p])) exempt_if_covered(world, p);
 }
 
 bool covered(const World& world, std::uint32_t p) {

@@ -1,5 +1,9 @@
 #include "readmit/model/custody.hpp"
 
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+
 #include "readmit/model/flights.hpp"
 #include "readmit/model/pipeline.hpp"
 
@@ -9,23 +13,31 @@ namespace {
 
 void schedule_review(World& world, std::uint32_t p, std::int32_t after_days) {
   const auto& people = world.people;
-  world.calendar.schedule(world.day + after_days,
-                          {p, people.partner[p], EventKind::custody_review, people.detention_start[p]});
+  world.schedule(world.day + after_days, {p, people.partner[p], EventKind::custody_review, people.detention_start[p]});
 }
 
 void schedule_first_request(World& world, std::uint32_t p) {
   const auto& people = world.people;
-  world.calendar.schedule(world.day + std::int32_t(world.now.removing_state.request_lag_days),
-                          {p, people.partner[p], EventKind::request_due, people.requests_made[p]});
+  world.schedule(world.day + std::int32_t(world.now.removing_state.request_lag_days),
+                 {p, people.partner[p], EventKind::request_due, people.requests_made[p]});
 }
 
 }  // namespace
 
-bool has_bed(const World& world) { return world.detained_total < world.now.removing_state.detention_beds; }
+bool has_bed(const World& world, std::size_t k) {
+  if (world.partners[k].beds_assured) return true;
+  return beds_in_use(world) < world.now.removing_state.detention_beds;
+}
+
+std::int64_t beds_in_use(const World& world) {
+  std::int64_t in_use = 0;
+  for (const auto& partner : world.partners) in_use += partner.detained;
+  return in_use;
+}
 
 void begin_detention(World& world, std::uint32_t p) {
   const std::size_t k = world.people.partner[p];
-  if (!has_bed(world)) {
+  if (!has_bed(world, k)) {
     pipeline::set_state(world, p, PersonState::supervised);
     world.flow(k, Metric::released_no_bed) += 1;
     schedule_first_request(world, p);
@@ -38,8 +50,33 @@ void begin_detention(World& world, std::uint32_t p) {
   schedule_review(world, p, std::int32_t(world.now.removing_state.custody_review_days));
 }
 
+void for_each_partner_sharing_beds(World& world, std::span<const std::int64_t> most_beds,
+                                   const std::function<void(std::size_t)>& run) {
+  const std::int64_t beds = world.now.removing_state.detention_beds;
+  const std::size_t partners = world.partners.size();
+  for (std::size_t k = 0; k < partners;) {
+    std::int64_t worst = beds_in_use(world);
+    std::size_t end = k;
+    while (end < partners && worst + most_beds[end] <= beds) worst += most_beds[end++];
+    if (end == k) {  // the beds may run out: this partner alone, counting them
+      run(k++);
+      continue;
+    }
+    for (std::size_t j = k; j < end; ++j) world.partners[j].beds_assured = true;
+    // One task per partner: their sizes differ by orders of magnitude.
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(k, end, 1),
+        [&](const tbb::blocked_range<std::size_t>& range) {
+          for (std::size_t j = range.begin(); j != range.end(); ++j) run(j);
+        },
+        tbb::simple_partitioner());
+    for (std::size_t j = k; j < end; ++j) world.partners[j].beds_assured = false;
+    k = end;
+  }
+}
+
 bool redetain(World& world, std::uint32_t p) {
-  if (!has_bed(world)) return false;
+  if (!has_bed(world, world.people.partner[p])) return false;
   const bool has_document = world.people.request[p] == RequestStatus::issued;
   pipeline::set_state(world, p, has_document ? PersonState::scheduled : PersonState::awaiting_document);
   world.people.detention_start[p] = world.day;
@@ -74,16 +111,11 @@ void on_custody_review(World& world, std::uint32_t p, std::int32_t detention_sta
   }
 }
 
-void count_day(World& world) {
-  const double cost_per_day = world.now.removing_state.detention_cost_per_day_usd;
-  for (std::size_t k = 0; k < world.partners.size(); ++k) {
-    const auto& stock = world.partners[k].stock;
-    const double detained =
-        double(stock[std::size_t(PersonState::detained)] + stock[std::size_t(PersonState::awaiting_document)] +
-               stock[std::size_t(PersonState::scheduled)]);
-    world.metric(world.month, k, Metric::bed_days) += detained;
-    world.metric(world.month, k, Metric::detention_cost_usd) += detained * cost_per_day;
-  }
+void count_day(World& world, std::size_t k) {
+  const double detained = double(world.partners[k].detained);
+  world.metric(world.month, k, Metric::bed_days) += detained;
+  world.metric(world.month, k, Metric::detention_cost_usd) +=
+      detained * world.now.removing_state.detention_cost_per_day_usd;
 }
 
 }  // namespace readmit::custody

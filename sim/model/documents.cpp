@@ -23,7 +23,7 @@ std::uint64_t decision_outcome_sequence(std::int64_t request_number) { return 2 
 
 void schedule_request(World& world, std::uint32_t p, std::int32_t day) {
   const auto& people = world.people;
-  world.calendar.schedule(day, {p, people.partner[p], EventKind::request_due, people.requests_made[p]});
+  world.schedule(day, {p, people.partner[p], EventKind::request_due, people.requests_made[p]});
 }
 
 }  // namespace
@@ -51,7 +51,7 @@ void set_request(World& world, std::uint32_t p, RequestStatus next) {
     ++desk.awaiting_interview_count;
     desk.awaiting_interview.push_back({p, people.requests_made[p]});
   }
-  if (people.state[p] == PersonState::supervised && people.state_since[p] != no_day)
+  if (people.state[p] == PersonState::supervised && people.entered(p))
     world.partners[k].supervised_with_request +=
         std::int64_t(next != RequestStatus::none) - std::int64_t(previous != RequestStatus::none);
   people.request[p] = next;
@@ -111,8 +111,8 @@ void start_decisions(World& world, std::size_t k) {
     double days = draw(agreement.decision_time_days, rng) * slowdown;
     if (amendments::in_force(world, k, AmendmentKind::humanitarian_review))
       days += double(world.now.amendment_rules.humanitarian_review_extra_days);
-    world.calendar.schedule(world.day + std::max<std::int32_t>(1, std::int32_t(std::lround(days))),
-                            {p, std::uint16_t(k), EventKind::decision, entry.request_number});
+    world.schedule(world.day + std::max<std::int32_t>(1, std::int32_t(std::lround(days))),
+                   {p, std::uint16_t(k), EventKind::decision, entry.request_number});
   }
 }
 
@@ -172,8 +172,8 @@ void on_decision(World& world, std::uint32_t p, std::int32_t request_number) {
   world.flow(k, Metric::acceptances) += 1;
   set_request(world, p, RequestStatus::issued);
   people.document_expiry[p] = world.day + std::int32_t(agreement.document_validity_days) - 1;
-  world.calendar.schedule(people.document_expiry[p] + 1,
-                          {p, std::uint16_t(k), EventKind::document_expiry, people.document_expiry[p]});
+  world.schedule(people.document_expiry[p] + 1,
+                 {p, std::uint16_t(k), EventKind::document_expiry, people.document_expiry[p]});
   if (people.state[p] == PersonState::awaiting_document) {
     pipeline::set_state(world, p, PersonState::scheduled);
     flights::make_ready(world, p);

@@ -87,8 +87,8 @@ std::int64_t board(World& world, std::size_t k, std::int64_t seats) {
         world.flow(k, Metric::stay_releases) += 1;
         documents::set_request(world, p, RequestStatus::rerequest_due);
         pipeline::set_state(world, p, PersonState::supervised);
-        world.calendar.schedule(world.day + std::int32_t(world.params(k).agreement.rerequest_lag_days),
-                                {p, std::uint16_t(k), EventKind::request_due, people.requests_made[p]});
+        world.schedule(world.day + std::int32_t(world.params(k).agreement.rerequest_lag_days),
+                       {p, std::uint16_t(k), EventKind::request_due, people.requests_made[p]});
       }
       continue;
     }

@@ -35,9 +35,8 @@ void on_removal(World& world, std::uint32_t p) {
   if (people.main_earner[p]) world.flow(k, Metric::main_earners_lost) += 1;
 }
 
-void count_day(World& world) {
-  for (std::size_t k = 0; k < world.partners.size(); ++k)
-    world.metric(world.month, k, Metric::child_days_separated) += double(world.partners[k].detained_minors);
+void count_day(World& world, std::size_t k) {
+  world.metric(world.month, k, Metric::child_days_separated) += double(world.partners[k].detained_minors);
 }
 
 }  // namespace readmit::households

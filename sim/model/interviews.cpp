@@ -57,6 +57,22 @@ void hold_round(World& world, std::size_t k) {
 
 }  // namespace
 
+namespace {
+
+/// Day `day` is partner k's raid day: raid_lead_days before a round.
+bool raid_day(const World& world, std::size_t k) {
+  const auto& agreement = world.params(k).agreement;
+  const std::int32_t interval = std::int32_t(agreement.interview_interval_days);
+  const std::int32_t lead = std::int32_t(std::min<std::int64_t>(world.now.removing_state.raid_lead_days, interval - 1));
+  return (world.day + lead) % interval == interval - 1;
+}
+
+}  // namespace
+
+std::int64_t raid_bound(const World& world, std::size_t k) {
+  return world.params(k).agreement.interview_required && raid_day(world, k) ? world.now.removing_state.raid_size : 0;
+}
+
 void run_cycle(World& world, std::size_t k) {
   const auto& agreement = world.params(k).agreement;
   auto& desk = world.partners[k].desk;

@@ -26,7 +26,7 @@ void place(World& world, std::uint32_t p, PersonState initial) {
   ++world.partners[k].stock[std::size_t(initial)];
   tally(world, p, initial).entries += 1;
   if (is_detained(initial)) {
-    ++world.detained_total;
+    ++world.partners[k].detained;
     people.detained_minors[p] = minors_now(world, p);
     world.partners[k].detained_minors += people.detained_minors[p];
   }
@@ -45,11 +45,11 @@ void set_state(World& world, std::uint32_t p, PersonState next) {
   if (is_detained(previous) && !is_detained(next)) {
     partner.detained_minors -= people.detained_minors[p];
     people.detained_minors[p] = 0;
-    --world.detained_total;
+    --partner.detained;
   } else if (!is_detained(previous) && is_detained(next)) {
     people.detained_minors[p] = minors_now(world, p);
     partner.detained_minors += people.detained_minors[p];
-    ++world.detained_total;
+    ++partner.detained;
   }
   const bool has_request = people.request[p] != RequestStatus::none;
   partner.supervised_with_request += std::int64_t(next == PersonState::supervised && has_request) -
@@ -76,13 +76,11 @@ void on_relief(World& world, std::uint32_t p) {
   end_case(world, p, PersonState::relief);
 }
 
-void count_day(World& world) {
-  for (std::size_t k = 0; k < world.partners.size(); ++k) {
-    const auto& partner = world.partners[k];
-    auto& tallies = world.result.tallies[k];
-    for (std::size_t st = 0; st < person_state_count; ++st) tallies[st].person_days += double(partner.stock[st]);
-    tallies[document_queue_tally].person_days += double(partner.desk.queued);
-  }
+void count_day(World& world, std::size_t k) {
+  const auto& partner = world.partners[k];
+  auto& tallies = world.result.tallies[k];
+  for (std::size_t st = 0; st < person_state_count; ++st) tallies[st].person_days += double(partner.stock[st]);
+  tallies[document_queue_tally].person_days += double(partner.desk.queued);
 }
 
 }  // namespace readmit::pipeline

@@ -39,7 +39,7 @@ World::World(const Scenario& scenario, std::uint64_t replication_index)
       now(scenario),
       replication(replication_index),
       days(scenario.end_date().days_since_epoch - scenario.start_date.days_since_epoch),
-      calendar(days),
+      people(scenario.partners.size()),
       partners(scenario.partners.size()),
       visa_categories(readmit::visa_categories(scenario)),
       names(resolve_names(scenario, visa_categories)),
@@ -50,7 +50,10 @@ World::World(const Scenario& scenario, std::uint64_t replication_index)
              std::vector<std::vector<float>>(scenario.partners.size()),
              {},
              {}} {
-  for (auto& partner : partners) partner.returnee_ledger.resize(std::size_t(scenario.horizon_months));
+  for (auto& partner : partners) {
+    partner.calendar = Calendar(days);
+    partner.returnee_ledger.resize(std::size_t(scenario.horizon_months));
+  }
 }
 
 }  // namespace readmit

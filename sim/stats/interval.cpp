@@ -95,7 +95,14 @@ Summary summarize_finite(std::span<const double> values, std::vector<double>& sc
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::size_t n = scratch.size();
   if (n == 0)
-    return Summary{.n = 0, .mean = nan, .sd = nan, .p05 = nan, .p25 = nan, .p50 = nan, .p75 = nan, .p95 = nan,
+    return Summary{.n = 0,
+                   .mean = nan,
+                   .sd = nan,
+                   .p05 = nan,
+                   .p25 = nan,
+                   .p50 = nan,
+                   .p75 = nan,
+                   .p95 = nan,
                    .ci95 = nan_interval()};
   const double count = static_cast<double>(n);
   auto interval = [&](double mean, double sd) {
@@ -103,7 +110,14 @@ Summary summarize_finite(std::span<const double> values, std::vector<double>& sc
   };
   if (low == high) {  // every value the same (an unused metric, a level held all run): nothing to sort
     const double sd = n < 2 ? nan : 0.0;
-    return Summary{.n = n, .mean = low, .sd = sd, .p05 = low, .p25 = low, .p50 = low, .p75 = low, .p95 = low,
+    return Summary{.n = n,
+                   .mean = low,
+                   .sd = sd,
+                   .p05 = low,
+                   .p25 = low,
+                   .p50 = low,
+                   .p75 = low,
+                   .p95 = low,
                    .ci95 = interval(low, sd)};
   }
   std::sort(scratch.begin(), scratch.end());

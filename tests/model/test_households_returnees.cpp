@@ -32,8 +32,8 @@ TEST_CASE("detention separates minor children: child-days", "[model][households]
   TestWorld t;
   t.add(StartState::detained, [](auto& n) { n.child_ages = {2, 4}; });
   t.add(StartState::supervised, [](auto& n) { n.child_ages = {2}; });
-  households::count_day(t.world);
-  households::count_day(t.world);
+  households::count_day(t.world, 0);
+  households::count_day(t.world, 0);
   CHECK(t.flow(Metric::child_days_separated) == 4);
 }
 

@@ -15,7 +15,7 @@ namespace {
 bool same(const synthesis::NewPerson& a, const synthesis::NewPerson& b) {
   return a.age_at_arrival_years == b.age_at_arrival_years && a.years_resident == b.years_resident &&
          a.entry_status == b.entry_status && a.spouse == b.spouse && a.child_ages == b.child_ages &&
-         a.start == b.start && a.sentence_days == b.sentence_days && a.relief_wait_days == b.relief_wait_days;
+         a.start == b.start && a.sentence_days == b.sentence_days;
 }
 
 }  // namespace
@@ -76,15 +76,24 @@ TEST_CASE("a month's arrivals are drawn on days of that month, in order", "[mode
   TestWorld t({"partners.alpha.population.inflow_per_month=400"});
   synthesis::schedule_arrivals(t.world, 1);  // February 2020: days 31 to 59
   std::size_t arrivals = 0;
+  std::uint32_t first = no_person;
   for (std::int32_t day = 0; day < 90; ++day)
-    for (const auto& e : t.world.calendar.bucket(day)) {
+    for (const auto& e : t.world.partners[0].calendar.bucket(day)) {
       REQUIRE(e.kind == EventKind::arrival);
       REQUIRE(day >= 31);
       REQUIRE(day < 60);
+      if (first == no_person) first = e.person;
       ++arrivals;
     }
   CHECK(std::abs(double(arrivals) - 400) < 4 * 20);
-  synthesis::on_arrival(t.world, 0);
-  CHECK(t.world.people.size() == 1);
+  // Their persons exist from the month's first day, but enter on their own day.
+  CHECK(t.world.people.size() == arrivals);
+  CHECK_FALSE(t.world.people.entered(first));
+  CHECK(t.world.partners[0].stock[std::size_t(PersonState::detained)] == 0);
+  t.world.day = 40;
+  synthesis::on_arrival(t.world, 0, first);
+  CHECK(t.world.people.entered(first));
+  CHECK(t.world.people.entry_day[first] == 40);
+  CHECK(t.world.people.state[first] == PersonState::detained);  // the quiet scenario's inflow starts detained
   CHECK(t.flow(Metric::arrivals) == 1);
 }

@@ -40,7 +40,7 @@ struct TestWorld {
   std::size_t due(std::int32_t day, EventKind kind, std::uint32_t p) {
     if (day < 0 || day >= world.days) return 0;
     std::size_t n = 0;
-    for (const auto& e : world.calendar.bucket(day)) n += e.kind == kind && e.person == p ? 1 : 0;
+    for (const auto& e : world.partners[0].calendar.bucket(day)) n += e.kind == kind && e.person == p ? 1 : 0;
     return n;
   }
 

@@ -41,6 +41,7 @@ struct Event {
 
 class Calendar {
  public:
+  Calendar() = default;
   explicit Calendar(std::int32_t days) : buckets_(std::size_t(days)) {}
   /// Events after the horizon are dropped: they could never happen.
   void schedule(std::int32_t day, Event event) {
@@ -49,6 +50,7 @@ class Calendar {
   /// Handlers may schedule more events for the same day, so callers read
   /// the bucket by index, not by iterator.
   std::vector<Event>& bucket(std::int32_t day) { return buckets_[std::size_t(day)]; }
+  const std::vector<Event>& bucket(std::int32_t day) const { return buckets_[std::size_t(day)]; }
 
  private:
   std::vector<std::vector<Event>> buckets_;

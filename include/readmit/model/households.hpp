@@ -15,7 +15,7 @@ namespace readmit::households {
 /// What becomes of p's household when p is removed today.
 void on_removal(World& world, std::uint32_t p);
 
-/// Counts today's child-days separated by detention.
-void count_day(World& world);
+/// Counts today's child-days separated by partner k's detentions.
+void count_day(World& world, std::size_t k);
 
 }  // namespace readmit::households

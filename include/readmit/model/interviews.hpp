@@ -16,4 +16,7 @@ namespace readmit::interviews {
 /// Today's raid or interview round for partner k, if one falls today.
 void run_cycle(World& world, std::size_t k);
 
+/// The most persons a raid for partner k can re-detain today (0 on other days).
+std::int64_t raid_bound(const World& world, std::size_t k);
+
 }  // namespace readmit::interviews

@@ -23,7 +23,7 @@ void end_case(World& world, std::uint32_t p, PersonState terminal);
 /// reopened case) at the time drawn when the person entered.
 void on_relief(World& world, std::uint32_t p);
 
-/// Counts today's person-days in every state and in the officers' queue.
-void count_day(World& world);
+/// Counts today's person-days of partner k in every state and in the officers' queue.
+void count_day(World& world, std::size_t k);
 
 }  // namespace readmit::pipeline

@@ -47,8 +47,19 @@ constexpr std::uint32_t no_record = UINT32_MAX;
 
 class Population {
  public:
+  explicit Population(std::size_t partners = 1) : child_age_at_entry(partners) {}
+
+  /// Appends a person of `partner` with every other field at its initial value.
   std::uint32_t add(std::uint16_t partner, std::uint32_t local_id);
+  /// Appends `count` persons of `partner` numbered first_id, first_id + 1, ...;
+  /// returns the index of the first. Their fields can then be filled in
+  /// parallel, a partner's block by one thread.
+  std::uint32_t add_block(std::uint16_t partner, std::uint32_t first_id, std::size_t count);
+  /// Room for `persons` in every column, so that adding never reallocates below it.
+  void reserve(std::size_t persons);
   std::size_t size() const { return partner.size(); }
+  /// Whether person p has entered (a month's arrivals exist from its first day, but enter on their own).
+  bool entered(std::uint32_t p) const { return state_since[p] != no_day; }
   /// Minor children (under 18) of person `p` on day `day` (days since start).
   int minor_children(std::uint32_t p, std::int32_t day) const;
   /// Age of the youngest child on `day`, or a large value if none.
@@ -66,9 +77,11 @@ class Population {
   std::vector<MentalHealthRisk> mental_health;
   std::vector<TiesToPartner> ties;
   std::vector<std::uint8_t> main_earner;
-  std::vector<std::uint32_t> children_begin;  // into child_age_at_entry
+  std::vector<std::uint32_t> children_begin;  // into child_age_at_entry[partner]
   std::vector<std::uint8_t> children_count;
-  std::vector<float> child_age_at_entry;
+  /// Per partner, the ages of its persons' children at their entry, a person's
+  /// children side by side (one array per partner, so partners fill theirs in parallel).
+  std::vector<std::vector<float>> child_age_at_entry;
 
   // Dynamic state.
   std::vector<PersonState> state;
@@ -85,6 +98,11 @@ class Population {
   std::vector<std::int32_t> state_since;        // day the person entered their state; no_day before placement
   std::vector<std::int32_t> queued_since;       // day the current request joined the officers' queue
   std::vector<std::uint32_t> request_record;    // index of the current request's review record, or no_record
+
+ private:
+  /// Calls f(column, initial value) for every per-person column.
+  template <class F>
+  void for_each_column(F&& f);
 };
 
 }  // namespace readmit

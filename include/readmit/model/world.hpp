@@ -93,8 +93,24 @@ struct ReturneeMonth {
   std::int64_t followed_change = 0;  // returnees starting follow-up this month, minus those ending it
 };
 
+/// An arrival drawn at the start of its month, placed on its day.
+struct PendingArrival {
+  std::uint32_t person;
+  StartState start;
+  double sentence_days;  // prison only
+};
+
+/// Everything a partner's day touches is its own (this struct, its persons,
+/// its cells of the metrics), so partners' days can run in parallel; the one
+/// resource partners share, detention beds, is arbitrated by the schedule.
 struct PartnerState {
-  std::uint32_t next_local_id = 0;  // persons are numbered within their partner
+  std::uint32_t next_local_id = 0;      // persons are numbered within their partner
+  Calendar calendar;                    // the partner's due events, by day
+  std::deque<PendingArrival> arrivals;  // this month's, in order of arrival
+  std::int64_t detained = 0;            // persons in a detained state (beds in use)
+  /// Set by the schedule while no detention the partner can attempt today
+  /// could find the beds full (custody::has_bed need not look).
+  bool beds_assured = false;
   std::array<std::int64_t, person_state_count> stock{};
   DocumentDesk desk;
   std::deque<ScheduledEntry> scheduled;        // persons with a document, by readiness; cleaned lazily (flights.cpp)
@@ -140,10 +156,8 @@ struct World {
   std::int32_t days;     // days in the horizon
   std::int32_t day = 0;  // today, in days since the start
   int month = 0;         // the month flows are counted in
-  Calendar calendar;
   Population people;
   std::vector<PartnerState> partners;
-  std::int64_t detained_total = 0;  // all partners: detention beds in use
   std::vector<PendingSanction> pending_sanctions;
   std::vector<PendingAmendment> pending_amendments;
   std::vector<std::string> visa_categories;  // sorted; columns of the visa metrics
@@ -171,6 +185,9 @@ struct World {
   }
   /// A flow of the current month.
   double& flow(std::size_t k, Metric metric_id) { return metric(month, k, metric_id); }
+
+  /// Schedules `event` on `day` in its partner's calendar.
+  void schedule(std::int32_t on_day, const Event& event) { partners[event.partner].calendar.schedule(on_day, event); }
 
   void log(std::size_t k, std::string kind, std::string detail) {
     result.events.push_back({day, k, std::move(kind), std::move(detail)});

@@ -39,12 +39,12 @@ using ParamValue = std::variant<std::int64_t, double, bool, Date, std::string, D
 
 // Categories with configured shares. The enumerator order is the order of
 // the shares in the parameter table.
-enum class EntryStatus { refugee, permanent_resident, other };
-enum class Offense { none, non_violent, drug, violent };
-enum class SpouseStatus { citizen, resident, none };
-enum class MentalHealthRisk { low, medium, high };
-enum class TiesToPartner { none, some, strong };
-enum class StartState { prison, detained, supervised };
+enum class EntryStatus : std::uint8_t { refugee, permanent_resident, other };
+enum class Offense : std::uint8_t { none, non_violent, drug, violent };
+enum class SpouseStatus : std::uint8_t { citizen, resident, none };
+enum class MentalHealthRisk : std::uint8_t { low, medium, high };
+enum class TiesToPartner : std::uint8_t { none, some, strong };
+enum class StartState : std::uint8_t { prison, detained, supervised };
 
 template <class Category, std::size_t N>
 using Shares = std::array<double, N>;
