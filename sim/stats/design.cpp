@@ -334,6 +334,10 @@ DesignMatrix to_factor_values(const DesignMatrix& unit_points, std::span<const F
     invalid("to_factor_values: expected one distribution per column, found " + format_number(factors.size()) +
             " distributions for " + format_number(unit_points.cols) + " columns");
   }
+  if (unit_points.values.size() != unit_points.rows * unit_points.cols) {
+    invalid("to_factor_values: a " + format_number(unit_points.rows) + "x" + format_number(unit_points.cols) +
+            " design matrix holds " + format_number(unit_points.values.size()) + " values");
+  }
   for (const FactorDistribution& factor : factors) factor.validate();
   DesignMatrix result(unit_points.rows, unit_points.cols);
   for (std::size_t r = 0; r < unit_points.rows; ++r) {

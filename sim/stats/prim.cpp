@@ -313,6 +313,10 @@ PrimResult prim(const DesignMatrix& x, std::span<const unsigned char> of_interes
     invalid("prim: expected at least one point and one factor, found " + format_number(x.rows) + " points and " +
             format_number(x.cols) + " factors");
   }
+  if (x.values.size() != x.rows * x.cols) {
+    invalid("prim: a " + format_number(x.rows) + "x" + format_number(x.cols) + " design matrix holds " +
+            format_number(x.values.size()) + " values");
+  }
   if (of_interest.size() != x.rows) {
     invalid("prim: expected one flag per point, found " + format_number(of_interest.size()) + " flags for " +
             format_number(x.rows) + " points");

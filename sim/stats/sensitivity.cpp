@@ -234,6 +234,10 @@ PrccAnalysis prcc(const DesignMatrix& x, std::span<const double> y, std::size_t 
                   double confidence_level) {
   check_level("prcc", confidence_level);
   if (x.cols == 0) invalid("prcc: expected at least one factor, found none");
+  if (x.values.size() != x.rows * x.cols) {
+    invalid("prcc: a " + format_number(x.rows) + "x" + format_number(x.cols) + " design matrix holds " +
+            format_number(x.values.size()) + " values");
+  }
   if (y.size() != x.rows) {
     invalid("prcc: expected one output per point, found " + format_number(y.size()) + " outputs for " +
             format_number(x.rows) + " points");
@@ -361,7 +365,7 @@ std::vector<MorrisEffect> morris_effects(const MorrisDesign& design, std::span<c
   const std::size_t k = design.factors;
   const std::size_t rows = design.trajectories * (k + 1);
   if (k == 0 || design.trajectories == 0 || design.points.rows != rows || design.points.cols != k ||
-      design.steps.size() != design.trajectories * k) {
+      design.points.values.size() != rows * k || design.steps.size() != design.trajectories * k) {
     invalid("morris_effects: inconsistent design: " + format_number(design.trajectories) + " trajectories of " +
             format_number(k) + " factors need " + format_number(rows) + " points and " +
             format_number(design.trajectories * k) + " steps, found " + format_number(design.points.rows) + "x" +

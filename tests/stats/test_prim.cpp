@@ -227,6 +227,10 @@ TEST_CASE("PRIM rejects malformed input", "[stats][prim]") {
   CHECK_THROWS_MATCHES(readmit::prim(x, y, options), std::invalid_argument,
                        Message("prim: expected whole_value_factors empty or one flag per factor, found 1 flags for 2 "
                                "factors"));
+  DesignMatrix ragged = x;
+  ragged.values.push_back(0.5);
+  CHECK_THROWS_MATCHES(readmit::prim(ragged, y, {}), std::invalid_argument,
+                       Message("prim: a 10x2 design matrix holds 21 values"));
   x(3, 1) = std::numeric_limits<double>::infinity();
   CHECK_THROWS_MATCHES(readmit::prim(x, y, {}), std::invalid_argument,
                        Message("prim: expected finite factor values, found Inf at point 3, factor 1"));

@@ -197,6 +197,10 @@ TEST_CASE("PRCC rejects malformed input", "[stats][sensitivity]") {
   x(7, 2) = not_a_number;
   CHECK_THROWS_MATCHES(readmit::prcc(x, model.y, 0, 1), std::invalid_argument,
                        Message("prcc: expected finite factor values, found NA at point 7, factor 2"));
+  DesignMatrix ragged = model.x;
+  ragged.values.pop_back();
+  CHECK_THROWS_MATCHES(readmit::prcc(ragged, model.y, 0, 1), std::invalid_argument,
+                       Message("prcc: a 101x4 design matrix holds 403 values"));
   CHECK_THROWS_MATCHES(readmit::prcc(model.x, model.y, 0, 1, 1.0), std::invalid_argument,
                        Message("prcc: expected a confidence level in (0, 1), found 1"));
 }
