@@ -68,49 +68,50 @@ void check_integer_bounds(const FactorDistribution& factor) {
 
 constexpr double unbounded_tail_prob = 0x1p-53;
 
-// The truncated normal's quantile at `unit` of its [lower, upper] window.
-// Works on the side of the mean where the window's probabilities are small,
-// so that a window far in the upper tail does not round to probability 1.
+// A normal's [lower, upper] window in standard units, taken on the side of
+// the mean where its probabilities are small, so that a window far in the
+// upper tail does not round to probability 1.
+struct NormalWindow {
+  double low_z;
+  double high_z;
+  double low_prob;
+  double high_prob;
+  bool reflected;
+
+  NormalWindow(double mean, double sd, double lower, double upper)
+      : low_z((lower - mean) / sd), high_z((upper - mean) / sd), low_prob(0.0), high_prob(1.0), reflected(low_z > 0.0) {
+    if (reflected) {
+      std::swap(low_z, high_z);
+      low_z = -low_z;
+      high_z = -high_z;
+    }
+    const boost::math::normal standard;
+    if (!std::isinf(low_z)) low_prob = boost::math::cdf(standard, low_z);
+    if (!std::isinf(high_z)) high_prob = boost::math::cdf(standard, high_z);
+  }
+};
+
 double truncated_normal_quantile(double mean, double sd, double lower, double upper, double unit) {
   const boost::math::normal standard;
-  double low_z = (lower - mean) / sd;
-  double high_z = (upper - mean) / sd;
-  const bool reflected = low_z > 0.0;
-  if (reflected) {
-    std::swap(low_z, high_z);
-    low_z = -low_z;
-    high_z = -high_z;
-    unit = 1.0 - unit;
-  }
-  const double low_prob = std::isinf(low_z) ? 0.0 : boost::math::cdf(standard, low_z);
-  const double high_prob = std::isinf(high_z) ? 1.0 : boost::math::cdf(standard, high_z);
-  double prob = low_prob + unit * (high_prob - low_prob);
+  const NormalWindow window(mean, sd, lower, upper);
+  if (window.reflected) unit = 1.0 - unit;
+  double prob = window.low_prob + unit * (window.high_prob - window.low_prob);
   double z = 0.0;
   if (prob <= 0.0) {
-    z = std::isinf(low_z) ? boost::math::quantile(standard, unbounded_tail_prob) : low_z;
+    z = std::isinf(window.low_z) ? boost::math::quantile(standard, unbounded_tail_prob) : window.low_z;
   } else if (prob >= 1.0) {
-    z = std::isinf(high_z) ? boost::math::quantile(standard, 1.0 - unbounded_tail_prob) : high_z;
+    z = std::isinf(window.high_z) ? boost::math::quantile(standard, 1.0 - unbounded_tail_prob) : window.high_z;
   } else {
-    if (std::isinf(low_z)) prob = std::max(prob, unbounded_tail_prob);
-    if (std::isinf(high_z)) prob = std::min(prob, 1.0 - unbounded_tail_prob);
-    z = std::clamp(boost::math::quantile(standard, prob), low_z, high_z);
+    if (std::isinf(window.low_z)) prob = std::max(prob, unbounded_tail_prob);
+    if (std::isinf(window.high_z)) prob = std::min(prob, 1.0 - unbounded_tail_prob);
+    z = std::clamp(boost::math::quantile(standard, prob), window.low_z, window.high_z);
   }
-  if (reflected) z = -z;
-  return mean + sd * z;
+  return mean + sd * (window.reflected ? -z : z);
 }
 
 double window_probability(double mean, double sd, double lower, double upper) {
-  const boost::math::normal standard;
-  double low_z = (lower - mean) / sd;
-  double high_z = (upper - mean) / sd;
-  if (low_z > 0.0) {
-    std::swap(low_z, high_z);
-    low_z = -low_z;
-    high_z = -high_z;
-  }
-  const double low_prob = std::isinf(low_z) ? 0.0 : boost::math::cdf(standard, low_z);
-  const double high_prob = std::isinf(high_z) ? 1.0 : boost::math::cdf(standard, high_z);
-  return high_prob - low_prob;
+  const NormalWindow window(mean, sd, lower, upper);
+  return window.high_prob - window.low_prob;
 }
 
 // The value at `unit` of a validated distribution.
@@ -185,47 +186,37 @@ std::vector<double> DesignMatrix::column(std::size_t c) const {
   return result;
 }
 
-FactorDistribution FactorDistribution::uniform(double lower, double upper, bool integer) {
+namespace {
+
+FactorDistribution validated(FactorDistribution::Kind kind, double lower, double upper, double center, double spread,
+                             bool integer) {
   FactorDistribution factor;
-  factor.kind = Kind::uniform;
+  factor.kind = kind;
   factor.lower = lower;
   factor.upper = upper;
+  factor.center = center;
+  factor.spread = spread;
   factor.integer = integer;
   factor.validate();
   return factor;
+}
+
+}  // namespace
+
+FactorDistribution FactorDistribution::uniform(double lower, double upper, bool integer) {
+  return validated(Kind::uniform, lower, upper, 0.0, 0.0, integer);
 }
 
 FactorDistribution FactorDistribution::log_uniform(double lower, double upper, bool integer) {
-  FactorDistribution factor;
-  factor.kind = Kind::log_uniform;
-  factor.lower = lower;
-  factor.upper = upper;
-  factor.integer = integer;
-  factor.validate();
-  return factor;
+  return validated(Kind::log_uniform, lower, upper, 0.0, 0.0, integer);
 }
 
 FactorDistribution FactorDistribution::normal(double mean, double sd, double lower, double upper, bool integer) {
-  FactorDistribution factor;
-  factor.kind = Kind::normal;
-  factor.center = mean;
-  factor.spread = sd;
-  factor.lower = lower;
-  factor.upper = upper;
-  factor.integer = integer;
-  factor.validate();
-  return factor;
+  return validated(Kind::normal, lower, upper, mean, sd, integer);
 }
 
 FactorDistribution FactorDistribution::triangular(double lower, double mode, double upper, bool integer) {
-  FactorDistribution factor;
-  factor.kind = Kind::triangular;
-  factor.lower = lower;
-  factor.center = mode;
-  factor.upper = upper;
-  factor.integer = integer;
-  factor.validate();
-  return factor;
+  return validated(Kind::triangular, lower, upper, mode, 0.0, integer);
 }
 
 FactorDistribution FactorDistribution::discrete(std::vector<double> values, std::vector<double> weights) {

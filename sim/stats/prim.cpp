@@ -8,6 +8,7 @@
 
 #include <boost/math/distributions/binomial.hpp>
 
+#include "design_checks.hpp"
 #include "readmit/util/text.hpp"
 
 namespace readmit {
@@ -313,24 +314,12 @@ PrimResult prim(const DesignMatrix& x, std::span<const unsigned char> of_interes
     invalid("prim: expected at least one point and one factor, found " + format_number(x.rows) + " points and " +
             format_number(x.cols) + " factors");
   }
-  if (x.values.size() != x.rows * x.cols) {
-    invalid("prim: a " + format_number(x.rows) + "x" + format_number(x.cols) + " design matrix holds " +
-            format_number(x.values.size()) + " values");
-  }
-  if (of_interest.size() != x.rows) {
-    invalid("prim: expected one flag per point, found " + format_number(of_interest.size()) + " flags for " +
-            format_number(x.rows) + " points");
-  }
+  detail::check_design_points("prim", x, of_interest.size(), "flag");
   Limits initial{std::vector<double>(x.cols, INFINITY), std::vector<double>(x.cols, -INFINITY)};
   for (std::size_t r = 0; r < x.rows; ++r) {
     for (std::size_t c = 0; c < x.cols; ++c) {
-      const double value = x(r, c);
-      if (!std::isfinite(value)) {
-        invalid("prim: expected finite factor values, found " + format_number(value) + " at point " + format_number(r) +
-                ", factor " + format_number(c));
-      }
-      initial.lower[c] = std::min(initial.lower[c], value);
-      initial.upper[c] = std::max(initial.upper[c], value);
+      initial.lower[c] = std::min(initial.lower[c], x(r, c));
+      initial.upper[c] = std::max(initial.upper[c], x(r, c));
     }
   }
 

@@ -12,6 +12,7 @@
 #include <Eigen/Dense>
 #include <boost/math/distributions/students_t.hpp>
 
+#include "design_checks.hpp"
 #include "random_index.hpp"
 #include "readmit/stats/quantiles.hpp"
 #include "readmit/util/mix.hpp"
@@ -234,22 +235,7 @@ PrccAnalysis prcc(const DesignMatrix& x, std::span<const double> y, std::size_t 
                   double confidence_level) {
   check_level("prcc", confidence_level);
   if (x.cols == 0) invalid("prcc: expected at least one factor, found none");
-  if (x.values.size() != x.rows * x.cols) {
-    invalid("prcc: a " + format_number(x.rows) + "x" + format_number(x.cols) + " design matrix holds " +
-            format_number(x.values.size()) + " values");
-  }
-  if (y.size() != x.rows) {
-    invalid("prcc: expected one output per point, found " + format_number(y.size()) + " outputs for " +
-            format_number(x.rows) + " points");
-  }
-  for (std::size_t r = 0; r < x.rows; ++r) {
-    for (std::size_t c = 0; c < x.cols; ++c) {
-      if (!std::isfinite(x(r, c))) {
-        invalid("prcc: expected finite factor values, found " + format_number(x(r, c)) + " at point " +
-                format_number(r) + ", factor " + format_number(c));
-      }
-    }
-  }
+  detail::check_design_points("prcc", x, y.size(), "output");
   std::vector<std::size_t> rows;
   for (std::size_t r = 0; r < x.rows; ++r) {
     if (std::isfinite(y[r])) rows.push_back(r);
