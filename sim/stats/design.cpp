@@ -333,8 +333,12 @@ DesignMatrix to_factor_values(const DesignMatrix& unit_points, std::span<const F
   DesignMatrix result(unit_points.rows, unit_points.cols);
   for (std::size_t r = 0; r < unit_points.rows; ++r) {
     for (std::size_t c = 0; c < unit_points.cols; ++c) {
-      check_unit(unit_points(r, c));
-      result(r, c) = quantile_of(factors[c], unit_points(r, c));
+      const double unit = unit_points(r, c);
+      if (!(unit >= 0.0 && unit <= 1.0)) {
+        invalid("to_factor_values: expected unit coordinates in [0, 1], found " + format_number(unit) + " at point " +
+                format_number(r) + ", factor " + format_number(c));
+      }
+      result(r, c) = quantile_of(factors[c], unit);
     }
   }
   return result;
@@ -376,7 +380,8 @@ DesignMatrix sobol_sequence(std::size_t points, std::size_t factors, std::size_t
     invalid("sobol_sequence: at most " + format_number(sobol_max_dimensions()) + " dimensions are supported, found " +
             format_number(factors));
   }
-  if (skip > (std::size_t{1} << bits) || points > (std::size_t{1} << bits) - skip) {
+  constexpr std::uint64_t sequence_length = std::uint64_t{1} << bits;
+  if (skip > sequence_length || points > sequence_length - skip) {
     invalid("sobol_sequence: at most 2^32 points are supported, found skip " + format_number(skip) + " and " +
             format_number(points) + " points");
   }

@@ -218,7 +218,12 @@ TEST_CASE("distribution parameters are validated with clear messages", "[stats][
   hand_filled.integer = true;
   CHECK_THROWS_MATCHES(hand_filled.value_at(0.5), std::invalid_argument,
                        Message("discrete: `integer` does not apply (the values are listed)"));
+  DesignMatrix outside(2, 1);
+  outside(1, 0) = -0.25;
   const std::array factors{FactorDistribution::uniform(0, 1)};
+  CHECK_THROWS_MATCHES(readmit::to_factor_values(outside, factors), std::invalid_argument,
+                       Message("to_factor_values: expected unit coordinates in [0, 1], found -0.25 at point 1, factor "
+                               "0"));
   CHECK_THROWS_MATCHES(readmit::to_factor_values(DesignMatrix(2, 2), factors), std::invalid_argument,
                        Message("to_factor_values: expected one distribution per column, found 1 distributions for "
                                "2 columns"));
