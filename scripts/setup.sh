@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake make git pkg-config
+  g++ cmake make git pkg-config zlib1g-dev
   libboost-dev libeigen3-dev libtbb-dev libyaml-cpp-dev
   catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format clang-tidy

@@ -130,6 +130,11 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   std::vector<std::unique_ptr<ScenarioResults>> scenarios;
   for (auto& l : loaded) scenarios.push_back(std::make_unique<ScenarioResults>(std::move(l), out_dir));
   check_comparable(scenarios, options.scenarios);
+  try {
+    check_output_selection(options.outputs, *scenarios.front());
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
   if (options.until_ci) check_until_ci(*options.until_ci, scenarios);
 
   std::size_t count =
@@ -177,6 +182,7 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   info.command_line = options.command_line;
   info.threads = resolved_thread_count(options.threads);
   info.write_monthly = options.write_monthly;
+  info.outputs = options.outputs;
   info.stopping = stopping;
   info.started = started;
   write_outputs(out_dir, views, info);

@@ -27,6 +27,8 @@ struct RunOptions {
   unsigned threads = 0;  // 0: all cores
   std::string out_dir;
   bool monthly = false;
+  std::vector<std::string> output_files, output_metrics, output_partners;
+  bool compress = false;
   std::string until_ci;
   std::int64_t max_replications = 10000;
 };
@@ -41,6 +43,20 @@ void add_run_options(CLI::App& command, RunOptions& options) {
       ->check(CLI::Range(1u, 4096u));
   command.add_option("--out,-o", options.out_dir, "Output folder");
   command.add_flag("--monthly", options.monthly, "Also write monthly.csv: every replication's monthly values (large)");
+  command
+      .add_option("--outputs", options.output_files,
+                  "Files to write (default: all but monthly): replications, timeseries, summary, comparison, "
+                  "events, monthly")
+      ->delimiter(',');
+  command
+      .add_option("--output-metrics", options.output_metrics,
+                  "Monthly metrics in timeseries.csv and monthly.csv (default: all)")
+      ->delimiter(',');
+  command
+      .add_option("--output-partners", options.output_partners,
+                  "Partners (or all) in timeseries.csv and monthly.csv (default: all)")
+      ->delimiter(',');
+  command.add_flag("--compress", options.compress, "Write every CSV file gzip-compressed (.csv.gz)");
   command.add_option("--until-ci", options.until_ci,
                      "Add replications until the 95% CI half-width of a run total is at most HALF_WIDTH: "
                      "METRIC=HALF_WIDTH or PARTNER:METRIC=HALF_WIDTH (compare: of the paired differences)");
@@ -68,6 +84,7 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
   ensemble.out_dir = options.out_dir;
   ensemble.command_line = command_line;
   ensemble.write_monthly = options.monthly;
+  ensemble.outputs = {options.output_files, options.output_metrics, options.output_partners, options.compress};
   if (!options.until_ci.empty()) ensemble.until_ci = readmit::parse_until_ci(options.until_ci);
   ensemble.max_replications = options.max_replications;
   // Progress only on a terminal: logs and pipes stay clean.

@@ -54,6 +54,7 @@ struct EnsembleRunOptions {
   std::filesystem::path out_dir;
   std::string command_line;
   bool write_monthly = false;
+  OutputSelection outputs;  // files, metrics and partners to write; gzip
   std::optional<UntilCi> until_ci;
   std::int64_t max_replications = 10000;  // the cap of --until-ci
   /// Progress: (scenario name, finished, total) after each replication of a
