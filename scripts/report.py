@@ -20,6 +20,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ beside the installed or checked-out scripts
 
 from report_common import Report, RunFolder, read_json  # noqa: E402
 import report_compare  # noqa: E402

@@ -434,12 +434,12 @@ def provenance(section, metadata, folder_path, extra=()):
 STYLE = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif; margin: 0;
        color: #1d1d1f; background: #fafafa; line-height: 1.45; }
-main { max-width: 1000px; margin: 0 auto; padding: 1.2rem 1.5rem 4rem; background: #fff; }
+main { max-width: 1100px; margin: 0 auto; padding: 1.2rem 1.5rem 4rem; background: #fff; }
 h1 { font-size: 1.6rem; margin: 0.4rem 0 0.2rem; }
 h2 { font-size: 1.25rem; border-bottom: 2px solid #1f5fa8; padding-bottom: 0.2rem; margin-top: 2.2rem; }
 .subtitle { color: #555; margin-top: 0; }
 nav ol { columns: 2; font-size: 0.92rem; }
-table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.86rem; }
+table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.86rem; max-width: 100%; }
 table.data th, table.data td { border-bottom: 1px solid #ddd; padding: 0.22rem 0.6rem; text-align: left; }
 table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data thead th { background: #eef3f9; }

@@ -95,19 +95,22 @@ def forest_section(section, folder):
         caption += (" Not drawn (baseline mean 0, no percentage): "
                     + ", ".join(sorted(set(total_label(m) for m in no_relative))) + "; see the table.")
     section.figure(fig, "paired_differences", caption)
-    table = []
+    several = len(alternatives) > 1
     for alternative in alternatives:
+        table = []
         for metric in plotted + fiscal:
             r = rows[(rows["alternative"] == alternative) & (rows["metric"] == metric)]
             if r.empty:
                 continue
             r = r.iloc[0]
-            table.append([total_label(metric), alternative, fmt(r["baseline_mean"]), fmt(r["alternative_mean"]),
+            table.append([total_label(metric), fmt(r["baseline_mean"]), fmt(r["alternative_mean"]),
                           fmt(r["difference_mean"]), fmt_interval(r["difference_ci95_low"], r["difference_ci95_high"]),
                           fmt_interval(r["unpaired_ci95_low"], r["unpaired_ci95_high"]), significance(r)])
-    section.table(["run total (unit)", "alternative", f"{baseline} mean", "alternative mean", "difference",
-                   "paired 95% CI", "independent 95% CI", "reading"], table, numeric_from=2,
-                  caption="difference = alternative - baseline, replication by replication.")
+        section.table(["run total (unit)", f"{baseline} mean", f"{alternative} mean", "difference",
+                       "paired 95% CI", "independent 95% CI", "reading"], table,
+                      caption=f"difference = {alternative} - {baseline}, replication by replication; reading: "
+                      "whether the paired interval lies above zero, below it, or across it.",
+                      collapsed=f"Table: {alternative} against {baseline}" if several else None)
     if unchanged:
         section.paragraph("Zero in every scenario: " + ", ".join(total_label(m) for m in unchanged) + ".")
 

@@ -309,8 +309,11 @@ def diplomacy_figure(section, folder, scenarios, partner):
     name = f"diplomacy_{partner}" if len(scenarios) == 1 else f"diplomacy_overlay_{partner}"
     section.figure(fig, name, caption)
     if numbered:
-        section.table(["#", "scenario", "event", "detail", "in % of replications", "median date", "5-95% of dates"],
-                      numbered, numeric_from=4,
+        header = ["#", "scenario", "event", "detail", "in % of replications", "median date", "5-95% of dates"]
+        if len(scenarios) == 1:
+            header.pop(1)
+            numbered = [row[:1] + row[2:] for row in numbered]
+        section.table(header, numbered, numeric_from=len(header) - 3,
                       caption=f"Events of {partner}: for each, the first time it happens in a replication.")
     else:
         section.paragraph(f"No diplomatic event (timeline note, sanction, linkage, amendment request, "

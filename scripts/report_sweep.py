@@ -126,6 +126,8 @@ def outcome_figure(section, frame, shown, parameters, metric):
                         color=color, capsize=3, markersize=4, linewidth=1.2, label=label)
         if categories:
             ax.set_xticks(range(len(categories)), categories)
+        elif len(np.unique(x)) <= 10:
+            ax.set_xticks(np.unique(x), [f"{v:g}" for v in np.unique(x)])
         ax.set_xlabel(parameter.replace(".", ".\u200b"))
         ax.set_ylabel(total_label(metric))
         if ax.get_legend_handles_labels()[0]:

@@ -63,7 +63,8 @@ std::filesystem::path write_report(const std::filesystem::path& directory, bool 
     throw ReportError("report: cannot start " + tools.python.string() + ": " + std::strerror(error), false);
   int status = 0;
   while (waitpid(pid, &status, 0) == -1)
-    if (errno != EINTR) throw ReportError(std::string("report: waiting for the script: ") + std::strerror(errno), false);
+    if (errno != EINTR)
+      throw ReportError(std::string("report: waiting for the script: ") + std::strerror(errno), false);
   if (WIFSIGNALED(status))
     throw ReportError("report: " + tools.script.string() + " killed by signal " + std::to_string(WTERMSIG(status)),
                       false);

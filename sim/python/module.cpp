@@ -52,9 +52,9 @@ void raise_scenario_error(const readmit::ScenarioError& error) {
 }
 
 py::dict run(const std::vector<std::string>& scenarios, const std::vector<std::vector<std::string>>& overrides,
-             std::int64_t replications, std::optional<std::uint64_t> seed, unsigned threads,
-             const std::string& out_dir, const std::string& command_line, bool monthly,
-             const std::optional<std::string>& until_ci, std::int64_t max_replications) {
+             std::int64_t replications, std::optional<std::uint64_t> seed, unsigned threads, const std::string& out_dir,
+             const std::string& command_line, bool monthly, const std::optional<std::string>& until_ci,
+             std::int64_t max_replications) {
   readmit::EnsembleRunOptions options;
   options.scenarios.assign(scenarios.begin(), scenarios.end());
   options.scenario_overrides = overrides;
@@ -136,8 +136,7 @@ PYBIND11_MODULE(_core, m) {
       py::arg("path"), py::arg("overrides"), "Loads and validates a scenario; raises readmit.ScenarioError.");
   m.def("run", &run, py::arg("scenarios"), py::arg("overrides"), py::arg("replications"), py::arg("seed"),
         py::arg("threads"), py::arg("out_dir"), py::arg("command_line"), py::arg("monthly"), py::arg("until_ci"),
-        py::arg("max_replications"),
-        "readmit run (one scenario) or compare (several) into out_dir, the GIL released.");
+        py::arg("max_replications"), "readmit run (one scenario) or compare (several) into out_dir, the GIL released.");
   m.def(
       "write_report",
       [](const std::string& directory) {
