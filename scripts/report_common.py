@@ -18,6 +18,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -65,7 +66,7 @@ TOTALS = {
     "sanction_decisions": ("sanction decisions", "decisions"),
     "amendment_requests": ("amendment requests", "requests"),
     "negotiation_agreements": ("amendments agreed", "agreements"),
-    "months_under_sanction": ("months under sanction", "months (partner-months for all)"),
+    "months_under_sanction": ("months under sanction", "months; partner-months for all"),
     "redetentions": ("re-detentions", "persons"),
     "pending_docket_at_end": ("docket still pending at the end", "persons"),
 }
@@ -115,12 +116,21 @@ MONTHLY = {
 }
 
 
-def total_label(metric):
-    """'removals (persons)', and for removals_fyYYYY 'removals in FY YYYY (persons)'."""
+def total_label(metric, short=False):
+    """'removals (persons)', and for removals_fyYYYY 'removals in FY YYYY
+    (persons)'; short: the unit's first clause only (for axes)."""
     if metric.startswith("removals_fy"):
         return f"removals in FY{metric[len('removals_fy'):]} (persons)"
     label, unit = TOTALS.get(metric, (metric.replace("_", " "), ""))
+    if short:
+        unit = unit.split(";")[0]
     return f"{label} ({unit})" if unit else label
+
+
+def readable_axis(ax, axis="y"):
+    """Tick labels as the tables write numbers (31.6M, not 3.16 with 1e7 above)."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _: fmt(value, 3)))
 
 
 def total_unit(metric):

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from report_common import (COLORS, HEADLINE, band_caption, band_plot, date_axis, fmt, fmt_interval, month_dates,
+from report_common import (COLORS, HEADLINE, band_plot, date_axis, fmt, fmt_interval, month_dates,
                            monthly_label, new_figure, provenance, read_csv, replication_count, total_label,
                            total_partner)
 import report_run
@@ -82,7 +82,7 @@ def forest_section(section, folder):
             ax.plot(r["difference_mean"] * scale, y, "o", color=COLORS[j], markersize=5,
                     label=f"{alternative} - {baseline}" if i == 0 else None)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(range(len(plotted)), [total_label(m) for m in plotted])
+    ax.set_yticks(range(len(plotted)), [total_label(m, short=True) for m in plotted])
     ax.invert_yaxis()
     ax.set_xlabel(f"difference from the baseline mean (% of {baseline}'s mean)")
     ax.set_ylabel("run total")

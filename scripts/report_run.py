@@ -30,6 +30,7 @@ EVENT_WORDS = {
     "amendment_in_force": "amendment in force", "amendment_ended": "amendment ended",
 }
 MAX_MARKED_EVENTS = 12
+ALL_SCENARIOS = "all scenarios"
 
 
 def where(folder):
@@ -324,10 +325,17 @@ def mark_events(fig, axes, summaries):
     """Draws numbered vertical lines at events' median dates on every panel;
     returns the table rows. Rare events (under 5% of replications) are left
     out when there are too many to read."""
-    rows = []
+    # An event that every scenario has alike (a timeline note they share) is
+    # listed once, for "all scenarios".
+    rows, seen = [], {}
     for scenario, frame in summaries:
         for _, e in frame.iterrows():
-            rows.append((scenario, e))
+            key = (e["event"], e["detail"], e["median"], e["early"], e["late"], round(e["share"], 3))
+            seen.setdefault(key, []).append(scenario)
+            rows.append((scenario, e, key))
+    everywhere = {key for key, names in seen.items() if len(names) == len(summaries) > 1}
+    rows = [(ALL_SCENARIOS if key in everywhere else scenario, e) for scenario, e, key in rows
+            if key not in everywhere or scenario == summaries[0][0]]
     rows.sort(key=lambda row: row[1]["median"])
     if len(rows) > MAX_MARKED_EVENTS:
         rows = [r for r in rows if r[1]["share"] >= 0.05][:MAX_MARKED_EVENTS]
@@ -339,7 +347,7 @@ def mark_events(fig, axes, summaries):
         close = previous is not None and (e["median"] - previous).days < 75
         level = level + 1 if close else 0
         previous = e["median"]
-        color = COLORS[scenarios.index(scenario)] if len(scenarios) > 1 else "#555555"
+        color = COLORS[scenarios.index(scenario)] if scenario in scenarios and len(scenarios) > 1 else "#555555"
         for ax in axes:
             ax.axvline(e["median"], color=color, linestyle="--", linewidth=0.8, alpha=0.8)
             if e["late"] > e["early"]:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from report_common import (COLORS, HEADLINE, date_axis, fmt, fmt_interval, monthly_label, new_figure, provenance,
-                           read_csv, read_json, total_label)
+                           read_csv, read_json, readable_axis, total_label)
 
 SERIES = ["stock_removed", "removals"]
 MAX_PANELS = 4  # parameters drawn per outcome
@@ -129,7 +129,8 @@ def outcome_figure(section, frame, shown, parameters, metric):
         elif len(np.unique(x)) <= 10:
             ax.set_xticks(np.unique(x), [f"{v:g}" for v in np.unique(x)])
         ax.set_xlabel(parameter.replace(".", ".\u200b"))
-        ax.set_ylabel(total_label(metric))
+        ax.set_ylabel(total_label(metric, short=True))
+        readable_axis(ax)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7)
     fig.suptitle(f"{total_label(metric).split(' (')[0].capitalize()} against the swept parameters")
