@@ -1,8 +1,17 @@
 #include "readmit/model/population.hpp"
 
+#include <algorithm>
 #include <limits>
 
+#include "readmit/model/calendar.hpp"
+
 namespace readmit {
+
+std::string_view person_state_name(PersonState state) {
+  static constexpr std::string_view names[] = {"prison",  "detained", "awaiting_document", "scheduled",  "supervised",
+                                               "removed", "relief",   "exempted",          "unremovable"};
+  return names[std::size_t(state)];
+}
 
 std::uint32_t Population::add(std::uint16_t partner_index, std::uint32_t id) {
   const auto p = static_cast<std::uint32_t>(partner.size());
@@ -30,15 +39,14 @@ std::uint32_t Population::add(std::uint16_t partner_index, std::uint32_t id) {
   requests_made.push_back(0);
   flights_missed.push_back(0);
   detained_minors.push_back(0);
-  removal_day.push_back(no_day);
-  programme_until_month.push_back(-1);
-  programme_multiplier.push_back(1.0f);
-  homeless.push_back(0);
+  state_since.push_back(no_day);
+  queued_since.push_back(0);
+  request_record.push_back(no_record);
   return p;
 }
 
 int Population::minor_children(std::uint32_t p, std::int32_t day) const {
-  const double years_since_entry = double(day - entry_day[p]) / 365.25;
+  const double years_since_entry = double(day - entry_day[p]) / days_per_year;
   int minors = 0;
   for (std::uint32_t c = 0; c < children_count[p]; ++c)
     if (child_age_at_entry[children_begin[p] + c] + years_since_entry < 18.0) ++minors;
@@ -49,7 +57,7 @@ double Population::youngest_child_age(std::uint32_t p, std::int32_t day) const {
   double youngest = std::numeric_limits<double>::infinity();
   for (std::uint32_t c = 0; c < children_count[p]; ++c)
     youngest = std::min(youngest, double(child_age_at_entry[children_begin[p] + c]));
-  return youngest + double(day - entry_day[p]) / 365.25;
+  return youngest + double(day - entry_day[p]) / days_per_year;
 }
 
 }  // namespace readmit

@@ -2,9 +2,9 @@
 // Persons as a struct of arrays: a person is an index, and costs a few dozen
 // bytes, not a heap object. Children's ages sit in one flat array.
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
-#include "readmit/model/rng.hpp"
 #include "readmit/scenario/scenario.hpp"
 
 namespace readmit {
@@ -24,6 +24,8 @@ enum class PersonState : std::uint8_t {
 };
 inline constexpr std::size_t person_state_count = 9;
 
+std::string_view person_state_name(PersonState state);
+
 constexpr bool is_terminal(PersonState s) { return s >= PersonState::removed; }
 constexpr bool is_detained(PersonState s) {
   return s == PersonState::detained || s == PersonState::awaiting_document || s == PersonState::scheduled;
@@ -40,6 +42,8 @@ enum class RequestStatus : std::uint8_t {
 };
 
 constexpr std::int32_t no_day = INT32_MIN;
+/// Population::request_record of a person with no open request record.
+constexpr std::uint32_t no_record = UINT32_MAX;
 
 class Population {
  public:
@@ -78,12 +82,9 @@ class Population {
   std::vector<std::uint16_t> requests_made;     // sequence number of the person's decision streams
   std::vector<std::uint16_t> flights_missed;    // sequence number of the person's flight streams
   std::vector<std::uint8_t> detained_minors;    // minors counted as separated in the current spell
-
-  // Returnee follow-up.
-  std::vector<std::int32_t> removal_day;
-  std::vector<std::int32_t> programme_until_month;
-  std::vector<float> programme_multiplier;  // hazard multiplier of the programme the returnee joined
-  std::vector<std::uint8_t> homeless;
+  std::vector<std::int32_t> state_since;        // day the person entered their state; no_day before placement
+  std::vector<std::int32_t> queued_since;       // day the current request joined the officers' queue
+  std::vector<std::uint32_t> request_record;    // index of the current request's review record, or no_record
 };
 
 }  // namespace readmit
