@@ -108,7 +108,12 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   if (options.scenarios.empty()) throw UsageError("no scenario given");
 
   std::vector<LoadedScenario> loaded;
-  for (const auto& file : options.scenarios) loaded.push_back(load_scenario(file, options.overrides));
+  for (std::size_t i = 0; i < options.scenarios.size(); ++i) {
+    std::vector<std::string> overrides = options.overrides;
+    if (i < options.scenario_overrides.size())
+      overrides.insert(overrides.end(), options.scenario_overrides[i].begin(), options.scenario_overrides[i].end());
+    loaded.push_back(load_scenario(options.scenarios[i], overrides));
+  }
   // Common random numbers: every scenario runs with the same master seed.
   const std::uint64_t seed = options.seed.value_or(loaded.front().scenario.seed);
   for (auto& l : loaded) l.scenario.seed = seed;

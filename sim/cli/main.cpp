@@ -11,6 +11,7 @@
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/version.hpp"
+#include "report_command.hpp"
 
 namespace {
 
@@ -31,6 +32,7 @@ struct RunOptions {
   bool compress = false;
   std::string until_ci;
   std::int64_t max_replications = 10000;
+  bool report = false;
 };
 
 void add_run_options(CLI::App& command, RunOptions& options) {
@@ -65,6 +67,7 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_option("--set", options.overrides, "Override a parameter, KEY.PATH=VALUE (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
+  readmit::cli::add_report_flag(command, options.report);
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -104,6 +107,7 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
               << (stop.target_reached ? "target reached" : "stopped by --max-replications") << ")\n";
   }
   std::cout << "results: " << outcome.out_dir.string() << " (" << outcome.wall_seconds << " s)\n";
+  if (options.report) readmit::cli::report_on(outcome.out_dir);
   return exit_ok;
 }
 
@@ -114,6 +118,7 @@ struct SweepCliOptions {
   bool restart = false;
   unsigned threads = 0;
   std::int64_t replications = 0;
+  bool report = false;
 };
 
 /// `readmit sweep`: progress lines only on a terminal.
@@ -138,6 +143,7 @@ int run_sweep(const SweepCliOptions& options, const std::string& command_line) {
     std::cout << ", shard " << sweep.shard.index << "/" << sweep.shard.count << ": " << outcome.points_selected;
   std::cout << " (" << outcome.points_run << " run, " << outcome.points_skipped << " done earlier)\n";
   std::cout << "results: " << outcome.out_dir.string() << " (" << outcome.wall_seconds << " s)\n";
+  if (options.report) readmit::cli::report_on(outcome.out_dir);
   return exit_ok;
 }
 
@@ -207,6 +213,7 @@ int main(int argc, char** argv) {
       ->add_option("--replications,-r", sweep_options.replications,
                    "Replications per point (default: the sweep file's, else the scenario's)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000000}));
+  readmit::cli::add_report_flag(*sweep, sweep_options.report);
   sweep->footer(
       "Completed points are kept: rerunning finishes the others. After shards ran into one --out,\n"
       "a run without --shard runs nothing new and merges every point.\n"
@@ -230,6 +237,9 @@ int main(int argc, char** argv) {
   auto* schema = app.add_subcommand("schema", "List every parameter: path, type, unit, default, range, meaning");
   schema->add_option("--format", schema_format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
   schema->footer("Example: readmit schema --format markdown > docs/parameters.md");
+
+  std::string report_dir;
+  auto* report = readmit::cli::add_report_command(app, report_dir);
 
   // CLI11 reports an unknown command only as "a subcommand is required".
   const auto commands = app.get_subcommands({});
@@ -260,6 +270,7 @@ int main(int argc, char** argv) {
     if (*run) return run_ensembles_command(run_options, joined_command_line(argc, argv));
     if (*compare) return run_ensembles_command(compare_options, joined_command_line(argc, argv));
     if (*sweep) return run_sweep(sweep_options, joined_command_line(argc, argv));
+    if (*report) return readmit::cli::run_report_command(report_dir);
   } catch (const readmit::ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
     return exit_invalid_input;

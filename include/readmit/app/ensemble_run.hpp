@@ -43,7 +43,10 @@ struct EnsembleRunOptions {
   /// comparison and the others are alternatives.
   std::vector<std::filesystem::path> scenarios;
   std::vector<std::string> overrides;  // --set texts, applied to every scenario
-  std::int64_t replications = 0;       // 0: the baseline scenario's own
+  /// Per scenario, in the order of `scenarios`: --set texts applied after
+  /// `overrides` (the Python module's Scenario.with_); may be shorter.
+  std::vector<std::vector<std::string>> scenario_overrides;
+  std::int64_t replications = 0;  // 0: the baseline scenario's own
   /// Master seed of every scenario; default: the baseline's. One seed for
   /// all gives common random numbers: replication k of each scenario uses the
   /// same streams for the same persons and partners.
