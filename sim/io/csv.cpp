@@ -66,6 +66,15 @@ void CsvWriter::end_row() {
   }
 }
 
+void CsvWriter::write_numbers(std::string_view prefix, std::span<const double> numbers) {
+  out_->append(prefix);
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    if (i > 0) out_->push_back(',');
+    append_number(numbers[i]);
+  }
+  end_row();
+}
+
 void CsvWriter::write_raw(std::string_view rows) {
   if (stream_) {
     stream_->write(rows.data(), static_cast<std::streamsize>(rows.size()));

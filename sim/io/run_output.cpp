@@ -65,9 +65,13 @@ std::string timeseries_month(const ScenarioResults& s, const OutputSelection& se
   std::string text;
   CsvWriter csv(text);
   std::vector<double> sample(reps), scratch;
+  // The first four fields repeat: encode them once per partner and metric.
+  const std::string scenario_and = csv_field(s.name()) + ",";
+  std::string prefix;
   for (std::size_t slot = 0; slot <= partners; ++slot) {
     const std::string& partner = s.layout().slots()[slot];
     if (!selected(selection.partners, partner)) continue;
+    const std::string partner_and_month = scenario_and + csv_field(partner) + "," + label + ",";
     for (std::size_t c = 0; c < columns; ++c) {
       if ((slot == partners && !has_overall(c)) || !selected(selection.metrics, s.columns()[c])) continue;
       for (std::size_t r = 0; r < reps; ++r) {
@@ -81,8 +85,8 @@ std::string timeseries_month(const ScenarioResults& s, const OutputSelection& se
         }
       }
       const auto v = statistic_values(summarize_finite(sample, scratch));
-      csv.write_values(s.name(), partner, label, s.columns()[c], v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
-                       v[9]);
+      prefix.assign(partner_and_month).append(csv_field(s.columns()[c])).push_back(',');
+      csv.write_numbers(prefix, v);
     }
   }
   csv.flush();

@@ -54,6 +54,10 @@ class CsvWriter {
     end_row();
   }
 
+  /// Writes a row of `prefix` (fields already CSV-encoded, each followed by
+  /// a comma) and then `numbers`: for rows that repeat their first fields.
+  void write_numbers(std::string_view prefix, std::span<const double> numbers);
+
   /// Appends rows already formatted (each ending with '\n'), as they are.
   void write_raw(std::string_view rows);
 
