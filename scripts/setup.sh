@@ -7,6 +7,7 @@ packages=(
   g++ cmake make git pkg-config
   libboost-dev libeigen3-dev libtbb-dev libyaml-cpp-dev
   catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev
+  libutfcpp-dev
   clang libclang-rt-14-dev
   python3-numpy python3-pandas python3-matplotlib python3-scipy
 )

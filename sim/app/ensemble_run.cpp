@@ -107,11 +107,25 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   if (options.scenarios.empty()) throw UsageError("no scenario given");
 
+  // Common random numbers: every scenario runs with the same master seed,
+  // --seed or the baseline's, and records it in its resolved YAML.
+  LoadOptions load;
+  load.overrides = options.overrides;
+  load.strict = options.strict;
+  if (options.seed) {
+    load.seed = std::to_string(*options.seed);
+    load.seed_origin = options.seed_origin;
+  }
   std::vector<LoadedScenario> loaded;
-  for (const auto& file : options.scenarios) loaded.push_back(load_scenario(file, options.overrides));
-  // Common random numbers: every scenario runs with the same master seed.
-  const std::uint64_t seed = options.seed.value_or(loaded.front().scenario.seed);
-  for (auto& l : loaded) l.scenario.seed = seed;
+  loaded.push_back(load_scenario(options.scenarios.front(), load));
+  if (!options.seed) {
+    load.seed = std::to_string(loaded.front().scenario.seed);
+    load.seed_origin = "the baseline's seed (compare: common random numbers)";
+  }
+  for (std::size_t i = 1; i < options.scenarios.size(); ++i)
+    loaded.push_back(load_scenario(options.scenarios[i], load));
+  if (options.warnings)
+    for (const auto& l : loaded) options.warnings(l.warnings);
 
   std::filesystem::path out_dir = options.out_dir;
   if (out_dir.empty()) {

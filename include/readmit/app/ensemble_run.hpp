@@ -48,6 +48,12 @@ struct EnsembleRunOptions {
   /// all gives common random numbers: replication k of each scenario uses the
   /// same streams for the same persons and partners.
   std::optional<std::uint64_t> seed;
+  /// How the resolved YAML names where `seed` came from ("--seed").
+  std::string seed_origin = "--seed";
+  /// Scenario warnings (legal settings without effect) are errors.
+  bool strict = false;
+  /// Receives each scenario's warnings, in order, before anything runs.
+  std::function<void(const std::vector<Diagnostic>&)> warnings;
   unsigned threads = 0;  // 0: every core
   /// Output folder (created if missing); empty: results/NAME, or
   /// results/BASE_vs_ALT for a comparison.
