@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "readmit/app/ensemble_run.hpp"
-#include "readmit/io/atomic_file.hpp"
+#include "readmit/io/output_folder.hpp"
 #include "readmit/util/text.hpp"
 
 namespace readmit::cli {
@@ -59,6 +59,9 @@ int run_guarded(const std::function<int()>& command) {
     print_diagnostics(std::cerr, e.diagnostics());
     return exit_invalid_input;
   } catch (const UsageError& e) {
+    std::cerr << "readmit: error: " << e.what() << "\n";
+    return exit_invalid_input;
+  } catch (const OutputFolderRefused& e) {
     std::cerr << "readmit: error: " << e.what() << "\n";
     return exit_invalid_input;
   } catch (const IoError& e) {

@@ -28,8 +28,9 @@ std::optional<std::string> unknown_argument_message(const CLI::App& app);
 void print_diagnostics(std::ostream& out, const std::vector<Diagnostic>& diagnostics);
 
 /// Runs `command` and maps what it throws to a message on stderr and an exit
-/// code: invalid input (ScenarioError, UsageError) 2; failures to write,
-/// out of memory, anything else 1. No library exception reaches the user raw.
+/// code: invalid input (ScenarioError, UsageError, an output folder refused)
+/// 2; failures to write, out of memory, anything else 1. No library
+/// exception reaches the user raw.
 int run_guarded(const std::function<int()>& command);
 
 }  // namespace readmit::cli

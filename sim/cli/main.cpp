@@ -9,6 +9,7 @@
 #include "cli_support.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/sweep.hpp"
+#include "readmit/io/data_dictionary.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/version.hpp"
@@ -28,6 +29,8 @@ struct RunOptions {
   std::string until_ci;
   std::int64_t max_replications = 10000;
   bool strict = false;
+  bool force = false;
+  std::string max_memory;
 };
 
 void add_run_options(CLI::App& command, RunOptions& options) {
@@ -49,6 +52,11 @@ void add_run_options(CLI::App& command, RunOptions& options) {
       ->take_all()
       ->allow_extra_args(false);
   command.add_flag("--strict", options.strict, "Scenario warnings (settings without effect) are errors");
+  command.add_flag("--force", options.force,
+                   "Write into an existing folder that readmit did not create (only readmit's own file names are "
+                   "replaced)");
+  command.add_option("--max-memory", options.max_memory,
+                     "Refuse to start when the estimated memory exceeds this size (e.g. 4G, 512M)");
   command.allow_extras();
 }
 
@@ -67,6 +75,9 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
   if (!options.seed.empty())
     ensemble.seed = readmit::parse_seed(options.seed, "command line (--seed " + readmit::excerpt(options.seed) + ")");
   ensemble.strict = options.strict;
+  ensemble.force = options.force;
+  if (!options.max_memory.empty())
+    ensemble.max_memory_bytes = readmit::parse_byte_size(options.max_memory, "--max-memory");
   ensemble.warnings = [](const std::vector<readmit::Diagnostic>& warnings) { print_diagnostics(std::cerr, warnings); };
   ensemble.threads = options.threads;
   ensemble.out_dir = options.out_dir;
@@ -240,6 +251,16 @@ int main(int argc, char** argv) {
       "Example: readmit show scenarios/cambodia_2017.yaml --set partners.cambodia.agreement.document_officers=0\n"
       "         readmit show scenarios/cambodia_2017_humanitarian.yaml --origin | grep family_unity");
 
+  std::string metrics_format = "text";
+  std::vector<std::string> metrics_scenario;
+  auto* metrics = app.add_subcommand("metrics", "List every output metric: name, unit, kind and meaning");
+  metrics->add_option("scenario", metrics_scenario, "A scenario: list its own names (visa categories, fiscal years)")
+      ->expected(0, 1);
+  metrics->add_option("--format", metrics_format, "text or csv (as metrics.csv)")
+      ->check(CLI::IsMember({"text", "csv"}));
+  metrics->allow_extras();
+  metrics->footer("Example: readmit metrics scenarios/cambodia_2017.yaml --format csv");
+
   std::string schema_format = "text";
   auto* schema = app.add_subcommand("schema", "List every parameter: path, type, unit, default, range, meaning");
   schema->add_option("--format", schema_format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
@@ -276,6 +297,14 @@ int main(int argc, char** argv) {
   return run_guarded([&] {
     if (*validate_cmd) return validate(validate_options);
     if (*show_cmd) return show(show_options);
+    if (*metrics) {
+      const auto dictionary = metrics_scenario.empty()
+                                  ? readmit::data_dictionary()
+                                  : readmit::data_dictionary(readmit::load_scenario(metrics_scenario.front()).scenario);
+      std::cout << (metrics_format == "csv" ? readmit::data_dictionary_csv(dictionary)
+                                            : readmit::data_dictionary_text(dictionary));
+      return exit_ok;
+    }
     if (*schema) {
       std::cout << (schema_format == "markdown" ? readmit::schema_as_markdown() : readmit::schema_as_text());
       return exit_ok;

@@ -13,6 +13,7 @@
 //   events.csv              scenario,replication,date,partner,event,detail: reviews,
 //                           sanction decisions and effects, linkage, amendments, negotiation
 //   monthly.csv             only when asked: scenario,replication,month,partner,metric,value
+//   metrics.csv             the data dictionary: metric,table,kind,unit,meaning of every metric above
 //   metadata.json           version, git revision, compiler, seed, replications,
 //                           threads, wall time, scenario hashes, command line
 //
@@ -56,7 +57,8 @@ struct RunInfo {
 /// The fixed file names, in the order they are written.
 inline constexpr std::string_view output_files[] = {
     "scenario.resolved.yaml", "replications.csv", "timeseries.csv", "summary.csv",
-    "comparison.csv",         "events.csv",       "monthly.csv",    "metadata.json"};
+    "comparison.csv",         "events.csv",       "monthly.csv",    "metrics.csv",
+    "metadata.json"};
 
 /// Writes every output file into `directory`, which must exist.
 /// scenarios[0] is the baseline; comparison.csv is written when there are
@@ -65,9 +67,11 @@ inline constexpr std::string_view output_files[] = {
 void write_outputs(const std::filesystem::path& directory, std::span<const ScenarioResults* const> scenarios,
                    const RunInfo& info);
 
-/// The terminal summary: the headline totals (all partners) with their 95%
-/// confidence intervals of the mean and 5-95% ranges; with alternatives, each
-/// next to the baseline with the paired difference and its interval.
+/// The terminal summary: the headline totals (all partners), labelled with
+/// their metric names and units as in the files and `readmit metrics`, with
+/// their 95% confidence intervals of the mean and 5-95% ranges; with
+/// alternatives, each next to the baseline with the paired difference and
+/// its interval.
 std::string summary_table(std::span<const ScenarioResults* const> scenarios);
 
 /// 64-bit FNV-1a of a text, as 16 hex digits (the scenario hash).
