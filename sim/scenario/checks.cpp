@@ -257,8 +257,12 @@ void check_sanctions(const ConfigNode& resolved, const Scenario& scenario, Diagn
   const bool any_demand = std::any_of(scenario.partners.begin(), scenario.partners.end(),
                                       [](const PartnerParams& p) { return !p.visa_demand.empty(); });
   if (any_demand && ladder_categories(ladder, ladder.steps.size(), true).empty()) {
-    const ConfigNode* node = node_at(resolved, "sanctions.ladder");
-    sink.warning(node->where(), "sanctions.ladder",
+    // Located where the ladder's steps are written, or else where it is chosen.
+    const ConfigNode* ladders = node_at(resolved, "sanctions.ladders");
+    const auto* defined = ladders != nullptr ? ladders->entry(ladder.name) : nullptr;
+    const ConfigNode* chosen = node_at(resolved, "sanctions.ladder");
+    sink.warning(defined != nullptr ? defined->key_where : chosen->where(),
+                 defined != nullptr ? "sanctions.ladders." + ladder.name : std::string("sanctions.ladder"),
                  "ladder " + ladder.name + " refuses no visa: no step has a refusal_prob above 0");
   }
   const ConfigNode* timeline = resolved.find("timeline");

@@ -497,7 +497,7 @@ class Resolver {
       values[entry.key] = *value;
     }
     for (const auto param : info->params) {
-      if (values.find(param) == values.end()) {
+      if (node.find(param) == nullptr) {  // given but invalid: reported above
         error(node.where(), join(path, param),
               "expected a number (required by a " + std::string(info->name) + " distribution), found nothing");
         ok = false;
