@@ -113,7 +113,8 @@ void apply_timeline_directives(ConfigNode& merged, const TimelineDirectives& dir
       if (auto id = entry_id(entry)) ids.push_back(*id);
   const std::vector<std::string_view> known(ids.begin(), ids.end());
   for (std::size_t i = 0; i < directives.drop.size(); ++i) {
-    const auto& [id, where] = directives.drop[i];
+    const std::string& id = directives.drop[i].first;
+    const SourceLocation& where = directives.drop[i].second;
     const std::string path =
         directives.drop_is_list ? "timeline_drop[" + std::to_string(i) + "]" : std::string("timeline_drop");
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
