@@ -43,8 +43,6 @@ class ConfigNode {
   ConfigNode* find(std::string_view key);
   /// The entry of `key` (with the key's location), or null.
   const Entry* entry(std::string_view key) const;
-  /// The value of entry `i` (keys stay as they are).
-  ConfigNode& value_at(std::size_t i);
   /// Appends an entry whose key is not in the map yet (the caller checked
   /// with find) and returns the stored value.
   ConfigNode& append(std::string key, SourceLocation key_where, ConfigNode value);
@@ -111,7 +109,5 @@ std::optional<ConfigNode> read_yaml_file(const std::filesystem::path& path, cons
 std::string to_yaml(const ConfigNode& node);
 /// Writes the tree as YAML on one line (flow style: `{dist: gamma, shape: 2}`).
 std::string to_flow_yaml(const ConfigNode& node);
-
-inline ConfigNode& ConfigNode::value_at(std::size_t i) { return entries_[i].value; }
 
 }  // namespace readmit
