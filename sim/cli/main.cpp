@@ -162,7 +162,7 @@ int validate(const CheckOptions& options) {
                 << (loaded.warnings.empty() ? "" : " (" + count(loaded.warnings.size(), "warning") + ")") << "\n";
     } catch (const readmit::ScenarioError& e) {
       print_diagnostics(std::cerr, e.diagnostics());
-      std::cerr << file << ": " << count(e.diagnostics().size(), "error") << "\n";
+      std::cerr << file << ": " << count(e.error_count(), "error") << "\n";
       status = exit_invalid_input;
     }
   }

@@ -45,8 +45,10 @@ void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
 }
 }  // namespace
 
-ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
-    : std::runtime_error(join_messages(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics, std::size_t left_out)
+    : std::runtime_error(join_messages(diagnostics)),
+      diagnostics_(std::move(diagnostics)),
+      error_count_(diagnostics_.size() - (left_out > 0 ? 1 : 0) + left_out) {}
 
 void DiagnosticSink::error(const SourceLocation& where, std::string key_path, std::string message) {
   if (diagnostics_.size() >= max_errors) {
@@ -76,7 +78,7 @@ void DiagnosticSink::throw_if_any() {
                    std::to_string(max_errors) + " are listed)";
     all.push_back(std::move(more));
   }
-  throw ScenarioError(std::move(all));
+  throw ScenarioError(std::move(all), errors_left_out_);
 }
 
 std::size_t invalid_utf8_at(std::string_view text) {

@@ -296,3 +296,18 @@ TEST_CASE("hostile inputs: each is refused at once with its exact message", "[ba
     if (row.check) row.check(dir);
   }
 }
+
+TEST_CASE("a file with thousands of errors gets a bounded answer that counts them all", "[bad_inputs]") {
+  TempDir dir;
+  std::string text =
+      "name: many_errors\nstart_date: 2020-01-01\npartners:\n  alpha:\n    population: {docket_at_start: 1}\n";
+  for (int i = 0; i < 5000; ++i) text += "unknown_" + std::to_string(i) + ": 1\n";
+  dir.write("errors.yaml", text);
+  const auto r = readmit::test::run_readmit({"validate", "errors.yaml"}, dir.path());
+  CHECK(r.code == 2);
+  std::size_t lines = 0;
+  for (char c : r.err) lines += c == '\n';
+  CHECK(lines == 202);  // 200 errors, the count of the others, the total
+  CHECK(r.err.find("\nerrors.yaml: error: and 4800 more errors (only the first 200 are listed)\n"
+                   "errors.yaml: 5000 errors\n") != std::string::npos);
+}

@@ -40,11 +40,15 @@ struct Diagnostic {
 /// the order of the input. The command-line tool maps it to exit code 2.
 class ScenarioError : public std::runtime_error {
  public:
-  explicit ScenarioError(std::vector<Diagnostic> diagnostics);
+  /// `left_out`: errors found beyond those listed (the last diagnostic then says how many).
+  explicit ScenarioError(std::vector<Diagnostic> diagnostics, std::size_t left_out = 0);
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+  /// Every error found, listed or not.
+  std::size_t error_count() const { return error_count_; }
 
  private:
   std::vector<Diagnostic> diagnostics_;
+  std::size_t error_count_ = 0;
 };
 
 /// Collects diagnostics during a pass so that all errors are reported
