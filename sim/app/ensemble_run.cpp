@@ -3,10 +3,16 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
 #include <memory>
 
 #include "readmit/engine/ensemble.hpp"
 #include "readmit/io/atomic_file.hpp"
+#include "readmit/io/output_folder.hpp"
+#include "readmit/model/metrics.hpp"
+#include "readmit/util/text.hpp"
 
 namespace readmit {
 
@@ -20,11 +26,10 @@ std::string joined(const std::vector<std::string>& names) {
   return text;
 }
 
-void check_comparable(const std::vector<std::unique_ptr<ScenarioResults>>& scenarios,
-                      const std::vector<std::filesystem::path>& files) {
-  const auto& base = scenarios.front()->scenario();
+void check_comparable(const std::vector<LoadedScenario>& scenarios, const std::vector<std::filesystem::path>& files) {
+  const auto& base = scenarios.front().scenario;
   for (std::size_t i = 1; i < scenarios.size(); ++i) {
-    const auto& alt = scenarios[i]->scenario();
+    const auto& alt = scenarios[i].scenario;
     std::vector<std::string> base_partners, alt_partners;
     for (const auto& p : base.partners) base_partners.push_back(p.name);
     for (const auto& p : alt.partners) alt_partners.push_back(p.name);
@@ -33,20 +38,20 @@ void check_comparable(const std::vector<std::unique_ptr<ScenarioResults>>& scena
                        "] but the baseline " + files[0].string() + " has [" + joined(base_partners) +
                        "]; common random numbers need the same partners in the same order");
     for (std::size_t j = 0; j < i; ++j)
-      if (scenarios[j]->name() == alt.name)
+      if (scenarios[j].scenario.name == alt.name)
         throw UsageError("compare: " + files[j].string() + " and " + files[i].string() + " are both named \"" +
                          alt.name + "\"; give each scenario its own name");
   }
 }
 
-void check_until_ci(const UntilCi& until, const std::vector<std::unique_ptr<ScenarioResults>>& scenarios) {
+void check_until_ci(const UntilCi& until, const std::vector<LoadedScenario>& scenarios) {
   for (const auto& s : scenarios) {
-    const auto& layout = s->layout();
+    const RunTotalsLayout layout(s.scenario);
     if (layout.slot_index(until.partner) == layout.slots().size())
-      throw UsageError("--until-ci: unknown partner \"" + until.partner + "\" in " + s->name() +
+      throw UsageError("--until-ci: unknown partner \"" + until.partner + "\" in " + s.scenario.name +
                        "; known: " + joined(layout.slots()));
     if (layout.metric_index(until.metric) == layout.metrics().size())
-      throw UsageError("--until-ci: unknown run total \"" + until.metric + "\" in " + s->name() +
+      throw UsageError("--until-ci: unknown run total \"" + until.metric + "\" in " + s.scenario.name +
                        "; known: " + joined(layout.metrics()));
   }
 }
@@ -80,7 +85,160 @@ std::size_t next_count(std::size_t done, double width, double target, std::size_
   return std::min(next, cap);
 }
 
+/// results/NAME, or results/BASE_vs_ALT(_ALT...) for a comparison: only
+/// scenario names, which are safe names (letters, digits, '_', '-'), so the
+/// folder is always a child of results/. Very many alternatives are counted
+/// instead of named, to keep the name short.
+std::filesystem::path default_out_dir(const std::vector<LoadedScenario>& loaded) {
+  std::string name = loaded.front().scenario.name;
+  for (std::size_t i = 1; i < loaded.size(); ++i) name += (i == 1 ? "_vs_" : "_") + loaded[i].scenario.name;
+  if (name.size() > 200)
+    name = loaded.front().scenario.name + "_vs_" + std::to_string(loaded.size() - 1) + "_alternatives";
+  return std::filesystem::path("results") / name;
+}
+
+/// The largest monthly inflow a partner reaches, from its parameter or the timeline.
+double largest_inflow(const Scenario& scenario, std::size_t partner) {
+  double inflow = scenario.partners[partner].population.inflow_per_month;
+  const std::string path = "partners." + scenario.partners[partner].name + ".population.inflow_per_month";
+  for (const auto& event : scenario.timeline)
+    for (const auto& a : event.assignments)
+      if (a.path == path) inflow = std::max(inflow, std::get<double>(a.value));
+  return inflow;
+}
+
+/// Refuses a run the machine cannot hold, before anything is allocated.
+void check_estimate(const RunEstimate& estimate, std::span<const Scenario* const> scenarios,
+                    std::uint64_t max_memory_bytes, const std::filesystem::path& out_dir) {
+  // --max-memory is the limit when given (also above what this machine has
+  // free now: the estimate is an upper bound); otherwise the memory available.
+  const std::uint64_t available = available_memory_bytes();
+  double limit = max_memory_bytes > 0 ? double(max_memory_bytes)
+                 : available > 0      ? double(available)
+                                      : std::numeric_limits<double>::infinity();
+  const std::string limited_by = max_memory_bytes > 0 ? "--max-memory " + format_bytes(limit)
+                                                      : "the " + format_bytes(limit) + " of memory available";
+  if (estimate.memory_bytes > limit)
+    throw UsageError("the run needs about " + format_bytes(estimate.memory_bytes) + " of memory (" +
+                     estimate.explanation + "), more than " + limited_by +
+                     "; use fewer --threads, fewer replications or a smaller scenario" +
+                     (max_memory_bytes > 0 ? std::string()
+                                           : ", or give a larger --max-memory to run anyway (the estimate is an upper "
+                                             "bound)"));
+  // The engine numbers persons and their children with 32 bits.
+  constexpr double max_indexed = double(std::numeric_limits<std::uint32_t>::max());
+  for (const Scenario* s : scenarios) {
+    double children = 0;
+    for (const auto& p : s->partners) children = std::max(children, std::min(p.population.children_count.upper, 255.0));
+    const double persons = estimate.persons_per_replication;
+    if (persons > max_indexed || persons * children > max_indexed)
+      throw UsageError("scenario " + s->name + " would create about " + format_number(std::round(persons)) +
+                       " persons a replication (docket + inflow x months) and up to " +
+                       format_number(std::round(persons * children)) + " children; a replication holds at most " +
+                       format_number(max_indexed) + " of each");
+  }
+  // The disk that will hold the folder: its nearest existing ancestor's.
+  std::filesystem::path existing = std::filesystem::absolute(out_dir);
+  std::error_code ec;
+  while (!existing.empty() && !std::filesystem::exists(existing, ec) && existing != existing.parent_path())
+    existing = existing.parent_path();
+  const auto space = std::filesystem::space(existing, ec);
+  if (!ec && estimate.disk_bytes > double(space.available))
+    throw UsageError("the run writes about " + format_bytes(estimate.disk_bytes) + " into " + out_dir.string() +
+                     " (outputs and the monthly values kept during the run), more than the " +
+                     format_bytes(double(space.available)) + " free there");
+}
+
 }  // namespace
+
+RunEstimate estimate_run(std::span<const Scenario* const> scenarios, std::size_t replications, unsigned threads,
+                         bool write_monthly) {
+  RunEstimate e;
+  e.threads =
+      unsigned(std::max<std::size_t>(1, std::min<std::size_t>(threads, std::max<std::size_t>(1, replications))));
+  const double reps = double(replications);
+  constexpr double base_bytes = 50e6;  // the program, oneTBB's arena, buffers
+  double in_flight = 0, totals = 0, statistics = 0;
+  for (const Scenario* s : scenarios) {
+    double persons = 0;
+    for (std::size_t k = 0; k < s->partners.size(); ++k)
+      persons += double(s->partners[k].population.docket_at_start) + largest_inflow(*s, k) * double(s->horizon_months);
+    persons += 5 * std::sqrt(persons);  // Poisson arrivals: well above the mean
+    e.persons_per_replication = std::max(e.persons_per_replication, persons);
+    const double months = double(s->horizon_months), partners = double(s->partners.size());
+    const double columns = double(monthly_column_names(*s).size());
+    const double metrics = double(RunTotalsLayout(*s).metrics().size());
+    // Results waiting to be consumed in order: 8 per thread, each its monthly
+    // values and at most one removal time per person.
+    in_flight = std::max(in_flight, 8.0 * e.threads * (months * partners * columns * 8 + persons * 8));
+    totals += reps * (partners + 1) * metrics * 8;
+    statistics = std::max(statistics, std::max(double(statistics_block_bytes), reps * partners * columns * 8));
+    e.disk_bytes += reps * months * partners * columns * 8     // monthly values, during the run
+                    + months * (partners + 1) * columns * 150  // timeseries.csv
+                    + reps * (partners + 1) * metrics * 40     // replications.csv
+                    + reps * partners * months * 30            // events.csv
+                    + (write_monthly ? reps * months * partners * columns * 45 : 0);
+  }
+  const double simulation = double(e.threads) * e.persons_per_replication * bytes_per_person;
+  e.memory_bytes = base_bytes + simulation + in_flight + totals + statistics;
+  e.explanation = format_number(std::round(e.persons_per_replication)) + " persons a replication x " +
+                  format_number(bytes_per_person) + " B x " + std::to_string(e.threads) +
+                  " replications at once = " + format_bytes(simulation) + ", results and statistics " +
+                  format_bytes(in_flight + totals + statistics + base_bytes);
+  return e;
+}
+
+std::uint64_t available_memory_bytes() {
+  std::uint64_t available = 0;
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::uint64_t kilobytes = 0;
+  std::string unit;
+  while (meminfo >> key >> kilobytes >> unit)
+    if (key == "MemAvailable:") available = kilobytes * 1024;
+  // In a container the cgroup's limit may be lower than the machine's memory.
+  std::ifstream max_file("/sys/fs/cgroup/memory.max"), current_file("/sys/fs/cgroup/memory.current");
+  std::string max_text;
+  std::uint64_t current = 0;
+  if (max_file >> max_text && max_text != "max" && current_file >> current) {
+    std::uint64_t max = 0;
+    if (std::from_chars(max_text.data(), max_text.data() + max_text.size(), max).ec == std::errc{}) {
+      const std::uint64_t left = max > current ? max - current : 0;
+      available = available == 0 ? left : std::min(available, left);
+    }
+  }
+  return available;
+}
+
+std::uint64_t parse_byte_size(std::string_view text, std::string_view option) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  std::string_view suffix = text.substr(std::size_t(end - text.data()));
+  double scale = 1;
+  if (!suffix.empty()) {
+    static constexpr std::string_view units = "KMGT";
+    const auto at = units.find(char(std::toupper(static_cast<unsigned char>(suffix.front()))));
+    if (at != std::string_view::npos) {
+      scale = std::pow(1024.0, double(at + 1));
+      suffix.remove_prefix(1);
+      if (suffix == "B" || suffix == "iB" || suffix == "b") suffix = {};
+    }
+  }
+  if (ec != std::errc{} || !suffix.empty() || !std::isfinite(value) || value <= 0 || value * scale > 1e18)
+    throw UsageError(std::string(option) + " \"" + excerpt(text) +
+                     "\": expected a size such as 4G, 512M or 1000000 (bytes; K, M, G, T are powers of 1024)");
+  return std::uint64_t(value * scale);
+}
+
+std::string format_bytes(double bytes) {
+  if (!std::isfinite(bytes)) return "unlimited";
+  static constexpr const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+  std::size_t unit = 0;
+  while (bytes >= 1000 && unit + 1 < std::size(units)) bytes /= 1000, ++unit;
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
+  return buffer;
+}
 
 UntilCi parse_until_ci(std::string_view text) {
   const auto equals = text.rfind('=');
@@ -107,45 +265,61 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   if (options.scenarios.empty()) throw UsageError("no scenario given");
 
-  std::vector<LoadedScenario> loaded;
-  for (std::size_t i = 0; i < options.scenarios.size(); ++i) {
-    std::vector<std::string> overrides = options.overrides;
+  // Common random numbers: every scenario runs with the same master seed,
+  // --seed or the baseline's, and records it in its resolved YAML.
+  LoadOptions load;
+  load.overrides = options.overrides;
+  load.strict = options.strict;
+  if (options.seed) {
+    load.seed = std::to_string(*options.seed);
+    load.seed_origin = options.seed_origin;
+  }
+  // Each scenario's own overrides (the Python module's with_) follow the common ones.
+  auto load_for = [&](std::size_t i) {
+    LoadOptions own = load;
     if (i < options.scenario_overrides.size())
-      overrides.insert(overrides.end(), options.scenario_overrides[i].begin(), options.scenario_overrides[i].end());
-    loaded.push_back(load_scenario(options.scenarios[i], overrides));
+      own.overrides.insert(own.overrides.end(), options.scenario_overrides[i].begin(),
+                           options.scenario_overrides[i].end());
+    return load_scenario(options.scenarios[i], own);
+  };
+  std::vector<LoadedScenario> loaded;
+  loaded.push_back(load_for(0));
+  if (!options.seed) {
+    load.seed = std::to_string(loaded.front().scenario.seed);
+    load.seed_origin = "the baseline's seed (compare: common random numbers)";
   }
-  // Common random numbers: every scenario runs with the same master seed.
-  const std::uint64_t seed = options.seed.value_or(loaded.front().scenario.seed);
-  for (auto& l : loaded) l.scenario.seed = seed;
+  for (std::size_t i = 1; i < options.scenarios.size(); ++i) loaded.push_back(load_for(i));
+  if (options.warnings)
+    for (const auto& l : loaded) options.warnings(l.warnings);
+  check_comparable(loaded, options.scenarios);
+  if (options.until_ci) check_until_ci(*options.until_ci, loaded);
+  try {
+    check_output_selection(options.outputs, loaded.front().scenario);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
 
-  std::filesystem::path out_dir = options.out_dir;
-  if (out_dir.empty()) {
-    std::string name = loaded.front().scenario.name;
-    for (std::size_t i = 1; i < loaded.size(); ++i) name += (i == 1 ? "_vs_" : "_") + loaded[i].scenario.name;
-    out_dir = std::filesystem::path("results") / name;
-  }
-  {
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    if (ec) throw IoError("cannot create output folder '" + out_dir.string() + "': " + ec.message());
-  }
+  std::size_t count =
+      std::size_t(options.replications > 0 ? options.replications : loaded.front().scenario.replications);
+  const std::size_t cap = std::size_t(std::max<std::int64_t>(options.max_replications, 2));
+  if (options.until_ci) count = std::min(std::max<std::size_t>(count, 2), cap);
+
+  // Before anything is allocated or written: will the run fit?
+  const std::filesystem::path out_dir = options.out_dir.empty() ? default_out_dir(loaded) : options.out_dir;
+  std::vector<const Scenario*> typed;
+  for (const auto& l : loaded) typed.push_back(&l.scenario);
+  const auto estimate = estimate_run(typed, options.until_ci ? cap : count, resolved_thread_count(options.threads),
+                                     options.write_monthly);
+  check_estimate(estimate, typed, options.max_memory_bytes, out_dir);
+
+  // Held until the outputs are written: no other run writes here meanwhile,
+  // and nothing of an earlier command stays.
+  const OutputFolder folder(out_dir, output_files, options.force, options.command_line);
 
   // Creating the results also creates their temporary files in out_dir:
   // an unwritable folder fails here, before any replication runs.
   std::vector<std::unique_ptr<ScenarioResults>> scenarios;
   for (auto& l : loaded) scenarios.push_back(std::make_unique<ScenarioResults>(std::move(l), out_dir));
-  check_comparable(scenarios, options.scenarios);
-  try {
-    check_output_selection(options.outputs, *scenarios.front());
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
-  if (options.until_ci) check_until_ci(*options.until_ci, scenarios);
-
-  std::size_t count =
-      std::size_t(options.replications > 0 ? options.replications : scenarios.front()->scenario().replications);
-  const std::size_t cap = std::size_t(std::max<std::int64_t>(options.max_replications, 2));
-  if (options.until_ci) count = std::min(std::max<std::size_t>(count, 2), cap);
 
   std::optional<StoppingReport> stopping;
   std::size_t done = 0;

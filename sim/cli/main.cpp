@@ -1,13 +1,15 @@
-// The readmit command-line tool. Library code throws; only this file turns
-// errors into exit codes: 0 success, 1 runtime failure, 2 invalid input.
+// The readmit command-line tool. Library code throws; only the command line
+// turns errors into exit codes: 0 success, 1 runtime failure, 2 invalid input
+// (cli_support.hpp).
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
 #include <iostream>
 
+#include "cli_support.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/sweep.hpp"
-
+#include "readmit/io/data_dictionary.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/version.hpp"
@@ -15,17 +17,14 @@
 
 namespace {
 
-constexpr int exit_ok = 0;
-constexpr int exit_runtime_failure = 1;
-constexpr int exit_invalid_input = 2;
+using namespace readmit::cli;
 
 struct RunOptions {
   std::vector<std::string> scenarios;
   std::vector<std::string> overrides;
   std::int64_t replications = 0;  // 0: the scenario's own
-  std::uint64_t seed = 0;
-  bool seed_given = false;
-  unsigned threads = 0;  // 0: all cores
+  std::string seed;               // empty: the scenario's; checked like the `seed` key
+  unsigned threads = 0;           // 0: all cores
   std::string out_dir;
   bool monthly = false;
   std::vector<std::string> output_files, output_metrics, output_partners;
@@ -33,14 +32,17 @@ struct RunOptions {
   std::string until_ci;
   std::int64_t max_replications = 10000;
   bool report = false;
+  bool strict = false;
+  bool force = false;
+  std::string max_memory;
 };
 
 void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_option("--replications,-r", options.replications, "Replications to run (default: the scenario's)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000000}));
-  command.add_option_function<std::uint64_t>(
-      "--seed,-s", [&options](const std::uint64_t& seed) { options.seed = seed, options.seed_given = true; },
-      "Master seed (default: the scenario's)");
+  command.add_option("--seed,-s", options.seed,
+                     "Master seed, a whole number in [0, 2^53) like the `seed` key (default: the scenario's); "
+                     "recorded in scenario.resolved.yaml");
   command.add_option("--threads,-t", options.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 4096u));
   command.add_option("--out,-o", options.out_dir, "Output folder");
@@ -68,6 +70,13 @@ void add_run_options(CLI::App& command, RunOptions& options) {
       ->take_all()
       ->allow_extra_args(false);
   readmit::cli::add_report_flag(command, options.report);
+  command.add_flag("--strict", options.strict, "Scenario warnings (settings without effect) are errors");
+  command.add_flag("--force", options.force,
+                   "Write into an existing folder that readmit did not create (only readmit's own file names are "
+                   "replaced)");
+  command.add_option("--max-memory", options.max_memory,
+                     "Refuse to start when the estimated memory exceeds this size (e.g. 4G, 512M)");
+  command.allow_extras();
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -82,7 +91,13 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
   ensemble.scenarios.assign(options.scenarios.begin(), options.scenarios.end());
   ensemble.overrides = options.overrides;
   ensemble.replications = options.replications;
-  if (options.seed_given) ensemble.seed = options.seed;
+  if (!options.seed.empty())
+    ensemble.seed = readmit::parse_seed(options.seed, "command line (--seed " + readmit::excerpt(options.seed) + ")");
+  ensemble.strict = options.strict;
+  ensemble.force = options.force;
+  if (!options.max_memory.empty())
+    ensemble.max_memory_bytes = readmit::parse_byte_size(options.max_memory, "--max-memory");
+  ensemble.warnings = [](const std::vector<readmit::Diagnostic>& warnings) { print_diagnostics(std::cerr, warnings); };
   ensemble.threads = options.threads;
   ensemble.out_dir = options.out_dir;
   ensemble.command_line = command_line;
@@ -147,19 +162,44 @@ int run_sweep(const SweepCliOptions& options, const std::string& command_line) {
   return exit_ok;
 }
 
-int validate(const std::vector<std::string>& files, const std::vector<std::string>& overrides) {
+struct CheckOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> overrides;
+  bool strict = false;
+  bool origin = false;  // show only
+};
+
+/// `readmit validate`: every file, its errors and warnings; exit 2 if any
+/// file has an error (or, with --strict, a warning).
+int validate(const CheckOptions& options) {
   int status = exit_ok;
-  for (const auto& file : files) {
+  readmit::LoadOptions load;
+  load.overrides = options.overrides;
+  load.strict = options.strict;
+  for (const auto& file : options.files) {
+    auto count = [](std::size_t n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); };
     try {
-      readmit::load_scenario(file, overrides);
-      std::cout << file << ": ok\n";
+      const auto loaded = readmit::load_scenario(file, load);
+      print_diagnostics(std::cerr, loaded.warnings);
+      std::cout << file << ": ok"
+                << (loaded.warnings.empty() ? "" : " (" + count(loaded.warnings.size(), "warning") + ")") << "\n";
     } catch (const readmit::ScenarioError& e) {
-      for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
-      std::cerr << file << ": " << e.diagnostics().size() << (e.diagnostics().size() == 1 ? " error\n" : " errors\n");
+      print_diagnostics(std::cerr, e.diagnostics());
+      std::cerr << file << ": " << count(e.error_count(), "error") << "\n";
       status = exit_invalid_input;
     }
   }
   return status;
+}
+
+int show(const CheckOptions& options) {
+  readmit::LoadOptions load;
+  load.overrides = options.overrides;
+  load.strict = options.strict;
+  const auto loaded = readmit::load_scenario(options.files.front(), load);
+  print_diagnostics(std::cerr, loaded.warnings);
+  std::cout << (options.origin ? loaded.origin_listing() : loaded.resolved_yaml());
+  return exit_ok;
 }
 
 }  // namespace
@@ -172,16 +212,14 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("readmit ") + std::string(readmit::version()) + " (git " +
                                         std::string(readmit::git_revision()) + ")");
   app.require_subcommand(1);
+  app.allow_extras();
   app.footer(
       "Exit codes: 0 success, 1 runtime failure, 2 invalid input.\n"
       "Example: readmit run scenarios/cambodia_2017.yaml --replications 200 --out results/");
 
   RunOptions run_options;
   auto* run = app.add_subcommand("run", "Run a scenario's replications and write outputs");
-  run->add_option("scenario", run_options.scenarios, "Scenario file")
-      ->required()
-      ->expected(1)
-      ->check(CLI::ExistingFile);
+  run->add_option("scenario", run_options.scenarios, "Scenario file")->required()->expected(1);
   add_run_options(*run, run_options);
   run->footer(
       "Example: readmit run scenarios/cambodia_2017.yaml -r 100 -t 2 --set horizon_months=24\n"
@@ -189,10 +227,7 @@ int main(int argc, char** argv) {
 
   RunOptions compare_options;
   auto* compare = app.add_subcommand("compare", "Run a baseline and alternatives with common random numbers");
-  compare->add_option("scenarios", compare_options.scenarios, "BASE ALT [ALT...]")
-      ->required()
-      ->expected(2, 64)
-      ->check(CLI::ExistingFile);
+  compare->add_option("scenarios", compare_options.scenarios, "BASE ALT [ALT...]")->required()->expected(2, 64);
   add_run_options(*compare, compare_options);
   compare->footer(
       "Every scenario runs with the baseline's seed (or --seed): replication k of each uses the same\n"
@@ -214,28 +249,46 @@ int main(int argc, char** argv) {
                    "Replications per point (default: the sweep file's, else the scenario's)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000000}));
   readmit::cli::add_report_flag(*sweep, sweep_options.report);
+  sweep->allow_extras();
   sweep->footer(
       "Completed points are kept: rerunning finishes the others. After shards ran into one --out,\n"
       "a run without --shard runs nothing new and merges every point.\n"
       "Example: readmit sweep scenarios/sweeps/cambodia_officers.yaml --out results/officers --shard 1/4");
 
-  std::vector<std::string> validate_files, validate_overrides;
-  auto* validate_cmd = app.add_subcommand("validate", "Check scenario files and report every error");
-  validate_cmd->add_option("scenarios", validate_files, "Scenario files")->required();
-  validate_cmd->add_option("--set", validate_overrides, "Override a parameter, KEY.PATH=VALUE (repeatable)");
-  validate_cmd->footer("Example: readmit validate scenarios/*.yaml");
+  CheckOptions validate_options;
+  auto* validate_cmd = app.add_subcommand("validate", "Check scenario files and report every error and warning");
+  validate_cmd->add_option("scenarios", validate_options.files, "Scenario files")->required();
+  validate_cmd->add_option("--set", validate_options.overrides, "Override a parameter, KEY.PATH=VALUE (repeatable)");
+  validate_cmd->add_flag("--strict", validate_options.strict, "Warnings (settings without effect) are errors");
+  validate_cmd->allow_extras();
+  validate_cmd->footer("Example: readmit validate --strict scenarios/*.yaml");
 
-  std::string show_file;
-  std::vector<std::string> show_overrides;
-  auto* show = app.add_subcommand("show", "Print the fully resolved scenario as YAML");
-  show->add_option("scenario", show_file, "Scenario file")->required();
-  show->add_option("--set", show_overrides, "Override a parameter, KEY.PATH=VALUE (repeatable)");
-  show->footer(
-      "Example: readmit show scenarios/cambodia_2017.yaml --set partners.cambodia.agreement.document_officers=0");
+  CheckOptions show_options;
+  auto* show_cmd = app.add_subcommand("show", "Print the fully resolved scenario as YAML");
+  show_cmd->add_option("scenario", show_options.files, "Scenario file")->required()->expected(1);
+  show_cmd->add_option("--set", show_options.overrides, "Override a parameter, KEY.PATH=VALUE (repeatable)");
+  show_cmd->add_flag("--origin", show_options.origin,
+                     "Every value on a line of its own with where it came from: default, FILE:LINE:COL or --set");
+  show_cmd->add_flag("--strict", show_options.strict, "Warnings (settings without effect) are errors");
+  show_cmd->allow_extras();
+  show_cmd->footer(
+      "Example: readmit show scenarios/cambodia_2017.yaml --set partners.cambodia.agreement.document_officers=0\n"
+      "         readmit show scenarios/cambodia_2017_humanitarian.yaml --origin | grep family_unity");
+
+  std::string metrics_format = "text";
+  std::vector<std::string> metrics_scenario;
+  auto* metrics = app.add_subcommand("metrics", "List every output metric: name, unit, kind and meaning");
+  metrics->add_option("scenario", metrics_scenario, "A scenario: list its own names (visa categories, fiscal years)")
+      ->expected(0, 1);
+  metrics->add_option("--format", metrics_format, "text or csv (as metrics.csv)")
+      ->check(CLI::IsMember({"text", "csv"}));
+  metrics->allow_extras();
+  metrics->footer("Example: readmit metrics scenarios/cambodia_2017.yaml --format csv");
 
   std::string schema_format = "text";
   auto* schema = app.add_subcommand("schema", "List every parameter: path, type, unit, default, range, meaning");
   schema->add_option("--format", schema_format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
+  schema->allow_extras();
   schema->footer("Example: readmit schema --format markdown > docs/parameters.md");
 
   std::string report_dir;
@@ -245,7 +298,7 @@ int main(int argc, char** argv) {
   const auto commands = app.get_subcommands({});
   if (argc > 1 && argv[1][0] != '-' &&
       std::none_of(commands.begin(), commands.end(), [&](const CLI::App* c) { return c->check_name(argv[1]); })) {
-    std::cerr << "readmit: unknown command '" << argv[1] << "'; commands:";
+    std::cerr << "readmit: unknown command '" << readmit::excerpt(argv[1], 200) << "'; commands:";
     for (const auto* command : commands) std::cerr << " " << command->get_name();
     std::cerr << " (readmit --help)\n";
     return exit_invalid_input;
@@ -253,33 +306,40 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // An unknown option explains a parse error better than the error it caused
+    // (a value taken for a file name, a missing positional).
+    if (const auto unknown = unknown_argument_message(app)) {
+      std::cerr << *unknown << "\n";
+      return exit_invalid_input;
+    }
     const int code = app.exit(e);
     return code == 0 ? exit_ok : exit_invalid_input;
   }
+  if (const auto unknown = unknown_argument_message(app)) {
+    std::cerr << *unknown << "\n";
+    return exit_invalid_input;
+  }
 
-  try {
-    if (*validate_cmd) return validate(validate_files, validate_overrides);
-    if (*show) {
-      std::cout << readmit::load_scenario(show_file, show_overrides).resolved_yaml();
+  const std::string command_line = joined_command_line(argc, argv);
+  return run_guarded([&] {
+    if (*validate_cmd) return validate(validate_options);
+    if (*show_cmd) return show(show_options);
+    if (*metrics) {
+      const auto dictionary = metrics_scenario.empty()
+                                  ? readmit::data_dictionary()
+                                  : readmit::data_dictionary(readmit::load_scenario(metrics_scenario.front()).scenario);
+      std::cout << (metrics_format == "csv" ? readmit::data_dictionary_csv(dictionary)
+                                            : readmit::data_dictionary_text(dictionary));
       return exit_ok;
     }
     if (*schema) {
       std::cout << (schema_format == "markdown" ? readmit::schema_as_markdown() : readmit::schema_as_text());
       return exit_ok;
     }
-    if (*run) return run_ensembles_command(run_options, joined_command_line(argc, argv));
-    if (*compare) return run_ensembles_command(compare_options, joined_command_line(argc, argv));
-    if (*sweep) return run_sweep(sweep_options, joined_command_line(argc, argv));
+    if (*run) return run_ensembles_command(run_options, command_line);
+    if (*compare) return run_ensembles_command(compare_options, command_line);
+    if (*sweep) return run_sweep(sweep_options, command_line);
     if (*report) return readmit::cli::run_report_command(report_dir);
-  } catch (const readmit::ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
-    return exit_invalid_input;
-  } catch (const readmit::UsageError& e) {
-    std::cerr << "readmit: error: " << e.what() << "\n";
-    return exit_invalid_input;
-  } catch (const std::exception& e) {
-    std::cerr << "readmit: error: " << e.what() << "\n";
-    return exit_runtime_failure;
-  }
-  return exit_ok;
+    return exit_ok;
+  });
 }

@@ -11,6 +11,7 @@
 
 #include "readmit/io/atomic_file.hpp"
 #include "readmit/io/csv.hpp"
+#include "readmit/io/data_dictionary.hpp"
 #include "readmit/io/output_file.hpp"
 #include "readmit/model/metrics.hpp"
 #include "readmit/util/version.hpp"
@@ -157,16 +158,19 @@ nlohmann::ordered_json number_or_null(double value) {
 
 }  // namespace
 
-void check_output_selection(const OutputSelection& selection, const ScenarioResults& results) {
+void check_output_selection(const OutputSelection& selection, const Scenario& scenario) {
   auto check = [](const std::vector<std::string>& chosen, std::span<const std::string_view> known, const char* what) {
     for (const auto& name : chosen)
       if (std::find(known.begin(), known.end(), name) == known.end())
         throw std::invalid_argument(unknown_name_message(what, name, known));
   };
   check(selection.files, file_stems, "unknown output file");
-  std::vector<std::string_view> metrics(results.columns().begin(), results.columns().end());
+  const auto columns = monthly_column_names(scenario);
+  const std::vector<std::string_view> metrics(columns.begin(), columns.end());
   check(selection.metrics, metrics, "unknown monthly metric");
-  std::vector<std::string_view> partners(results.layout().slots().begin(), results.layout().slots().end());
+  std::vector<std::string_view> partners;
+  for (const auto& partner : scenario.partners) partners.push_back(partner.name);
+  partners.push_back("all");
   check(selection.partners, partners, "unknown partner");
 }
 
@@ -239,6 +243,19 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
     for (const auto* s : scenarios) write_monthly(csv, *s, selection);
   });
 
+  {
+    // The dictionary of every scenario's metrics, each name once.
+    std::vector<MetricDescription> metrics;
+    for (const auto* s : scenarios)
+      for (auto& m : data_dictionary(s->scenario()))
+        if (std::none_of(metrics.begin(), metrics.end(), [&](const MetricDescription& known) {
+              return known.name == m.name && known.table == m.table;
+            }))
+          metrics.push_back(std::move(m));
+    write_file_atomically(directory / "metrics.csv", data_dictionary_csv(metrics));
+    written.push_back("metrics.csv");
+  }
+
   const Scenario& base = scenarios.front()->scenario();
   nlohmann::ordered_json meta;
   meta["readmit_version"] = std::string(version());
@@ -293,7 +310,10 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   files.push_back("scenario.resolved.yaml");
   for (const auto& name : written) files.push_back(name);
   files.push_back("metadata.json");
-  write_file_atomically(directory / "metadata.json", meta.dump(2) + "\n");
+  // Every text in it is UTF-8 (scenarios are checked on reading), but the
+  // command line may not be: replace what is not, rather than fail at the end.
+  write_file_atomically(directory / "metadata.json",
+                        meta.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
 }
 
 namespace {
@@ -341,10 +361,18 @@ std::string padded(std::string text, std::size_t width) {
   return text;
 }
 
-/// Overall months under sanction add up partners' months: say so.
-std::string label_of(const HeadlineTotal& headline, const RunTotalsLayout& layout) {
-  if (headline.metric == "months_under_sanction" && layout.partners() > 1) return "partner-months sanctioned";
-  return std::string(headline.label);
+/// The label of a headline total: its metric name, as in the files, and its
+/// unit (`readmit metrics` says what each means).
+std::string label_of(const HeadlineTotal& headline, const std::vector<MetricDescription>& dictionary) {
+  for (const auto& m : dictionary)
+    if (m.table == "run_total" && m.name == headline.metric) return m.name + " (" + m.unit + ")";
+  return std::string(headline.metric);
+}
+
+std::size_t label_width(const std::vector<MetricDescription>& dictionary) {
+  std::size_t width = 0;
+  for (const auto& headline : headline_totals) width = std::max(width, label_of(headline, dictionary).size());
+  return width + 2;
 }
 
 }  // namespace
@@ -354,17 +382,20 @@ std::string summary_table(std::span<const ScenarioResults* const> scenarios) {
   const ScenarioResults& base = *scenarios.front();
   const auto& layout = base.layout();
   const std::size_t all = layout.overall_slot();
-  const std::string scope = layout.partners() > 1 ? "all partners" : layout.slots().front();
+  const std::string scope =
+      layout.partners() > 1 ? "all partners (months_under_sanction: partner-months)" : layout.slots().front();
+  const auto dictionary = data_dictionary(base.scenario());
+  const std::size_t width = label_width(dictionary);
   if (scenarios.size() == 1) {
     out << base.name() << ": " << base.replications() << " replications, seed " << base.scenario().seed << ", " << scope
         << "\n";
-    out << padded("", 26) << padded("mean [95% CI of the mean]", 28) << "5% - 95% of replications\n";
+    out << padded("", width) << padded("mean [95% CI of the mean]", 28) << "5% - 95% of replications\n";
     for (const auto& headline : headline_totals) {
       const std::size_t m = layout.metric_index(headline.metric);
       if (m == layout.metrics().size()) continue;
       const Summary s = base.total_summary(all, m);
-      out << padded(label_of(headline, layout), 26) << padded(with_interval(s.mean, s.ci95), 28) << range(s.p05, s.p95)
-          << "\n";
+      out << padded(label_of(headline, dictionary), width) << padded(with_interval(s.mean, s.ci95), 28)
+          << range(s.p05, s.p95) << "\n";
     }
     return out.str();
   }
@@ -372,11 +403,12 @@ std::string summary_table(std::span<const ScenarioResults* const> scenarios) {
     const ScenarioResults& alt = *scenarios[i];
     out << alt.name() << " vs " << base.name() << ": " << base.replications()
         << " paired replications (common random numbers), seed " << base.scenario().seed << ", " << scope << "\n";
-    out << padded("mean [95% CI]", 26) << padded(base.name(), 24) << padded(alt.name(), 24) << "difference\n";
+    out << padded("mean [95% CI]", width) << padded(base.name(), 24) << padded(alt.name(), 24) << "difference\n";
     for (const auto& headline : headline_totals) {
       if (layout.metric_index(headline.metric) == layout.metrics().size()) continue;
       const auto c = compare_total(base, alt, "all", headline.metric);
-      out << padded(label_of(headline, layout), 26) << padded(with_interval(c.baseline.mean, c.baseline.ci95), 24)
+      out << padded(label_of(headline, dictionary), width)
+          << padded(with_interval(c.baseline.mean, c.baseline.ci95), 24)
           << padded(with_interval(c.alternative.mean, c.alternative.ci95), 24)
           << with_interval(c.difference.mean, c.difference.ci95) << "\n";
     }

@@ -11,6 +11,7 @@
 #include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 #include <cmath>
+#include <stdexcept>
 
 #include "readmit/util/mix.hpp"
 
@@ -55,14 +56,33 @@ double draw_normal(double mean, double sd, RandomStream& stream) {
   return boost::random::normal_distribution<double>(mean, sd)(stream);
 }
 
+namespace {
+// Above this mean, counts are drawn from the normal approximation (exact to
+// far below one part in a thousand there), rounded and kept in [0, 2^53]:
+// Boost's integer algorithms would overflow long before a double does, and
+// every later sum of counts stays exact in a double.
+constexpr double exact_count_limit = 1e9;
+constexpr double largest_count = 9007199254740992.0;  // 2^53
+
+std::int64_t approximate_count(double mean, double variance, RandomStream& stream) {
+  const double value = std::round(draw_normal(mean, std::sqrt(variance), stream));
+  return std::int64_t(std::clamp(value, 0.0, largest_count));
+}
+}  // namespace
+
 std::int64_t draw_poisson(double mean, RandomStream& stream) {
-  if (mean <= 0.0) return 0;
+  if (!(mean > 0.0)) return 0;  // also NaN
+  if (!std::isfinite(mean)) throw std::domain_error("draw_poisson: the mean is not finite");
+  if (mean > exact_count_limit) return approximate_count(mean, mean, stream);
   return boost::random::poisson_distribution<std::int64_t, double>(mean)(stream);
 }
 
 std::int64_t draw_binomial(std::int64_t trials, double prob, RandomStream& stream) {
   if (trials <= 0 || prob <= 0.0) return 0;
   if (prob >= 1.0) return trials;
+  const double mean = double(trials) * prob;
+  if (double(trials) > exact_count_limit && mean * (1 - prob) > 1000)
+    return std::min(trials, approximate_count(mean, mean * (1 - prob), stream));
   return boost::random::binomial_distribution<std::int64_t, double>(trials, prob)(stream);
 }
 

@@ -6,10 +6,14 @@
 #define READMIT_YAML_DEPTH_GUARD 1
 #endif
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <fstream>
+#include <cerrno>
 #include <iterator>
-#include <sstream>
+#include <system_error>
 
 namespace readmit {
 
@@ -41,28 +45,51 @@ ConfigNode ConfigNode::make_null(SourceLocation where) {
   return node;
 }
 
-const ConfigNode* ConfigNode::find(std::string_view key) const {
-  for (const auto& entry : entries_)
-    if (entry.key == key) return &entry.value;
+const ConfigNode::Entry* ConfigNode::entry(std::string_view key) const {
+  if (!index_.empty()) {
+    const auto it = index_.find(std::string(key));
+    return it == index_.end() ? nullptr : &entries_[it->second];
+  }
+  for (const auto& e : entries_)
+    if (e.key == key) return &e;
   return nullptr;
 }
 
+const ConfigNode* ConfigNode::find(std::string_view key) const {
+  const Entry* e = entry(key);
+  return e == nullptr ? nullptr : &e->value;
+}
+
 ConfigNode* ConfigNode::find(std::string_view key) {
-  for (auto& entry : entries_)
-    if (entry.key == key) return &entry.value;
-  return nullptr;
+  return const_cast<ConfigNode*>(static_cast<const ConfigNode&>(*this).find(key));
+}
+
+void ConfigNode::reindex() {
+  index_.clear();
+  if (entries_.size() < indexed_from) return;
+  index_.reserve(entries_.size());
+  for (std::size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].key, i);
+}
+
+ConfigNode& ConfigNode::append(std::string key, SourceLocation key_where, ConfigNode value) {
+  entries_.push_back({std::move(key), std::move(key_where), std::move(value)});
+  if (!index_.empty())
+    index_.emplace(entries_.back().key, entries_.size() - 1);
+  else if (entries_.size() >= indexed_from)
+    reindex();
+  return entries_.back().value;
 }
 
 ConfigNode& ConfigNode::set(std::string key, SourceLocation key_where, ConfigNode value) {
   if (ConfigNode* existing = find(key)) return *existing = std::move(value);
-  entries_.push_back({std::move(key), std::move(key_where), std::move(value)});
-  return entries_.back().value;
+  return append(std::move(key), std::move(key_where), std::move(value));
 }
 
 bool ConfigNode::erase(std::string_view key) {
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     if (it->key == key) {
       entries_.erase(it);
+      reindex();
       return true;
     }
   }
@@ -74,7 +101,7 @@ std::string ConfigNode::describe() const {
     case Kind::null:
       return "nothing";
     case Kind::scalar:
-      return "\"" + text_ + "\"";
+      return quoted_excerpt(text_);
     case Kind::map:
       return "a map";
     case Kind::sequence:
@@ -96,7 +123,9 @@ struct Converter {
   std::size_t node_count = 0;
   bool failed = false;
 
-  SourceLocation at(const YAML::Mark& mark) const { return {origin, mark.line + 1, mark.column + 1}; }
+  SourceLocation::Kind kind = SourceLocation::Kind::file;
+
+  SourceLocation at(const YAML::Mark& mark) const { return {origin, mark.line + 1, mark.column + 1, kind}; }
 
   // `path` is the key path of `node`, for messages ("partners.alpha", "timeline[0]").
   ConfigNode convert(const YAML::Node& node, int depth, const std::string& path) {
@@ -136,7 +165,7 @@ struct Converter {
             sink.error(key_where, key_path, "duplicate key (each key may appear once in a map)");
             continue;
           }
-          out.entries().push_back({key, key_where, convert(pair.second, depth + 1, key_path)});
+          out.append(key, key_where, convert(pair.second, depth + 1, key_path));
         }
         return out;
       }
@@ -246,8 +275,172 @@ std::string explain(const std::string& message) {
 
 }  // namespace
 
-std::optional<ConfigNode> parse_yaml(const std::string& text, const std::string& origin, DiagnosticSink& sink) {
+namespace {
+
+struct TextProblem {
+  int line = 0;
+  int column = 0;
+  std::string message;
+};
+
+/// Line and column (in characters) of byte `offset`; the text before it is valid UTF-8.
+std::pair<int, int> position_of(std::string_view text, std::size_t offset) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == '\n') {
+      ++line;
+      column = 1;
+    } else if ((byte & 0xC0) != 0x80) {  // not a continuation byte: a new character
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+/// What keeps `text` from being YAML text: another encoding, binary data,
+/// bytes that are not UTF-8, control characters YAML does not allow.
+/// Checked once, before parsing, so that no later step sees such bytes.
+std::optional<TextProblem> encoding_problem(std::string_view text) {
+  auto hex = [](unsigned char byte) {
+    char buffer[8];
+    std::snprintf(buffer, sizeof buffer, "0x%02X", unsigned(byte));
+    return std::string(buffer);
+  };
+  using namespace std::string_view_literals;
+  static constexpr std::pair<std::string_view, std::string_view> other_encodings[] = {
+      {"\xFF\xFE\0\0"sv, "UTF-32 (byte order mark FF FE 00 00)"},
+      {"\0\0\xFE\xFF"sv, "UTF-32 (byte order mark 00 00 FE FF)"},
+      {"\xFF\xFE"sv, "UTF-16 (byte order mark FF FE)"},
+      {"\xFE\xFF"sv, "UTF-16 (byte order mark FE FF)"}};
+  for (const auto& [bom, name] : other_encodings)
+    if (text.starts_with(bom))
+      return TextProblem{1, 1, "expected UTF-8 text, found " + std::string(name) + "; save the file as UTF-8"};
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    // ASCII in UTF-16 without a byte order mark: every other byte is NUL.
+    const std::size_t pairs = std::min<std::size_t>(text.size(), 64) / 2;
+    std::size_t nul_even = 0, nul_odd = 0;
+    for (std::size_t i = 0; i < 2 * pairs; ++i)
+      if (text[i] == '\0') ++(i % 2 == 0 ? nul_even : nul_odd);
+    if (pairs >= 2 && ((4 * nul_odd >= 3 * pairs && nul_even == 0) || (4 * nul_even >= 3 * pairs && nul_odd == 0)))
+      return TextProblem{1, 1,
+                         "expected UTF-8 text, found UTF-16 without a byte order mark (NUL bytes between the "
+                         "characters); save the file as UTF-8"};
+    const auto [line, column] = position_of(text, nul);
+    return TextProblem{
+        line, column,
+        "expected a YAML text file, found binary data (a NUL byte at byte offset " + std::to_string(nul) + ")"};
+  }
+  if (const auto bad = invalid_utf8_at(text); bad != std::string_view::npos) {
+    const auto [line, column] = position_of(text, bad);
+    return TextProblem{line, column,
+                       "expected UTF-8 text, found the byte " + hex(static_cast<unsigned char>(text[bad])) +
+                           " at byte offset " + std::to_string(bad) + " (not UTF-8; save the file as UTF-8)"};
+  }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F) {
+      const auto [line, column] = position_of(text, i);
+      return TextProblem{line, column,
+                         "expected YAML text, found the control character " + hex(byte) +
+                             " (YAML allows tab, line feed and carriage return only)"};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string describe_errno(int error_number) { return std::generic_category().message(error_number); }
+
+/// What a file that is not a regular file is, for messages.
+std::string file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a named pipe (FIFO)";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+/// Closes a descriptor on every path out.
+struct FileDescriptor {
+  int fd = -1;
+  ~FileDescriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+std::optional<std::string> read_text_file(const std::filesystem::path& path, const SourceLocation& included_from,
+                                          DiagnosticSink& sink, const std::string& key_path, FileIdentity* identity) {
+  const std::string shown = excerpt(path.string(), 1024);
+  // Opened once, without blocking (a FIFO would wait for a writer) and
+  // without becoming a controlling terminal; every check below is on this
+  // descriptor, so the file cannot change between the check and the read.
+  FileDescriptor file{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)};
+  if (file.fd < 0) {
+    const int error = errno;
+    if (error == ENOENT || error == ENOTDIR)
+      sink.error(included_from, key_path, "file not found: " + shown);
+    else if (error == ELOOP)
+      sink.error(included_from, key_path, "too many levels of symbolic links (a loop?): " + shown);
+    else
+      sink.error(included_from, key_path, "cannot open " + shown + ": " + describe_errno(error));
+    return std::nullopt;
+  }
+  struct stat info {};
+  if (::fstat(file.fd, &info) != 0) {
+    sink.error(included_from, key_path, "cannot read " + shown + ": " + describe_errno(errno));
+    return std::nullopt;
+  }
+  if (S_ISDIR(info.st_mode)) {
+    sink.error(included_from, key_path, "expected a YAML file, found a directory: " + shown);
+    return std::nullopt;
+  }
+  if (!S_ISREG(info.st_mode)) {
+    sink.error(included_from, key_path, "expected a YAML file, found " + file_kind(info.st_mode) + ": " + shown);
+    return std::nullopt;
+  }
+  if (std::uint64_t(info.st_size) > max_yaml_file_bytes) {
+    sink.error(included_from, key_path,
+               "expected a YAML file of at most " + std::to_string(max_yaml_file_bytes) + " bytes (16 MiB), found " +
+                   std::to_string(info.st_size) + " bytes: " + shown);
+    return std::nullopt;
+  }
+  if (identity != nullptr) *identity = {std::uint64_t(info.st_dev), std::uint64_t(info.st_ino)};
+  // Read in bounded chunks, never past the limit: a file that grows while it
+  // is read is cut there and rejected.
+  std::string text;
+  char buffer[64 * 1024];
+  while (true) {
+    const ssize_t got = ::read(file.fd, buffer, sizeof buffer);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      sink.error(included_from, key_path, "cannot read " + shown + ": " + describe_errno(errno));
+      return std::nullopt;
+    }
+    if (got == 0) break;
+    text.append(buffer, std::size_t(got));
+    if (text.size() > max_yaml_file_bytes) {
+      sink.error(included_from, key_path,
+                 "expected a YAML file of at most " + std::to_string(max_yaml_file_bytes) +
+                     " bytes (16 MiB); it grew past that while being read: " + shown);
+      return std::nullopt;
+    }
+  }
+  return text;
+}
+
+std::optional<ConfigNode> parse_yaml(const std::string& input, const std::string& origin, DiagnosticSink& sink,
+                                     SourceLocation::Kind kind) {
   auto origin_ptr = std::make_shared<const std::string>(origin);
+  if (auto problem = encoding_problem(input)) {
+    sink.error({origin_ptr, problem->line, problem->column, kind}, "", problem->message);
+    return std::nullopt;
+  }
+  // A UTF-8 byte order mark is allowed, and not part of the text.
+  const std::string_view bom = "\xEF\xBB\xBF";
+  const std::string text = input.starts_with(bom) ? input.substr(bom.size()) : input;
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -255,7 +448,7 @@ std::optional<ConfigNode> parse_yaml(const std::string& text, const std::string&
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp stops its recursive descent at a fixed depth and calls it a "bad file".
     const bool known = !e.mark.is_null();
-    sink.error({origin_ptr, known ? e.mark.line + 1 : 0, known ? e.mark.column + 1 : 0}, "",
+    sink.error({origin_ptr, known ? e.mark.line + 1 : 0, known ? e.mark.column + 1 : 0, kind}, "",
                "nesting deeper than " + std::to_string(max_nesting_depth) + " levels");
     return std::nullopt;
 #endif
@@ -282,63 +475,30 @@ std::optional<ConfigNode> parse_yaml(const std::string& text, const std::string&
         }
       }
     }
-    sink.error({origin_ptr, line, column}, "", "malformed YAML: " + message);
+    sink.error({origin_ptr, line, column, kind}, "", "malformed YAML: " + message);
     return std::nullopt;
   }
-  Converter converter{origin_ptr, sink};
+  Converter converter{origin_ptr, sink, 0, false, kind};
   try {
     ConfigNode tree = converter.convert(root, 0, "");
     if (converter.failed) return std::nullopt;
-    if (tree.is_null()) tree = ConfigNode::make_map({origin_ptr, 1, 1});
+    if (tree.is_null()) tree = ConfigNode::make_map({origin_ptr, 1, 1, kind});
     return tree;
   } catch (const YAML::Exception& e) {
-    sink.error({origin_ptr, 0, 0}, "", "malformed YAML: " + e.msg);
+    sink.error({origin_ptr, 0, 0, kind}, "", "malformed YAML: " + e.msg);
     return std::nullopt;
   }
 }
 
 std::optional<ConfigNode> read_yaml_file(const std::filesystem::path& path, const SourceLocation& included_from,
-                                         DiagnosticSink& sink, const std::string& key_path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    sink.error(included_from, key_path, "file not found: " + path.string());
-    return std::nullopt;
-  }
-  if (std::filesystem::is_directory(path, ec)) {
-    sink.error(included_from, key_path, "expected a YAML file, found a directory: " + path.string());
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  if (in) buffer << in.rdbuf();
-  if (!in || in.bad()) {
-    sink.error(included_from, key_path, "cannot read file: " + path.string());
-    return std::nullopt;
-  }
-  const std::string text = buffer.str();
-  if (text.find('\0') != std::string::npos) {
-    sink.error({std::make_shared<const std::string>(path.string()), 0, 0}, "",
-               "expected a YAML text file, found binary data");
-    return std::nullopt;
-  }
-  return parse_yaml(text, path.string(), sink);
-}
-
-void merge_into(ConfigNode& base, const ConfigNode& overlay) {
-  if (!base.is_map() || !overlay.is_map()) {
-    base = overlay;
-    return;
-  }
-  for (const auto& entry : overlay.entries()) {
-    if (ConfigNode* existing = base.find(entry.key))
-      merge_into(*existing, entry.value);
-    else
-      base.entries().push_back(entry);
-  }
+                                         DiagnosticSink& sink, const std::string& key_path, FileIdentity* identity) {
+  auto text = read_text_file(path, included_from, sink, key_path, identity);
+  if (!text) return std::nullopt;
+  return parse_yaml(*text, path.string(), sink);
 }
 
 namespace {
-void emit(YAML::Emitter& out, const ConfigNode& node) {
+void emit(YAML::Emitter& out, const ConfigNode& node, bool flow = false) {
   switch (node.kind()) {
     case ConfigNode::Kind::null:
       out << YAML::Null;
@@ -349,16 +509,17 @@ void emit(YAML::Emitter& out, const ConfigNode& node) {
     case ConfigNode::Kind::sequence: {
       const bool flat =
           std::all_of(node.items().begin(), node.items().end(), [](const ConfigNode& n) { return n.is_scalar(); });
-      out << (flat ? YAML::Flow : YAML::Block) << YAML::BeginSeq;
-      for (const auto& item : node.items()) emit(out, item);
+      out << (flat || flow ? YAML::Flow : YAML::Block) << YAML::BeginSeq;
+      for (const auto& item : node.items()) emit(out, item, flow);
       out << YAML::EndSeq;
       break;
     }
     case ConfigNode::Kind::map: {
+      if (flow) out << YAML::Flow;
       out << YAML::BeginMap;
       for (const auto& entry : node.entries()) {
         out << YAML::Key << entry.key << YAML::Value;
-        emit(out, entry.value);
+        emit(out, entry.value, flow);
       }
       out << YAML::EndMap;
       break;
@@ -372,6 +533,12 @@ std::string to_yaml(const ConfigNode& node) {
   out.SetIndent(2);
   emit(out, node);
   return std::string(out.c_str()) + "\n";
+}
+
+std::string to_flow_yaml(const ConfigNode& node) {
+  YAML::Emitter out;
+  emit(out, node, true);
+  return out.c_str();
 }
 
 }  // namespace readmit

@@ -1,9 +1,12 @@
-// File inclusion (`extends`, `amendments`) and command-line overrides.
+// File inclusion (`extends`, `amendments`), the timeline's merge across
+// files, and command-line overrides.
 #include "readmit/scenario/loader.hpp"
-#include "readmit/scenario/parameters.hpp"
 
 #include <algorithm>
 #include <charconv>
+
+#include "readmit/scenario/parameters.hpp"
+#include "readmit/util/text.hpp"
 
 namespace readmit {
 
@@ -11,18 +14,14 @@ namespace {
 
 struct IncludeState {
   DiagnosticSink& sink;
-  std::vector<std::filesystem::path> stack;  // files being loaded, for cycle detection
-  std::vector<std::string> loaded;           // every file, in merge order
+  std::vector<FileIdentity> stack;       // files being loaded, for cycle detection
+  std::vector<std::string> stack_names;  // their names, for the message
+  std::vector<std::string> loaded;       // every file, in merge order
+  std::size_t files_read = 0;
 };
 
-std::filesystem::path normalized(const std::filesystem::path& path) {
-  std::error_code ec;
-  auto canonical = std::filesystem::weakly_canonical(path, ec);
-  return ec ? path.lexically_normal() : canonical;
-}
-
-// Reads `key` (a file name or, when `allow_list`, a list of them) out of the
-// map and removes it; returns the names with their locations.
+// Reads `key` (a file name or a list of them) out of the map and removes it;
+// returns the names with their locations.
 std::vector<std::pair<std::string, SourceLocation>> take_file_list(ConfigNode& tree, std::string_view key,
                                                                    DiagnosticSink& sink) {
   std::vector<std::pair<std::string, SourceLocation>> files;
@@ -40,6 +39,94 @@ std::vector<std::pair<std::string, SourceLocation>> take_file_list(ConfigNode& t
     add(*node);
   tree.erase(key);
   return files;
+}
+
+/// A file's say over the timeline it inherits from its bases and overlays.
+struct TimelineDirectives {
+  bool replace = false;
+  std::optional<SourceLocation> replace_where;
+  std::vector<std::pair<std::string, SourceLocation>> drop;  // ids
+  std::optional<SourceLocation> drop_where;
+  bool drop_is_list = false;
+};
+
+TimelineDirectives take_timeline_directives(ConfigNode& tree, DiagnosticSink& sink) {
+  TimelineDirectives directives;
+  if (const ConfigNode* node = tree.find("timeline_replace")) {
+    static const std::vector<std::string_view> yes = {"true", "True", "TRUE", "yes", "Yes", "on", "On"};
+    static const std::vector<std::string_view> no = {"false", "False", "FALSE", "no", "No", "off", "Off"};
+    const bool is_yes = node->is_scalar() && std::find(yes.begin(), yes.end(), node->text()) != yes.end();
+    const bool is_no = node->is_scalar() && std::find(no.begin(), no.end(), node->text()) != no.end();
+    if (!is_yes && !is_no)
+      sink.error(node->where(), "timeline_replace", "expected true or false, found " + node->describe());
+    directives.replace = is_yes;
+    if (is_yes) directives.replace_where = node->where();
+    tree.erase("timeline_replace");
+  }
+  if (const ConfigNode* node = tree.find("timeline_drop")) {
+    directives.drop_where = node->where();
+    auto add = [&](const ConfigNode& item, const std::string& path) {
+      if (item.is_scalar() && !item.text().empty())
+        directives.drop.emplace_back(item.text(), item.where());
+      else
+        sink.error(item.where(), path, "expected the id of a timeline entry, found " + item.describe());
+    };
+    directives.drop_is_list = node->is_sequence();
+    if (node->is_sequence()) {
+      for (std::size_t i = 0; i < node->items().size(); ++i)
+        add(node->items()[i], "timeline_drop[" + std::to_string(i) + "]");
+    } else {
+      add(*node, "timeline_drop");
+    }
+    tree.erase("timeline_drop");
+  }
+  return directives;
+}
+
+/// The id of a timeline entry, if it has one.
+std::optional<std::string> entry_id(const ConfigNode& entry) {
+  if (!entry.is_map()) return std::nullopt;
+  const ConfigNode* id = entry.find("id");
+  if (id == nullptr || !id->is_scalar() || id->text().empty()) return std::nullopt;
+  return id->text();
+}
+
+/// Applies a file's directives to the timeline merged from its bases and
+/// overlays, before the file's own entries are appended.
+void apply_timeline_directives(ConfigNode& merged, const TimelineDirectives& directives, DiagnosticSink& sink) {
+  ConfigNode* timeline = merged.find("timeline");
+  const bool inherited = timeline != nullptr && timeline->is_sequence() && !timeline->items().empty();
+  if (directives.replace) {
+    if (!inherited)
+      sink.warning(*directives.replace_where, "timeline_replace",
+                   "has no effect: no base or overlay has a timeline entry to replace");
+    else
+      timeline->items().clear();
+    if (directives.drop_where)
+      sink.warning(*directives.drop_where, "timeline_drop", "has no effect with timeline_replace: true");
+    return;
+  }
+  if (directives.drop.empty()) return;
+  std::vector<std::string> ids;
+  if (inherited)
+    for (const auto& entry : timeline->items())
+      if (auto id = entry_id(entry)) ids.push_back(*id);
+  const std::vector<std::string_view> known(ids.begin(), ids.end());
+  for (std::size_t i = 0; i < directives.drop.size(); ++i) {
+    const std::string& id = directives.drop[i].first;
+    const SourceLocation& where = directives.drop[i].second;
+    const std::string path =
+        directives.drop_is_list ? "timeline_drop[" + std::to_string(i) + "]" : std::string("timeline_drop");
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      std::string message = unknown_name_message("no inherited timeline entry has the id", excerpt(id), known);
+      if (ids.empty()) message += " (no base or overlay gives its timeline entries an id)";
+      sink.error(where, path, message);
+      continue;
+    }
+    auto& items = timeline->items();
+    items.erase(std::remove_if(items.begin(), items.end(), [&](const ConfigNode& e) { return entry_id(e) == id; }),
+                items.end());
+  }
 }
 
 constexpr std::string_view off_table = "?";  // a pattern below a key the table does not know
@@ -60,8 +147,12 @@ std::string child_pattern(const std::string& pattern, const std::string& key) {
 // Deep merge, except that a map holding a single parameter value (a
 // distribution, shares, timeline changes) is replaced whole: merging
 // `{none: 1}` into other shares, or a gamma's shape into a lognormal, would
-// build a value that neither file wrote.
+// build a value that neither file wrote. The timeline is appended to.
 void merge_scenario(ConfigNode& base, const ConfigNode& overlay, const std::string& pattern = "") {
+  if (pattern == "timeline" && base.is_sequence() && overlay.is_sequence()) {
+    base.items().insert(base.items().end(), overlay.items().begin(), overlay.items().end());
+    return;
+  }
   bool single_value = false;
   for (const auto& spec : parameter_table())
     if (spec.path == pattern) single_value = spec.type != ParamType::section && spec.type != ParamType::map_of;
@@ -73,53 +164,84 @@ void merge_scenario(ConfigNode& base, const ConfigNode& overlay, const std::stri
     if (ConfigNode* existing = base.find(entry.key))
       merge_scenario(*existing, entry.value, child_pattern(pattern, entry.key));
     else
-      base.entries().push_back(entry);
+      base.append(entry.key, entry.key_where, entry.value);
   }
 }
 
-// `key_path` names the key that included the file ("extends", "amendments"),
-// empty for the file named on the command line.
+/// What a top-level value that is not a map is, without echoing it: a file
+/// named by mistake (`extends: /etc/passwd`) must not be printed.
+std::string kind_of(const ConfigNode& node) {
+  switch (node.kind()) {
+    case ConfigNode::Kind::scalar:
+      return "a text of " + std::to_string(node.text().size()) + " bytes";
+    case ConfigNode::Kind::sequence:
+      return "a list";
+    default:
+      return node.describe();
+  }
+}
+
+// Loads `path` and what it includes, merged by the precedence rule: its bases,
+// then its overlays, then its own keys. `key_path` names the key that
+// included the file ("extends", "amendments"), empty for the file named on
+// the command line.
 std::optional<ConfigNode> load_tree(const std::filesystem::path& path, const SourceLocation& included_from,
                                     const std::string& key_path, IncludeState& state) {
-  const auto key = normalized(path);
-  if (std::find(state.stack.begin(), state.stack.end(), key) != state.stack.end()) {
-    std::string chain;
-    for (const auto& p : state.stack) chain += p.filename().string() + " -> ";
-    state.sink.error(included_from, key_path, "cyclic include: " + chain + key.filename().string());
+  if (++state.files_read > max_included_files) {
+    if (state.files_read == max_included_files + 1)
+      state.sink.error(included_from, key_path,
+                       "expected at most " + std::to_string(max_included_files) +
+                           " file inclusions in all (bases and overlays including each other many times?)");
     return std::nullopt;
   }
-  auto tree = read_yaml_file(path, included_from, state.sink, key_path);
+  FileIdentity identity;
+  auto text = read_text_file(path, included_from, state.sink, key_path, &identity);
+  if (!text) return std::nullopt;
+  if (const auto it = std::find(state.stack.begin(), state.stack.end(), identity); it != state.stack.end()) {
+    std::string chain;
+    for (const auto& name : state.stack_names) chain += name + " -> ";
+    state.sink.error(included_from, key_path, "cyclic include: " + chain + path.filename().string());
+    return std::nullopt;
+  }
+  auto tree = parse_yaml(*text, path.string(), state.sink);
   if (!tree) return std::nullopt;
   if (!tree->is_map()) {
-    state.sink.error(tree->where(), "", "expected a map of scenario keys at the top level, found " + tree->describe());
+    state.sink.error(tree->where(), "", "expected a map of scenario keys at the top level, found " + kind_of(*tree));
     return std::nullopt;
   }
-  state.stack.push_back(key);
+  state.stack.push_back(identity);
+  state.stack_names.push_back(path.filename().string());
   const auto directory = path.parent_path();
   const auto bases = take_file_list(*tree, "extends", state.sink);
   const auto overlays = take_file_list(*tree, "amendments", state.sink);
+  const auto directives = take_timeline_directives(*tree, state.sink);
 
   ConfigNode result = ConfigNode::make_map(tree->where());
   for (const auto& [name, where] : bases)
     if (auto base = load_tree(directory / name, where, "extends", state)) merge_scenario(result, *base);
-  state.loaded.push_back(path.string());
-  merge_scenario(result, *tree);
   for (const auto& [name, where] : overlays)
     if (auto overlay = load_tree(directory / name, where, "amendments", state)) merge_scenario(result, *overlay);
+  apply_timeline_directives(result, directives, state.sink);
+  state.loaded.push_back(path.string());
+  merge_scenario(result, *tree);
   state.stack.pop_back();
+  state.stack_names.pop_back();
   return result;
 }
 
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const auto dot = path.find('.', start);
-    parts.emplace_back(path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  return parts;
+/// The merged timeline in date order (stable: entries of a day keep their
+/// order), so that `readmit show`, `--set timeline.N` and messages number
+/// entries alike. Dates are compared as text: YYYY-MM-DD sorts by time, and
+/// malformed dates are reported later.
+void sort_timeline(ConfigNode& tree) {
+  ConfigNode* timeline = tree.find("timeline");
+  if (timeline == nullptr || !timeline->is_sequence()) return;
+  auto date_of = [](const ConfigNode& entry) -> std::string {
+    const ConfigNode* date = entry.is_map() ? entry.find("date") : nullptr;
+    return date != nullptr && date->is_scalar() ? date->text() : std::string();
+  };
+  std::stable_sort(timeline->items().begin(), timeline->items().end(),
+                   [&](const ConfigNode& a, const ConfigNode& b) { return date_of(a) < date_of(b); });
 }
 
 // A list index in a --set path: decimal digits below `size`.
@@ -144,104 +266,133 @@ ConfigNode relocated(const ConfigNode& node, const SourceLocation& where) {
     }
     case ConfigNode::Kind::map: {
       ConfigNode out = ConfigNode::make_map(where);
-      for (const auto& entry : node.entries())
-        out.entries().push_back({entry.key, where, relocated(entry.value, where)});
+      for (const auto& entry : node.entries()) out.append(entry.key, where, relocated(entry.value, where));
       return out;
     }
   }
   return ConfigNode::make_null(where);
 }
 
-}  // namespace
-
-void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides, DiagnosticSink& sink) {
-  for (std::size_t n = 0; n < overrides.size(); ++n) {
-    const std::string& text = overrides[n];
-    auto origin = std::make_shared<const std::string>("command line (--set " + text + ")");
-    const SourceLocation where{origin, 0, 0};
-    const auto equals = text.find('=');
-    if (equals == std::string::npos || equals == 0) {
-      sink.error(where, "", "expected KEY.PATH=VALUE");
-      continue;
-    }
-    const auto parts = split_path(std::string_view(text).substr(0, equals));
-    if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
-      sink.error(where, text.substr(0, equals), "expected a dotted key path without empty parts");
-      continue;
-    }
-    auto value = parse_yaml(text.substr(equals + 1), *origin, sink);
-    if (!value) continue;
-    // parse_yaml turns an empty document into an empty map; an empty value means null here.
-    if (text.size() == equals + 1) value = ConfigNode::make_null(where);
-    // Messages about the value name the override, not "line 1" of its text.
-    value = relocated(*value, where);
-    ConfigNode* node = &tree;
-    std::string walked;
-    bool ok = true;
-    for (std::size_t i = 0; i + 1 < parts.size() && ok; ++i) {
-      walked += (walked.empty() ? "" : ".") + parts[i];
-      if (node->is_sequence()) {
-        const auto index = list_index(parts[i], node->items().size());
-        if (!index) {
-          sink.error(where, walked, "expected an index below " + std::to_string(node->items().size()) + " into a list");
-          ok = false;
-          break;
-        }
-        node = &node->items()[*index];
-        continue;
-      }
-      if (!node->is_map()) {
-        if (!node->is_null()) {
-          sink.error(where, walked, "cannot set a key inside " + node->describe());
-          ok = false;
-          break;
-        }
-        *node = ConfigNode::make_map(where);
-      }
-      ConfigNode* child = node->find(parts[i]);
-      node = child != nullptr ? child : &node->set(parts[i], where, ConfigNode::make_map(where));
-    }
-    if (!ok) continue;
-    const std::string& last = parts.back();
+/// Applies one "key.path=value" text; messages name `label` ("--set k=v").
+void apply_override(ConfigNode& tree, const std::string& text, const std::string& label, DiagnosticSink& sink) {
+  auto origin = std::make_shared<const std::string>("command line (" + label + ")");
+  const SourceLocation where{origin, 0, 0, SourceLocation::Kind::command_line};
+  if (const auto bad = invalid_utf8_at(text); bad != std::string::npos) {
+    sink.error(where, "", "expected UTF-8 text, found a byte that is not UTF-8 at byte offset " + std::to_string(bad));
+    return;
+  }
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    sink.error(where, "", "expected KEY.PATH=VALUE");
+    return;
+  }
+  const std::string key_path = excerpt(std::string_view(text).substr(0, equals), 200);
+  const auto parts = split(std::string_view(text).substr(0, equals), '.');
+  if (std::any_of(parts.begin(), parts.end(), [](std::string_view p) { return p.empty(); })) {
+    sink.error(where, key_path, "expected a dotted key path without empty parts");
+    return;
+  }
+  if (parts.size() > max_key_path_parts) {
+    sink.error(where, key_path, "expected a key path of at most " + std::to_string(max_key_path_parts) + " parts");
+    return;
+  }
+  auto value = parse_yaml(text.substr(equals + 1), *origin, sink, SourceLocation::Kind::command_line);
+  if (!value) return;
+  // parse_yaml turns an empty document into an empty map; an empty value means null here.
+  if (text.size() == equals + 1) value = ConfigNode::make_null(where);
+  // Messages about the value name the override, not "line 1" of its text.
+  value = relocated(*value, where);
+  ConfigNode* node = &tree;
+  std::string walked;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    walked += (walked.empty() ? "" : ".") + excerpt(parts[i], 200);
     if (node->is_sequence()) {
-      const auto index = list_index(last, node->items().size());
+      const auto index = list_index(parts[i], node->items().size());
       if (!index) {
-        sink.error(where, text.substr(0, equals),
-                   "expected an index below " + std::to_string(node->items().size()) + " into a list");
-        continue;
+        sink.error(where, walked, "expected an index below " + std::to_string(node->items().size()) + " into a list");
+        return;
       }
-      node->items()[*index] = *value;
+      node = &node->items()[*index];
       continue;
     }
     if (!node->is_map()) {
       if (!node->is_null()) {
         sink.error(where, walked, "cannot set a key inside " + node->describe());
-        continue;
+        return;
       }
       *node = ConfigNode::make_map(where);
     }
-    node->set(last, where, *value);
+    ConfigNode* child = node->find(parts[i]);
+    node = child != nullptr ? child : &node->append(std::string(parts[i]), where, ConfigNode::make_map(where));
   }
+  const std::string last(parts.back());
+  if (node->is_sequence()) {
+    const auto index = list_index(last, node->items().size());
+    if (!index) {
+      sink.error(where, key_path, "expected an index below " + std::to_string(node->items().size()) + " into a list");
+      return;
+    }
+    node->items()[*index] = *value;
+    return;
+  }
+  if (!node->is_map()) {
+    if (!node->is_null()) {
+      sink.error(where, walked, "cannot set a key inside " + node->describe());
+      return;
+    }
+    *node = ConfigNode::make_map(where);
+  }
+  node->set(last, where, *value);
 }
 
-LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+}  // namespace
+
+void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides, DiagnosticSink& sink) {
+  for (const auto& text : overrides) apply_override(tree, text, "--set " + excerpt(text, 200), sink);
+}
+
+LoadedScenario load_scenario(const std::filesystem::path& path, const LoadOptions& options) {
   DiagnosticSink sink;
-  IncludeState state{sink, {}, {}};
-  const SourceLocation command_line{std::make_shared<const std::string>(path.string()), 0, 0};
+  IncludeState state{sink, {}, {}, {}, 0};
+  const SourceLocation command_line{std::make_shared<const std::string>(excerpt(path.string(), 1024)), 0, 0};
   auto tree = load_tree(path, command_line, "", state);
   sink.throw_if_any();
-  apply_overrides(*tree, overrides, sink);
+  sort_timeline(*tree);
+  apply_overrides(*tree, options.overrides, sink);
+  std::string seed_label;
+  if (options.seed) {
+    seed_label = options.seed_origin + " " + excerpt(*options.seed, 40);
+    apply_override(*tree, "seed=" + *options.seed, seed_label, sink);
+  }
   sink.throw_if_any();
   LoadedScenario loaded = resolve_scenario(*tree);
   loaded.source_files = std::move(state.loaded);
-  loaded.overrides = overrides;
+  loaded.overrides = options.overrides;
+  loaded.seed_origin = seed_label;
+  // The loader's own warnings (timeline directives) come first: they are about the files' structure.
+  loaded.warnings.insert(loaded.warnings.begin(), sink.warnings().begin(), sink.warnings().end());
+  if (options.strict && !loaded.warnings.empty()) {
+    std::vector<Diagnostic> errors = loaded.warnings;
+    for (auto& d : errors) {
+      d.severity = Severity::error;
+      d.message += " (an error under --strict)";
+    }
+    throw ScenarioError(std::move(errors));
+  }
   return loaded;
+}
+
+LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+  LoadOptions options;
+  options.overrides = overrides;
+  return load_scenario(path, options);
 }
 
 std::string LoadedScenario::resolved_yaml() const {
   std::string header = "# readmit resolved scenario: every parameter, defaults filled in.\n";
-  for (const auto& file : source_files) header += "# source: " + file + "\n";
-  for (const auto& text : overrides) header += "# --set " + text + "\n";
+  for (const auto& file : source_files) header += "# source: " + excerpt(file, 1024) + "\n";
+  for (const auto& text : overrides) header += "# --set " + excerpt(text, 200) + "\n";
+  if (!seed_origin.empty()) header += "# " + seed_origin + "\n";
   return header + to_yaml(resolved);
 }
 

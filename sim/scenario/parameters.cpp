@@ -2,6 +2,7 @@
 // source of the default, and the setter that stores it into the Scenario.
 #include "readmit/scenario/parameters.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -96,9 +97,9 @@ constexpr std::string_view state_choices = "prison|detained|supervised";
 // clang-format off
 const ParamSpec table[] = {
   // ---- run ----
-  {.path = "name", .type = T::text, .default_yaml = "unnamed scenario",
-   .meaning = "Short name of the scenario, shown in outputs.", .set = TO(s.name)},
-  {.path = "description", .type = T::text, .default_yaml = "\"\"",
+  {.path = "name", .type = T::text, .default_yaml = "unnamed",
+   .meaning = "Short name of the scenario: the `scenario` column of outputs and the default output folder results/NAME.", .set = TO(s.name), .safe_name = true},
+  {.path = "description", .type = T::text, .default_yaml = "\"\"", .max = 10000,
    .meaning = "What the scenario represents and where its figures come from.", .set = TO(s.description)},
   {.path = "start_date", .type = T::date, .required = true,
    .meaning = "First simulated day: the first of a month, since outputs are by calendar month.",
@@ -113,13 +114,13 @@ const ParamSpec table[] = {
 
   // ---- removing state ----
   {.path = "removing_state", .type = T::section, .meaning = "The state that removes people: detention, custody rules, enforcement."},
-  {.path = "removing_state.name", .type = T::text, .default_yaml = "United States",
+  {.path = "removing_state.name", .type = T::text, .default_yaml = "United States", .max = 200,
    .meaning = "Name of the removing state.", .set = TO(s.removing_state.name)},
-  {.path = "removing_state.detention_beds", .type = T::integer, .unit = "beds", .default_yaml = "1000000", .min = 0,
+  {.path = "removing_state.detention_beds", .type = T::integer, .unit = "beds", .default_yaml = "1000000", .min = 0, .max = 1e9,
    .meaning = "Detention beds available to this scenario's caseload; when full, persons are released on supervision instead.",
    .source = "[A] unconstrained by default: the Cambodian caseload is a tiny share of ICE's ~38,000 beds (FY2017)",
    .set = TO(s.removing_state.detention_beds), .timeline_settable = true},
-  {.path = "removing_state.detention_cost_per_day_usd", .type = T::real, .unit = "USD/person-day", .default_yaml = "133", .min = 0,
+  {.path = "removing_state.detention_cost_per_day_usd", .type = T::real, .unit = "USD/person-day", .default_yaml = "133", .min = 0, .max = 1e6,
    .meaning = "Cost of one detention bed-day.", .source = "ICE adult bed rate $132.90 (FY2017) [S]",
    .set = TO(s.removing_state.detention_cost_per_day_usd), .timeline_settable = true},
   {.path = "removing_state.request_lag_days", .type = T::integer, .unit = "days", .default_yaml = "30", .min = 0, .max = 3650,
@@ -146,7 +147,7 @@ const ParamSpec table[] = {
    .meaning = "Probability that a person on supervision is re-detained when a document is issued for them.",
    .source = "[A] ICE arrests people ahead of charters; some cannot be found or are protected by court orders",
    .set = TO(s.removing_state.redetention_prob), .timeline_settable = true},
-  {.path = "removing_state.raid_size", .type = T::integer, .unit = "persons", .default_yaml = "0", .min = 0,
+  {.path = "removing_state.raid_size", .type = T::integer, .unit = "persons", .default_yaml = "0", .min = 0, .max = 1e7,
    .meaning = "Persons on supervision with a pending request re-detained ahead of each interview round (0: no raids).",
    .source = ">100 re-detained Oct 2017; ~60 ahead of the Sep 2018 round [S/R]",
    .set = TO(s.removing_state.raid_size), .timeline_settable = true},
@@ -167,7 +168,7 @@ const ParamSpec table[] = {
    .set = TO(s.removing_state.dropoff_relief_prob), .timeline_settable = true},
 
   // ---- partners ----
-  {.path = "partners", .type = T::map_of, .required = true,
+  {.path = "partners", .type = T::map_of, .required = true, .max = 1000,
    .meaning = "Partner states of nationality, by name (at least one).", .make = make_partner},
   {.path = "partners.*", .type = T::section, .meaning = "One partner state: its caseload, agreement, flights and behaviour."},
 
@@ -192,7 +193,7 @@ const ParamSpec table[] = {
    .source = "[A] waits of many years are on record (an order of 1999 executed in 2018, Foreign Policy 2019); ten years",
    .set = TO(PARTNER.population.pending_request_max_age_days)},
   {.path = "partners.*.population.sentence_remaining_days", .type = T::distribution, .unit = "days",
-   .default_yaml = "{dist: lognormal, median: 365, sigma: 1.0, max: 7300}", .min = 0,
+   .default_yaml = "{dist: lognormal, median: 365, sigma: 1.0, max: 7300}", .min = 0, .max = 36500,
    .meaning = "Remaining prison sentence of persons who start in prison.", .source = "[A]",
    .set = TO(PARTNER.population.sentence_remaining_days)},
   {.path = "partners.*.population.age_at_arrival_years", .type = T::distribution, .unit = "years",
@@ -236,7 +237,7 @@ const ParamSpec table[] = {
    .meaning = "Cases the partner decides at once (servers of the document queue, scaled by cooperation); capacity per month = officers x 30.44 / mean decision days.",
    .source = "[A] calibrated to removals", .set = TO(PARTNER.agreement.document_officers), .timeline_settable = true},
   {.path = "partners.*.agreement.decision_time_days", .type = T::distribution, .unit = "days",
-   .default_yaml = "{dist: lognormal, median: 45, sigma: 0.6}", .min = 0,
+   .default_yaml = "{dist: lognormal, median: 45, sigma: 0.6}", .min = 0, .max = 3650,
    .meaning = "Time to decide one request at full cooperation.",
    .source = "[A] no official figure; written rejections due within 30 days (MOU summary) [R]",
    .set = TO(PARTNER.agreement.decision_time_days), .timeline_settable = true},
@@ -250,7 +251,7 @@ const ParamSpec table[] = {
   {.path = "partners.*.agreement.interview_interval_days", .type = T::integer, .unit = "days", .default_yaml = "120", .min = 1, .max = 3650,
    .meaning = "Days between interview rounds.", .source = "1-3 rounds a year, tied to raids (SEARAC) [R]",
    .set = TO(PARTNER.agreement.interview_interval_days), .timeline_settable = true},
-  {.path = "partners.*.agreement.interview_round_size", .type = T::integer, .unit = "persons", .default_yaml = "60", .min = 0,
+  {.path = "partners.*.agreement.interview_round_size", .type = T::integer, .unit = "persons", .default_yaml = "60", .min = 0, .max = 1e7,
    .meaning = "Detained persons interviewed per round.", .source = "~50 (Nov 2017), ~60 (Sep 2018) [R]",
    .set = TO(PARTNER.agreement.interview_round_size), .timeline_settable = true},
   {.path = "partners.*.agreement.acceptance_base_prob", .type = T::probability, .default_yaml = "0.95",
@@ -269,7 +270,7 @@ const ParamSpec table[] = {
    .set = TO(PARTNER.agreement.document_validity_days), .timeline_settable = true},
 
   {.path = "partners.*.flights", .type = T::section, .meaning = "Removal flights to the partner."},
-  {.path = "partners.*.flights.commercial_seats_per_week", .type = T::integer, .unit = "seats/week", .default_yaml = "0", .min = 0,
+  {.path = "partners.*.flights.commercial_seats_per_week", .type = T::integer, .unit = "seats/week", .default_yaml = "0", .min = 0, .max = 1e6,
    .meaning = "Seats on scheduled flights each week (escorted removals).", .source = "[A] charters only unless a scenario sets it",
    .set = TO(PARTNER.flights.commercial_seats_per_week), .timeline_settable = true},
   {.path = "partners.*.flights.charter_interval_days", .type = T::integer, .unit = "days", .default_yaml = "120", .min = 0, .max = 3650,
@@ -278,7 +279,7 @@ const ParamSpec table[] = {
   {.path = "partners.*.flights.charter_offset_days", .type = T::integer, .unit = "days", .default_yaml = "60", .min = 0, .max = 3650,
    .meaning = "Days from start_date to the first charter.", .source = "[A]",
    .set = TO(PARTNER.flights.charter_offset_days)},
-  {.path = "partners.*.flights.charter_seats", .type = T::integer, .unit = "seats", .default_yaml = "40", .min = 0,
+  {.path = "partners.*.flights.charter_seats", .type = T::integer, .unit = "seats", .default_yaml = "40", .min = 0, .max = 1e6,
    .meaning = "Seats per charter flight.", .source = "flights of 43, 36, 37, 30, 25 (2018-2020) [S/R]",
    .set = TO(PARTNER.flights.charter_seats), .timeline_settable = true},
   {.path = "partners.*.flights.charter_acceptance_base_prob", .type = T::probability, .default_yaml = "0.95",
@@ -353,7 +354,7 @@ const ParamSpec table[] = {
   {.path = "partners.*.returnees.high_mental_health_multiplier", .type = T::real, .default_yaml = "3", .min = 0, .max = 100,
    .meaning = "Hazard multiplier for high mental-health risk.", .source = "[A]",
    .set = TO(PARTNER.returnees.high_mental_health_multiplier)},
-  {.path = "partners.*.returnees.reintegration_capacity_per_month", .type = T::integer, .unit = "places", .default_yaml = "0", .min = 0,
+  {.path = "partners.*.returnees.reintegration_capacity_per_month", .type = T::integer, .unit = "places", .default_yaml = "0", .min = 0, .max = 1e6,
    .meaning = "Returnees the reintegration programme can take in each month.", .source = "KVAO: ~22 residents, 3-month stays (2018) [R]",
    .set = TO(PARTNER.returnees.reintegration_capacity_per_month), .timeline_settable = true},
   {.path = "partners.*.returnees.reintegration_months", .type = T::integer, .unit = "months", .default_yaml = "3", .min = 0, .max = 600,
@@ -363,14 +364,14 @@ const ParamSpec table[] = {
    .meaning = "Hazard multiplier while in the programme.", .source = "[A]",
    .set = TO(PARTNER.returnees.reintegration_multiplier), .timeline_settable = true},
 
-  {.path = "partners.*.visa_demand", .type = T::map_of, .default_yaml = "{}",
+  {.path = "partners.*.visa_demand", .type = T::map_of, .default_yaml = "{}", .max = 100,
    .meaning = "Visa applications per month by category (the categories sanction steps name).", .make = make_visa_demand},
-  {.path = "partners.*.visa_demand.*", .type = T::real, .unit = "applications/month", .required = true, .min = 0,
+  {.path = "partners.*.visa_demand.*", .type = T::real, .unit = "applications/month", .required = true, .min = 0, .max = 1e7,
    .meaning = "Monthly applications in one visa category.", .set = TO(PARTNER.visa_demand[k[1]].applications_per_month)},
 
   {.path = "partners.*.issue_linkage", .type = T::section,
    .meaning = "Another cooperation the partner may suspend in answer to a sanction (issue linkage)."},
-  {.path = "partners.*.issue_linkage.name", .type = T::text, .default_yaml = "\"\"",
+  {.path = "partners.*.issue_linkage.name", .type = T::text, .default_yaml = "\"\"", .max = 200,
    .meaning = "What is suspended (shown in outputs).", .set = TO(PARTNER.issue_linkage.name)},
   {.path = "partners.*.issue_linkage.suspend_prob_per_step", .type = T::probability, .default_yaml = "0",
    .meaning = "Probability the partner suspends it when a sanction step comes into force.",
@@ -382,7 +383,7 @@ const ParamSpec table[] = {
   {.path = "partners.*.amendment_request", .type = T::section, .meaning = "When the partner asks for amendments."},
   {.path = "partners.*.amendment_request.amendments", .type = T::amendment_list, .default_yaml = "[]",
    .meaning = "Amendments the partner asks for.", .set = TO(PARTNER.amendment_request.amendments)},
-  {.path = "partners.*.amendment_request.severe_outcome_threshold", .type = T::integer, .unit = "outcomes", .default_yaml = "2", .min = 0,
+  {.path = "partners.*.amendment_request.severe_outcome_threshold", .type = T::integer, .unit = "outcomes", .default_yaml = "2", .min = 0, .max = 1e6,
    .meaning = "Returnee severe adverse outcomes within the window that make the partner ask.", .source = "[A]",
    .set = TO(PARTNER.amendment_request.severe_outcome_threshold), .timeline_settable = true},
   {.path = "partners.*.amendment_request.window_months", .type = T::integer, .unit = "months", .default_yaml = "12", .min = 1, .max = 600,
@@ -467,14 +468,14 @@ const ParamSpec table[] = {
    .meaning = "After a decision, only reviews whose whole window follows its effect count toward the next one.",
    .source = "[A] a sanction is judged on the partner's answer to it, not on the data that caused it",
    .set = TO(s.sanctions.reviews_wait_for_effect), .timeline_settable = true},
-  {.path = "sanctions.ladders", .type = T::map_of, .default_yaml = "{}",
+  {.path = "sanctions.ladders", .type = T::map_of, .default_yaml = "{}", .max = 100,
    .meaning = "Ladders defined or overridden by the scenario (a key naming a preset replaces its steps).", .make = make_ladder},
   {.path = "sanctions.ladders.*", .type = T::section, .meaning = "One ladder."},
-  {.path = "sanctions.ladders.*.steps", .type = T::list_of, .required = true, .meaning = "Ordered steps, mildest first.", .make = make_step},
+  {.path = "sanctions.ladders.*.steps", .type = T::list_of, .required = true, .max = 100, .meaning = "Ordered steps, mildest first.", .make = make_step},
   {.path = "sanctions.ladders.*.steps.[]", .type = T::section, .meaning = "One step; the steps below it stay in force."},
   {.path = "sanctions.ladders.*.steps.[].name", .type = T::text, .required = true,
-   .meaning = "Name of the step.", .set = TO(s.sanctions.ladders[k[0]].steps[k[1]].name)},
-  {.path = "sanctions.ladders.*.steps.[].visa_categories", .type = T::name_list, .required = true,
+   .meaning = "Name of the step.", .set = TO(s.sanctions.ladders[k[0]].steps[k[1]].name), .safe_name = true},
+  {.path = "sanctions.ladders.*.steps.[].visa_categories", .type = T::name_list, .required = true, .max = 100,
    .meaning = "Visa categories the step restricts.", .set = TO(s.sanctions.ladders[k[0]].steps[k[1]].visa_categories)},
   {.path = "sanctions.ladders.*.steps.[].refusal_prob", .type = T::probability, .default_yaml = "1",
    .meaning = "Share of those categories' applications refused (or deterred).", .source = "INA 243(d): visas are not issued [S]",
@@ -534,7 +535,7 @@ const ParamSpec table[] = {
    .meaning = "Date the amendment applies from (~: not by date).", .set = TO(AMENDMENT_COMMON(reintegration_support).in_force_from), .within_horizon = true},
   {.path = "amendment_rules.reintegration_support.partners", .type = T::partner_list, .default_yaml = "[]",
    .meaning = "Partners it applies to (empty: all).", .set = TO(AMENDMENT_COMMON(reintegration_support).partners)},
-  {.path = "amendment_rules.reintegration_support.capacity_per_month", .type = T::integer, .unit = "places", .default_yaml = "20", .min = 0,
+  {.path = "amendment_rules.reintegration_support.capacity_per_month", .type = T::integer, .unit = "places", .default_yaml = "20", .min = 0, .max = 1e6,
    .meaning = "Programme places added each month.", .source = "KVAO ~22 residents (2018) [R]",
    .set = TO(s.amendment_rules.reintegration_support_capacity_per_month)},
   {.path = "amendment_rules.reintegration_support.hazard_multiplier", .type = T::real, .default_yaml = "0.5", .min = 0, .max = 100,
@@ -544,7 +545,7 @@ const ParamSpec table[] = {
    .meaning = "Date the amendment applies from (~: not by date).", .set = TO(AMENDMENT_COMMON(annual_cap).in_force_from), .within_horizon = true},
   {.path = "amendment_rules.annual_cap.partners", .type = T::partner_list, .default_yaml = "[]",
    .meaning = "Partners it applies to (empty: all).", .set = TO(AMENDMENT_COMMON(annual_cap).partners)},
-  {.path = "amendment_rules.annual_cap.removals_per_year", .type = T::integer, .unit = "persons/year", .default_yaml = "100", .min = 0,
+  {.path = "amendment_rules.annual_cap.removals_per_year", .type = T::integer, .unit = "persons/year", .default_yaml = "100", .min = 0, .max = 1e9,
    .meaning = "Removals accepted per calendar year.", .source = "[A] about the cooperative-regime rate to Cambodia (74-110 a year) [S]", .set = TO(s.amendment_rules.annual_cap_removals_per_year)},
 
   {.path = "negotiation", .type = T::section, .meaning = "How amendment requests are negotiated."},
@@ -556,12 +557,15 @@ const ParamSpec table[] = {
    .set = TO(s.negotiation.entry_into_force_lag_days), .timeline_settable = true},
 
   // ---- timeline ----
-  {.path = "timeline", .type = T::list_of, .default_yaml = "[]",
+  {.path = "timeline", .type = T::list_of, .default_yaml = "[]", .max = 10000,
    .meaning = "Dated changes: parameter changes, sanction decisions, amendments switched on or off.", .make = make_event},
   {.path = "timeline.[]", .type = T::section, .meaning = "One dated change."},
   {.path = "timeline.[].date", .type = T::date, .required = true,
    .meaning = "Day the change applies from.", .set = TO(s.timeline[k[0]].date), .within_horizon = true},
-  {.path = "timeline.[].note", .type = T::text, .default_yaml = "\"\"",
+  {.path = "timeline.[].id", .type = T::text, .default_yaml = "\"\"",
+   .meaning = "Optional name of the entry (letters, digits, '_', '-'), unique in the merged timeline, by which a derived file can drop it (timeline_drop).",
+   .set = TO(s.timeline[k[0]].id), .safe_name = true},
+  {.path = "timeline.[].note", .type = T::text, .default_yaml = "\"\"", .max = 500,
    .meaning = "What happened (shown in outputs).", .set = TO(s.timeline[k[0]].note)},
   {.path = "timeline.[].set", .type = T::overrides, .default_yaml = "{}",
    .meaning = "Parameters changed from this date, as {path: value}; only parameters marked 'timeline' may change."},
@@ -647,6 +651,19 @@ std::string choices_text(std::string_view choices) {
 
 std::span<const ParamSpec> parameter_table() { return table; }
 
+bool is_safe_name(std::string_view text) {
+  auto letter_or_digit = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  return !text.empty() && text.size() <= max_safe_name_bytes && letter_or_digit(text.front()) &&
+         std::all_of(text.begin(), text.end(), [&](char c) { return letter_or_digit(c) || c == '_' || c == '-'; });
+}
+
+std::string safe_name_expectation() {
+  return "a name of letters, digits, '_' or '-', starting with a letter or a digit, at most " +
+         std::to_string(max_safe_name_bytes) + " bytes";
+}
+
 std::span<const std::string_view> amendment_names() { return amendment_name_list; }
 
 std::optional<AmendmentKind> amendment_from_name(std::string_view name) {
@@ -677,6 +694,8 @@ std::string describe_expectation(const ParamSpec& spec) {
     case T::date:
       return "a date YYYY-MM-DD";
     case T::text:
+      if (spec.safe_name) return safe_name_expectation();
+      if (has_max) return "a text of at most " + format_bound(spec.max) + " bytes";
       return "a text";
     case T::choice:
       return "one of: " + choices_text(spec.choices);

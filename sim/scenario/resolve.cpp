@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 
+#include "checks.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/text.hpp"
@@ -57,12 +58,12 @@ const SchemaNode& schema_root() {
   return *root;
 }
 
-/// Names of partners, ladders and visa categories (map keys chosen by the user).
-bool valid_name(std::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
-}
+/// A user's name or key in a message: never whole when it is long.
+std::string shown(std::string_view text) { return excerpt(text); }
+
+/// The largest magnitude of a distribution's parameters: far beyond any
+/// attribute's range, small enough that no draw overflows.
+constexpr double max_distribution_parameter = 1e9;
 
 /// "DDDD-DD-DD": the form of a date, whether or not the day exists.
 bool looks_like_date(std::string_view text) {
@@ -116,7 +117,8 @@ class Resolver {
     if (node != nullptr && node->is_map()) {
       for (const auto& entry : node->entries()) {
         if (schema.child(entry.key) == nullptr)
-          error(entry.key_where, join(path, entry.key), unknown_name_message("unknown key", entry.key, known));
+          error(entry.key_where, join(path, shown(entry.key)),
+                unknown_name_message("unknown key", shown(entry.key), known));
       }
     }
     out = ConfigNode::make_map(where);
@@ -155,8 +157,7 @@ class Resolver {
 
   static SourceLocation key_location(const ConfigNode* node, std::string_view key, const SourceLocation& fallback) {
     if (node != nullptr && node->is_map())
-      for (const auto& entry : node->entries())
-        if (entry.key == key) return entry.key_where;
+      if (const auto* entry = node->entry(key)) return entry->key_where;
     return fallback;
   }
 
@@ -171,7 +172,7 @@ class Resolver {
       std::map<const ParamSpec*, ConfigNode> parsed;
       for (const ParamSpec& s : parameter_table()) {
         DiagnosticSink table_sink;
-        auto node = parse_yaml(std::string(s.default_yaml), "<default of " + std::string(s.path) + ">", table_sink);
+        auto node = parse_yaml(std::string(s.default_yaml), "default", table_sink, SourceLocation::Kind::table_default);
         if (!node) throw std::logic_error("parameter table: bad default for " + std::string(s.path));
         // parse_yaml reads "~" as an empty map at the top level; keep it null.
         if (s.default_yaml == "~") node = ConfigNode::make_null(node->where());
@@ -209,13 +210,19 @@ class Resolver {
       error(node->where(), path, std::string("expected at least one ") + (is_list ? "item" : "entry") + ", found none");
     }
     out = is_list ? ConfigNode::make_sequence(node->where()) : ConfigNode::make_map(node->where());
+    if (double(count) > spec.max) {
+      error(node->where(), path,
+            "expected at most " + format_number(std::int64_t(spec.max)) + (is_list ? " items" : " entries") +
+                ", found " + std::to_string(count));
+      return;
+    }
     for (std::size_t i = 0; i < count; ++i) {
       const ConfigNode& item = is_list ? node->items()[i] : node->entries()[i].value;
       const std::string key = is_list ? std::to_string(i) : node->entries()[i].key;
       const std::string item_path = is_list ? path + "[" + key + "]" : join(path, key);
-      if (!is_list && !valid_name(key)) {
-        error(node->entries()[i].key_where, item_path,
-              "expected a name of letters, digits, '_' or '-', found \"" + key + "\"");
+      if (!is_list && !is_safe_name(key)) {
+        error(node->entries()[i].key_where, join(path, shown(key)),
+              "expected " + safe_name_expectation() + ", found " + quoted_excerpt(key));
         continue;
       }
       PathKeys item_keys = keys;
@@ -250,6 +257,8 @@ class Resolver {
     }
   }
 
+ public:
+  /// The typed value of one parameter's node, or nullopt after reporting why not.
   std::optional<ParamValue> parse_leaf(const ParamSpec& spec, const ConfigNode& node, const std::string& path) {
     auto fail = [&](const std::string& expected) -> std::optional<ParamValue> {
       error(node.where(), path, "expected " + expected + ", found " + node.describe());
@@ -294,21 +303,29 @@ class Resolver {
         if (!date && looks_like_date(node.text())) return fail(expected + " that exists in the calendar");
         if (!date) return fail(expected);
         if (spec.first_of_month && date->day() != 1) return fail("the first day of a month (YYYY-MM-01)");
-        if (spec.within_horizon && context_.start && context_.end &&
-            (*date < *context_.start || *date >= *context_.end))
+        if (spec.within_horizon && context_.start && context_.end && *date < *context_.start)
           return fail("a date within the horizon [" + context_.start->to_string() + ", " + context_.end->to_string() +
                       ")");
+        // A date after the horizon is legal (a shortened run of a longer
+        // scenario) but never reached.
+        if (spec.within_horizon && context_.end && *date >= *context_.end)
+          sink_.warning(node.where(), path,
+                        "has no effect: " + date->to_string() + " is after the horizon (the run ends before " +
+                            context_.end->to_string() + ")");
         return ParamValue{*date};
       }
       case T::text:
         if (!node.is_scalar()) return fail(expected);
+        if (spec.safe_name && !(node.text().empty() && spec.default_yaml == "\"\"") && !is_safe_name(node.text()))
+          return fail(expected);
+        if (double(node.text().size()) > spec.max) return fail(expected);
         return ParamValue{node.text()};
       case T::choice: {
         const auto choices = split(spec.choices, '|');
         if (!node.is_scalar()) return fail(expected);
         for (std::size_t i = 0; i < choices.size(); ++i)
           if (choices[i] == node.text()) return ParamValue{std::int64_t(i)};
-        error(node.where(), path, unknown_name_message("unknown choice", node.text(), choices));
+        error(node.where(), path, unknown_name_message("unknown choice", shown(node.text()), choices));
         return std::nullopt;
       }
       case T::partner_ref:
@@ -322,6 +339,8 @@ class Resolver {
       case T::partner_list:
       case T::amendment_list: {
         if (!node.is_sequence()) return fail(expected);
+        if (double(node.items().size()) > spec.max)
+          return fail("a list of at most " + format_number(std::int64_t(spec.max)) + " names");
         std::vector<std::string> names;
         bool ok = true;
         const ParamType item_type = spec.type == T::partner_list     ? T::partner_ref
@@ -332,6 +351,9 @@ class Resolver {
           const std::string item_path = path + "[" + std::to_string(i) + "]";
           if (!item.is_scalar() || item.text().empty()) {
             error(item.where(), item_path, "expected a name, found " + item.describe());
+            ok = false;
+          } else if (item_type == T::text && !is_safe_name(item.text())) {
+            error(item.where(), item_path, "expected " + safe_name_expectation() + ", found " + item.describe());
             ok = false;
           } else if (item_type != T::text && !check_reference(item_type, item, item_path)) {
             ok = false;
@@ -351,6 +373,7 @@ class Resolver {
     }
   }
 
+ private:
   bool check_reference(ParamType type, const ConfigNode& node, const std::string& path) {
     std::vector<std::string_view> known;
     std::string what;
@@ -365,7 +388,7 @@ class Resolver {
       what = "undefined amendment";
     }
     if (std::find(known.begin(), known.end(), node.text()) != known.end()) return true;
-    error(node.where(), path, unknown_name_message(what, node.text(), known));
+    error(node.where(), path, unknown_name_message(what, shown(node.text()), known));
     return false;
   }
 
@@ -381,7 +404,8 @@ class Resolver {
       const auto it = std::find(categories.begin(), categories.end(), entry.key);
       const std::string entry_path = join(path, entry.key);
       if (it == categories.end()) {
-        error(entry.key_where, entry_path, unknown_name_message("unknown category", entry.key, categories));
+        error(entry.key_where, join(path, shown(entry.key)),
+              unknown_name_message("unknown category", shown(entry.key), categories));
         ok = false;
         continue;
       }
@@ -445,7 +469,7 @@ class Resolver {
       std::vector<std::string_view> names;
       for (const auto& k : kinds) names.push_back(k.name);
       error(kind_node->where(), join(path, "dist"),
-            unknown_name_message("unknown distribution", kind_node->text(), names));
+            unknown_name_message("unknown distribution", shown(kind_node->text()), names));
       return std::nullopt;
     }
     d.kind = info->kind;
@@ -458,22 +482,22 @@ class Resolver {
       if (entry.key == "dist") continue;
       const std::string entry_path = join(path, entry.key);
       if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
-        error(entry.key_where, entry_path,
-              unknown_name_message("unknown parameter", entry.key, allowed,
+        error(entry.key_where, join(path, shown(entry.key)),
+              unknown_name_message("unknown parameter", shown(entry.key), allowed,
                                    " of a " + std::string(info->name) + " distribution"));
         ok = false;
         continue;
       }
       const auto value = entry.value.is_scalar() ? parse_number(entry.value.text()) : std::nullopt;
-      if (!value || !std::isfinite(*value)) {
-        error(entry.value.where(), entry_path, "expected a finite number, found " + entry.value.describe());
+      if (!value || !std::isfinite(*value) || std::fabs(*value) > max_distribution_parameter) {
+        error(entry.value.where(), entry_path, "expected a number in [-1e9, 1e9], found " + entry.value.describe());
         ok = false;
         continue;
       }
       values[entry.key] = *value;
     }
     for (const auto param : info->params) {
-      if (values.find(param) == values.end()) {
+      if (node.find(param) == nullptr) {  // given but invalid: reported above
         error(node.where(), join(path, param),
               "expected a number (required by a " + std::string(info->name) + " distribution), found nothing");
         ok = false;
@@ -564,7 +588,7 @@ class Resolver {
       return;
     }
     for (const auto& entry : node.entries()) {
-      const std::string entry_path = path + "." + entry.key;
+      const std::string entry_path = path + "." + shown(entry.key);
       const SchemaNode* schema = &schema_root();
       PathKeys target_keys;
       std::string pattern;
@@ -574,7 +598,7 @@ class Resolver {
           const auto it = std::find(context_.partner_names.begin(), context_.partner_names.end(), part);
           if (it == context_.partner_names.end()) {
             std::vector<std::string_view> known(context_.partner_names.begin(), context_.partner_names.end());
-            error(entry.key_where, entry_path, unknown_name_message("undefined partner", part, known));
+            error(entry.key_where, entry_path, unknown_name_message("undefined partner", shown(part), known));
             ok = false;
             break;
           }
@@ -586,7 +610,7 @@ class Resolver {
         if (next == nullptr) {
           std::vector<std::string_view> known;
           for (const auto& [name, child] : schema->children) known.push_back(name);
-          error(entry.key_where, entry_path, unknown_name_message("unknown parameter", part, known));
+          error(entry.key_where, entry_path, unknown_name_message("unknown parameter", shown(part), known));
           ok = false;
           break;
         }
@@ -612,9 +636,12 @@ class Resolver {
 
 Context read_context(const ConfigNode& tree) {
   Context context;
-  if (const auto* partners = tree.find("partners"); partners && partners->is_map())
+  // Partners with an invalid name, or beyond the limit, get no Scenario entry.
+  const double max_partners = schema_root().child("partners")->spec->max;
+  if (const auto* partners = tree.find("partners");
+      partners && partners->is_map() && double(partners->entries().size()) <= max_partners)
     for (const auto& entry : partners->entries())
-      if (valid_name(entry.key)) context.partner_names.push_back(entry.key);  // invalid ones get no Scenario entry
+      if (is_safe_name(entry.key)) context.partner_names.push_back(entry.key);
   for (const auto& preset : sanction_presets()) context.ladder_names.push_back(preset.name);
   if (const auto* sanctions = tree.find("sanctions"); sanctions && sanctions->is_map())
     if (const auto* ladders = sanctions->find("ladders"); ladders && ladders->is_map())
@@ -663,11 +690,25 @@ LoadedScenario resolve_scenario(const ConfigNode& merged) {
   Resolver resolver(sink, loaded.scenario, read_context(merged));
   resolver.section(schema_root(), &merged, merged.where(), "", {}, loaded.resolved);
   if (sink.empty()) check_sanction_steps(merged, loaded.scenario, sink);
+  if (sink.empty()) detail::check_cross_references(loaded.resolved, loaded.scenario, sink);
+  if (sink.empty()) detail::check_effects(loaded.resolved, loaded.scenario, sink);
   sink.sort_by_position();
   sink.throw_if_any();
+  loaded.warnings = sink.warnings();
   std::stable_sort(loaded.scenario.timeline.begin(), loaded.scenario.timeline.end(),
                    [](const TimelineEvent& a, const TimelineEvent& b) { return a.date < b.date; });
   return loaded;
+}
+
+std::uint64_t parse_seed(std::string_view text, const std::string& origin) {
+  DiagnosticSink sink;
+  const SourceLocation where{std::make_shared<const std::string>(origin), 0, 0, SourceLocation::Kind::command_line};
+  Scenario scratch;
+  Resolver resolver(sink, scratch, {});
+  const ConfigNode node = ConfigNode::make_scalar(std::string(text), where);
+  std::optional<ParamValue> value = resolver.parse_leaf(*schema_root().child("seed")->spec, node, "seed");
+  sink.throw_if_any();
+  return std::uint64_t(std::get<std::int64_t>(*value));
 }
 
 }  // namespace readmit

@@ -192,7 +192,7 @@ TEST_CASE("bad command lines exit 2", "[cli]") {
   CHECK(run({"--help"}).code == 0);
   const auto unknown = run({"frobnicate"});
   CHECK(starts_with(unknown.err,
-                    "readmit: unknown command 'frobnicate'; commands: run compare sweep validate show schema"));
+                    "readmit: unknown command 'frobnicate'; commands: run compare sweep validate show metrics schema"));
 }
 
 TEST_CASE("readmit run", "[cli]") {
@@ -205,8 +205,8 @@ TEST_CASE("readmit run", "[cli]") {
     check_no_crash(r);
     CHECK(r.err.empty());  // no progress when stderr is not a terminal
     CHECK(starts_with(r.out, "minimal: 3 replications, seed "));
-    CHECK(contains(r.out, "\nremovals "));
-    CHECK(contains(r.out, "\nvisas refused "));
+    CHECK(contains(r.out, "\nremovals (persons) "));  // terminal labels are the metric names of the files
+    CHECK(contains(r.out, "\nvisa_refusals (applications) "));
     CHECK(contains(r.out, "results: " + out.string()));
     for (const char* name :
          {"scenario.resolved.yaml", "metadata.json", "replications.csv", "timeseries.csv", "summary.csv"})

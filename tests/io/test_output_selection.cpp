@@ -36,13 +36,13 @@ std::vector<std::string> listed_files(const fs::path& dir) {
 TEST_CASE("--outputs writes the chosen files only, and metadata.json lists what was written", "[io][output]") {
   TempDir dir;
   run_ensembles(options(dir.path() / "some", {.files = {"summary", "events"}}));
-  CHECK(listed_files(dir.path() / "some") ==
-        std::vector<std::string>{"scenario.resolved.yaml", "summary.csv", "events.csv", "metadata.json"});
+  CHECK(listed_files(dir.path() / "some") == std::vector<std::string>{"scenario.resolved.yaml", "summary.csv",
+                                                                      "events.csv", "metrics.csv", "metadata.json"});
   CHECK_FALSE(fs::exists(dir.path() / "some" / "timeseries.csv"));
   run_ensembles(options(dir.path() / "default", {}));
   CHECK(listed_files(dir.path() / "default") == std::vector<std::string>{"scenario.resolved.yaml", "replications.csv",
                                                                          "timeseries.csv", "summary.csv", "events.csv",
-                                                                         "metadata.json"});
+                                                                         "metrics.csv", "metadata.json"});
 }
 
 TEST_CASE("metrics and partners narrow timeseries.csv; the rows kept are unchanged", "[io][output]") {

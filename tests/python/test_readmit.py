@@ -27,9 +27,14 @@ def cli(*args):
     return result
 
 
+def output_names(directory):
+    """The output files, without metadata.json and the folder's lock marker (.readmit)."""
+    return sorted(n for n in os.listdir(directory) if n != "metadata.json" and not n.startswith("."))
+
+
 def assert_same_files(cli_dir, python_dir):
-    names = sorted(n for n in os.listdir(cli_dir) if n != "metadata.json")
-    assert names == sorted(n for n in os.listdir(python_dir) if n != "metadata.json")
+    names = output_names(cli_dir)
+    assert names == output_names(python_dir)
     match, mismatch, errors = filecmp.cmpfiles(cli_dir, python_dir, names, shallow=False)
     assert mismatch == [] and errors == [], (mismatch, errors)
     assert len(match) >= 5

@@ -81,6 +81,8 @@ TEST_CASE("a malformed file named on the command line is reported against its ow
         std::vector<std::string>{dir.string() + ": error: expected a YAML file, found a directory: " + dir.string()});
   test::TempDir temp;
   const auto binary = temp.write("binary.yaml", std::string("name: x\0y\n", 10));
-  CHECK(test::diagnostics_of([&] { load_scenario(binary); }) ==
-        std::vector<std::string>{binary.string() + ": error: expected a YAML text file, found binary data"});
+  CHECK(
+      test::diagnostics_of([&] { load_scenario(binary); }) ==
+      std::vector<std::string>{
+          binary.string() + ":1:8: error: expected a YAML text file, found binary data (a NUL byte at byte offset 7)"});
 }

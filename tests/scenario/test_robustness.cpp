@@ -257,19 +257,23 @@ TEST_CASE("hostile inputs are rejected with a clear message", "[scenario][robust
   }
   SECTION("a 1 MB line") {
     const std::string long_text(1 << 20, 'x');
-    // A valid scenario whose name is 1 MB long loads.
     CHECK(feed(base_text + "# " + long_text + "\n", "1 MB comment") == Outcome::loaded);
+    // A name of 1 MB is refused, and the message shows its first bytes and its size only.
     std::string with_long_name = base_text;
     with_long_name.replace(with_long_name.find("name: robustness"), 16, "name: " + long_text);
-    CHECK(feed(with_long_name, "1 MB name") == Outcome::loaded);
+    CHECK(first_message(with_long_name) ==
+          "hostile.yaml:2:7: error: name: expected a name of letters, digits, '_' or '-', starting with a letter or a "
+          "digit, at most 64 bytes, found \"" +
+              std::string(60, 'x') + "...\" (1048576 bytes)");
     // A 1 MB key is beyond YAML's limit of 1024 characters for a key.
     CHECK(first_message(base_text + long_text + ": 1\n") ==
           "hostile.yaml:60:1: error: malformed YAML: a key longer than 1024 characters (YAML's limit for a key without "
           "'?')");
-    // An unknown key of 1000 characters is reported with the keys allowed there.
+    // An unknown key of 1000 characters is reported, cut short, with the keys allowed there.
     const std::string long_key(1000, 'k');
+    const std::string shown = std::string(60, 'k') + "...";
     CHECK(first_message(base_text + long_key + ": 1\n") ==
-          "hostile.yaml:60:1: error: " + long_key + ": unknown key \"" + long_key +
+          "hostile.yaml:60:1: error: " + shown + ": unknown key \"" + shown +
               "\"; expected one of: name, description, start_date, horizon_months, seed, replications, removing_state, "
               "partners, compliance, sanctions, amendment_rules, negotiation, timeline");
     CHECK(feed(std::string(1 << 20, '['), "1 MB of brackets") == Outcome::rejected);

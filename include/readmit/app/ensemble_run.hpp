@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -51,10 +52,23 @@ struct EnsembleRunOptions {
   /// all gives common random numbers: replication k of each scenario uses the
   /// same streams for the same persons and partners.
   std::optional<std::uint64_t> seed;
+  /// How the resolved YAML names where `seed` came from ("--seed").
+  std::string seed_origin = "--seed";
+  /// Scenario warnings (legal settings without effect) are errors.
+  bool strict = false;
+  /// Receives each scenario's warnings, in order, before anything runs.
+  std::function<void(const std::vector<Diagnostic>&)> warnings;
   unsigned threads = 0;  // 0: every core
   /// Output folder (created if missing); empty: results/NAME, or
-  /// results/BASE_vs_ALT for a comparison.
+  /// results/BASE_vs_ALT for a comparison, built from the scenarios' names
+  /// (safe names: they cannot leave results/). See io/output_folder.hpp for
+  /// what readmit does with a folder that exists.
   std::filesystem::path out_dir;
+  /// Write into an output folder readmit did not create.
+  bool force = false;
+  /// Refuse to start when the estimated memory is larger (bytes). 0: the
+  /// memory available on this machine is the limit.
+  std::uint64_t max_memory_bytes = 0;
   std::string command_line;
   bool write_monthly = false;
   OutputSelection outputs;  // files, metrics and partners to write; gzip
@@ -64,6 +78,35 @@ struct EnsembleRunOptions {
   /// batch, in order, never concurrently.
   std::function<void(const std::string&, std::int64_t, std::int64_t)> progress;
 };
+
+/// What a run will need, estimated before anything is allocated.
+struct RunEstimate {
+  double persons_per_replication = 0;  // the most of any scenario: docket + the largest inflow x months
+  unsigned threads = 1;                // replications simulated at once
+  double memory_bytes = 0;             // peak: persons in simulation, results in flight, statistics
+  double disk_bytes = 0;               // the output files plus the monthly values kept on disk during the run
+  std::string explanation;             // the terms, for messages
+};
+
+/// Bytes of memory one simulated person costs at the peak of a replication
+/// (measured: 106 B with a docket of 2e6 over 12 months, 135 B with 1.2e6
+/// arrivals over 120 months; rounded up).
+inline constexpr double bytes_per_person = 160;
+
+/// The estimate for `scenarios` run with `replications` each on `threads`.
+RunEstimate estimate_run(std::span<const Scenario* const> scenarios, std::size_t replications, unsigned threads,
+                         bool write_monthly);
+
+/// Memory this process may still use: MemAvailable, or the cgroup's limit
+/// minus its use if lower; 0 if neither can be read.
+std::uint64_t available_memory_bytes();
+
+/// "4G", "512M", "1.5G", "1000000" (bytes; K, M, G, T are powers of 1024).
+/// Throws UsageError.
+std::uint64_t parse_byte_size(std::string_view text, std::string_view option);
+
+/// "1.2 GB" (powers of 1000, for messages).
+std::string format_bytes(double bytes);
 
 struct EnsembleRunOutcome {
   std::filesystem::path out_dir;
@@ -76,8 +119,10 @@ struct EnsembleRunOutcome {
 /// Runs the ensembles (one scenario, or a baseline and alternatives) and writes the output folder.
 /// Throws ScenarioError for invalid scenario files or overrides, UsageError
 /// for input that is valid on its own but unusable here (unknown --until-ci
-/// total, scenarios with different partners or the same name), IoError when
-/// an output cannot be written (the message names the path).
+/// total, scenarios with different partners or the same name, a run whose
+/// estimated memory or disk use exceeds what there is or max_memory_bytes),
+/// OutputFolderRefused for a folder in use or not readmit's, IoError when an
+/// output cannot be written (the message names the path).
 /// Every output but metadata.json depends only on the scenarios, the seed
 /// and the final replication count, never on the thread count.
 EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options);

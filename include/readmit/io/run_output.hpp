@@ -13,6 +13,7 @@
 //   events.csv              scenario,replication,date,partner,event,detail: reviews,
 //                           sanction decisions and effects, linkage, amendments, negotiation
 //   monthly.csv             only when asked: scenario,replication,month,partner,metric,value
+//   metrics.csv             the data dictionary: metric,table,kind,unit,meaning of every metric above
 //   (with --compress every .csv is .csv.gz; --outputs keeps some files, metrics and partners)
 //   metadata.json           version, git revision, compiler, seed, replications,
 //                           threads, wall time and where it went, scenario hashes,
@@ -60,7 +61,7 @@ struct OutputSelection {
 
 /// Throws std::invalid_argument naming an unknown file, metric or partner
 /// of `selection` (with the closest known name).
-void check_output_selection(const OutputSelection& selection, const ScenarioResults& results);
+void check_output_selection(const OutputSelection& selection, const Scenario& scenario);
 
 struct RunInfo {
   std::string command;  // "run" or "compare"
@@ -74,6 +75,13 @@ struct RunInfo {
   std::optional<StoppingReport> stopping;
 };
 
+/// Every name readmit writes into an output folder, compressed or not (an
+/// earlier run's files of these names are removed before a run).
+inline constexpr std::string_view output_files[] = {
+    "scenario.resolved.yaml", "replications.csv", "timeseries.csv",     "summary.csv",     "comparison.csv",
+    "events.csv",             "monthly.csv",      "metrics.csv",        "metadata.json",   "replications.csv.gz",
+    "timeseries.csv.gz",      "summary.csv.gz",   "comparison.csv.gz",  "events.csv.gz",   "monthly.csv.gz"};
+
 /// Writes the output files into `directory`, which must exist, in the order
 /// above. scenarios[0] is the baseline; comparison.csv is written when there
 /// are alternatives, monthly.csv when info.write_monthly or selected;
@@ -82,9 +90,11 @@ struct RunInfo {
 void write_outputs(const std::filesystem::path& directory, std::span<const ScenarioResults* const> scenarios,
                    const RunInfo& info);
 
-/// The terminal summary: the headline totals (all partners) with their 95%
-/// confidence intervals of the mean and 5-95% ranges; with alternatives, each
-/// next to the baseline with the paired difference and its interval.
+/// The terminal summary: the headline totals (all partners), labelled with
+/// their metric names and units as in the files and `readmit metrics`, with
+/// their 95% confidence intervals of the mean and 5-95% ranges; with
+/// alternatives, each next to the baseline with the paired difference and
+/// its interval.
 std::string summary_table(std::span<const ScenarioResults* const> scenarios);
 
 /// 64-bit FNV-1a of a text, as 16 hex digits (the scenario hash).

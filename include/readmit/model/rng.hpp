@@ -55,6 +55,9 @@ class RandomStream {
 /// One draw from a configured distribution, clamped to its [lower, upper].
 double draw(const Distribution& distribution, RandomStream& stream);
 double draw_normal(double mean, double sd, RandomStream& stream);
+/// Counts: exact below a mean of 1e9, the normal approximation above, never
+/// beyond 2^53 (so sums of counts stay exact). A mean that is not finite
+/// throws std::domain_error (scenario bounds keep every mean far below).
 std::int64_t draw_poisson(double mean, RandomStream& stream);
 std::int64_t draw_binomial(std::int64_t trials, double prob, RandomStream& stream);
 /// Index drawn from shares that sum to 1.

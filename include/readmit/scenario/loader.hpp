@@ -1,16 +1,29 @@
 #pragma once
 // Loading a scenario: read the YAML file, follow `extends` (a base file, or a
-// list of them, merged first) and `amendments` (overlay files merged on top),
-// apply `--set` overrides, then validate every value against the parameter
-// table and build the typed Scenario.
+// list of them) and `amendments` (overlay files), apply `--set` overrides,
+// then validate every value against the parameter table and build the typed
+// Scenario.
+//
+// Precedence, lowest first: the parameter table's defaults < the bases (in
+// order) < the overlays (in order) < the file's own keys < `--set` (then
+// `--seed`). Each base and overlay is itself loaded by the same rule.
 //
 // Merging is deep: sections and maps with free keys (partners, visa_demand,
 // ladders) merge key by key; lists, scalars and maps holding one parameter's
-// value (a distribution, shares, timeline changes) are replaced whole.
+// value (a distribution, shares, timeline changes) are replaced whole. The
+// timeline is the exception: a file's entries are appended to those of its
+// bases and overlays, and all of them apply in date order. A file drops
+// inherited entries with `timeline_drop: [ID, ...]` (entries carry an `id`)
+// or all of them with `timeline_replace: true`.
 //
-// Every problem found is reported at once, through ScenarioError.
+// Every problem found is reported at once, through ScenarioError; settings
+// that are legal but take no effect are warnings (LoadedScenario::warnings),
+// or errors under LoadOptions::strict.
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "readmit/scenario/config_node.hpp"
@@ -18,24 +31,55 @@
 
 namespace readmit {
 
+/// Limits of hostile input. Included files are bounded by max_yaml_file_bytes.
+/// Counts and lengths are limited by the parameter table (`max` of each row).
+inline constexpr std::size_t max_included_files = 256;
+inline constexpr std::size_t max_key_path_parts = 64;  // of a --set path
+
+struct LoadOptions {
+  /// --set texts, "key.path=value"; the value is parsed as YAML.
+  std::vector<std::string> overrides;
+  /// --seed: the master seed as text, checked exactly like the `seed` key,
+  /// applied after the overrides and recorded in the resolved scenario.
+  std::optional<std::string> seed;
+  /// How messages and the resolved YAML name the seed's origin.
+  std::string seed_origin = "--seed";
+  /// Warnings are errors.
+  bool strict = false;
+};
+
 struct LoadedScenario {
   Scenario scenario;
   ConfigNode resolved;                    // every parameter, defaults filled in, in table order
   std::vector<std::string> source_files;  // the file and everything it included, in merge order
   std::vector<std::string> overrides;     // the --set texts applied
+  std::string seed_origin;                // "--seed 7" when the seed was given apart from the files
+  /// Legal settings that take no effect, located (`FILE:L:C: warning: ...`).
+  std::vector<Diagnostic> warnings;
 
   /// The resolved scenario as YAML, headed by comments naming its sources.
   std::string resolved_yaml() const;
+  /// Every value of the resolved scenario on a line of its own,
+  /// `path: value  # origin`, the origin being `default`, FILE:LINE:COL or
+  /// the command-line option; values the timeline changes later say when and
+  /// to what (`readmit show --origin`).
+  std::string origin_listing() const;
 };
 
-/// Loads and validates `path`. `overrides` are "key.path=value" texts whose
-/// value is parsed as YAML. Throws ScenarioError listing every problem.
+/// Loads and validates `path`. Throws ScenarioError listing every problem
+/// (with options.strict, the warnings too).
+LoadedScenario load_scenario(const std::filesystem::path& path, const LoadOptions& options);
 LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
 
-/// Validates an already merged tree (used by load_scenario and by tests).
+/// Validates an already merged tree (used by load_scenario and by tests);
+/// the warnings it finds are in the result.
 LoadedScenario resolve_scenario(const ConfigNode& merged);
 
 /// Applies "key.path=value" overrides to a merged tree; errors go to `sink`.
 void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides, DiagnosticSink& sink);
+
+/// A --seed text as the `seed` key would read it. Throws ScenarioError
+/// located at `origin` ("command line (--seed -1)").
+std::uint64_t parse_seed(std::string_view text, const std::string& origin);
 
 }  // namespace readmit

@@ -54,6 +54,8 @@ struct ParamSpec {
   std::string_view default_yaml{};  // YAML text of the default; unused when `required`
   bool required = false;            // leaves: must be given; map_of/list_of: must be non-empty
   double min = -std::numeric_limits<double>::infinity();
+  /// Numbers: the largest value; texts: the most bytes; maps with free keys
+  /// and lists: the most entries.
   double max = std::numeric_limits<double>::infinity();
   std::string_view choices{};  // "a|b|c" for choice and shares
   std::string_view meaning{};
@@ -65,7 +67,17 @@ struct ParamSpec {
   bool optional_section = false;   // sections: may be absent (no defaults are applied then)
   bool infinity_ok = false;        // reals: .inf allowed (a threshold that never fires)
   bool first_of_month = false;     // dates: must be the first day of a month
+  bool safe_name = false;          // texts: a name (letters, digits, '_', '-'; see is_safe_name)
 };
+
+/// Whether `text` is a name that may become a folder, a CSV cell or a key
+/// path part: 1 to max_safe_name_bytes letters, digits, '_' or '-', starting
+/// with a letter or a digit. Partner, ladder, step, visa category, timeline
+/// entry and scenario names are such names.
+inline constexpr std::size_t max_safe_name_bytes = 64;
+bool is_safe_name(std::string_view text);
+/// "a name of letters, digits, ..." for messages.
+std::string safe_name_expectation();
 
 /// Every parameter, in document order (the order of `readmit show`).
 std::span<const ParamSpec> parameter_table();

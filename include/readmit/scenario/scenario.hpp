@@ -281,6 +281,7 @@ struct TimelineEvent {
   };
 
   Date date;
+  std::string id;  // optional; unique in the timeline
   std::string note;
   std::vector<Assignment> assignments;
   std::optional<SanctionDecision> sanction;

@@ -1,0 +1,34 @@
+#pragma once
+// The data dictionary: every output metric with its unit and meaning, as
+// `readmit metrics` prints it and metrics.csv (next to the outputs) holds it.
+// The names are the ones in the files and on the terminal.
+#include <string>
+#include <vector>
+
+#include "readmit/scenario/scenario.hpp"
+
+namespace readmit {
+
+struct MetricDescription {
+  std::string name;   // as in the files: removals, visa_refusals.b_general, removals_fy2018
+  std::string table;  // run_total (replications, summary, comparison .csv) or monthly (timeseries, monthly .csv)
+  std::string kind;   // monthly: stock, flow or level; run totals: total, median, count or level
+  std::string unit;   // persons, days, USD, share in [0, 1], ...
+  std::string meaning;
+};
+
+/// Every metric a run of `scenario` writes: its run totals, then its
+/// monthly metrics (with its visa categories and fiscal years).
+std::vector<MetricDescription> data_dictionary(const Scenario& scenario);
+
+/// The same without a scenario: names that depend on one are patterns
+/// (visa_applications.CATEGORY, removals_fyYYYY).
+std::vector<MetricDescription> data_dictionary();
+
+/// `metric,table,kind,unit,meaning` rows with a header.
+std::string data_dictionary_csv(const std::vector<MetricDescription>& metrics);
+
+/// An aligned text table for the terminal.
+std::string data_dictionary_text(const std::vector<MetricDescription>& metrics);
+
+}  // namespace readmit

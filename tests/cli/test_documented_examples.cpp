@@ -1,0 +1,140 @@
+// The scenario examples of README.md and scenarios/README.md resolve to what
+// their text says: each (a ```yaml block starting with `extends:`) is written
+// next to a copy of scenarios/ and shown with `readmit show --origin
+// --strict`. Every key an example writes must come out with the example's
+// own value (its line is the origin: the file's keys win over bases and
+// overlays), its timeline entries must be added to the base's (less those it
+// drops), and nothing may warn. The README's error example and the claims
+// written around the examples are checked as they read.
+#include <catch2/catch.hpp>
+
+#include "../scenario/scenario_test_support.hpp"
+#include "cli_runner.hpp"
+#include "readmit/scenario/config_node.hpp"
+
+namespace fs = std::filesystem;
+using readmit::test::read_text;
+using readmit::test::run_readmit;
+using readmit::test::TempDir;
+
+namespace {
+
+const fs::path source = READMIT_SOURCE_DIR;
+
+std::vector<std::string> yaml_blocks(const std::string& text) {
+  std::vector<std::string> blocks;
+  const std::string open = "```yaml\n", close = "```";
+  for (auto at = text.find(open); at != std::string::npos; at = text.find(open, at)) {
+    at += open.size();
+    const auto end = text.find(close, at);
+    blocks.push_back(text.substr(at, end - at));
+    at = end;
+  }
+  return blocks;
+}
+
+/// Every scalar the example writes, by dotted path, with its line.
+void leaves(const readmit::ConfigNode& node, const std::string& path, std::vector<std::pair<std::string, int>>& out) {
+  if (node.is_map()) {
+    for (const auto& e : node.entries()) leaves(e.value, path.empty() ? e.key : path + "." + e.key, out);
+  } else if (node.is_scalar() || node.is_sequence()) {
+    out.emplace_back(path, node.where().line);
+  }
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = text.find('\n', start);
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+std::size_t timeline_entries(const std::string& listing) {
+  std::size_t count = 0;
+  for (const auto& line : lines_of(listing))
+    if (line.starts_with("timeline[") && line.find("].date: ") != std::string::npos &&
+        line.find("].date: ") < line.find(' '))
+      ++count;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("the documented scenario examples resolve to what their text says", "[cli][docs]") {
+  TempDir work;
+  fs::copy(source / "scenarios", work.path() / "scenarios", fs::copy_options::recursive);
+  const fs::path dir = work.path() / "scenarios";
+  std::size_t examples = 0;
+  std::string family_example;
+  for (const std::string document : {"README.md", "scenarios/README.md"}) {
+    for (const auto& block : yaml_blocks(read_text(source / document))) {
+      if (!block.starts_with("extends:")) continue;
+      const std::string name = "example_" + std::to_string(++examples) + ".yaml";
+      INFO(document << ", example:\n" << block);
+      work.write("scenarios/" + name, block);
+      const auto shown = run_readmit({"show", name, "--origin", "--strict"}, dir);
+      REQUIRE(shown.code == 0);
+      CHECK(shown.err.empty());
+
+      const auto tree = readmit::test::parse_or_throw(block, name);
+      if (tree.find("name")->text() == "cambodia_2017_family_and_support") family_example = name;
+      std::vector<std::pair<std::string, int>> written;
+      for (const auto& entry : tree.entries()) {
+        if (entry.key == "extends" || entry.key == "amendments" || entry.key.starts_with("timeline")) continue;
+        leaves(entry.value, entry.key, written);
+      }
+      const auto listing = lines_of(shown.out);
+      for (const auto& [path, line] : written) {
+        INFO(path);
+        // The line of the parameter (or of the map holding its value, e.g. a distribution).
+        const std::string origin = "  # " + name + ":" + std::to_string(line) + ":";
+        const bool found = std::any_of(listing.begin(), listing.end(), [&](const std::string& l) {
+          const auto colon = l.find(": ");
+          return colon != std::string::npos &&
+                 (path == l.substr(0, colon) || path.starts_with(l.substr(0, colon) + ".")) &&
+                 l.find(origin) != std::string::npos;
+        });
+        CHECK(found);
+      }
+
+      // The timeline: the base's entries, less those dropped, plus the example's.
+      const std::string base = tree.find("extends")->text();
+      const auto base_shown = run_readmit({"show", base, "--origin"}, dir);
+      std::size_t expected = timeline_entries(base_shown.out);
+      if (const auto* drop = tree.find("timeline_drop")) expected -= drop->items().size();
+      if (const auto* own = tree.find("timeline")) expected += own->items().size();
+      CHECK(timeline_entries(shown.out) == expected);
+      if (const auto* own = tree.find("timeline"))
+        for (const auto& entry : own->items())
+          CHECK(shown.out.find(": " + entry.find("date")->text() + "  # " + name + ":" +
+                               std::to_string(entry.find("date")->where().line) + ":") != std::string::npos);
+    }
+  }
+  CHECK(examples >= 4);
+
+  // What scenarios/README.md says of its family example.
+  REQUIRE_FALSE(family_example.empty());
+  const auto family = run_readmit({"show", family_example, "--origin"}, dir);
+  CHECK(family.out.find("\namendment_rules.family_unity.citizen_spouse: true  # amendments/family_unity.yaml:") !=
+        std::string::npos);
+  CHECK(family.out.find("\namendment_rules.reintegration_support.in_force_from: 2017-01-01  # "
+                        "amendments/reintegration_support.yaml:") != std::string::npos);
+}
+
+TEST_CASE("the README's error example is what readmit says", "[cli][docs]") {
+  const std::string readme = read_text(source / "README.md");
+  std::string file;
+  for (const auto& block : yaml_blocks(readme))
+    if (block.starts_with("# scenarios/x.yaml\n")) file = block;
+  REQUIRE_FALSE(file.empty());
+  TempDir work;
+  fs::copy(source / "scenarios", work.path() / "scenarios", fs::copy_options::recursive);
+  work.write("scenarios/x.yaml", file);
+  const auto r = run_readmit({"validate", "scenarios/x.yaml"}, work.path());
+  CHECK(r.code == 2);
+  CHECK(readme.find("$ readmit validate scenarios/x.yaml\n" + r.err + "```") != std::string::npos);
+}
