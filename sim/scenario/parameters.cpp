@@ -2,6 +2,8 @@
 // source of the default, and the setter that stores it into the Scenario.
 #include "readmit/scenario/parameters.hpp"
 
+#include "parameter_setters.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -13,84 +15,9 @@ namespace readmit {
 
 namespace {
 
+using namespace scenario_detail;
 using T = ParamType;
 constexpr double inf = std::numeric_limits<double>::infinity();
-
-template <class Target>
-void store(Target& target, const ParamValue& value) {
-  if constexpr (std::is_enum_v<Target>) {
-    target = static_cast<Target>(std::get<std::int64_t>(value));
-  } else if constexpr (std::is_same_v<Target, std::uint64_t>) {
-    target = static_cast<std::uint64_t>(std::get<std::int64_t>(value));
-  } else if constexpr (std::is_same_v<Target, std::optional<Date>>) {
-    target = std::get<Date>(value);
-  } else if constexpr (requires { std::tuple_size<Target>::value; }) {
-    const auto& shares = std::get<std::vector<double>>(value);
-    for (std::size_t i = 0; i < target.size(); ++i) target[i] = shares.at(i);
-  } else {
-    target = std::get<Target>(value);
-  }
-}
-
-#define TO(target)                                          \
-  [](Scenario& s, const PathKeys& k, const ParamValue& v) { \
-    (void)s;                                                \
-    (void)k;                                                \
-    store(target, v);                                       \
-  }
-#define PARTNER s.partners[k[0]]
-#define AMENDMENT_COMMON(i) s.amendment_rules.common[std::size_t(AmendmentKind::i)]
-
-// Partners, ladders and steps are appended in file order; a ladder that
-// names a preset replaces the preset's steps.
-std::optional<std::size_t> make_partner(Scenario& s, const PathKeys&, std::string_view key) {
-  s.partners.emplace_back().name = std::string(key);
-  return s.partners.size() - 1;
-}
-std::optional<std::size_t> make_visa_demand(Scenario& s, const PathKeys& k, std::string_view key) {
-  PARTNER.visa_demand.push_back({std::string(key), 0.0});
-  return PARTNER.visa_demand.size() - 1;
-}
-std::optional<std::size_t> make_ladder(Scenario& s, const PathKeys&, std::string_view key) {
-  for (std::size_t i = 0; i < s.sanctions.ladders.size(); ++i) {
-    if (s.sanctions.ladders[i].name == key) {
-      s.sanctions.ladders[i].steps.clear();
-      return i;
-    }
-  }
-  s.sanctions.ladders.push_back({std::string(key), {}});
-  return s.sanctions.ladders.size() - 1;
-}
-std::optional<std::size_t> make_step(Scenario& s, const PathKeys& k, std::string_view) {
-  auto& steps = s.sanctions.ladders[k[0]].steps;
-  steps.emplace_back();
-  return steps.size() - 1;
-}
-std::optional<std::size_t> make_event(Scenario& s, const PathKeys&, std::string_view) {
-  s.timeline.emplace_back();
-  return s.timeline.size() - 1;
-}
-std::optional<std::size_t> engage_sanction(Scenario& s, const PathKeys& k, std::string_view) {
-  s.timeline[k[0]].sanction.emplace(
-      TimelineEvent::SanctionDecision{});  // clang rejects emplace() here (llvm-project#50248)
-  return std::nullopt;
-}
-std::optional<std::size_t> engage_amendment(Scenario& s, const PathKeys& k, std::string_view) {
-  s.timeline[k[0]].amendment.emplace(TimelineEvent::AmendmentSwitch{});  // likewise
-  return std::nullopt;
-}
-
-void set_event_partner(Scenario& s, const PathKeys& k, const ParamValue& v) {
-  s.timeline[k[0]].sanction->partner = s.partner_index(std::get<std::string>(v));
-}
-void set_event_amendment(Scenario& s, const PathKeys& k, const ParamValue& v) {
-  s.timeline[k[0]].amendment->amendment = *amendment_from_name(std::get<std::string>(v));
-}
-void set_event_amendment_partners(Scenario& s, const PathKeys& k, const ParamValue& v) {
-  auto& partners = s.timeline[k[0]].amendment->partners;
-  partners.clear();
-  for (const auto& name : std::get<std::vector<std::string>>(v)) partners.push_back(s.partner_index(name));
-}
 
 constexpr std::string_view state_choices = "prison|detained|supervised";
 
@@ -590,63 +517,6 @@ constexpr std::array<std::string_view, amendment_kind_count> amendment_name_list
     "family_unity",   "childhood_arrival",     "long_residence", "humanitarian_review",
     "advance_notice", "reintegration_support", "annual_cap"};
 
-std::string format_bound(double value) {
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[32];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-  return ec == std::errc{} ? std::string(buffer, end) : std::string("?");
-}
-
-std::string type_name(const ParamSpec& spec) {
-  switch (spec.type) {
-    case T::section:
-      return "section";
-    case T::map_of:
-      return "map";
-    case T::list_of:
-      return "list";
-    case T::integer:
-      return "integer";
-    case T::real:
-      return "number";
-    case T::probability:
-      return "probability";
-    case T::boolean:
-      return "boolean";
-    case T::date:
-      return "date";
-    case T::text:
-      return "text";
-    case T::choice:
-      return "choice";
-    case T::distribution:
-      return "distribution";
-    case T::shares:
-      return "shares";
-    case T::name_list:
-      return "list of names";
-    case T::partner_ref:
-      return "partner name";
-    case T::partner_list:
-      return "list of partner names";
-    case T::ladder_ref:
-      return "ladder name";
-    case T::amendment_ref:
-      return "amendment name";
-    case T::amendment_list:
-      return "list of amendment names";
-    case T::overrides:
-      return "parameter changes";
-  }
-  return "?";
-}
-
-std::string choices_text(std::string_view choices) {
-  std::string text;
-  for (char c : choices) text += c == '|' ? std::string(", ") : std::string(1, c);
-  return text;
-}
-
 }  // namespace
 
 std::span<const ParamSpec> parameter_table() { return table; }
@@ -672,62 +542,6 @@ std::optional<AmendmentKind> amendment_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-std::string describe_expectation(const ParamSpec& spec) {
-  const bool has_min = std::isfinite(spec.min);
-  const bool has_max = std::isfinite(spec.max);
-  auto range = [&](const std::string& noun) {
-    if (has_min && has_max) return noun + " in [" + format_bound(spec.min) + ", " + format_bound(spec.max) + "]";
-    if (has_min) return noun + " >= " + format_bound(spec.min);
-    if (has_max) return noun + " <= " + format_bound(spec.max);
-    return noun;
-  };
-  switch (spec.type) {
-    case T::integer:
-      return range("a whole number");
-    case T::real:
-      if (spec.infinity_ok) return range("a number") + " or .inf";
-      return range("a number");
-    case T::probability:
-      return "a probability in [0, 1]";
-    case T::boolean:
-      return "true or false";
-    case T::date:
-      return "a date YYYY-MM-DD";
-    case T::text:
-      if (spec.safe_name) return safe_name_expectation();
-      if (has_max) return "a text of at most " + format_bound(spec.max) + " bytes";
-      return "a text";
-    case T::choice:
-      return "one of: " + choices_text(spec.choices);
-    case T::distribution:
-      return "a number or a distribution {dist: "
-             "constant|uniform|normal|lognormal|gamma|exponential|poisson|triangular, ...}";
-    case T::shares:
-      return "a map of shares over " + choices_text(spec.choices) + " summing to 1";
-    case T::name_list:
-      return "a list of names";
-    case T::partner_ref:
-      return "the name of a partner defined under partners";
-    case T::partner_list:
-      return "a list of partner names";
-    case T::ladder_ref:
-      return "a sanction ladder: us_243d, eu_art25a or a key of sanctions.ladders";
-    case T::amendment_ref:
-      return "an amendment name";
-    case T::amendment_list:
-      return "a list of amendment names";
-    case T::overrides:
-      return "a map of parameter paths to values";
-    case T::section:
-      return "a map";
-    case T::map_of:
-      return "a map";
-    case T::list_of:
-      return "a list";
-  }
-  return "?";
-}
-
 std::vector<SanctionLadder> sanction_presets() {
   // US INA 243(d) as used from 2017 and described by the 2019 State rule.
   SanctionLadder us{
@@ -742,65 +556,6 @@ std::vector<SanctionLadder> sanction_presets() {
                     {{"step1_handling", {"schengen_short_stay", "schengen_officials"}, 0.05, 0.1},
                      {"step2_fee", {"schengen_short_stay", "schengen_officials"}, 0.1, 0.1}}};
   return {us, eu};
-}
-
-namespace {
-void append_block(std::string& out, const ParamSpec& spec, bool markdown) {
-  const std::string path(spec.path);
-  std::string default_text;
-  if (spec.type == T::section)
-    default_text = spec.optional_section ? "(optional)" : "";
-  else if (spec.required)
-    default_text = "(required)";
-  else
-    default_text = std::string(spec.default_yaml);
-  if (markdown) {
-    auto cell = [](std::string_view text) {
-      std::string escaped;
-      for (char c : text) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
-      return escaped;
-    };
-    out += "| `" + path + "` | " + type_name(spec) + " | " + cell(spec.unit) + " | " +
-           (default_text.empty() ? "" : "`" + cell(default_text) + "`") + " | " +
-           (spec.type == T::section || spec.type == T::map_of || spec.type == T::list_of
-                ? std::string()
-                : cell(describe_expectation(spec))) +
-           " | " + cell(spec.meaning) + (spec.timeline_settable ? " *(timeline)*" : "") + " | " + cell(spec.source) +
-           " |\n";
-    return;
-  }
-  out += path + "\n";
-  out += "  type:    " + type_name(spec) + (spec.unit.empty() ? "" : " (" + std::string(spec.unit) + ")") + "\n";
-  if (spec.type != T::section && spec.type != T::map_of && spec.type != T::list_of)
-    out += "  expects: " + describe_expectation(spec) + "\n";
-  if (!default_text.empty()) out += "  default: " + default_text + "\n";
-  out += "  meaning: " + std::string(spec.meaning) + "\n";
-  if (!spec.source.empty()) out += "  source:  " + std::string(spec.source) + "\n";
-  if (spec.timeline_settable) out += "  timeline: may be changed by timeline[].set\n";
-}
-}  // namespace
-
-std::string schema_as_text() {
-  std::string out;
-  for (const auto& spec : table) {
-    append_block(out, spec, false);
-    out += "\n";
-  }
-  return out;
-}
-
-std::string schema_as_markdown() {
-  std::string out =
-      "# Scenario parameters\n\n"
-      "Generated by `readmit schema --format markdown` from the parameter table "
-      "(sim/scenario/parameters.cpp); do not edit by hand. A test checks that this file is current.\n\n"
-      "Paths use `*` for the entries of a map with free keys and `[]` for the items of a list. "
-      "Source labels follow ../shared/background/facts.md: [S] solid, [R] reported, [A] assumption. "
-      "Parameters marked *(timeline)* may be changed on a date by `timeline[].set`.\n\n"
-      "| path | type | unit | default | expects | meaning | source |\n"
-      "| --- | --- | --- | --- | --- | --- | --- |\n";
-  for (const auto& spec : table) append_block(out, spec, true);
-  return out;
 }
 
 }  // namespace readmit

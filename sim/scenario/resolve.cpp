@@ -11,6 +11,7 @@
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/text.hpp"
+#include "value_parsing.hpp"
 
 namespace readmit {
 
@@ -58,37 +59,10 @@ const SchemaNode& schema_root() {
   return *root;
 }
 
-/// A user's name or key in a message: never whole when it is long.
-std::string shown(std::string_view text) { return excerpt(text); }
-
-/// The largest magnitude of a distribution's parameters: far beyond any
-/// attribute's range, small enough that no draw overflows.
-constexpr double max_distribution_parameter = 1e9;
-
-/// "DDDD-DD-DD": the form of a date, whether or not the day exists.
-bool looks_like_date(std::string_view text) {
-  if (text.size() != 10) return false;
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (i == 4 || i == 7 ? text[i] != '-' : (text[i] < '0' || text[i] > '9')) return false;
-  return true;
-}
-
-/// Parses a YAML number: decimal or the YAML spellings .inf, -.inf, .nan.
-std::optional<double> parse_number(const std::string& text) {
-  static const std::map<std::string, double, std::less<>> special = {
-      {".inf", INFINITY},   {".Inf", INFINITY}, {".INF", INFINITY}, {"+.inf", INFINITY}, {"-.inf", -INFINITY},
-      {"-.Inf", -INFINITY}, {".nan", NAN},      {".NaN", NAN},      {".NAN", NAN}};
-  if (auto it = special.find(text); it != special.end()) return it->second;
-  if (text.empty()) return std::nullopt;
-  const char* begin = text.data();
-  if (*begin == '+') ++begin;
-  double value = 0.0;
-  const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  // from_chars also reads "inf" and "nan"; YAML spells those .inf and .nan.
-  if (!std::isfinite(value) && (text.find('.') == std::string::npos)) return std::nullopt;
-  return value;
-}
+using scenario_detail::join_path;
+using scenario_detail::looks_like_date;
+using scenario_detail::parse_number;
+using scenario_detail::shown;
 
 struct Context {
   std::vector<std::string> partner_names;
@@ -151,9 +125,7 @@ class Resolver {
   }
 
  private:
-  static std::string join(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string(key) : path + "." + std::string(key);
-  }
+  static std::string join(const std::string& path, std::string_view key) { return join_path(path, key); }
 
   static SourceLocation key_location(const ConfigNode* node, std::string_view key, const SourceLocation& fallback) {
     if (node != nullptr && node->is_map())
@@ -367,7 +339,7 @@ class Resolver {
       case T::shares:
         return parse_shares(spec, node, path);
       case T::distribution:
-        return parse_distribution(spec, node, path);
+        return scenario_detail::parse_distribution(spec, node, path, sink_);
       default:
         return std::nullopt;
     }
@@ -425,160 +397,6 @@ class Resolver {
       return std::nullopt;
     }
     return ParamValue{std::move(shares)};
-  }
-
-  std::optional<ParamValue> parse_distribution(const ParamSpec& spec, const ConfigNode& node, const std::string& path) {
-    using K = Distribution::Kind;
-    Distribution d;
-    d.lower = spec.min;
-    d.upper = spec.max;
-    if (node.is_scalar()) {
-      const auto value = parse_number(node.text());
-      if (!value || !std::isfinite(*value) || *value < spec.min || *value > spec.max) {
-        error(node.where(), path, "expected " + describe_expectation(spec) + ", found " + node.describe());
-        return std::nullopt;
-      }
-      d.p1 = *value;
-      return ParamValue{d};
-    }
-    if (!node.is_map()) {
-      error(node.where(), path, "expected " + describe_expectation(spec) + ", found " + node.describe());
-      return std::nullopt;
-    }
-    struct KindInfo {
-      std::string_view name;
-      K kind;
-      std::vector<std::string_view> params;
-    };
-    static const std::vector<KindInfo> kinds = {
-        {"constant", K::constant, {"value"}},    {"uniform", K::uniform, {"min", "max"}},
-        {"normal", K::normal, {"mean", "sd"}},   {"lognormal", K::lognormal, {"median", "sigma"}},
-        {"gamma", K::gamma, {"shape", "scale"}}, {"exponential", K::exponential, {"mean"}},
-        {"poisson", K::poisson, {"mean"}},       {"triangular", K::triangular, {"min", "mode", "max"}}};
-    const ConfigNode* kind_node = node.find("dist");
-    if (kind_node == nullptr || !kind_node->is_scalar()) {
-      error(kind_node ? kind_node->where() : node.where(), join(path, "dist"),
-            "expected the distribution's kind (constant, uniform, normal, lognormal, gamma, exponential, poisson, "
-            "triangular), found " +
-                (kind_node ? kind_node->describe() : std::string("nothing")));
-      return std::nullopt;
-    }
-    const auto info =
-        std::find_if(kinds.begin(), kinds.end(), [&](const KindInfo& k) { return k.name == kind_node->text(); });
-    if (info == kinds.end()) {
-      std::vector<std::string_view> names;
-      for (const auto& k : kinds) names.push_back(k.name);
-      error(kind_node->where(), join(path, "dist"),
-            unknown_name_message("unknown distribution", shown(kind_node->text()), names));
-      return std::nullopt;
-    }
-    d.kind = info->kind;
-    std::vector<std::string_view> allowed = info->params;
-    for (const std::string_view bound : {"min", "max"})
-      if (std::find(allowed.begin(), allowed.end(), bound) == allowed.end()) allowed.push_back(bound);
-    std::map<std::string, double, std::less<>> values;
-    bool ok = true;
-    for (const auto& entry : node.entries()) {
-      if (entry.key == "dist") continue;
-      const std::string entry_path = join(path, entry.key);
-      if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
-        error(entry.key_where, join(path, shown(entry.key)),
-              unknown_name_message("unknown parameter", shown(entry.key), allowed,
-                                   " of a " + std::string(info->name) + " distribution"));
-        ok = false;
-        continue;
-      }
-      const auto value = entry.value.is_scalar() ? parse_number(entry.value.text()) : std::nullopt;
-      if (!value || !std::isfinite(*value) || std::fabs(*value) > max_distribution_parameter) {
-        error(entry.value.where(), entry_path, "expected a number in [-1e9, 1e9], found " + entry.value.describe());
-        ok = false;
-        continue;
-      }
-      values[entry.key] = *value;
-    }
-    for (const auto param : info->params) {
-      if (node.find(param) == nullptr) {  // given but invalid: reported above
-        error(node.where(), join(path, param),
-              "expected a number (required by a " + std::string(info->name) + " distribution), found nothing");
-        ok = false;
-      }
-    }
-    if (!ok) return std::nullopt;
-    // Messages point at the parameter's value (every parameter checked below was given).
-    auto where_of = [&](std::string_view param) -> const SourceLocation& {
-      for (const auto& entry : node.entries())
-        if (entry.key == param) return entry.value.where();
-      return node.where();
-    };
-    auto check = [&](bool condition, std::string_view param, const std::string& expected) {
-      if (!condition) {
-        const auto it = values.find(param);
-        error(where_of(param), join(path, param),
-              "expected " + expected + ", found " +
-                  (it != values.end() ? format_number(it->second) : std::string("nothing")));
-        ok = false;
-      }
-    };
-    auto get = [&](std::string_view param) { return values.find(param)->second; };
-    switch (d.kind) {
-      case K::constant:
-        d.p1 = get("value");
-        break;
-      case K::uniform:
-        d.p1 = get("min");
-        d.p2 = get("max");
-        check(d.p1 <= d.p2, "max", "max >= min");
-        break;
-      case K::normal:
-        d.p1 = get("mean");
-        d.p2 = get("sd");
-        check(d.p2 > 0, "sd", "sd > 0");
-        break;
-      case K::lognormal:
-        d.p1 = get("median");
-        d.p2 = get("sigma");
-        check(d.p1 > 0, "median", "median > 0");
-        check(d.p2 >= 0, "sigma", "sigma >= 0");
-        break;
-      case K::gamma:
-        d.p1 = get("shape");
-        d.p2 = get("scale");
-        check(d.p1 > 0, "shape", "shape > 0");
-        check(d.p2 > 0, "scale", "scale > 0");
-        break;
-      case K::exponential:
-        d.p1 = get("mean");
-        check(d.p1 > 0, "mean", "mean > 0");
-        break;
-      case K::poisson:
-        d.p1 = get("mean");
-        check(d.p1 >= 0, "mean", "mean >= 0");
-        break;
-      case K::triangular:
-        d.p1 = get("min");
-        d.p2 = get("mode");
-        d.p3 = get("max");
-        check(d.p1 <= d.p2 && d.p2 <= d.p3, "mode", "min <= mode <= max");
-        break;
-    }
-    const std::string range = describe_expectation(ParamSpec{.type = T::real, .min = spec.min, .max = spec.max});
-    if (auto it = values.find("min"); it != values.end()) {
-      d.lower = it->second;
-      check(d.lower >= spec.min && d.lower <= spec.max, "min",
-            "a lower bound within the attribute's range (" + range + ")");
-    }
-    if (auto it = values.find("max"); it != values.end()) {
-      d.upper = it->second;
-      check(d.upper >= spec.min && d.upper <= spec.max, "max",
-            "an upper bound within the attribute's range (" + range + ")");
-    }
-    if (ok) check(d.lower <= d.upper, "max", "max >= min");  // uniform and triangular checked it already
-    if (!ok) return std::nullopt;
-    if (d.kind == K::constant && (d.p1 < d.lower || d.p1 > d.upper)) {
-      error(where_of("value"), join(path, "value"), "expected a value within [min, max], found " + format_number(d.p1));
-      return std::nullopt;
-    }
-    return ParamValue{d};
   }
 
   // timeline[].set: {dotted.path: value}. Paths may pass through partners.NAME.
