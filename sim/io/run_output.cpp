@@ -170,7 +170,7 @@ void check_output_selection(const OutputSelection& selection, const Scenario& sc
   check(selection.metrics, metrics, "unknown monthly metric");
   std::vector<std::string_view> partners;
   for (const auto& partner : scenario.partners) partners.push_back(partner.name);
-  partners.push_back("all");
+  partners.emplace_back("all");
   check(selection.partners, partners, "unknown partner");
 }
 
@@ -253,7 +253,7 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
             }))
           metrics.push_back(std::move(m));
     write_file_atomically(directory / "metrics.csv", data_dictionary_csv(metrics));
-    written.push_back("metrics.csv");
+    written.emplace_back("metrics.csv");
   }
 
   const Scenario& base = scenarios.front()->scenario();

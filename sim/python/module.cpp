@@ -117,17 +117,18 @@ py::list metrics() {
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "readmit's C++ core; use the `readmit` package";
-  py::register_exception_translator([](std::exception_ptr pointer) {
-    try {
-      if (pointer) std::rethrow_exception(pointer);
-    } catch (const readmit::ScenarioError& error) {
-      raise_scenario_error(error);
-    } catch (const readmit::ReportError& error) {
-      PyErr_SetString(error.invalid_folder() ? PyExc_ValueError : PyExc_RuntimeError, error.what());
-    } catch (const readmit::IoError& error) {
-      PyErr_SetString(PyExc_OSError, error.what());
-    }
-  });
+  py::register_exception_translator(
+      [](std::exception_ptr pointer) {  // NOLINT(performance-unnecessary-value-param): pybind11 requires this signature
+        try {
+          if (pointer) std::rethrow_exception(pointer);
+        } catch (const readmit::ScenarioError& error) {
+          raise_scenario_error(error);
+        } catch (const readmit::ReportError& error) {
+          PyErr_SetString(error.invalid_folder() ? PyExc_ValueError : PyExc_RuntimeError, error.what());
+        } catch (const readmit::IoError& error) {
+          PyErr_SetString(PyExc_OSError, error.what());
+        }
+      });
   m.def(
       "load",
       [](const std::string& path, const std::vector<std::string>& overrides) {

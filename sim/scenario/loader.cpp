@@ -135,8 +135,8 @@ constexpr std::string_view off_table = "?";  // a pattern below a key the table 
 // the top level; the entries of a map with free keys are `*`).
 std::string child_pattern(const std::string& pattern, const std::string& key) {
   if (pattern == off_table) return std::string(off_table);
-  const std::string named = pattern.empty() ? key : pattern + "." + key;
-  const std::string free = pattern + ".*";
+  std::string named = pattern.empty() ? key : pattern + "." + key;
+  std::string free = pattern + ".*";
   for (const auto& spec : parameter_table())
     if (spec.path == named) return named;
   for (const auto& spec : parameter_table())

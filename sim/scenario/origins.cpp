@@ -26,7 +26,7 @@ std::string origin_text(const SourceLocation& where) {
     case SourceLocation::Kind::table_default:
       return "default";
     case SourceLocation::Kind::command_line: {
-      const std::string text = where.origin ? *where.origin : std::string();
+      std::string text = where.origin ? *where.origin : std::string();
       const std::string prefix = "command line (";
       if (text.starts_with(prefix) && text.ends_with(")"))
         return text.substr(prefix.size(), text.size() - prefix.size() - 1);

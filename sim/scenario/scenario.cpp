@@ -18,7 +18,6 @@ double Distribution::mean() const {
     case Kind::gamma:
       return p1 * p2;
     case Kind::exponential:
-      return p1;
     case Kind::poisson:
       return p1;
     case Kind::triangular:

@@ -119,7 +119,6 @@ std::string describe_expectation(const ParamSpec& spec) {
     case T::overrides:
       return "a map of parameter paths to values";
     case T::section:
-      return "a map";
     case T::map_of:
       return "a map";
     case T::list_of:

@@ -53,7 +53,8 @@ TEST_CASE("a mistyped option is named, with the closest one", "[cli][options]") 
   CHECK_FALSE(fs::exists(work.path() / "results"));
 }
 
-TEST_CASE("the seed option is checked like the seed key and recorded in scenario.resolved.yaml", "[cli][options][seed]") {
+TEST_CASE("the seed option is checked like the seed key and recorded in scenario.resolved.yaml",
+          "[cli][options][seed]") {
   TempDir work;
   const auto negative = run_readmit({"run", minimal, "--seed", "-1"}, work.path());
   CHECK(negative.code == 2);

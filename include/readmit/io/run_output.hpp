@@ -78,9 +78,10 @@ struct RunInfo {
 /// Every name readmit writes into an output folder, compressed or not (an
 /// earlier run's files of these names are removed before a run).
 inline constexpr std::string_view output_files[] = {
-    "scenario.resolved.yaml", "replications.csv", "timeseries.csv",     "summary.csv",     "comparison.csv",
-    "events.csv",             "monthly.csv",      "metrics.csv",        "metadata.json",   "replications.csv.gz",
-    "timeseries.csv.gz",      "summary.csv.gz",   "comparison.csv.gz",  "events.csv.gz",   "monthly.csv.gz"};
+    "scenario.resolved.yaml", "replications.csv",    "timeseries.csv",    "summary.csv",
+    "comparison.csv",         "events.csv",          "monthly.csv",       "metrics.csv",
+    "metadata.json",          "replications.csv.gz", "timeseries.csv.gz", "summary.csv.gz",
+    "comparison.csv.gz",      "events.csv.gz",       "monthly.csv.gz"};
 
 /// Writes the output files into `directory`, which must exist, in the order
 /// above. scenarios[0] is the baseline; comparison.csv is written when there

@@ -78,7 +78,7 @@ struct ConfigNode::Entry {
 /// carriage return; UTF-16 and UTF-32 are named as such. Syntax errors and
 /// duplicate keys are reported to `sink` with the parser's position, located
 /// in `origin`; returns nullopt when the text cannot be parsed.
-std::optional<ConfigNode> parse_yaml(const std::string& text, const std::string& origin, DiagnosticSink& sink,
+std::optional<ConfigNode> parse_yaml(const std::string& input, const std::string& origin, DiagnosticSink& sink,
                                      SourceLocation::Kind kind = SourceLocation::Kind::file);
 
 /// The largest YAML file read (scenarios are a few kilobytes).
