@@ -1,6 +1,7 @@
 # Installs readmit into a fresh prefix, builds tests/consumer against it and
 # runs it. -DBUILD=... (readmit's build folder) -DSOURCE=... (its sources)
-# -DWORK=... (scratch folder) -DSCENARIO=...
+# -DWORK=... (scratch folder) -DSCENARIO=... -DFLAGS=... (readmit's compiler
+# flags: a sanitizer build's libraries need the consumer built alike)
 file(REMOVE_RECURSE "${WORK}")
 execute_process(COMMAND ${CMAKE_COMMAND} --install "${BUILD}" --prefix "${WORK}/prefix" RESULT_VARIABLE status
                 OUTPUT_QUIET)
@@ -8,7 +9,7 @@ if(status)
   message(FATAL_ERROR "install failed")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S "${SOURCE}/tests/consumer" -B "${WORK}/build"
-                        -DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_BUILD_TYPE=Release
+                        -DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS=${FLAGS}"
                 RESULT_VARIABLE status OUTPUT_QUIET)
 if(status)
   message(FATAL_ERROR "configuring the consumer failed")
