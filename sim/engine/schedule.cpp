@@ -119,6 +119,10 @@ void run_day(World& world, std::size_t& next_timeline_entry, bool month_begins, 
 /// Runs partner_month(k) for every partner in parallel (each touches only its own state).
 template <class PartnerMonth>
 void for_each_partner(World& world, PartnerMonth&& partner_month) {
+  if (world.partners.size() == 1) {
+    partner_month(std::size_t{0});
+    return;
+  }
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, world.partners.size(), 1),
       [&](const tbb::blocked_range<std::size_t>& range) {

@@ -62,6 +62,10 @@ void for_each_partner_sharing_beds(World& world, std::span<const std::int64_t> m
       run(k++);
       continue;
     }
+    if (end == k + 1) {  // a wave of one: no tasks to spawn
+      run(k++);
+      continue;
+    }
     for (std::size_t j = k; j < end; ++j) world.partners[j].beds_assured = true;
     // One task per partner: their sizes differ by orders of magnitude.
     tbb::parallel_for(
