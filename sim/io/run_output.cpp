@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "readmit/io/atomic_file.hpp"
+#include "readmit/io/comparison_timeseries.hpp"
 #include "readmit/io/csv.hpp"
 #include "readmit/model/metrics.hpp"
 #include "readmit/util/version.hpp"
@@ -40,10 +41,6 @@ void write_replications(CsvWriter& csv, const ScenarioResults& s) {
   }
 }
 
-/// Overall ("all") monthly values are sums over partners; they exist only for
-/// stocks, flows and visa columns, not for levels (cooperation, shares, ...).
-bool has_overall(std::size_t column) { return column >= metric_count || metric_info[column].kind != MetricKind::level; }
-
 /// The rows of one month of timeseries.csv, from `values` laid out as
 /// MonthlyStore::read_months gives them (`count` months, month `t` of them).
 std::string timeseries_month(const ScenarioResults& s, const std::vector<double>& values, std::size_t count,
@@ -57,7 +54,7 @@ std::string timeseries_month(const ScenarioResults& s, const std::vector<double>
   for (std::size_t slot = 0; slot <= partners; ++slot) {
     const std::string& partner = s.layout().slots()[slot];
     for (std::size_t c = 0; c < columns; ++c) {
-      if (slot == partners && !has_overall(c)) continue;
+      if (slot == partners && !monthly_column_has_overall(c)) continue;
       for (std::size_t r = 0; r < reps; ++r) {
         const double* month_values = values.data() + (r * count + t) * store.month_size();
         if (slot < partners) {
@@ -135,6 +132,10 @@ nlohmann::ordered_json number_or_null(double value) {
 
 }  // namespace
 
+bool monthly_column_has_overall(std::size_t column) {
+  return column >= metric_count || metric_info[column].kind != MetricKind::level;
+}
+
 std::string text_hash(std::string_view text) {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ULL;
@@ -159,13 +160,15 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   std::string resolved;
   for (std::size_t i = 0; i < scenarios.size(); ++i)
     resolved += (i ? "---\n" : "") + scenarios[i]->loaded().resolved_yaml();
-  write_file_atomically(directory / "scenario.resolved.yaml", resolved);
+  if (info.write_resolved) write_file_atomically(directory / "scenario.resolved.yaml", resolved);
 
-  write_csv(directory / "replications.csv", [&](CsvWriter& csv) {
-    csv.write_row({"scenario", "replication", "partner", "metric", "value"});
-    for (const auto* s : scenarios) write_replications(csv, *s);
-  });
-  {
+  if (info.write_replications) {
+    write_csv(directory / "replications.csv", [&](CsvWriter& csv) {
+      csv.write_row({"scenario", "replication", "partner", "metric", "value"});
+      for (const auto* s : scenarios) write_replications(csv, *s);
+    });
+  }
+  if (info.write_timeseries) {
     tbb::task_arena arena(static_cast<int>(std::max(1u, info.threads)));
     AtomicFileWriter file(directory / "timeseries.csv");
     CsvWriter(file.stream())
@@ -187,8 +190,15 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
                      "unpaired_ci95_low", "unpaired_ci95_high"});
       for (std::size_t i = 1; i < scenarios.size(); ++i) write_comparison(csv, *scenarios[0], *scenarios[i]);
     });
+    if (info.write_timeseries) {
+      AtomicFileWriter file(directory / "comparison_timeseries.csv");
+      file.stream() << comparison_timeseries_header;
+      for (std::size_t i = 1; i < scenarios.size(); ++i)
+        write_comparison_timeseries(file.stream(), *scenarios[0], *scenarios[i], info.threads);
+      file.commit();
+    }
   }
-  {
+  if (info.write_events) {
     AtomicFileWriter file(directory / "events.csv");
     CsvWriter(file.stream()).write_row({"scenario", "replication", "date", "partner", "event", "detail"});
     for (const auto* s : scenarios) file.stream() << s->event_rows();
@@ -225,6 +235,13 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
     entry["horizon_months"] = s->scenario().horizon_months;
     list.push_back(entry);
   }
+  auto& windows = meta["outcome_windows"] = nlohmann::ordered_json::array();
+  for (const auto& window : scenarios.front()->layout().windows())
+    windows.push_back({{"name", window.name},
+                       {"from", window.begin.to_string()},
+                       {"through", window.end.plus_days(-1).to_string()},
+                       {"complete", window.complete},
+                       {"totals", window.totals}});
   if (info.stopping) {
     const auto& stop = *info.stopping;
     auto& until = meta["until_ci"];
@@ -238,8 +255,13 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   }
   auto& files = meta["files"] = nlohmann::ordered_json::array();
   for (auto name : output_files) {
-    if (name == "comparison.csv" && scenarios.size() < 2) continue;
-    if (name == "monthly.csv" && !info.write_monthly) continue;
+    const bool compare = scenarios.size() > 1;
+    if ((name == "comparison.csv" && !compare) ||
+        (name == "comparison_timeseries.csv" && !(compare && info.write_timeseries)) ||
+        (name == "monthly.csv" && !info.write_monthly) || (name == "scenario.resolved.yaml" && !info.write_resolved) ||
+        (name == "replications.csv" && !info.write_replications) ||
+        (name == "timeseries.csv" && !info.write_timeseries) || (name == "events.csv" && !info.write_events))
+      continue;
     files.push_back(std::string(name));
   }
   write_file_atomically(directory / "metadata.json", meta.dump(2) + "\n");

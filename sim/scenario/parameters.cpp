@@ -23,6 +23,8 @@ void store(Target& target, const ParamValue& value) {
     target = static_cast<std::uint64_t>(std::get<std::int64_t>(value));
   } else if constexpr (std::is_same_v<Target, std::optional<Date>>) {
     target = std::get<Date>(value);
+  } else if constexpr (std::is_same_v<Target, std::optional<std::int64_t>>) {
+    target = std::get<std::int64_t>(value);
   } else if constexpr (requires { std::tuple_size<Target>::value; }) {
     const auto& shares = std::get<std::vector<double>>(value);
     for (std::size_t i = 0; i < target.size(); ++i) target[i] = shares.at(i);
@@ -64,6 +66,10 @@ std::optional<std::size_t> make_step(Scenario& s, const PathKeys& k, std::string
   auto& steps = s.sanctions.ladders[k[0]].steps;
   steps.emplace_back();
   return steps.size() - 1;
+}
+std::optional<std::size_t> make_window(Scenario& s, const PathKeys&, std::string_view key) {
+  s.outcome_windows.emplace_back().name = std::string(key);
+  return s.outcome_windows.size() - 1;
 }
 std::optional<std::size_t> make_event(Scenario& s, const PathKeys&, std::string_view) {
   s.timeline.emplace_back();
@@ -565,6 +571,27 @@ const ParamSpec table[] = {
    .meaning = "Partners concerned (empty: all).", .set = set_event_amendment_partners},
   {.path = "timeline.[].amendment.in_force", .type = T::boolean, .default_yaml = "true",
    .meaning = "Switch on (true) or off (false).", .set = TO(s.timeline[k[0]].amendment->in_force)},
+
+  // ---- outcome windows ----
+  {.path = "outcome_windows", .type = T::map_of, .default_yaml = "{}",
+   .meaning = "Named periods whose totals are run totals METRIC_NAME (METRIC_NAME_partial when the run covers only part of it). "
+              "Every run also has one window per US fiscal year it touches, fyYYYY for removals (a window of that name replaces it).",
+   .make = make_window},
+  {.path = "outcome_windows.*", .type = T::section,
+   .meaning = "One window of whole calendar months: `from` and `through`, or `calendar_year`, or `fiscal_year`."},
+  {.path = "outcome_windows.*.from", .type = T::date, .default_yaml = "~",
+   .meaning = "First day of the window (the first of a month), with `through`.",
+   .set = TO(s.outcome_windows[k[0]].from), .first_of_month = true},
+  {.path = "outcome_windows.*.through", .type = T::date, .default_yaml = "~",
+   .meaning = "Last day of the window (the last of a month), with `from`.", .set = TO(s.outcome_windows[k[0]].through)},
+  {.path = "outcome_windows.*.calendar_year", .type = T::integer, .default_yaml = "~", .min = 1900, .max = 2200,
+   .meaning = "The window is this calendar year.", .set = TO(s.outcome_windows[k[0]].calendar_year)},
+  {.path = "outcome_windows.*.fiscal_year", .type = T::integer, .default_yaml = "~", .min = 1900, .max = 2200,
+   .meaning = "The window is this US fiscal year (October of the year before to September).",
+   .set = TO(s.outcome_windows[k[0]].fiscal_year)},
+  {.path = "outcome_windows.*.metrics", .type = T::name_list, .default_yaml = "[removals]",
+   .choices = windowed_metric_choices,
+   .meaning = "Run totals summed over the window.", .set = TO(s.outcome_windows[k[0]].metrics)},
 };
 // clang-format on
 
@@ -672,7 +699,7 @@ std::string describe_expectation(const ParamSpec& spec) {
     case T::shares:
       return "a map of shares over " + choices_text(spec.choices) + " summing to 1";
     case T::name_list:
-      return "a list of names";
+      return spec.choices.empty() ? "a list of names" : "a list of names from: " + choices_text(spec.choices);
     case T::partner_ref:
       return "the name of a partner defined under partners";
     case T::partner_list:

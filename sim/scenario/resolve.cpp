@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 
+#include "outcome_windows.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/text.hpp"
@@ -244,7 +245,7 @@ class Resolver {
       timeline_overrides(*node, path, keys);
       return;
     }
-    if (spec.type == T::date && node->is_null() && !spec.required) return;  // optional date left unset
+    if (node->is_null() && !spec.required && spec.default_yaml == "~") return;  // optional value left unset
     if (auto value = parse_leaf(spec, *node, path)) {
       if (spec.set != nullptr) spec.set(scenario_, keys, *value);
     }
@@ -334,6 +335,10 @@ class Resolver {
             error(item.where(), item_path, "expected a name, found " + item.describe());
             ok = false;
           } else if (item_type != T::text && !check_reference(item_type, item, item_path)) {
+            ok = false;
+          } else if (const auto choices = split(spec.choices, '|');
+                     !spec.choices.empty() && std::find(choices.begin(), choices.end(), item.text()) == choices.end()) {
+            error(item.where(), item_path, unknown_name_message("unknown name", item.text(), choices));
             ok = false;
           } else {
             names.push_back(item.text());
@@ -663,6 +668,7 @@ LoadedScenario resolve_scenario(const ConfigNode& merged) {
   Resolver resolver(sink, loaded.scenario, read_context(merged));
   resolver.section(schema_root(), &merged, merged.where(), "", {}, loaded.resolved);
   if (sink.empty()) check_sanction_steps(merged, loaded.scenario, sink);
+  if (sink.empty()) resolve_outcome_windows(merged, loaded.scenario, sink);
   sink.sort_by_position();
   sink.throw_if_any();
   std::stable_sort(loaded.scenario.timeline.begin(), loaded.scenario.timeline.end(),

@@ -10,6 +10,7 @@
 //   timeseries.csv          scenario,partner,month,metric,n,mean,sd,p05,p25,p50,p75,p95,ci95_low,ci95_high
 //   summary.csv             scenario,partner,metric,n,mean,sd,p05,p25,p50,p75,p95,ci95_low,ci95_high
 //   comparison.csv          compare only: paired differences from the baseline
+//   comparison_timeseries.csv  compare only: monthly paired differences
 //   events.csv              scenario,replication,date,partner,event,detail: reviews,
 //                           sanction decisions and effects, linkage, amendments, negotiation
 //   monthly.csv             only when asked: scenario,replication,month,partner,metric,value
@@ -50,13 +51,19 @@ struct RunInfo {
   /// here to just before metadata.json is written.
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool write_monthly = false;
+  /// Files that may be left out (experiment points keep only what is asked):
+  /// summary.csv, comparison.csv and metadata.json are always written.
+  bool write_resolved = true;      // scenario.resolved.yaml
+  bool write_replications = true;  // replications.csv
+  bool write_timeseries = true;    // timeseries.csv (and comparison_timeseries.csv)
+  bool write_events = true;        // events.csv
   std::optional<StoppingReport> stopping;
 };
 
 /// The fixed file names, in the order they are written.
 inline constexpr std::string_view output_files[] = {
-    "scenario.resolved.yaml", "replications.csv", "timeseries.csv", "summary.csv",
-    "comparison.csv",         "events.csv",       "monthly.csv",    "metadata.json"};
+    "scenario.resolved.yaml",    "replications.csv", "timeseries.csv", "summary.csv",  "comparison.csv",
+    "comparison_timeseries.csv", "events.csv",       "monthly.csv",    "metadata.json"};
 
 /// Writes every output file into `directory`, which must exist.
 /// scenarios[0] is the baseline; comparison.csv is written when there are
@@ -69,6 +76,11 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
 /// confidence intervals of the mean and 5-95% ranges; with alternatives, each
 /// next to the baseline with the paired difference and its interval.
 std::string summary_table(std::span<const ScenarioResults* const> scenarios);
+
+/// Whether a monthly column has an overall ("all") value, the sum over
+/// partners: stocks, flows and visa columns do, levels (cooperation,
+/// shares, ...) do not.
+bool monthly_column_has_overall(std::size_t column);
 
 /// 64-bit FNV-1a of a text, as 16 hex digits (the scenario hash).
 std::string text_hash(std::string_view text);
