@@ -224,18 +224,34 @@ void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides
   }
 }
 
-LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+MergedScenario merge_scenario_files(const std::filesystem::path& path,
+                                    const std::vector<std::filesystem::path>& overlays) {
   DiagnosticSink sink;
   IncludeState state{sink, {}, {}};
   const SourceLocation command_line{std::make_shared<const std::string>(path.string()), 0, 0};
   auto tree = load_tree(path, command_line, "", state);
+  for (const auto& overlay : overlays) {
+    const SourceLocation named{std::make_shared<const std::string>(overlay.string()), 0, 0};
+    if (auto extra = load_tree(overlay, named, "overlay", state); extra && tree) merge_scenario(*tree, *extra);
+  }
   sink.throw_if_any();
-  apply_overrides(*tree, overrides, sink);
+  return {std::move(*tree), std::move(state.loaded)};
+}
+
+LoadedScenario resolve_with_overrides(const MergedScenario& merged, const std::vector<std::string>& overrides) {
+  DiagnosticSink sink;
+  ConfigNode tree = merged.tree;
+  apply_overrides(tree, overrides, sink);
   sink.throw_if_any();
-  LoadedScenario loaded = resolve_scenario(*tree);
-  loaded.source_files = std::move(state.loaded);
+  LoadedScenario loaded = resolve_scenario(tree);
+  loaded.source_files = merged.source_files;
   loaded.overrides = overrides;
   return loaded;
+}
+
+LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides,
+                             const std::vector<std::filesystem::path>& overlays) {
+  return resolve_with_overrides(merge_scenario_files(path, overlays), overrides);
 }
 
 std::string LoadedScenario::resolved_yaml() const {

@@ -4,11 +4,13 @@
 #include <charconv>
 #include <concepts>
 #include <initializer_list>
+#include <optional>
 #include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "readmit/util/text.hpp"
 
@@ -18,6 +20,16 @@ namespace readmit {
 /// double quotes with inner quotes doubled if it contains a comma, a double
 /// quote, CR or LF (RFC 4180).
 std::string csv_field(std::string_view field);
+
+/// Splits one CSV record (RFC 4180 quoting, no line break inside a field,
+/// the line without its '\n') into its fields. Reads back what CsvWriter
+/// writes; nullopt if a quoted field is not closed or text follows its
+/// closing quote.
+std::optional<std::vector<std::string>> parse_csv_record(std::string_view line);
+
+/// A number as CsvWriter writes it (format_number): the shortest round-trip
+/// form, "NA" (NaN), "Inf" or "-Inf"; nullopt for anything else.
+std::optional<double> parse_csv_number(std::string_view field);
 
 /// Writes CSV rows (RFC 4180 quoting) to a stream it does not own.
 /// Rows end with a single '\n' rather than RFC 4180's CRLF, matching what R

@@ -29,8 +29,26 @@ struct LoadedScenario {
 };
 
 /// Loads and validates `path`. `overrides` are "key.path=value" texts whose
-/// value is parsed as YAML. Throws ScenarioError listing every problem.
-LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+/// value is parsed as YAML. `overlays` (an experiment's policy) are merged on
+/// top of the file and its amendments, before the overrides. Throws
+/// ScenarioError listing every problem.
+LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {},
+                             const std::vector<std::filesystem::path>& overlays = {});
+
+/// A scenario file merged with its bases, amendments and `overlays`, before
+/// overrides and validation: load_scenario is merge_scenario_files, then
+/// apply_overrides and resolve_scenario. Experiments merge once and resolve
+/// every point's overrides from a copy. Throws ScenarioError.
+struct MergedScenario {
+  ConfigNode tree;
+  std::vector<std::string> source_files;  // in merge order
+};
+MergedScenario merge_scenario_files(const std::filesystem::path& path,
+                                    const std::vector<std::filesystem::path>& overlays = {});
+
+/// The scenario of `merged` with `overrides` applied, validated; as
+/// load_scenario(path, overrides, overlays) for the files `merged` came from.
+LoadedScenario resolve_with_overrides(const MergedScenario& merged, const std::vector<std::string>& overrides);
 
 /// Validates an already merged tree (used by load_scenario and by tests).
 LoadedScenario resolve_scenario(const ConfigNode& merged);
