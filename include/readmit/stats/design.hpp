@@ -158,7 +158,8 @@ struct MorrisDesign {
 /// jump = levels / (2 (levels - 1)), all points on the grid.
 /// If candidate_trajectories > trajectories, that many are drawn and the
 /// `trajectories` most spread out are kept (Campolongo, Cariboni & Saltelli
-/// 2007, selected greedily as in Ruano, Ribes, Sesé and Rovira 2012).
+/// 2007's spread; the candidate adding least is dropped one at a time, as Ge &
+/// Menendez 2014 do, instead of searching all subsets).
 /// Deterministic for a seed (splitmix64).
 /// Throws std::invalid_argument if trajectories or factors is 0, levels is
 /// odd or < 2, or 0 < candidate_trajectories < trajectories.

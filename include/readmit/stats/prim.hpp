@@ -60,8 +60,16 @@ struct PrimStep {
 };
 
 struct PrimBox {
-  /// Step 0 is the box around the points still uncovered, then one step per
-  /// accepted peel, then one per accepted paste.
+  /// Step 0 is the box spanning the data range of all points, holding the
+  /// points not in an earlier box; then one step per accepted peel, then one
+  /// per accepted paste. Each peel removes, on one side of one factor, the
+  /// points beyond the peel_alpha quantile of the box's points (for whole-value
+  /// factors, the values beyond it, or the end value if none is); the peel
+  /// with the best objective (then fewer restricted factors, then the first
+  /// factor, upper before lower) is taken while it improves the objective and
+  /// leaves at least min_mass. Pasting then widens restricted limits towards
+  /// the paste_alpha quantile of the points beyond them while the density
+  /// rises.
   std::vector<PrimStep> trajectory;
   /// The step reported as the box: of the steps reaching threshold_density,
   /// the one with the highest coverage (ties: fewer restricted columns, then

@@ -4,8 +4,9 @@
 // effects, each with bootstrap percentile intervals. Methods, estimators,
 // references and tolerances: docs/sensitivity.md.
 //
-// Bootstrap resamples are drawn from splitmix64 keyed by `seed`, so the same
-// inputs and seed give the same intervals on every platform and thread count.
+// Bootstrap resample b is drawn from a splitmix64 stream keyed by (seed, b),
+// so the same inputs and seed give the same intervals on every platform and
+// thread count (PRCC's resamples run in parallel on oneTBB).
 // bootstrap_samples == 0 skips the bootstrap (intervals NaN).
 
 #include <cstddef>
@@ -29,7 +30,8 @@ struct Estimate {
 struct PrccResult {
   Estimate prcc;
   /// Two-sided p-value of H0: PRCC = 0, from t = r sqrt(df / (1 - r^2)),
-  /// df = n - 2 - (k - 1) (n points used, k factors), Student's t.
+  /// df = n - 2 - (k - 1) (n points used, k factors that vary over them),
+  /// Student's t; NaN when df < 1.
   double p_value;
 };
 
@@ -97,9 +99,5 @@ struct MorrisEffect {
 std::vector<MorrisEffect> morris_effects(const MorrisDesign& design, std::span<const double> y,
                                          std::size_t bootstrap_samples, std::uint64_t seed,
                                          double confidence_level = 0.95);
-
-/// Average ranks (1-based) of `values`: tied values share the mean of the
-/// ranks they span. Throws std::invalid_argument if a value is NaN.
-std::vector<double> average_ranks(std::span<const double> values);
 
 }  // namespace readmit
