@@ -42,8 +42,10 @@ std::vector<ReplicationResult> decode_replications(const std::string& bytes) {
     const auto months = std::size_t(in.get<std::uint64_t>());
     const auto partners = std::size_t(in.get<std::uint64_t>());
     const auto columns = std::size_t(in.get<std::uint64_t>());
-    ReplicationResult& r = results.emplace_back(ReplicationResult{
-        .monthly = MonthlySeries(months, partners, columns), .tallies = {}, .days_request_to_removal = {}, .events = {}});
+    ReplicationResult& r = results.emplace_back(ReplicationResult{.monthly = MonthlySeries(months, partners, columns),
+                                                                  .tallies = {},
+                                                                  .days_request_to_removal = {},
+                                                                  .events = {}});
     for (std::size_t t = 0; t < months; ++t)
       for (std::size_t k = 0; k < partners; ++k)
         for (std::size_t c = 0; c < columns; ++c) r.monthly.at(t, k, c) = in.get<double>();

@@ -3,6 +3,7 @@
 #include "readmit/app/experiment.hpp"
 
 #include <stdlib.h>
+#include <unistd.h>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -32,7 +33,8 @@ TableWriter::TableWriter(const fs::path& csv_file, ResultsDatabase& database, co
   }
   if (!primary_key.empty()) {
     sql += ", PRIMARY KEY (";
-    for (std::size_t i = 0; i < primary_key.size(); ++i) sql += (i ? ", " : "") + ResultsDatabase::quoted(primary_key[i]);
+    for (std::size_t i = 0; i < primary_key.size(); ++i)
+      sql += (i ? ", " : "") + ResultsDatabase::quoted(primary_key[i]);
     sql += ")) WITHOUT ROWID;";
   } else {
     sql += ");";
@@ -67,7 +69,8 @@ void TableWriter::row(const Row& values) {
 
 namespace {
 
-constexpr std::string_view point_record_name = "point.json";
+/// The key of metadata.json that records what made a point.
+constexpr std::string_view point_record_key = "experiment_point";
 
 std::string read_bytes(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -115,12 +118,12 @@ nlohmann::ordered_json point_record(const Experiment& e, std::size_t point) {
 }
 
 /// Why the folder's point cannot be reused, or empty.
-std::string stale_reason(const fs::path& record_file, const nlohmann::ordered_json& expected) {
+std::string stale_reason(const fs::path& metadata_file, const nlohmann::ordered_json& expected) {
   nlohmann::json stored;
   try {
-    stored = nlohmann::json::parse(read_bytes(record_file));
+    stored = nlohmann::json::parse(read_bytes(metadata_file)).at(std::string(point_record_key));
   } catch (const std::exception&) {
-    return "no readable " + std::string(point_record_name);
+    return "no readable " + std::string(point_record_key) + " in metadata.json";
   }
   for (const auto& [key, value] : expected.items())
     if (!stored.contains(key) || stored[key] != nlohmann::json(value))
@@ -132,7 +135,14 @@ std::string stale_reason(const fs::path& record_file, const nlohmann::ordered_js
 class ScratchFolder {
  public:
   ScratchFolder() {
-    std::string pattern = (fs::temp_directory_path() / "readmit-point-XXXXXX").string();
+    // Scratch files are written and read back at once: on tmpfs when there is
+    // one (their fsyncs cost nothing), unless TMPDIR says where.
+    std::error_code ec;
+    const fs::path root =
+        std::getenv("TMPDIR") == nullptr && fs::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK) == 0
+            ? fs::path("/dev/shm")
+            : fs::temp_directory_path();
+    std::string pattern = (root / "readmit-point-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw IoError("cannot create a temporary folder in " + pattern);
     path_ = pattern;
   }
@@ -186,8 +196,8 @@ std::string compute_point(const Experiment& e, std::size_t point, unsigned threa
   return out.take();
 }
 
-/// Writes a computed point into its folder: its files, then point.json, then
-/// metadata.json, each atomically.
+/// Writes a computed point into its folder: its files, then metadata.json
+/// (with the point's record) last, each atomically.
 void store_point(const PointFolders& folders, const Experiment& e, std::size_t point, const std::string& packed) {
   const fs::path dir = folders.dir(point + 1);
   std::error_code ec;
@@ -206,8 +216,9 @@ void store_point(const PointFolders& folders, const Experiment& e, std::size_t p
     else
       write_file_atomically(dir / name, contents);
   }
-  write_file_atomically(dir / point_record_name, point_record(e, point).dump(2) + "\n");
-  write_file_atomically(dir / "metadata.json", metadata);
+  auto meta = nlohmann::ordered_json::parse(metadata);
+  meta[std::string(point_record_key)] = point_record(e, point);
+  write_file_atomically(dir / "metadata.json", meta.dump(2) + "\n");
 }
 
 /// The fields of every data line of a point's CSV file.
@@ -236,10 +247,19 @@ double number_of(const std::string& text) { return parse_csv_number(text).value_
 
 const std::vector<std::string> statistic_names = {"n",   "mean", "sd",  "p05",      "p25",
                                                   "p50", "p75",  "p95", "ci95_low", "ci95_high"};
-const std::vector<std::string> comparison_names = {
-    "n",                 "baseline_mean",   "baseline_ci95_low",   "baseline_ci95_high",  "alternative_mean",
-    "alternative_ci95_low", "alternative_ci95_high", "difference_mean", "difference_sd", "difference_ci95_low",
-    "difference_ci95_high", "unpaired_ci95_low",     "unpaired_ci95_high"};
+const std::vector<std::string> comparison_names = {"n",
+                                                   "baseline_mean",
+                                                   "baseline_ci95_low",
+                                                   "baseline_ci95_high",
+                                                   "alternative_mean",
+                                                   "alternative_ci95_low",
+                                                   "alternative_ci95_high",
+                                                   "difference_mean",
+                                                   "difference_sd",
+                                                   "difference_ci95_low",
+                                                   "difference_ci95_high",
+                                                   "unpaired_ci95_low",
+                                                   "unpaired_ci95_high"};
 
 std::vector<Column> with_numbers(std::vector<Column> columns, const std::vector<std::string>& names) {
   for (const auto& name : names) columns.push_back({name, name == "n" ? "INTEGER" : "REAL"});
@@ -325,70 +345,77 @@ MergeResult merge_points(const Experiment& e, const ExperimentOptions& options, 
   std::map<std::string, std::size_t> policy_index;
   for (std::size_t q = 0; q < Q; ++q) policy_index[e.policies[q].name] = q;
 
-  // Sweeps keep their historical table: no policy column (one policy).
-  std::vector<Column> summary_columns{{"point", "INTEGER"}};
-  std::vector<std::string> summary_key{"point"};
-  if (!sweep) summary_columns.push_back({"policy", "TEXT"}), summary_key.push_back("policy");
-  summary_columns.insert(summary_columns.end(), {{"partner", "TEXT"}, {"metric", "TEXT"}});
-  summary_key.insert(summary_key.end(), {"partner", "metric"});
-  std::vector<std::string> summary_index{"metric", "partner"};
-  if (!sweep) summary_index.push_back("policy");
-  TableWriter summary(out_dir / (sweep ? "sweep.csv" : "summary.csv"), database, "outcomes",
-                      with_numbers(summary_columns, statistic_names), summary_key, {summary_index});
-  std::optional<TableWriter> differences;
-  if (Q > 1)
-    differences.emplace(out_dir / "differences.csv", database, "differences",
-                        with_numbers({{"point", "INTEGER"},
-                                      {"baseline", "TEXT"},
-                                      {"alternative", "TEXT"},
-                                      {"partner", "TEXT"},
-                                      {"metric", "TEXT"},},
-                                     comparison_names),
-                        std::vector<std::string>{"point", "alternative", "partner", "metric"},
-                        std::vector<std::vector<std::string>>{{"metric", "partner", "alternative"}});
-  std::optional<TableWriter> replications;
-  if (e.keep.replications)
-    replications.emplace(out_dir / "replications.csv", database, "replications",
-                         std::vector<Column>{{"point", "INTEGER"},
-                                             {"policy", "TEXT"},
-                                             {"replication", "INTEGER"},
-                                             {"partner", "TEXT"},
-                                             {"metric", "TEXT"},
-                                             {"value", "REAL"}},
-                         std::vector<std::string>{"point", "policy", "replication", "partner", "metric"});
+  {  // The tables' statements must be finalized before the database commits.
+    // Sweeps keep their historical table: no policy column (one policy).
+    std::vector<Column> summary_columns{{"point", "INTEGER"}};
+    std::vector<std::string> summary_key{"point"};
+    if (!sweep) summary_columns.push_back({"policy", "TEXT"}), summary_key.push_back("policy");
+    summary_columns.insert(summary_columns.end(), {{"partner", "TEXT"}, {"metric", "TEXT"}});
+    summary_key.insert(summary_key.end(), {"partner", "metric"});
+    std::vector<std::string> summary_index{"metric", "partner"};
+    if (!sweep) summary_index.push_back("policy");
+    TableWriter summary(out_dir / (sweep ? "sweep.csv" : "summary.csv"), database, "outcomes",
+                        with_numbers(summary_columns, statistic_names), summary_key, {summary_index});
+    std::optional<TableWriter> differences;
+    if (Q > 1)
+      differences.emplace(out_dir / "differences.csv", database, "differences",
+                          with_numbers(
+                              {
+                                  {"point", "INTEGER"},
+                                  {"baseline", "TEXT"},
+                                  {"alternative", "TEXT"},
+                                  {"partner", "TEXT"},
+                                  {"metric", "TEXT"},
+                              },
+                              comparison_names),
+                          std::vector<std::string>{"point", "alternative", "partner", "metric"},
+                          std::vector<std::vector<std::string>>{{"metric", "partner", "alternative"}});
+    std::optional<TableWriter> replications;
+    if (e.keep.replications)
+      replications.emplace(out_dir / "replications.csv", database, "replications",
+                           std::vector<Column>{{"point", "INTEGER"},
+                                               {"policy", "TEXT"},
+                                               {"replication", "INTEGER"},
+                                               {"partner", "TEXT"},
+                                               {"metric", "TEXT"},
+                                               {"value", "REAL"}},
+                           std::vector<std::string>{"point", "policy", "replication", "partner", "metric"});
 
-  for (const std::size_t p : selected) {
-    const fs::path dir = folders.dir(p + 1);
-    const SqlValue point = std::int64_t(p + 1);
-    for (const auto& f : read_csv_rows(dir / "summary.csv", 13)) {
-      Row row{point};
-      if (!sweep) row.push_back(f[0]);
-      row.insert(row.end(), {f[1], f[2]});
-      for (std::size_t i = 3; i < 13; ++i) row.push_back(i == 3 ? SqlValue(std::int64_t(number_of(f[3]))) : number_field(f[i]));
-      summary.row(row);
-      const auto o = outcome_index.find({f[1], f[2]});
-      const auto q = policy_index.find(f[0]);
-      if (o != outcome_index.end() && q != policy_index.end()) merged.table.means[o->second][q->second][p] = number_of(f[4]);
-    }
-    if (differences) {
-      for (const auto& f : read_csv_rows(dir / "comparison.csv", 17)) {
-        Row row{point, f[0], f[1], f[2], f[3], SqlValue(std::int64_t(number_of(f[4])))};
-        for (std::size_t i = 5; i < 17; ++i) row.push_back(number_field(f[i]));
-        differences->row(row);
-        const auto o = outcome_index.find({f[2], f[3]});
-        const auto q = policy_index.find(f[1]);
+    for (const std::size_t p : selected) {
+      const fs::path dir = folders.dir(p + 1);
+      const SqlValue point = std::int64_t(p + 1);
+      for (const auto& f : read_csv_rows(dir / "summary.csv", 13)) {
+        Row row{point};
+        if (!sweep) row.push_back(f[0]);
+        row.insert(row.end(), {f[1], f[2]});
+        for (std::size_t i = 3; i < 13; ++i)
+          row.push_back(i == 3 ? SqlValue(std::int64_t(number_of(f[3]))) : number_field(f[i]));
+        summary.row(row);
+        const auto o = outcome_index.find({f[1], f[2]});
+        const auto q = policy_index.find(f[0]);
         if (o != outcome_index.end() && q != policy_index.end())
-          merged.table.differences[o->second][q->second][p] = number_of(f[11]);
+          merged.table.means[o->second][q->second][p] = number_of(f[4]);
+      }
+      if (differences) {
+        for (const auto& f : read_csv_rows(dir / "comparison.csv", 17)) {
+          Row row{point, f[0], f[1], f[2], f[3], SqlValue(std::int64_t(number_of(f[4])))};
+          for (std::size_t i = 5; i < 17; ++i) row.push_back(number_field(f[i]));
+          differences->row(row);
+          const auto o = outcome_index.find({f[2], f[3]});
+          const auto q = policy_index.find(f[1]);
+          if (o != outcome_index.end() && q != policy_index.end())
+            merged.table.differences[o->second][q->second][p] = number_of(f[11]);
+        }
+      }
+      if (replications) {
+        for (const auto& f : read_csv_rows(dir / "replications.csv", 5))
+          replications->row(Row{point, f[0], SqlValue(std::int64_t(number_of(f[1]))), f[2], f[3], number_field(f[4])});
       }
     }
-    if (replications) {
-      for (const auto& f : read_csv_rows(dir / "replications.csv", 5))
-        replications->row(Row{point, f[0], SqlValue(std::int64_t(number_of(f[1]))), f[2], f[3], number_field(f[4])});
-    }
+    summary.commit();
+    if (differences) differences->commit();
+    if (replications) replications->commit();
   }
-  summary.commit();
-  if (differences) differences->commit();
-  if (replications) replications->commit();
 
   // The analysis needs every point of the design (Sobol and Morris their structure).
   std::error_code ignored;
@@ -468,7 +495,7 @@ ExperimentOutcome run_experiment(const ExperimentOptions& options, WorkQueue& qu
   std::vector<std::string> problems;
   for (const std::size_t p : selected) {
     if (!folders.complete(p + 1)) continue;
-    const auto reason = stale_reason(folders.dir(p + 1) / point_record_name, point_record(e, p));
+    const auto reason = stale_reason(folders.dir(p + 1) / "metadata.json", point_record(e, p));
     if (!reason.empty()) problems.push_back(folders.dir(p + 1).string() + ": " + reason);
   }
   if (!problems.empty() && !options.restart) {

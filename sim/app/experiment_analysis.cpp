@@ -78,8 +78,8 @@ std::string values_in(const Uncertainty& u, double lower, double upper) {
 }  // namespace
 
 std::vector<Column> sensitivity_columns() {
-  return {{"outcome", "TEXT"}, {"policy", "TEXT"},    {"baseline", "TEXT"}, {"parameter", "TEXT"}, {"index", "TEXT"},
-          {"value", "REAL"},   {"ci95_low", "REAL"}, {"ci95_high", "REAL"}, {"p_value", "REAL"},  {"n", "INTEGER"}};
+  return {{"outcome", "TEXT"}, {"policy", "TEXT"},   {"baseline", "TEXT"},  {"parameter", "TEXT"}, {"index", "TEXT"},
+          {"value", "REAL"},   {"ci95_low", "REAL"}, {"ci95_high", "REAL"}, {"p_value", "REAL"},   {"n", "INTEGER"}};
 }
 
 std::vector<Row> sensitivity_rows(const Experiment& e, const OutcomeTable& table, unsigned threads) {
@@ -101,26 +101,16 @@ std::vector<Row> sensitivity_rows(const Experiment& e, const OutcomeTable& table
 }
 
 std::vector<Column> prim_columns() {
-  return {{"query", "INTEGER"},
-          {"outcome", "TEXT"},
-          {"policy", "TEXT"},
-          {"baseline", "TEXT"},
-          {"direction", "TEXT"},
-          {"threshold", "REAL"},
-          {"points", "INTEGER"},
-          {"points_of_interest", "INTEGER"},
-          {"box", "INTEGER"},
-          {"coverage", "REAL"},
-          {"density", "REAL"},
-          {"mass", "REAL"},
-          {"box_points", "INTEGER"},
-          {"box_points_of_interest", "INTEGER"},
-          {"parameter", "TEXT"},
-          {"lower", "REAL"},
-          {"upper", "REAL"},
-          {"values", "TEXT"},
-          {"lower_quasi_p", "REAL"},
-          {"upper_quasi_p", "REAL"}};
+  return {{"query", "INTEGER"},      {"outcome", "TEXT"},
+          {"policy", "TEXT"},        {"baseline", "TEXT"},
+          {"direction", "TEXT"},     {"threshold", "REAL"},
+          {"points", "INTEGER"},     {"points_of_interest", "INTEGER"},
+          {"box", "INTEGER"},        {"coverage", "REAL"},
+          {"density", "REAL"},       {"mass", "REAL"},
+          {"box_points", "INTEGER"}, {"box_points_of_interest", "INTEGER"},
+          {"parameter", "TEXT"},     {"lower", "REAL"},
+          {"upper", "REAL"},         {"values", "TEXT"},
+          {"lower_quasi_p", "REAL"}, {"upper_quasi_p", "REAL"}};
 }
 
 std::vector<Row> prim_rows(const Experiment& e, const OutcomeTable& table) {

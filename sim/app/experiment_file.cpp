@@ -22,15 +22,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view top_keys[] = {"scenario", "replications",    "seed",     "set",          "outcome_windows",
-                                         "keep",     "outcomes",        "prim",     "analysis",     "grid",
-                                         "latin_hypercube", "policies", "uncertainties", "design"};
+constexpr std::string_view top_keys[] = {
+    "scenario",      "replications", "seed",     "set",  "outcome_windows", "keep",
+    "outcomes",      "prim",         "analysis", "grid", "latin_hypercube", "policies",
+    "uncertainties", "design"};
 constexpr std::string_view hypercube_keys[] = {"samples", "ranges"};
 constexpr std::string_view range_keys[] = {"min", "max"};
 constexpr std::string_view policy_keys[] = {"overlays", "set"};
 constexpr std::string_view keep_names[] = {"replications", "timeseries", "events", "resolved"};
-constexpr std::string_view prim_keys[] = {"outcome",  "policy",    "difference",        "below",     "above",
-                                          "peel_alpha", "paste_alpha", "min_mass", "threshold_density", "max_boxes"};
+constexpr std::string_view prim_keys[] = {
+    "outcome",     "policy",   "difference",        "below",    "above", "peel_alpha",
+    "paste_alpha", "min_mass", "threshold_density", "max_boxes"};
 constexpr std::string_view analysis_keys[] = {"bootstrap_samples"};
 constexpr std::string_view method_names[] = {"grid", "latin_hypercube", "sobol", "morris", "points"};
 constexpr std::string_view distribution_names[] = {"uniform", "log_uniform", "normal", "triangular", "discrete"};
@@ -143,6 +145,13 @@ std::string flow_yaml(const ConfigNode& node) {
   return "";
 }
 
+/// Where a key of a map is written (the map itself when it has no such key).
+SourceLocation key_where(const ConfigNode& map, std::string_view key) {
+  for (const auto& entry : map.entries())
+    if (entry.key == key) return entry.key_where;
+  return map.where();
+}
+
 /// Where an override came from in the experiment file, to relocate the
 /// scenario loader's messages about it.
 struct OverrideSource {
@@ -182,8 +191,8 @@ void relocate_into(const ScenarioError& error, const std::map<std::string, Overr
         const auto& source = it->second;
         // A message about the value sits at the value; one about the path (an
         // unknown key, a missing sibling) at the key.
-        d.where = d.key_path == source.path && !d.message.starts_with("unknown") ? source.value_where
-                                                                                 : source.key_where;
+        d.where =
+            d.key_path == source.path && !d.message.starts_with("unknown") ? source.value_where : source.key_where;
         d.message += source.suffix;
       }
     }
@@ -216,12 +225,12 @@ struct Reader {
   std::vector<OverrideSource> fixed_sources{};
   std::vector<std::vector<OverrideSource>> policy_sources{};
   std::vector<SourceLocation> policy_where{};
-  std::vector<SourceLocation> uncertainty_where{};             // the key of each uncertainty
-  std::vector<std::vector<SourceLocation>> label_where{};      // discrete lists: each value
+  std::vector<SourceLocation> uncertainty_where{};         // the key of each uncertainty
+  std::vector<std::vector<SourceLocation>> label_where{};  // discrete lists: each value
   std::vector<SourceLocation> outcome_where{};
   std::vector<const ConfigNode*> prim_nodes{};
   SourceLocation design_where{};
-  std::optional<std::uint64_t> design_seed{};  // design.seed, when given
+  std::optional<std::uint64_t> design_seed{};                           // design.seed, when given
   std::vector<std::pair<std::string, SourceLocation>> overlay_files{};  // checked later
   std::optional<std::size_t> integer_option(const ConfigNode& node, const std::string& path, std::size_t min,
                                             std::size_t max) {
@@ -328,7 +337,8 @@ std::optional<Uncertainty> read_uncertainty(Reader& r, const std::string& path, 
   }
   const std::string dist = kind->text();
   if (std::find(std::begin(distribution_names), std::end(distribution_names), dist) == std::end(distribution_names)) {
-    r.sink.error(kind->where(), key_path + ".dist", unknown_name_message("unknown distribution", dist, distribution_names));
+    r.sink.error(kind->where(), key_path + ".dist",
+                 unknown_name_message("unknown distribution", dist, distribution_names));
     return std::nullopt;
   }
   std::vector<std::string_view> allowed{"dist"};
@@ -383,12 +393,14 @@ std::optional<Uncertainty> read_uncertainty(Reader& r, const std::string& path, 
     else if (dist == "log_uniform")
       u.distribution = FactorDistribution::log_uniform(get("min", 0), get("max", 0), u.integer);
     else if (dist == "normal")
-      u.distribution = FactorDistribution::normal(get("mean", 0), get("sd", 0), get("min", -inf), get("max", inf), u.integer);
+      u.distribution =
+          FactorDistribution::normal(get("mean", 0), get("sd", 0), get("min", -inf), get("max", inf), u.integer);
     else
       u.distribution = FactorDistribution::triangular(get("min", 0), get("mode", 0), get("max", 0), u.integer);
   } catch (const std::invalid_argument& e) {
-    r.sink.error(node.where(), key_path, std::string("expected a valid distribution") +
-                                             (u.integer ? " for a whole-number parameter" : "") + ": " + e.what());
+    r.sink.error(node.where(), key_path,
+                 std::string("expected a valid distribution") + (u.integer ? " for a whole-number parameter" : "") +
+                     ": " + e.what());
     return std::nullopt;
   }
   u.description = dist;
@@ -414,7 +426,7 @@ void read_sweep_design(Reader& r, const ConfigNode& root) {
                        (grid ? "grid" : "latin_hypercube") + "`); an experiment names its design under `design`");
   if (grid != nullptr) {
     e.method = DesignMethod::grid;
-    r.design_where = grid->where();
+    r.design_where = key_where(root, "grid");
     if (!grid->is_map()) {
       r.sink.error(grid->where(), "grid", "expected a map of PATH: [values], found " + grid->describe());
     } else if (grid->entries().empty()) {
@@ -423,7 +435,8 @@ void read_sweep_design(Reader& r, const ConfigNode& root) {
     if (!grid->is_map()) return;
     for (const auto& entry : grid->entries()) {
       if (!valid_path(entry.key)) {
-        r.sink.error(entry.key_where, "grid." + entry.key, "expected a dotted parameter path, found \"" + entry.key + "\"");
+        r.sink.error(entry.key_where, "grid." + entry.key,
+                     "expected a dotted parameter path, found \"" + entry.key + "\"");
         continue;
       }
       r.uncertainty_where.push_back(entry.key_where);
@@ -438,7 +451,7 @@ void read_sweep_design(Reader& r, const ConfigNode& root) {
     return;
   }
   e.method = DesignMethod::latin_hypercube;
-  r.design_where = hypercube->where();
+  r.design_where = key_where(root, "latin_hypercube");
   if (!hypercube->is_map()) {
     r.sink.error(hypercube->where(), "latin_hypercube",
                  "expected {samples: N, ranges: {PATH: {min: A, max: B}}}, found " + hypercube->describe());
@@ -448,7 +461,8 @@ void read_sweep_design(Reader& r, const ConfigNode& root) {
   if (const ConfigNode* samples = hypercube->find("samples")) {
     if (auto n = r.integer_option(*samples, "latin_hypercube.samples", 1, 1000000)) e.samples = *n;
   } else {
-    r.sink.error(hypercube->where(), "latin_hypercube.samples", "expected the number of samples, found nothing (required)");
+    r.sink.error(hypercube->where(), "latin_hypercube.samples",
+                 "expected the number of samples, found nothing (required)");
   }
   const ConfigNode* ranges = hypercube->find("ranges");
   if (ranges == nullptr || !ranges->is_map() || ranges->entries().empty()) {
@@ -472,7 +486,8 @@ void read_sweep_design(Reader& r, const ConfigNode& root) {
     for (std::size_t b = 0; b < 2; ++b) {
       const ConfigNode* bound = entry.value.find(range_keys[b]);
       if (bound == nullptr) {
-        r.sink.error(entry.value.where(), key_path + "." + std::string(range_keys[b]), "expected a number, found nothing");
+        r.sink.error(entry.value.where(), key_path + "." + std::string(range_keys[b]),
+                     "expected a number, found nothing");
         ok = false;
       } else if (!(bounds[b] = r.real_option(*bound, key_path + "." + std::string(range_keys[b])))) {
         ok = false;
@@ -480,9 +495,9 @@ void read_sweep_design(Reader& r, const ConfigNode& root) {
     }
     if (!ok) continue;
     if (*bounds[1] < *bounds[0]) {
-      r.sink.error(entry.value.find("max")->where(), key_path + ".max",
-                   "expected a number >= min (" + format_number(*bounds[0]) + "), found " +
-                       entry.value.find("max")->describe());
+      r.sink.error(
+          entry.value.find("max")->where(), key_path + ".max",
+          "expected a number >= min (" + format_number(*bounds[0]) + "), found " + entry.value.find("max")->describe());
       continue;
     }
     Uncertainty u;
@@ -528,7 +543,8 @@ void read_experiment_design(Reader& r, const ConfigNode& root) {
           check_keys(entry.value, key_path + ".", policy_keys, r.sink);
           if (const ConfigNode* overlays = entry.value.find("overlays")) {
             if (!overlays->is_sequence()) {
-              r.sink.error(overlays->where(), key_path + ".overlays", "expected a list of files, found " + overlays->describe());
+              r.sink.error(overlays->where(), key_path + ".overlays",
+                           "expected a list of files, found " + overlays->describe());
             } else {
               for (const auto& item : overlays->items()) {
                 if (!item.is_scalar() || item.text().empty()) {
@@ -591,7 +607,7 @@ void read_experiment_design(Reader& r, const ConfigNode& root) {
     e.method = DesignMethod::grid;  // no uncertainty: one point
     return;
   }
-  r.design_where = design->where();
+  r.design_where = key_where(root, "design");
   if (!design->is_map()) {
     r.sink.error(design->where(), "design", "expected {method: ..., ...}, found " + design->describe());
     return;
@@ -605,7 +621,8 @@ void read_experiment_design(Reader& r, const ConfigNode& root) {
   }
   const auto it = std::find(std::begin(method_names), std::end(method_names), method->text());
   if (it == std::end(method_names)) {
-    r.sink.error(method->where(), "design.method", unknown_name_message("unknown design", method->text(), method_names));
+    r.sink.error(method->where(), "design.method",
+                 unknown_name_message("unknown design", method->text(), method_names));
     return;
   }
   e.method = DesignMethod(it - std::begin(method_names));
@@ -630,8 +647,7 @@ void read_experiment_design(Reader& r, const ConfigNode& root) {
   for (const auto& entry : design->entries())
     if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end())
       r.sink.error(entry.key_where, "design." + entry.key,
-                   unknown_name_message("unknown key", entry.key, allowed,
-                                        " for the " + method->text() + " design"));
+                   unknown_name_message("unknown key", entry.key, allowed, " for the " + method->text() + " design"));
   const auto required = [&](std::string_view key) -> const ConfigNode* {
     const ConfigNode* node = design->find(key);
     if (node == nullptr)
@@ -640,7 +656,8 @@ void read_experiment_design(Reader& r, const ConfigNode& root) {
     return node;
   };
   if (e.uncertainties.empty() && root.find("uncertainties") == nullptr && e.method != DesignMethod::points)
-    r.sink.error(design->where(), "design", "expected `uncertainties` for the " + method->text() + " design, found none");
+    r.sink.error(design->where(), "design",
+                 "expected `uncertainties` for the " + method->text() + " design, found none");
   if (e.method == DesignMethod::latin_hypercube) {
     if (const ConfigNode* n = required("samples"))
       if (auto v = r.integer_option(*n, "design.samples", 1, max_design_points)) e.samples = *v;
@@ -661,9 +678,9 @@ void read_experiment_design(Reader& r, const ConfigNode& root) {
     if (const ConfigNode* n = design->find("candidates"))
       if (auto v = r.integer_option(*n, "design.candidates", 0, 100000)) {
         if (*v != 0 && *v < e.samples)
-          r.sink.error(n->where(), "design.candidates",
-                       "expected 0 or at least `trajectories` (" + std::to_string(e.samples) + "), found \"" +
-                           n->text() + "\"");
+          r.sink.error(
+              n->where(), "design.candidates",
+              "expected 0 or at least `trajectories` (" + std::to_string(e.samples) + "), found \"" + n->text() + "\"");
         e.candidates = *v;
       }
   } else if (e.method == DesignMethod::grid) {
@@ -744,8 +761,8 @@ void read_common(Reader& r, const ConfigNode& root) {
   }
   if (const ConfigNode* keep = root.find("keep")) {
     if (!keep->is_sequence()) {
-      r.sink.error(keep->where(), "keep", "expected a list of replications, timeseries, events, resolved, found " +
-                                              keep->describe());
+      r.sink.error(keep->where(), "keep",
+                   "expected a list of replications, timeseries, events, resolved, found " + keep->describe());
     } else {
       for (std::size_t i = 0; i < keep->items().size(); ++i) {
         const auto& item = keep->items()[i];
@@ -806,8 +823,8 @@ void read_prim(Reader& r) {
     const ConfigNode& node = *r.prim_nodes[i];
     const std::string path = "prim[" + std::to_string(i) + "]";
     if (!node.is_map()) {
-      r.sink.error(node.where(), path, "expected {outcome: NAME, below: X} or {outcome: NAME, above: X}, found " +
-                                           node.describe());
+      r.sink.error(node.where(), path,
+                   "expected {outcome: NAME, below: X} or {outcome: NAME, above: X}, found " + node.describe());
       continue;
     }
     check_keys(node, path + ".", prim_keys, r.sink);
@@ -842,7 +859,8 @@ void read_prim(Reader& r) {
     if (const ConfigNode* difference = node.find("difference")) {
       const std::string text = difference->is_scalar() ? difference->text() : std::string();
       if (text != "true" && text != "false") {
-        r.sink.error(difference->where(), path + ".difference", "expected true or false, found " + difference->describe());
+        r.sink.error(difference->where(), path + ".difference",
+                     "expected true or false, found " + difference->describe());
         continue;
       }
       query.difference = text == "true";
@@ -856,8 +874,8 @@ void read_prim(Reader& r) {
     const ConfigNode* below = node.find("below");
     const ConfigNode* above = node.find("above");
     if ((below == nullptr) == (above == nullptr)) {
-      r.sink.error(node.where(), path, std::string("expected `below: X` or `above: X`, found ") +
-                                           (below ? "both" : "neither"));
+      r.sink.error(node.where(), path,
+                   std::string("expected `below: X` or `above: X`, found ") + (below ? "both" : "neither"));
       continue;
     }
     query.below = below != nullptr;
@@ -868,9 +886,9 @@ void read_prim(Reader& r) {
       if (const ConfigNode* n = node.find(key)) {
         const auto v = r.real_option(*n, path + "." + std::string(key));
         if (v && (*v < low || *v > high))
-          r.sink.error(n->where(), path + "." + std::string(key),
-                       "expected a number in [" + format_number(low) + ", " + format_number(high) + "], found " +
-                           n->describe());
+          r.sink.error(
+              n->where(), path + "." + std::string(key),
+              "expected a number in [" + format_number(low) + ", " + format_number(high) + "], found " + n->describe());
         else if (v)
           target = *v;
       }
@@ -939,15 +957,16 @@ void read_points_file(Reader& r) {
         column_of.push_back(std::size_t(it - header.begin()));
       }
       if (header.size() != column_of.size() + (point_column ? 1 : 0)) {
-        r.sink.error(at_line, "", "expected only the uncertainties' columns (and `point`), found " +
-                                      std::to_string(header.size()) + " columns");
+        r.sink.error(at_line, "",
+                     "expected only the uncertainties' columns (and `point`), found " + std::to_string(header.size()) +
+                         " columns");
         return;
       }
       continue;
     }
     if (fields->size() != header.size()) {
-      r.sink.error(at_line, "", "expected " + std::to_string(header.size()) + " fields, found " +
-                                    std::to_string(fields->size()));
+      r.sink.error(at_line, "",
+                   "expected " + std::to_string(header.size()) + " fields, found " + std::to_string(fields->size()));
       continue;
     }
     if (e.point_texts.size() >= max_design_points) {
@@ -955,8 +974,8 @@ void read_points_file(Reader& r) {
       return;
     }
     if (point_column && (*fields)[0] != std::to_string(e.point_texts.size() + 1)) {
-      r.sink.error(at_line, "point", "expected point " + std::to_string(e.point_texts.size() + 1) + ", found \"" +
-                                         (*fields)[0] + "\"");
+      r.sink.error(at_line, "point",
+                   "expected point " + std::to_string(e.point_texts.size() + 1) + ", found \"" + (*fields)[0] + "\"");
       continue;
     }
     std::vector<std::string> texts;
@@ -1043,7 +1062,8 @@ std::optional<std::size_t> design_size(Reader& r) {
           if (e.levels == 0) {
             r.sink.error(r.uncertainty_where[d], "uncertainties." + u.path,
                          "expected a list of values for a grid (or design.levels for continuous distributions), "
-                         "found " + u.description);
+                         "found " +
+                             u.description);
             return 0;
           }
           options = e.levels;
@@ -1103,9 +1123,9 @@ void expand_design(Experiment& e) {
         std::vector<std::string> texts;
         for (std::size_t d = 0; d < k; ++d) {
           const auto& u = e.uncertainties[d];
-          texts.push_back(u.labels.empty() ? value_text(u, u.distribution.value_at((double(index[d]) + 0.5) /
-                                                                                    double(options[d])))
-                                           : u.labels[index[d]]);
+          texts.push_back(u.labels.empty()
+                              ? value_text(u, u.distribution.value_at((double(index[d]) + 0.5) / double(options[d])))
+                              : u.labels[index[d]]);
         }
         e.point_texts.push_back(std::move(texts));
         std::size_t d = k;  // the last parameter varies fastest
@@ -1145,7 +1165,9 @@ std::vector<std::string> Experiment::overrides(std::size_t point, std::size_t po
 
 std::string_view Experiment::method_name() const { return method_names[std::size_t(method)]; }
 
-std::string PrimQuery::name() const { return outcome.name() + (below ? " below " : " above ") + format_number(threshold); }
+std::string PrimQuery::name() const {
+  return outcome.name() + (below ? " below " : " above ") + format_number(threshold);
+}
 
 Experiment load_experiment(const fs::path& file, std::int64_t replications, const DesignAnnouncer& announce) {
   DiagnosticSink sink;
@@ -1259,9 +1281,9 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
   sink.sort_by_position();
   sink.throw_if_any();
   if (!size) {
-    sink.error(r.design_where, e.sweep_syntax ? std::string(e.method_name()) : std::string("design"),
-               "expected at most " + grouped(max_design_points) + " design points, found more (" + size_formula(e) +
-                   ")");
+    sink.error(
+        r.design_where, e.sweep_syntax ? std::string(e.method_name()) : std::string("design"),
+        "expected at most " + grouped(max_design_points) + " design points, found more (" + size_formula(e) + ")");
     sink.throw_if_any();
   }
   if (announce) announce(*size, e.policies.size(), e.replications.value_or(base->scenario.replications));
@@ -1292,10 +1314,11 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
         if (q == 0) e.point_replications.push_back(e.replications.value_or(loaded.scenario.replications));
         const RunTotalsLayout layout(loaded.scenario);
         for (std::size_t i = 0; i < r.outcome_where.size(); ++i)
-          if (const auto reason = missing_outcome(layout, e.outcomes[i]); !reason.empty() &&
-                                                                          seen.insert(e.outcomes[i].name()).second)
-            diagnostics.push_back({r.outcome_where[i], "outcomes[" + std::to_string(i) + "]",
-                                   reason + " (point " + std::to_string(p + 1) + ", policy " + e.policies[q].name + ")"});
+          if (const auto reason = missing_outcome(layout, e.outcomes[i]);
+              !reason.empty() && seen.insert(e.outcomes[i].name()).second)
+            diagnostics.push_back(
+                {r.outcome_where[i], "outcomes[" + std::to_string(i) + "]",
+                 reason + " (point " + std::to_string(p + 1) + ", policy " + e.policies[q].name + ")"});
       } catch (const ScenarioError& error) {
         const std::size_t before = diagnostics.size();
         relocate_into(error, origins, diagnostics, seen);

@@ -41,7 +41,10 @@ ProgressSettings parse_progress(std::string_view text, bool stderr_is_terminal) 
 
 ProgressReporter::ProgressReporter(const ProgressSettings& settings, std::string command, std::string unit,
                                    std::size_t batch)
-    : settings_(settings), command_(std::move(command)), unit_(std::move(unit)), batch_(std::max<std::size_t>(1, batch)),
+    : settings_(settings),
+      command_(std::move(command)),
+      unit_(std::move(unit)),
+      batch_(std::max<std::size_t>(1, batch)),
       out_(&std::cerr) {
   if (settings_.style == ProgressSettings::Style::jsonl && !settings_.jsonl_file.empty()) {
     file_.open(settings_.jsonl_file, std::ios::binary | std::ios::trunc);
@@ -86,8 +89,8 @@ void ProgressReporter::draw_bar(std::size_t done, std::size_t total, std::string
     char buffer[64];
     std::snprintf(buffer, sizeof buffer, "  %.3g/s", rate);
     line += buffer;
-    line += "  " + clock_text(elapsed) + " elapsed, " + clock_text(double(total - std::min(done, total)) / rate) +
-            " left";
+    line +=
+        "  " + clock_text(elapsed) + " elapsed, " + clock_text(double(total - std::min(done, total)) / rate) + " left";
   }
   *out_ << line << "\x1b[K" << std::flush;
   bar_shown_ = true;

@@ -10,12 +10,14 @@ namespace readmit::cli {
 
 CLI::App* add_experiment_command(CLI::App& app, const std::string& command, ExperimentCliOptions& options) {
   const bool sweep = command == "sweep";
-  auto* sub = app.add_subcommand(command, sweep ? "Run a parameter sweep described in a sweep file"
-                                                : "Run policies under uncertainty and analyse them (docs/experiments.md)");
+  auto* sub =
+      app.add_subcommand(command, sweep ? "Run a parameter sweep described in a sweep file"
+                                        : "Run policies under uncertainty and analyse them (docs/experiments.md)");
   sub->add_option(sweep ? "sweep_file" : "experiment_file", options.file, sweep ? "Sweep file" : "Experiment file")
       ->required()
       ->check(CLI::ExistingFile);
-  sub->add_option("--out,-o", options.out_dir, "Output folder (default: results/" + std::string(sweep ? "SWEEP" : "EXPERIMENT") + "_NAME)");
+  sub->add_option("--out,-o", options.out_dir,
+                  "Output folder (default: results/" + std::string(sweep ? "SWEEP" : "EXPERIMENT") + "_NAME)");
   sub->add_option("--shard", options.shard,
                   "Run only shard I of N (I/N): points p with (p - 1) mod N = I - 1, for clusters");
   sub->add_flag("--restart", options.restart,
@@ -30,9 +32,10 @@ CLI::App* add_experiment_command(CLI::App& app, const std::string& command, Expe
   sub->footer(std::string("Completed points are kept: rerunning finishes the others. After shards ran into one --out,\n"
                           "a run without --shard runs nothing new and merges every point. Under mpirun, rank 0\n"
                           "hands points to the other ranks and writes the same files as one process.\n") +
-              (sweep ? "Example: readmit sweep scenarios/sweeps/cambodia_officers.yaml --out results/officers --shard 1/4"
-                     : "Example: readmit experiment scenarios/experiments/cambodia_policies.yaml -t 2\n"
-                       "         mpirun -n 5 readmit experiment scenarios/experiments/cambodia_policies.yaml -t 4"));
+              (sweep
+                   ? "Example: readmit sweep scenarios/sweeps/cambodia_officers.yaml --out results/officers --shard 1/4"
+                   : "Example: readmit experiment scenarios/experiments/cambodia_policies.yaml -t 2\n"
+                     "         mpirun -n 5 readmit experiment scenarios/experiments/cambodia_policies.yaml -t 4"));
   return sub;
 }
 

@@ -43,7 +43,8 @@ std::string ResultsDatabase::quoted(std::string_view name) {
 }
 
 ResultsDatabase::ResultsDatabase(std::filesystem::path path)
-    : final_path_(std::move(path)), temporary_path_(temporary_name(final_path_)),
+    : final_path_(std::move(path)),
+      temporary_path_(temporary_name(final_path_)),
       connection_(std::make_unique<Connection>()) {
   std::error_code ignored;
   std::filesystem::remove(temporary_path_, ignored);
@@ -128,7 +129,9 @@ void ResultsDatabase::commit() {
   }
   std::error_code ec;
   std::filesystem::rename(temporary_path_, final_path_, ec);
-  if (ec) throw IoError("cannot rename '" + temporary_path_.string() + "' to '" + final_path_.string() + "': " + ec.message());
+  if (ec)
+    throw IoError("cannot rename '" + temporary_path_.string() + "' to '" + final_path_.string() +
+                  "': " + ec.message());
   committed_ = true;
 }
 

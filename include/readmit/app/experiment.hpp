@@ -119,11 +119,11 @@ struct Experiment {
   std::size_t bootstrap_samples = 1000;
 
   DesignMethod method = DesignMethod::grid;
-  std::uint64_t design_seed = 0;     // latin_hypercube, morris: the seed of the design
-  std::size_t samples = 0;           // latin_hypercube: points; sobol: base points
-  std::size_t levels = 0;            // morris: grid levels; grid: levels of continuous factors
-  std::size_t candidates = 0;        // morris: trajectories drawn to keep the most spread out (0: none)
-  std::filesystem::path points_file; // points: the CSV file
+  std::uint64_t design_seed = 0;      // latin_hypercube, morris: the seed of the design
+  std::size_t samples = 0;            // latin_hypercube: points; sobol: base points
+  std::size_t levels = 0;             // morris: grid levels; grid: levels of continuous factors
+  std::size_t candidates = 0;         // morris: trajectories drawn to keep the most spread out (0: none)
+  std::filesystem::path points_file;  // points: the CSV file
   std::optional<MorrisDesign> morris;
   /// [point][uncertainty]: the text given to --set, and the number the
   /// analysis sees (a label's index for texts).

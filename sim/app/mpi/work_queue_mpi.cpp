@@ -61,8 +61,7 @@ Received receive(int from) {
   int count = 0;
   MPI_Get_count(&status, MPI_BYTE, &count);
   Received message{status.MPI_SOURCE, status.MPI_TAG, std::string(std::size_t(count), '\0')};
-  MPI_Recv(message.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD,
-           MPI_STATUS_IGNORE);
+  MPI_Recv(message.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
   return message;
 }
 
