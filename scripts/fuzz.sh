@@ -18,6 +18,7 @@ scripts/setup.sh
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc)"
 fuzzer=build/fuzz/tests/fuzz/fuzz_scenario
+experiment_seconds=$((seconds > 1 ? seconds / 4 + 1 : 1)); seconds=$((seconds > experiment_seconds ? seconds - experiment_seconds : 1)); tests/fuzz/fuzz_experiment.sh "$experiment_seconds"  # about a quarter of the budget
 
 # The corpus lives and dies in a temporary folder; only failing inputs are kept.
 work=$(mktemp -d "${TMPDIR:-/tmp}/readmit-fuzz.XXXXXX")

@@ -119,6 +119,8 @@ void ResultsDatabase::Inserter::row(std::span<const SqlValue> values) {
 
 void ResultsDatabase::commit() {
   if (committed_) throw std::logic_error("ResultsDatabase::commit called twice");
+  if (sqlite3_next_stmt(connection_->handle, nullptr) != nullptr)
+    throw std::logic_error("ResultsDatabase::commit while an Inserter is alive");
   execute("COMMIT;");
   if (sqlite3_close(connection_->handle) != SQLITE_OK) fail("cannot close");
   connection_->handle = nullptr;

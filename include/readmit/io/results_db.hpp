@@ -54,8 +54,9 @@ class ResultsDatabase {
   Inserter inserter(std::string_view table, std::span<const std::string> columns);
 
   /// Commits the transaction, closes the database and renames it onto the
-  /// final path (replacing an older one). Throws IoError; std::logic_error
-  /// if called twice.
+  /// final path (replacing an older one). Every Inserter must be destroyed
+  /// first. Throws IoError; std::logic_error if called twice or while an
+  /// Inserter is alive.
   void commit();
 
   /// A quoted SQL identifier: "name", inner quotes doubled.
