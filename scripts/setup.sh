@@ -7,7 +7,7 @@ packages=(
   g++ cmake make git pkg-config
   libboost-dev libeigen3-dev libtbb-dev libyaml-cpp-dev
   catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format clang-tidy
   python3-numpy python3-pandas python3-matplotlib python3-scipy
   libsqlite3-dev libopenmpi-dev openmpi-bin
 )

@@ -114,7 +114,7 @@ class AtomicFileWriter::FileBuffer final : public std::streambuf {
 
   int fd_;
   int write_error_ = 0;
-  std::array<char, 64 * 1024> buffer_{};
+  std::array<char, std::size_t{64} * 1024> buffer_{};
 };
 
 AtomicFileWriter::AtomicFileWriter(std::filesystem::path path)

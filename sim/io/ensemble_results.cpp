@@ -29,6 +29,8 @@ void ScenarioResults::add(const ReplicationResult& result) {
   event_rows_ += rows.str();
   const auto values = layout_.compute(result);
   totals_.insert(totals_.end(), values.begin(), values.end());
+  timings_.synthesis_seconds += result.timings.synthesis_seconds;
+  timings_.simulation_seconds += result.timings.simulation_seconds;
   ++replications_;
 }
 

@@ -138,7 +138,7 @@ bool monthly_column_has_overall(std::size_t column) {
 
 std::string text_hash(std::string_view text) {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ULL;
+  for (const char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
   char buffer[17];
   std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
   return buffer;
@@ -153,6 +153,7 @@ std::string month_label(const Scenario& scenario, std::size_t month) {
 
 void write_outputs(const std::filesystem::path& directory, std::span<const ScenarioResults* const> scenarios,
                    const RunInfo& info) {
+  const auto writing_started = std::chrono::steady_clock::now();
   // A metadata.json left by an earlier run would vouch for a folder that is
   // about to change: remove it first, write the new one last.
   std::error_code ignored;
@@ -222,7 +223,17 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   meta["seed"] = base.seed;
   meta["replications"] = scenarios.front()->replications();
   meta["threads"] = info.threads;
-  meta["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - info.started).count();
+  const auto now = std::chrono::steady_clock::now();
+  meta["wall_seconds"] = std::chrono::duration<double>(now - info.started).count();
+  // Where the time went: the replications' thread seconds, and the wall
+  // time of writing these files.
+  auto& timings = meta["timings"];
+  double synthesis = 0, simulation = 0;
+  for (const auto* s : scenarios)
+    synthesis += s->timings().synthesis_seconds, simulation += s->timings().simulation_seconds;
+  timings["synthesis_thread_seconds"] = synthesis;
+  timings["simulation_thread_seconds"] = simulation;
+  timings["output_seconds"] = std::chrono::duration<double>(now - writing_started).count();
   meta["command_line"] = info.command_line;
   auto& list = meta["scenarios"] = nlohmann::ordered_json::array();
   for (const auto* s : scenarios) {

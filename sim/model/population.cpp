@@ -1,55 +1,76 @@
 #include "readmit/model/population.hpp"
 
+#include <algorithm>
 #include <limits>
+
+#include "readmit/model/calendar.hpp"
 
 namespace readmit {
 
-std::uint32_t Population::add(std::uint16_t partner_index, std::uint32_t id) {
-  const auto p = static_cast<std::uint32_t>(partner.size());
-  partner.push_back(partner_index);
-  local_id.push_back(id);
-  age_at_arrival_years.push_back(0);
-  years_resident_at_entry.push_back(0);
-  entry_day.push_back(0);
-  entry_status.push_back(EntryStatus::other);
-  offense.push_back(Offense::none);
-  spouse.push_back(SpouseStatus::none);
-  mental_health.push_back(MentalHealthRisk::low);
-  ties.push_back(TiesToPartner::some);
-  main_earner.push_back(0);
-  children_begin.push_back(static_cast<std::uint32_t>(child_age_at_entry.size()));
-  children_count.push_back(0);
-  state.push_back(PersonState::supervised);
-  request.push_back(RequestStatus::none);
-  token.push_back(0);
-  detention_start.push_back(no_day);
-  request_day.push_back(no_day);
-  first_request_day.push_back(no_day);
-  document_expiry.push_back(no_day);
-  ready_day.push_back(no_day);
-  requests_made.push_back(0);
-  flights_missed.push_back(0);
-  detained_minors.push_back(0);
-  removal_day.push_back(no_day);
-  programme_until_month.push_back(-1);
-  programme_multiplier.push_back(1.0f);
-  homeless.push_back(0);
-  return p;
+std::string_view person_state_name(PersonState state) {
+  static constexpr std::string_view names[] = {"prison",  "detained", "awaiting_document", "scheduled",  "supervised",
+                                               "removed", "relief",   "exempted",          "unremovable"};
+  return names[std::size_t(state)];
+}
+
+template <class F>
+void Population::for_each_column(F&& f) {
+  f(partner, std::uint16_t{0});
+  f(local_id, std::uint32_t{0});
+  f(age_at_arrival_years, 0.0f);
+  f(years_resident_at_entry, 0.0f);
+  f(entry_day, std::int32_t{0});
+  f(entry_status, EntryStatus::other);
+  f(offense, Offense::none);
+  f(spouse, SpouseStatus::none);
+  f(mental_health, MentalHealthRisk::low);
+  f(ties, TiesToPartner::some);
+  f(main_earner, std::uint8_t{0});
+  f(children_begin, std::uint32_t{0});
+  f(children_count, std::uint8_t{0});
+  f(state, PersonState::supervised);
+  f(request, RequestStatus::none);
+  f(token, std::uint32_t{0});
+  f(detention_start, no_day);
+  f(request_day, no_day);
+  f(first_request_day, no_day);
+  f(document_expiry, no_day);
+  f(ready_day, no_day);
+  f(requests_made, std::uint16_t{0});
+  f(flights_missed, std::uint16_t{0});
+  f(detained_minors, std::uint8_t{0});
+  f(state_since, no_day);
+  f(queued_since, std::int32_t{0});
+  f(request_record, no_record);
+}
+
+std::uint32_t Population::add(std::uint16_t partner_index, std::uint32_t id) { return add_block(partner_index, id, 1); }
+
+std::uint32_t Population::add_block(std::uint16_t partner_index, std::uint32_t first_id, std::size_t count) {
+  const auto first = static_cast<std::uint32_t>(size());
+  for_each_column([&](auto& column, auto initial) { column.resize(column.size() + count, initial); });
+  std::fill(partner.begin() + first, partner.end(), partner_index);
+  for (std::size_t i = 0; i < count; ++i) local_id[first + i] = first_id + std::uint32_t(i);
+  return first;
+}
+
+void Population::reserve(std::size_t persons) {
+  for_each_column([&](auto& column, auto) { column.reserve(persons); });
 }
 
 int Population::minor_children(std::uint32_t p, std::int32_t day) const {
-  const double years_since_entry = double(day - entry_day[p]) / 365.25;
+  const double years_since_entry = double(day - entry_day[p]) / days_per_year;
   int minors = 0;
   for (std::uint32_t c = 0; c < children_count[p]; ++c)
-    if (child_age_at_entry[children_begin[p] + c] + years_since_entry < 18.0) ++minors;
+    if (child_age_at_entry[partner[p]][children_begin[p] + c] + years_since_entry < 18.0) ++minors;
   return minors;
 }
 
 double Population::youngest_child_age(std::uint32_t p, std::int32_t day) const {
   double youngest = std::numeric_limits<double>::infinity();
   for (std::uint32_t c = 0; c < children_count[p]; ++c)
-    youngest = std::min(youngest, double(child_age_at_entry[children_begin[p] + c]));
-  return youngest + double(day - entry_day[p]) / 365.25;
+    youngest = std::min(youngest, double(child_age_at_entry[partner[p]][children_begin[p] + c]));
+  return youngest + double(day - entry_day[p]) / days_per_year;
 }
 
 }  // namespace readmit

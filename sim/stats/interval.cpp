@@ -39,10 +39,16 @@ Interval t_interval(double center, double standard_error, double degrees_of_free
   if (!(degrees_of_freedom > 0.0)) {
     throw std::invalid_argument("t interval needs degrees of freedom > 0, got " + std::to_string(degrees_of_freedom));
   }
-  const boost::math::students_t_distribution<double> distribution(degrees_of_freedom);
-  // The upper-tail form stays accurate for levels close to 1.
-  const double critical_value = boost::math::quantile(boost::math::complement(distribution, (1.0 - level) / 2.0));
-  const double half_width = critical_value * standard_error;
+  // Summaries of an ensemble ask for the same (degrees, level) thousands of
+  // times in a row: remember the last quantile (per thread, no locking).
+  thread_local double cached_degrees = 0, cached_level = 0, cached_critical_value = 0;
+  if (degrees_of_freedom != cached_degrees || level != cached_level) {
+    const boost::math::students_t_distribution<double> distribution(degrees_of_freedom);
+    // The upper-tail form stays accurate for levels close to 1.
+    cached_critical_value = boost::math::quantile(boost::math::complement(distribution, (1.0 - level) / 2.0));
+    cached_degrees = degrees_of_freedom, cached_level = level;
+  }
+  const double half_width = cached_critical_value * standard_error;
   return {center - half_width, center + half_width};
 }
 
@@ -79,15 +85,16 @@ Summary summarize(std::vector<double> values) {
 Summary summarize_finite(std::span<const double> values, std::vector<double>& scratch) {
   static constexpr std::array<double, 5> probs{0.05, 0.25, 0.50, 0.75, 0.95};
   scratch.clear();
-  RunningMoments moments;
+  double low = std::numeric_limits<double>::infinity(), high = -low;
   for (const double value : values) {
     if (std::isfinite(value)) {
       scratch.push_back(value);
-      moments.add(value);
+      low = std::min(low, value), high = std::max(high, value);
     }
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (scratch.empty()) {
+  const std::size_t n = scratch.size();
+  if (n == 0)
     return Summary{.n = 0,
                    .mean = nan,
                    .sd = nan,
@@ -97,19 +104,40 @@ Summary summarize_finite(std::span<const double> values, std::vector<double>& sc
                    .p75 = nan,
                    .p95 = nan,
                    .ci95 = nan_interval()};
+  const double count = static_cast<double>(n);
+  auto interval = [&](double mean, double sd) {
+    return n < 2 ? nan_interval() : t_interval(mean, sd / std::sqrt(count), count - 1, 0.95);
+  };
+  if (low == high) {  // every value the same (an unused metric, a level held all run): nothing to sort
+    const double sd = n < 2 ? nan : 0.0;
+    return Summary{.n = n,
+                   .mean = low,
+                   .sd = sd,
+                   .p05 = low,
+                   .p25 = low,
+                   .p50 = low,
+                   .p75 = low,
+                   .p95 = low,
+                   .ci95 = interval(low, sd)};
   }
   std::sort(scratch.begin(), scratch.end());
-  return Summary{
-      .n = moments.count(),
-      .mean = moments.mean(),
-      .sd = moments.stddev(),
-      .p05 = quantile_sorted(scratch, probs[0]),
-      .p25 = quantile_sorted(scratch, probs[1]),
-      .p50 = quantile_sorted(scratch, probs[2]),
-      .p75 = quantile_sorted(scratch, probs[3]),
-      .p95 = quantile_sorted(scratch, probs[4]),
-      .ci95 = mean_confidence_interval(moments, 0.95),
-  };
+  // Two passes over the sorted values: the mean, then the squared deviations
+  // from it (as accurate as Welford's update, without its division per value).
+  double sum = 0;
+  for (const double value : scratch) sum += value;
+  const double mean = sum / count;
+  double squares = 0;
+  for (const double value : scratch) squares += (value - mean) * (value - mean);
+  const double sd = n < 2 ? nan : std::sqrt(squares / (count - 1));
+  return Summary{.n = n,
+                 .mean = mean,
+                 .sd = sd,
+                 .p05 = quantile_sorted(scratch, probs[0]),
+                 .p25 = quantile_sorted(scratch, probs[1]),
+                 .p50 = quantile_sorted(scratch, probs[2]),
+                 .p75 = quantile_sorted(scratch, probs[3]),
+                 .p95 = quantile_sorted(scratch, probs[4]),
+                 .ci95 = interval(mean, sd)};
 }
 
 Summary summarize_finite(std::span<const double> values) {

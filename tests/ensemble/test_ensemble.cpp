@@ -54,6 +54,7 @@ nlohmann::json stable_metadata(const std::string& text) {
   auto meta = nlohmann::json::parse(text);
   meta.erase("threads");
   meta.erase("wall_seconds");
+  meta.erase("timings");
   meta.erase("command_line");
   return meta;
 }

@@ -3,7 +3,6 @@
 // mutations of a valid scenario and with hostile inputs.
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <random>
 
 #include "readmit/scenario/loader.hpp"
@@ -95,8 +94,10 @@ Outcome feed(const std::string& text, const std::string& label) {
       INFO(d.to_string());
       CHECK(d.where.origin != nullptr);
       CHECK_FALSE(d.message.empty());
-      CHECK(d.where.line >= 0);
-      CHECK(d.where.column >= 0);
+      // Every diagnostic of a parsed text points into it.
+      CHECK(*d.where.origin == "input.yaml");
+      CHECK(d.where.line >= 1);
+      CHECK(d.where.column >= 1);
     }
     return Outcome::rejected;
   } catch (const std::exception& e) {
@@ -200,8 +201,9 @@ TEST_CASE("random mutations of a valid scenario load or throw ScenarioError", "[
   CHECK(rejected > 500);
 }
 
-TEST_CASE("hostile inputs are rejected with a clear message, quickly", "[scenario][robustness]") {
-  const auto started = std::chrono::steady_clock::now();
+// The work is bounded by the loader's limits (nesting depth, values after
+// aliases), which the messages below check; no timing here (see bench/).
+TEST_CASE("hostile inputs are rejected with a clear message", "[scenario][robustness]") {
   auto first_message = [](const std::string& text) {
     DiagnosticSink sink;
     auto tree = parse_yaml(text, "hostile.yaml", sink);
@@ -280,6 +282,4 @@ TEST_CASE("hostile inputs are rejected with a clear message, quickly", "[scenari
     CHECK(feed("", "empty") == Outcome::rejected);
     CHECK(feed("---\n...\n---\n", "documents") == Outcome::rejected);
   }
-  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  CHECK(seconds < 30.0);
 }

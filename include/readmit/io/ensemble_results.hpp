@@ -59,6 +59,9 @@ class ScenarioResults {
   /// rows per replication, kept in memory until the outputs are written.
   const std::string& event_rows() const { return event_rows_; }
 
+  /// The replications' timings, summed (thread seconds).
+  const ReplicationTimings& timings() const { return timings_; }
+
  private:
   LoadedScenario loaded_;
   RunTotalsLayout layout_;
@@ -67,6 +70,7 @@ class ScenarioResults {
   std::vector<double> totals_;  // [replication][slot][metric]
   std::size_t replications_ = 0;
   std::string event_rows_;
+  ReplicationTimings timings_;
 };
 
 /// Paired comparison of one run total between a baseline and an alternative

@@ -15,10 +15,11 @@
 //                           sanction decisions and effects, linkage, amendments, negotiation
 //   monthly.csv             only when asked: scenario,replication,month,partner,metric,value
 //   metadata.json           version, git revision, compiler, seed, replications,
-//                           threads, wall time, scenario hashes, command line
+//                           threads, wall time and where it went, scenario hashes,
+//                           command line
 //
 // Only metadata.json holds what varies between identical runs (threads, wall
-// time, command line); every other file depends only on the scenarios, the
+// time and timings, command line); every other file depends only on the scenarios, the
 // seed and the replication count.
 #include <chrono>
 #include <filesystem>

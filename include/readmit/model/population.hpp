@@ -2,9 +2,9 @@
 // Persons as a struct of arrays: a person is an index, and costs a few dozen
 // bytes, not a heap object. Children's ages sit in one flat array.
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
-#include "readmit/model/rng.hpp"
 #include "readmit/scenario/scenario.hpp"
 
 namespace readmit {
@@ -24,6 +24,8 @@ enum class PersonState : std::uint8_t {
 };
 inline constexpr std::size_t person_state_count = 9;
 
+std::string_view person_state_name(PersonState state);
+
 constexpr bool is_terminal(PersonState s) { return s >= PersonState::removed; }
 constexpr bool is_detained(PersonState s) {
   return s == PersonState::detained || s == PersonState::awaiting_document || s == PersonState::scheduled;
@@ -40,11 +42,24 @@ enum class RequestStatus : std::uint8_t {
 };
 
 constexpr std::int32_t no_day = INT32_MIN;
+/// Population::request_record of a person with no open request record.
+constexpr std::uint32_t no_record = UINT32_MAX;
 
 class Population {
  public:
+  explicit Population(std::size_t partners = 1) : child_age_at_entry(partners) {}
+
+  /// Appends a person of `partner` with every other field at its initial value.
   std::uint32_t add(std::uint16_t partner, std::uint32_t local_id);
+  /// Appends `count` persons of `partner` numbered first_id, first_id + 1, ...;
+  /// returns the index of the first. Their fields can then be filled in
+  /// parallel, a partner's block by one thread.
+  std::uint32_t add_block(std::uint16_t partner, std::uint32_t first_id, std::size_t count);
+  /// Room for `persons` in every column, so that adding never reallocates below it.
+  void reserve(std::size_t persons);
   std::size_t size() const { return partner.size(); }
+  /// Whether person p has entered (a month's arrivals exist from its first day, but enter on their own).
+  bool entered(std::uint32_t p) const { return state_since[p] != no_day; }
   /// Minor children (under 18) of person `p` on day `day` (days since start).
   int minor_children(std::uint32_t p, std::int32_t day) const;
   /// Age of the youngest child on `day`, or a large value if none.
@@ -62,9 +77,11 @@ class Population {
   std::vector<MentalHealthRisk> mental_health;
   std::vector<TiesToPartner> ties;
   std::vector<std::uint8_t> main_earner;
-  std::vector<std::uint32_t> children_begin;  // into child_age_at_entry
+  std::vector<std::uint32_t> children_begin;  // into child_age_at_entry[partner]
   std::vector<std::uint8_t> children_count;
-  std::vector<float> child_age_at_entry;
+  /// Per partner, the ages of its persons' children at their entry, a person's
+  /// children side by side (one array per partner, so partners fill theirs in parallel).
+  std::vector<std::vector<float>> child_age_at_entry;
 
   // Dynamic state.
   std::vector<PersonState> state;
@@ -78,12 +95,14 @@ class Population {
   std::vector<std::uint16_t> requests_made;     // sequence number of the person's decision streams
   std::vector<std::uint16_t> flights_missed;    // sequence number of the person's flight streams
   std::vector<std::uint8_t> detained_minors;    // minors counted as separated in the current spell
+  std::vector<std::int32_t> state_since;        // day the person entered their state; no_day before placement
+  std::vector<std::int32_t> queued_since;       // day the current request joined the officers' queue
+  std::vector<std::uint32_t> request_record;    // index of the current request's review record, or no_record
 
-  // Returnee follow-up.
-  std::vector<std::int32_t> removal_day;
-  std::vector<std::int32_t> programme_until_month;
-  std::vector<float> programme_multiplier;  // hazard multiplier of the programme the returnee joined
-  std::vector<std::uint8_t> homeless;
+ private:
+  /// Calls f(column, initial value) for every per-person column.
+  template <class F>
+  void for_each_column(F&& f);
 };
 
 }  // namespace readmit

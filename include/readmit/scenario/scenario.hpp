@@ -39,12 +39,12 @@ using ParamValue = std::variant<std::int64_t, double, bool, Date, std::string, D
 
 // Categories with configured shares. The enumerator order is the order of
 // the shares in the parameter table.
-enum class EntryStatus { refugee, permanent_resident, other };
-enum class Offense { none, non_violent, drug, violent };
-enum class SpouseStatus { citizen, resident, none };
-enum class MentalHealthRisk { low, medium, high };
-enum class TiesToPartner { none, some, strong };
-enum class StartState { prison, detained, supervised };
+enum class EntryStatus : std::uint8_t { refugee, permanent_resident, other };
+enum class Offense : std::uint8_t { none, non_violent, drug, violent };
+enum class SpouseStatus : std::uint8_t { citizen, resident, none };
+enum class MentalHealthRisk : std::uint8_t { low, medium, high };
+enum class TiesToPartner : std::uint8_t { none, some, strong };
+enum class StartState : std::uint8_t { prison, detained, supervised };
 
 template <class Category, std::size_t N>
 using Shares = std::array<double, N>;
@@ -55,6 +55,7 @@ struct PopulationParams {
   Shares<StartState, 3> initial_state_shares{};
   Shares<StartState, 3> inflow_state_shares{};
   double pending_request_prob = 0.0;
+  std::int64_t pending_request_max_age_days = 0;
   Distribution sentence_remaining_days;
   Distribution age_at_arrival_years;
   Distribution years_resident;
@@ -95,6 +96,7 @@ struct CooperationParams {
   double adjustment_speed_per_month = 0.0;
   double noise_sd = 0.0;
   double backlash_per_severe_outcome = 0.0;
+  std::int64_t backlash_window_months = 0;
   double amendment_bonus = 0.0;
 };
 
@@ -159,6 +161,7 @@ struct RemovingStateParams {
   double detention_cost_per_day_usd = 0.0;
   std::int64_t request_lag_days = 0;
   std::int64_t custody_review_days = 0;
+  std::int64_t custody_rereview_days = 0;
   double release_prob = 0.0;
   double relief_hazard_per_month = 0.0;
   double redetention_prob = 0.0;

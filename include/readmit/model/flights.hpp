@@ -1,0 +1,26 @@
+#pragma once
+// Flights (MODEL.md section 5): weekly commercial seats and charters every
+// charter_interval_days, which the partner accepts with a probability that
+// rises with its cooperation. A scheduled person boards once the itinerary
+// notice has passed and while the document is valid; at the gate a person
+// may drop off (a stay, or relief). Removal hands the person to the
+// household and returnee sub-models.
+// Reads: flight parameters, cooperation, advance_notice. Changes: the
+// partner's scheduled list, person states, removals and flight flows.
+#include <cstdint>
+
+#include "readmit/model/world.hpp"
+
+namespace readmit::flights {
+
+/// p has just become scheduled: queue p for a seat, in order of readiness.
+void make_ready(World& world, std::uint32_t p);
+
+/// Today's commercial flight and charter for partner k, if any.
+void fly(World& world, std::size_t k);
+
+/// Boards up to `seats` eligible scheduled persons of partner k; returns how
+/// many were removed.
+std::int64_t board(World& world, std::size_t k, std::int64_t seats);
+
+}  // namespace readmit::flights

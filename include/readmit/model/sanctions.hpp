@@ -1,0 +1,37 @@
+#pragma once
+// The sanction ladder (MODEL.md section 8): decisions move a partner one
+// step up after escalate_after consecutive uncooperative reviews, or down
+// after deescalate_after compliant ones when the ladder allows it; the
+// timeline can decide steps too. A decision takes effect after
+// effect_lag_days. The steps in force refuse visas (visas.cpp) and press on
+// the partner's cooperation (cooperation.cpp).
+// Reads: sanctions parameters, review classes. Changes: the partner's
+// Diplomacy (steps, streaks), pending sanctions, the event log.
+#include <cstdint>
+#include <string>
+
+#include "readmit/model/compliance.hpp"
+#include "readmit/model/world.hpp"
+
+namespace readmit::sanctions {
+
+const SanctionLadder& ladder(const World& world);
+
+/// "step 2 (all_officials_b)", or "step 0 (none)".
+std::string step_label(const World& world, std::int64_t step);
+
+/// A decision to move partner k to `step` (`by`: review or timeline); it
+/// takes effect after the lag.
+void decide(World& world, std::size_t k, std::int64_t step, const char* by);
+
+/// Decisions whose effect day has come take effect (issue linkage answers).
+void apply_due(World& world);
+
+/// After a review of partner k at the end of `month`: escalate, step down or
+/// keep the step, by the streak rules.
+void respond_to_review(World& world, std::size_t k, int month, ComplianceClass review_class);
+
+/// Target cooperation added by the steps in force (sum of their weights).
+double pressure(const World& world, std::size_t k);
+
+}  // namespace readmit::sanctions

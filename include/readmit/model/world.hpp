@@ -1,0 +1,197 @@
+#pragma once
+// The state of one replication, as plain data in one place: the scenario
+// and the parameters in force today, the calendar, the persons, each
+// partner's runtime state, the removing state's, and the metrics being
+// recorded. The sub-models (one file each under sim/model/, named by the
+// mechanism) are functions over a World; sim/engine/schedule.cpp calls them
+// in the order of a day.
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "readmit/model/calendar.hpp"
+#include "readmit/model/compliance.hpp"
+#include "readmit/model/metrics.hpp"
+#include "readmit/model/population.hpp"
+#include "readmit/model/replication_result.hpp"
+#include "readmit/model/rng.hpp"
+#include "readmit/scenario/scenario.hpp"
+
+namespace readmit {
+
+/// A request waiting in a partner's queue, with the request number it had
+/// when queued (a later request makes the entry stale).
+struct QueueEntry {
+  std::uint32_t person;
+  std::uint16_t request_number;
+};
+
+/// A scheduled person and the state token they had when scheduled.
+struct ScheduledEntry {
+  std::uint32_t person;
+  std::uint32_t token;
+};
+
+/// One document request, for the review's undecided share.
+struct RequestRecord {
+  std::int32_t sent_day;
+  std::int32_t resolved_day;  // decided or withdrawn; INT32_MAX while pending
+  bool withdrawn;             // ended without a decision (relief, exemption)
+};
+
+/// A partner's document desk (documents.cpp, interviews.cpp): requests
+/// waiting for an interview or an officer, those being decided, and the
+/// records the review reads. The deques are cleaned lazily: an entry whose
+/// person has moved on is skipped when reached; the counts are exact.
+struct DocumentDesk {
+  std::deque<QueueEntry> awaiting_interview;
+  std::int64_t awaiting_interview_count = 0;
+  std::deque<QueueEntry> queue;
+  std::int64_t queued = 0;
+  std::int64_t in_decision = 0;
+  std::int64_t round_number = 0;                         // interview rounds so far (planned or not)
+  bool round_planned = false;                            // the partner agreed to the coming round
+  std::vector<RequestRecord> requests;                   // in order of sending
+  std::vector<double> decision_days;                     // this month
+  std::deque<std::vector<double>> window_decision_days;  // per month of the review window, newest last
+};
+
+/// The partner's standing with the removing state (cooperation.cpp,
+/// review.cpp, sanctions.cpp, linkage.cpp).
+struct Diplomacy {
+  double cooperation = 1.0;
+  std::int64_t sanction_step = 0;         // in force
+  std::int64_t decided_step = 0;          // latest decision (in force after the lag)
+  std::int64_t uncooperative_streak = 0;  // consecutive uncooperative reviews since the last decision
+  std::int64_t compliant_streak = 0;      // consecutive compliant reviews since the last decision
+  std::int32_t judged_from_day = 0;       // effect day of the last decision: reviews count from there
+  double compliance_class = std::numeric_limits<double>::quiet_NaN();
+  ReviewMeasures last_review{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
+                             std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
+                             std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+  std::int64_t reviews_held = 0;
+  bool linkage_suspended = false;
+  std::deque<std::int64_t> severe_by_month;  // returnees' severe outcomes, newest last, for backlash
+};
+
+/// Amendments for one partner (amendments.cpp, negotiation.cpp).
+struct AmendmentStatus {
+  std::array<bool, amendment_kind_count> in_force{};
+  bool request_open = false;  // a partner request awaits agreement
+  int cap_year = 0;           // calendar year counted by accepted_this_year (annual_cap)
+  std::int64_t accepted_this_year = 0;
+};
+
+/// One month of a partner's returnee ledger (returnees.cpp).
+struct ReturneeMonth {
+  std::int64_t severe = 0;
+  std::int64_t homeless = 0;
+  std::int64_t remigration = 0;
+  std::int64_t followed_change = 0;  // returnees starting follow-up this month, minus those ending it
+};
+
+/// An arrival drawn at the start of its month, placed on its day.
+struct PendingArrival {
+  std::uint32_t person;
+  StartState start;
+  double sentence_days;  // prison only
+};
+
+/// Everything a partner's day touches is its own (this struct, its persons,
+/// its cells of the metrics), so partners' days can run in parallel; the one
+/// resource partners share, detention beds, is arbitrated by the schedule.
+struct PartnerState {
+  std::uint32_t next_local_id = 0;      // persons are numbered within their partner
+  Calendar calendar;                    // the partner's due events, by day
+  std::deque<PendingArrival> arrivals;  // this month's, in order of arrival
+  std::int64_t detained = 0;            // persons in a detained state (beds in use)
+  /// Set by the schedule while no detention the partner can attempt today
+  /// could find the beds full (custody::has_bed need not look).
+  bool beds_assured = false;
+  std::array<std::int64_t, person_state_count> stock{};
+  DocumentDesk desk;
+  std::deque<ScheduledEntry> scheduled;        // persons with a document, by readiness; cleaned lazily (flights.cpp)
+  std::int64_t charter_number = 0;             // charters offered so far
+  std::int64_t detained_minors = 0;            // minor children of the partner's detained persons (households.cpp)
+  std::int64_t supervised_with_request = 0;    // on supervision with a request pending or a document issued
+  std::vector<std::uint32_t> new_returnees;    // removed this month, in removal order (returnees.cpp)
+  std::vector<ReturneeMonth> returnee_ledger;  // per month of the horizon: what returnees' drawn events add up to
+  std::int64_t returnees_followed = 0;
+  Diplomacy diplomacy;
+  AmendmentStatus amendments;
+};
+
+/// A sanction decision waiting for its effect day.
+struct PendingSanction {
+  std::int32_t effect_day;
+  std::size_t partner;
+  std::int64_t step;
+};
+
+/// An agreed amendment waiting for its entry into force.
+struct PendingAmendment {
+  std::int32_t effect_day;
+  std::size_t partner;
+  AmendmentKind amendment;
+};
+
+/// The scenario's names resolved to indices once, so that no loop of the
+/// engine compares strings. None of these names can change in a run.
+struct ResolvedNames {
+  std::vector<std::vector<std::size_t>> demand_category;  // [partner][demand entry]: index into visa_categories
+  std::vector<std::vector<bool>> step_names_category;     // [ladder step][category]
+  std::vector<std::vector<AmendmentKind>> requested;      // [partner]: amendments it asks for
+  std::array<std::vector<bool>, amendment_kind_count> rule_applies;  // [amendment][partner]: in_force_from applies
+};
+
+struct World {
+  World(const Scenario& scenario, std::uint64_t replication_index);
+
+  const Scenario& base;  // as loaded; never changes
+  Scenario now;          // the parameters in force today (the timeline changes them)
+  std::uint64_t replication;
+  std::int32_t days;     // days in the horizon
+  std::int32_t day = 0;  // today, in days since the start
+  int month = 0;         // the month flows are counted in
+  Population people;
+  std::vector<PartnerState> partners;
+  std::vector<PendingSanction> pending_sanctions;
+  std::vector<PendingAmendment> pending_amendments;
+  std::vector<std::string> visa_categories;  // sorted; columns of the visa metrics
+  ResolvedNames names;
+  ReplicationResult result;
+
+  const PartnerParams& params(std::size_t k) const { return now.partners[k]; }
+  Date today() const { return base.start_date.plus_days(day); }
+  /// `date` in days since the start.
+  std::int32_t day_of(Date date) const { return date.days_since_epoch - base.start_date.days_since_epoch; }
+
+  /// The person's (or partner's) stream for a purpose: keyed by identity,
+  /// never by thread or order of work.
+  RandomStream person_stream(std::uint32_t p, StreamPurpose purpose, std::uint64_t sequence = 0) const {
+    return RandomStream(base.seed, replication, person_entity(people.partner[p], people.local_id[p]), purpose,
+                        sequence);
+  }
+  RandomStream partner_stream(std::size_t k, StreamPurpose purpose, std::uint64_t sequence) const {
+    return RandomStream(base.seed, replication, partner_entity(k), purpose, sequence);
+  }
+
+  double& metric(int m, std::size_t k, Metric metric_id) { return result.monthly.at(std::size_t(m), k, metric_id); }
+  double metric(int m, std::size_t k, Metric metric_id) const {
+    return result.monthly.at(std::size_t(m), k, metric_id);
+  }
+  /// A flow of the current month.
+  double& flow(std::size_t k, Metric metric_id) { return metric(month, k, metric_id); }
+
+  /// Schedules `event` on `day` in its partner's calendar.
+  void schedule(std::int32_t on_day, const Event& event) { partners[event.partner].calendar.schedule(on_day, event); }
+
+  void log(std::size_t k, std::string kind, std::string detail) {
+    result.events.push_back({day, k, std::move(kind), std::move(detail)});
+  }
+};
+
+}  // namespace readmit

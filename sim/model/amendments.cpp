@@ -1,0 +1,92 @@
+#include "readmit/model/amendments.hpp"
+
+#include <algorithm>
+
+#include "readmit/model/pipeline.hpp"
+#include "readmit/scenario/parameters.hpp"
+
+namespace readmit::amendments {
+
+namespace {
+
+bool exempts(AmendmentKind a) {
+  return a == AmendmentKind::family_unity || a == AmendmentKind::childhood_arrival ||
+         a == AmendmentKind::long_residence;
+}
+
+}  // namespace
+
+void enter_into_force(World& world) {
+  const Date today = world.today();
+  for (std::size_t a = 0; a < amendment_kind_count; ++a) {
+    const auto& rule = world.now.amendment_rules.common[a];
+    if (!rule.in_force_from || *rule.in_force_from != today) continue;
+    for (std::size_t k = 0; k < world.partners.size(); ++k)
+      if (world.names.rule_applies[a][k]) set(world, k, AmendmentKind(a), true, "date");
+  }
+  auto& pending = world.pending_amendments;
+  for (auto it = pending.begin(); it != pending.end();) {
+    if (it->effect_day > world.day) {
+      ++it;
+      continue;
+    }
+    set(world, it->partner, it->amendment, true, "negotiation");
+    it = pending.erase(it);
+  }
+}
+
+void set(World& world, std::size_t k, AmendmentKind a, bool on, const char* by) {
+  bool& state = world.partners[k].amendments.in_force[std::size_t(a)];
+  if (state == on) return;
+  state = on;
+  world.log(k, on ? "amendment_in_force" : "amendment_ended",
+            std::string(amendment_names()[std::size_t(a)]) + " by " + by);
+  if (!on || !exempts(a)) return;
+  const auto& people = world.people;
+  for (std::uint32_t p = 0; p < people.size(); ++p)
+    if (people.partner[p] == k && people.entered(p) && !is_terminal(people.state[p])) exempt_if_covered(world, p);
+}
+
+bool covered(const World& world, std::uint32_t p) {
+  const auto& people = world.people;
+  const std::size_t k = people.partner[p];
+  const auto& rules = world.now.amendment_rules;
+  if (in_force(world, k, AmendmentKind::family_unity) &&
+      ((rules.family_unity_citizen_spouse && people.spouse[p] == SpouseStatus::citizen) ||
+       people.youngest_child_age(p, world.day) < rules.family_unity_child_under_age_years))
+    return true;
+  if (in_force(world, k, AmendmentKind::childhood_arrival) &&
+      people.age_at_arrival_years[p] < rules.childhood_arrival_under_age_years)
+    return true;
+  if (in_force(world, k, AmendmentKind::long_residence) &&
+      double(people.years_resident_at_entry[p]) + double(world.day - people.entry_day[p]) / days_per_year >=
+          rules.long_residence_min_years)
+    return true;
+  return false;
+}
+
+bool exempt_if_covered(World& world, std::uint32_t p) {
+  if (is_terminal(world.people.state[p]) || !covered(world, p)) return false;
+  world.flow(world.people.partner[p], Metric::exemptions) += 1;
+  pipeline::end_case(world, p, PersonState::exempted);
+  return true;
+}
+
+bool vulnerable(const World& world, std::uint32_t p) {
+  const auto& people = world.people;
+  const std::size_t k = people.partner[p];
+  return people.age_at_arrival_years[p] < world.params(k).returnees.child_arrival_age_years ||
+         people.mental_health[p] == MentalHealthRisk::high ||
+         people.youngest_child_age(p, world.day) < world.params(k).household.young_child_age_years;
+}
+
+bool cap_reached(World& world, std::size_t k) {
+  auto& status = world.partners[k].amendments;
+  const int year = world.today().year();
+  if (status.cap_year != year) status.cap_year = year, status.accepted_this_year = 0;
+  return status.accepted_this_year >= world.now.amendment_rules.annual_cap_removals_per_year;
+}
+
+void count_cap_acceptance(World& world, std::size_t k) { ++world.partners[k].amendments.accepted_this_year; }
+
+}  // namespace readmit::amendments

@@ -1,0 +1,64 @@
+// Interviews and raids: rounds every interview_interval_days, raids
+// raid_lead_days before, round sizes.
+#include <catch2/catch.hpp>
+
+#include "readmit/model/documents.hpp"
+#include "readmit/model/interviews.hpp"
+#include "world_fixture.hpp"
+
+using namespace readmit;
+using readmit::test::TestWorld;
+
+namespace {
+
+const std::vector<std::string> interviewing = {
+    "partners.alpha.agreement.interview_required=true", "partners.alpha.agreement.interview_interval_days=30",
+    "partners.alpha.agreement.interview_round_size=2", "removing_state.raid_lead_days=5", "removing_state.raid_size=1"};
+
+}  // namespace
+
+TEST_CASE("an interview round takes detained persons in request order up to its size", "[model][interviews]") {
+  TestWorld t(interviewing);
+  std::vector<std::uint32_t> detained;
+  for (int i = 0; i < 3; ++i) detained.push_back(t.add(StartState::detained));
+  const auto outside = t.add(StartState::supervised);
+  for (auto p : detained) documents::on_request_due(t.world, p, 0);
+  documents::send_request(t.world, outside);
+  for (auto p : detained) REQUIRE(t.world.people.request[p] == RequestStatus::awaiting_interview);
+  // The raid, 5 days before the round on day 29, re-detains one person on supervision.
+  t.world.day = 24;
+  interviews::run_cycle(t.world, 0);
+  CHECK(t.flow(Metric::raid_detentions) == 1);
+  CHECK(t.world.people.state[outside] == PersonState::awaiting_document);
+  CHECK(t.world.people.request_day[outside] == 24);  // a fresh packet
+  t.world.day = 29;
+  interviews::run_cycle(t.world, 0);
+  CHECK(t.flow(Metric::interview_rounds) == 1);
+  CHECK(t.flow(Metric::interviews) == 2);
+  CHECK(t.world.people.request[detained[0]] == RequestStatus::queued);
+  CHECK(t.world.people.request[detained[1]] == RequestStatus::queued);
+  CHECK(t.world.people.request[detained[2]] == RequestStatus::awaiting_interview);
+  CHECK(t.world.partners[0].desk.awaiting_interview_count == 2);
+}
+
+TEST_CASE("no round without the partner's agreement or officers", "[model][interviews]") {
+  auto overrides = interviewing;
+  overrides.push_back("partners.alpha.agreement.document_officers=0");
+  TestWorld t(overrides);
+  const auto p = t.add(StartState::detained);
+  documents::on_request_due(t.world, p, 0);
+  for (t.world.day = 0; t.world.day < 60; ++t.world.day) interviews::run_cycle(t.world, 0);
+  CHECK(t.flow(Metric::interview_rounds) == 0);
+  CHECK(t.world.people.request[p] == RequestStatus::awaiting_interview);
+  CHECK(t.world.partners[0].desk.round_number == 2);
+}
+
+TEST_CASE("when interviews are dropped, waiting requests go to the officers", "[model][interviews]") {
+  TestWorld t(interviewing);
+  const auto p = t.add(StartState::detained);
+  documents::on_request_due(t.world, p, 0);
+  t.world.now.partners[0].agreement.interview_required = false;
+  interviews::run_cycle(t.world, 0);
+  CHECK(t.world.people.request[p] == RequestStatus::queued);
+  CHECK(t.world.partners[0].desk.awaiting_interview.empty());
+}
