@@ -30,6 +30,8 @@ std::string encode_replications(const std::vector<ReplicationResult>& results) {
       out.put_text(e.kind);
       out.put_text(e.detail);
     }
+    out.put(r.timings.synthesis_seconds);
+    out.put(r.timings.simulation_seconds);
   }
   return out.take();
 }
@@ -45,7 +47,8 @@ std::vector<ReplicationResult> decode_replications(const std::string& bytes) {
     ReplicationResult& r = results.emplace_back(ReplicationResult{.monthly = MonthlySeries(months, partners, columns),
                                                                   .tallies = {},
                                                                   .days_request_to_removal = {},
-                                                                  .events = {}});
+                                                                  .events = {},
+                                                                  .timings = {}});
     for (std::size_t t = 0; t < months; ++t)
       for (std::size_t k = 0; k < partners; ++k)
         for (std::size_t c = 0; c < columns; ++c) r.monthly.at(t, k, c) = in.get<double>();
@@ -62,6 +65,8 @@ std::vector<ReplicationResult> decode_replications(const std::string& bytes) {
       e.kind = in.get_text();
       e.detail = in.get_text();
     }
+    r.timings.synthesis_seconds = in.get<double>();
+    r.timings.simulation_seconds = in.get<double>();
   }
   if (!in.done()) throw std::runtime_error("a worker's batch of replications has trailing bytes");
   return results;

@@ -5,8 +5,9 @@
 // the same bytes as on one process.
 //
 // A batch travels as bytes: per replication its monthly values, the days
-// from request to removal and the event log, which is everything the
-// outputs use (ReplicationResult::tallies and persons stay on the worker).
+// from request to removal, the event log, the person count and the timings,
+// which is everything the outputs use (ReplicationResult::tallies stay on
+// the worker).
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/work_queue.hpp"
 
