@@ -404,7 +404,8 @@ std::optional<Uncertainty> read_uncertainty(Reader& r, const std::string& path, 
     return std::nullopt;
   }
   u.description = dist;
-  for (const auto& [key, value] : numbers) u.description += " " + key + " " + format_number(value);
+  for (const auto& entry : node.entries())  // in file order
+    if (entry.key != "dist") u.description += " " + entry.key + " " + format_number(numbers.at(entry.key));
   if (u.integer) u.description += ", whole numbers";
   return u;
 }

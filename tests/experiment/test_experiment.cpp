@@ -225,7 +225,7 @@ TEST_CASE("designs: grid, Latin hypercube, Sobol (Saltelli), Morris and a points
               f + ":2:1: error: removing_state.release_prob: expected a value of the uncertainty (uniform max 0.9 min "
                   "0.3), found \"0.95\"",
               f + ":3:1: error: partners.beta.agreement.document_officers: expected a value of the uncertainty "
-                  "(uniform max 9 min 2, whole numbers), found \"2.5\""});
+                  "(uniform min 2 max 9, whole numbers), found \"2.5\""});
   }
   SECTION("no uncertainty: one point, the policies compared") {
     const auto e = load_experiment(dir.write(
