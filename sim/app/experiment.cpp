@@ -325,12 +325,18 @@ MergeResult merge_points(const Experiment& e, const ExperimentOptions& options, 
   }
   {
     std::vector<Column> columns{{"point", "INTEGER"}};
-    for (const auto& u : e.uncertainties) columns.push_back({u.path, numeric(u) ? "REAL" : "TEXT"});
+    for (const auto& u : e.uncertainties)
+      columns.push_back({u.path, u.integer ? "INTEGER" : numeric(u) ? "REAL" : "TEXT"});
     TableWriter points(out_dir / "points.csv", database, "points", columns, {"point"});
     for (const std::size_t p : selected) {
       Row row{std::int64_t(p + 1)};
-      for (std::size_t d = 0; d < e.uncertainties.size(); ++d)
-        row.push_back(numeric(e.uncertainties[d]) ? SqlValue(e.point_values(p, d)) : SqlValue(e.point_texts[p][d]));
+      for (std::size_t d = 0; d < e.uncertainties.size(); ++d) {
+        const auto& u = e.uncertainties[d];
+        const double value = e.point_values(p, d);
+        row.push_back(u.integer    ? SqlValue(std::int64_t(std::llround(value)))
+                      : numeric(u) ? SqlValue(value)
+                                   : SqlValue(e.point_texts[p][d]));
+      }
       points.row(row);
     }
     points.commit();

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/experiment.hpp"
@@ -300,6 +301,9 @@ std::optional<Uncertainty> discrete_uncertainty(Reader& r, const std::string& pa
   std::vector<double> values;
   if (numbers.size() == u.labels.size()) {
     values = numbers;
+    const ParamSpec* spec = find_parameter(path);
+    u.integer = spec != nullptr && spec->type == ParamType::integer &&
+                std::all_of(numbers.begin(), numbers.end(), [](double v) { return std::floor(v) == v; });
   } else {
     for (std::size_t i = 0; i < u.labels.size(); ++i) values.push_back(double(i));
   }
@@ -572,6 +576,7 @@ void read_experiment_design(Reader& r, const ConfigNode& root) {
           if (source.path == "name")
             r.sink.error(source.key_where, key_path + ".set.name", "expected no `name`: a policy's name is its key");
         e.policies.push_back(std::move(policy));
+        e.named_policies = true;
         r.policy_sources.push_back(std::move(sources));
         r.policy_where.push_back(entry.key_where);
       }
@@ -904,6 +909,30 @@ void read_prim(Reader& r) {
   }
 }
 
+/// The index of a discrete uncertainty's label (by text) or value (by
+/// number): the first of equal ones. Built once per uncertainty, so that
+/// looking points up stays linear in the points.
+class LabelLookup {
+ public:
+  explicit LabelLookup(const Uncertainty& u) {
+    for (std::size_t i = 0; i < u.labels.size(); ++i) by_text_.emplace(u.labels[i], i);
+    if (u.distribution.values.size() == u.labels.size())
+      for (std::size_t i = 0; i < u.distribution.values.size(); ++i) by_value_.emplace(u.distribution.values[i], i);
+  }
+  std::optional<std::size_t> of_text(const std::string& text) const {
+    const auto it = by_text_.find(text);
+    return it == by_text_.end() ? std::nullopt : std::optional(it->second);
+  }
+  std::optional<std::size_t> of_value(double value) const {
+    const auto it = by_value_.find(value);
+    return it == by_value_.end() ? std::nullopt : std::optional(it->second);
+  }
+
+ private:
+  std::unordered_map<std::string, std::size_t> by_text_;
+  std::map<double, std::size_t> by_value_;
+};
+
 /// Reads the points CSV of the `points` design. Its header names the
 /// parameters (a first column `point` is allowed); with `uncertainties`,
 /// exactly theirs, and each value must lie in its distribution's range.
@@ -921,6 +950,8 @@ void read_points_file(Reader& r) {
   std::vector<std::string> header;
   const bool declared = !e.uncertainties.empty();
   std::vector<std::size_t> column_of;  // per uncertainty: its CSV column
+  std::vector<LabelLookup> lookups;
+  for (const auto& u : e.uncertainties) lookups.emplace_back(u);
   bool point_column = false;
   while (std::getline(in, line)) {
     ++line_number;
@@ -986,7 +1017,7 @@ void read_points_file(Reader& r) {
       if (!declared) continue;
       const auto& u = e.uncertainties[d];
       const auto value = parse_real(text);
-      const bool is_label = std::find(u.labels.begin(), u.labels.end(), text) != u.labels.end();
+      const bool is_label = lookups[d].of_text(text).has_value();
       if (!u.labels.empty() ? !is_label
                             : (!value || *value < u.distribution.min_value() || *value > u.distribution.max_value() ||
                                (u.integer && std::floor(*value) != *value)))
@@ -1010,16 +1041,18 @@ void fill_point_values(Experiment& e) {
         if (!parse_real(point[d])) numeric = false;
     if (!numeric && u.labels.empty()) {
       // A points file's column of texts: labels in order of appearance.
+      std::set<std::string> seen;
       for (const auto& point : e.point_texts)
-        if (std::find(u.labels.begin(), u.labels.end(), point[d]) == u.labels.end()) u.labels.push_back(point[d]);
+        if (seen.insert(point[d]).second) u.labels.push_back(point[d]);
     }
+    const LabelLookup lookup(u);
     for (std::size_t p = 0; p < e.point_texts.size(); ++p) {
       const std::string& text = e.point_texts[p][d];
       if (u.labels.empty()) {
         e.point_values(p, d) = *parse_real(text);
         continue;
       }
-      const auto index = std::size_t(std::find(u.labels.begin(), u.labels.end(), text) - u.labels.begin());
+      const std::size_t index = lookup.of_text(text).value_or(0);
       const bool numbered = u.distribution.kind == FactorDistribution::Kind::discrete &&
                             index < u.distribution.values.size() && u.distribution.values.size() == u.labels.size();
       e.point_values(p, d) = numbered ? u.distribution.values[index] : double(index);
@@ -1028,22 +1061,20 @@ void fill_point_values(Experiment& e) {
 }
 
 /// The text given to --set for value `value` of uncertainty `u`.
-std::string value_text(const Uncertainty& u, double value) {
-  if (!u.labels.empty()) {
-    const auto& values = u.distribution.values;
-    const auto it = std::find(values.begin(), values.end(), value);
-    return u.labels[std::min(u.labels.size() - 1, std::size_t(it - values.begin()))];
-  }
+std::string value_text(const Uncertainty& u, const LabelLookup& lookup, double value) {
+  if (!u.labels.empty()) return u.labels[std::min(u.labels.size() - 1, lookup.of_value(value).value_or(0))];
   if (u.integer) return format_number(std::int64_t(std::llround(value)));
   return format_number(value);
 }
 
 /// Points of the design from unit coordinates.
 void add_unit_points(Experiment& e, const DesignMatrix& unit) {
+  std::vector<LabelLookup> lookups;
+  for (const auto& u : e.uncertainties) lookups.emplace_back(u);
   for (std::size_t p = 0; p < unit.rows; ++p) {
     std::vector<std::string> texts;
     for (std::size_t d = 0; d < unit.cols; ++d)
-      texts.push_back(value_text(e.uncertainties[d], e.uncertainties[d].distribution.value_at(unit(p, d))));
+      texts.push_back(value_text(e.uncertainties[d], lookups[d], e.uncertainties[d].distribution.value_at(unit(p, d))));
     e.point_texts.push_back(std::move(texts));
   }
 }
@@ -1125,7 +1156,8 @@ void expand_design(Experiment& e) {
         for (std::size_t d = 0; d < k; ++d) {
           const auto& u = e.uncertainties[d];
           texts.push_back(u.labels.empty()
-                              ? value_text(u, u.distribution.value_at((double(index[d]) + 0.5) / double(options[d])))
+                              ? value_text(u, LabelLookup(u),
+                                           u.distribution.value_at((double(index[d]) + 0.5) / double(options[d])))
                               : u.labels[index[d]]);
         }
         e.point_texts.push_back(std::move(texts));
@@ -1157,7 +1189,7 @@ void expand_design(Experiment& e) {
 std::vector<std::string> Experiment::overrides(std::size_t point, std::size_t policy) const {
   std::vector<std::string> texts;
   for (const auto& [path, value] : fixed) texts.push_back(path + "=" + value);
-  if (!sweep_syntax && policies.size() > 1) texts.push_back("name=" + policies[policy].name);
+  if (named_policies) texts.push_back("name=" + policies[policy].name);
   for (const auto& [path, value] : policies[policy].overrides) texts.push_back(path + "=" + value);
   for (std::size_t d = 0; d < uncertainties.size(); ++d)
     texts.push_back(uncertainties[d].path + "=" + point_texts[point][d]);
@@ -1259,7 +1291,7 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
     r.policy_where.push_back(SourceLocation{});
   }
   for (std::size_t q = 0; q < e.policies.size(); ++q) {
-    if (e.sweep_syntax || e.policies.size() < 2) continue;
+    if (!e.named_policies) continue;
     by_origin[override_origin("name=" + e.policies[q].name)] = {"name", r.policy_where[q], r.policy_where[q], ""};
   }
   for (std::size_t q = 0; q < e.policies.size(); ++q)
@@ -1292,15 +1324,17 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
   fill_point_values(e);
 
   // Every point must load under every policy before anything runs.
+  std::vector<LabelLookup> lookups;
+  for (const auto& u : e.uncertainties) lookups.emplace_back(u);
   std::size_t point_errors = 0;
   for (std::size_t p = 0; p < e.points() && point_errors < max_point_errors; ++p) {
     auto origins = by_origin;
     for (std::size_t d = 0; d < e.uncertainties.size(); ++d) {
       const auto& u = e.uncertainties[d];
       OverrideSource source{u.path, r.uncertainty_where[d], r.uncertainty_where[d], ""};
-      const auto label = std::find(u.labels.begin(), u.labels.end(), e.point_texts[p][d]);
-      if (e.method != DesignMethod::points && label != u.labels.end() && !r.label_where[d].empty())
-        source.value_where = r.label_where[d][std::size_t(label - u.labels.begin())];
+      const auto label = lookups[d].of_text(e.point_texts[p][d]);
+      if (e.method != DesignMethod::points && label && *label < r.label_where[d].size())
+        source.value_where = r.label_where[d][*label];
       else
         source.suffix = " (point " + std::to_string(p + 1) + ")";
       origins[override_origin(u.path + "=" + e.point_texts[p][d])] = source;

@@ -12,6 +12,7 @@ class LocalWorkQueue final : public WorkQueue {
  public:
   bool coordinator() const override { return true; }
   std::size_t workers() const override { return 1; }
+  bool distributed() const override { return false; }
   std::string description() const override { return "1 process"; }
   void run(const std::vector<std::string>& tasks, const Compute& compute, const Consume& consume) override {
     for (std::size_t i = 0; i < tasks.size(); ++i) consume(i, compute(tasks[i]));

@@ -222,8 +222,8 @@ TEST_CASE("designs: grid, Latin hypercube, Sobol (Saltelli), Morris and a points
     const std::string f = (dir.path() / "bad.csv").string();
     CHECK(diagnostics_of([&] { load("{method: points, file: bad.csv}"); }) ==
           std::vector<std::string>{
-              f + ":2:1: error: removing_state.release_prob: expected a value of the uncertainty (uniform max 0.9 min "
-                  "0.3), found \"0.95\"",
+              f + ":2:1: error: removing_state.release_prob: expected a value of the uncertainty (uniform min 0.3 max "
+                  "0.9), found \"0.95\"",
               f + ":3:1: error: partners.beta.agreement.document_officers: expected a value of the uncertainty "
                   "(uniform min 2 max 9, whole numbers), found \"2.5\""});
   }
@@ -436,4 +436,24 @@ TEST_CASE("a tiny version of the shipped Cambodia experiment runs and matches it
   std::set<std::string> indices;
   for (const auto& row : csv_rows(out / "sensitivity.csv")) indices.insert(row[4]);
   CHECK(indices == std::set<std::string>{"index", "prcc", "sobol_first_order", "sobol_total"});
+}
+
+TEST_CASE("a single named policy names its rows and is analysed", "[experiment]") {
+  TempDir dir;
+  const auto file = dir.write("one.yaml", "scenario: " + two_partners_file.string() +
+                                              "\nreplications: 2\nset: {horizon_months: 12}\n"
+                                              "policies: {only: {}}\n"
+                                              "uncertainties: {removing_state.release_prob: [0.2, 0.5, 0.8]}\n"
+                                              "outcomes: [removals]\ndesign: {method: grid}\n"
+                                              "analysis: {bootstrap_samples: 0}\n");
+  const auto out = dir.path() / "out";
+  CHECK(run_locally(experiment_options(file, out)).analysed);
+  CHECK(csv_rows(out / "summary.csv")[1][1] == "only");
+  const auto sensitivity = csv_rows(out / "sensitivity.csv");
+  REQUIRE(sensitivity.size() == 2);
+  CHECK(sensitivity[1][1] == "only");
+  CHECK(sensitivity[1][5] != "NA");  // the outcome was found at every point
+  CHECK(sensitivity[1][6] == "NA");  // no bootstrap asked
+  CHECK(sensitivity[1][9] == "3");
+  CHECK_FALSE(fs::exists(out / "differences.csv"));
 }

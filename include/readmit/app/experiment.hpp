@@ -107,6 +107,9 @@ struct Experiment {
   std::string name;       // the file's stem: the default output folder is results/NAME
   std::string file_hash;  // FNV-1a of its bytes
   bool sweep_syntax = false;
+  /// The file lists `policies`: each policy's scenario is named after it.
+  /// Otherwise the one policy is named after the scenario.
+  bool named_policies = false;
   std::filesystem::path scenario;  // relative to the working folder
   std::optional<std::int64_t> replications;
   std::optional<std::uint64_t> seed;

@@ -35,6 +35,8 @@ class WorkQueue {
   virtual bool coordinator() const = 0;
   /// Processes that compute tasks: 1 alone, R - 1 under mpirun -n R > 1.
   virtual std::size_t workers() const = 0;
+  /// True when tasks run on other processes (MPI with more than one rank).
+  virtual bool distributed() const = 0;
   /// "1 process" or "MPI, 3 ranks (2 workers)", for metadata.json.
   virtual std::string description() const = 0;
 

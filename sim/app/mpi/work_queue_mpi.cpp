@@ -82,6 +82,7 @@ class MpiWorkQueue final : public WorkQueue {
 
   bool coordinator() const override { return rank_ == 0; }
   std::size_t workers() const override { return std::size_t(size_ - 1); }
+  bool distributed() const override { return true; }
   std::string description() const override {
     return "MPI, " + std::to_string(size_) + " ranks (" + std::to_string(size_ - 1) + " workers)";
   }
@@ -170,6 +171,7 @@ class SingleRankQueue final : public WorkQueue {
   ~SingleRankQueue() override { MPI_Finalize(); }
   bool coordinator() const override { return true; }
   std::size_t workers() const override { return 1; }
+  bool distributed() const override { return false; }
   std::string description() const override { return "MPI, 1 rank"; }
   void run(const std::vector<std::string>& tasks, const Compute& compute, const Consume& consume) override {
     local_->run(tasks, compute, consume);
