@@ -33,3 +33,17 @@ if ! diff -r -x metadata.json -x '.*' "$work/whole" "$work/killed" >"$work/diff.
   exit 1
 fi
 echo "killed after $done_before of 24 points; the rerun finished with the same bytes"
+
+# The database answers pandas.read_sql (Debian's interpreter: scripts/setup.sh).
+/usr/bin/python3 - "$work/killed/experiment.sqlite" <<'PY'
+import sqlite3, sys
+import pandas as pd
+db = sqlite3.connect(sys.argv[1])
+d = pd.read_sql("select p.*, d.alternative, d.difference_mean from differences d join points p using (point) "
+                "where d.metric = ? and d.partner = ?", db, params=("removals_from_2018", "all"))
+assert len(d) == 24 * 3, len(d)
+assert "partners.cambodia.agreement.document_officers" in d.columns, list(d.columns)
+s = pd.read_sql("select * from sensitivity where \"index\" = 'sobol_total'", db)
+assert len(s) > 0 and s["value"].notna().any()
+print(f"pandas.read_sql: {len(d)} paired differences joined with their points, {len(s)} total Sobol indices")
+PY
