@@ -324,3 +324,12 @@ TEST_CASE("readmit sweep: exit codes and messages", "[sweep][cli]") {
   CHECK(changed.code == 2);
   CHECK(changed.err.find("--restart") != std::string::npos);
 }
+
+TEST_CASE("the shipped sweep files load", "[sweep]") {
+  for (const auto& entry : fs::directory_iterator(READMIT_SOURCE_DIR "/scenarios/sweeps")) {
+    INFO(entry.path().string());
+    const auto design = load_experiment(entry.path());
+    CHECK(design.sweep_syntax);
+    CHECK(design.points() > 0);
+  }
+}
