@@ -6,6 +6,10 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 install(TARGETS readmit RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The report script, where `readmit report` looks when the source tree is gone.
+file(GLOB READMIT_REPORT_SCRIPTS "${PROJECT_SOURCE_DIR}/scripts/report*.py")
+install(FILES ${READMIT_REPORT_SCRIPTS} "${PROJECT_SOURCE_DIR}/scripts/script_support.py"
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/readmit/scripts)
 install(TARGETS ${READMIT_MODULES} readmit_core EXPORT readmitTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})

@@ -4,11 +4,12 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake make git pkg-config
+  g++ cmake make git pkg-config zlib1g-dev
   libboost-dev libeigen3-dev libtbb-dev libyaml-cpp-dev
   catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format clang-tidy
   python3-numpy python3-pandas python3-matplotlib python3-scipy
+  python3-yaml python3-dev pybind11-dev python3-pytest chromium
   libsqlite3-dev libopenmpi-dev openmpi-bin
 )
 

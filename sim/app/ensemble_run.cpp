@@ -106,7 +106,12 @@ UntilCi parse_until_ci(std::string_view text) {
 std::vector<LoadedScenario> load_ensemble_scenarios(const EnsembleRunOptions& options) {
   if (options.scenarios.empty()) throw UsageError("no scenario given");
   std::vector<LoadedScenario> loaded;
-  for (const auto& file : options.scenarios) loaded.push_back(load_scenario(file, options.overrides));
+  for (std::size_t i = 0; i < options.scenarios.size(); ++i) {
+    std::vector<std::string> overrides = options.overrides;
+    if (i < options.scenario_overrides.size())
+      overrides.insert(overrides.end(), options.scenario_overrides[i].begin(), options.scenario_overrides[i].end());
+    loaded.push_back(load_scenario(options.scenarios[i], overrides));
+  }
   // Common random numbers: every scenario runs with the same master seed.
   const std::uint64_t seed = options.seed.value_or(loaded.front().scenario.seed);
   for (auto& l : loaded) l.scenario.seed = seed;
@@ -134,6 +139,11 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   std::vector<std::unique_ptr<ScenarioResults>> scenarios;
   for (auto& l : loaded) scenarios.push_back(std::make_unique<ScenarioResults>(std::move(l), out_dir));
   check_comparable(scenarios, options.scenarios);
+  try {
+    check_output_selection(options.outputs, *scenarios.front());
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
   if (options.until_ci) check_until_ci(*options.until_ci, scenarios);
 
   std::size_t count =
@@ -186,6 +196,7 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   info.command_line = options.command_line;
   info.threads = resolved_thread_count(options.threads);
   info.write_monthly = options.write_monthly;
+  info.outputs = options.outputs;
   info.stopping = stopping;
   info.started = started;
   write_outputs(out_dir, views, info);

@@ -110,10 +110,8 @@ nlohmann::ordered_json point_record(const Experiment& e, std::size_t point) {
   }
   record["seed"] = e.seeds[point];
   record["replications"] = e.point_replications[point];
-  record["keep"] = {{"replications", e.keep.replications},
-                    {"timeseries", e.keep.timeseries},
-                    {"events", e.keep.events},
-                    {"resolved", e.keep.resolved}};
+  record["keep"] = {
+      {"replications", e.keep.replications}, {"timeseries", e.keep.timeseries}, {"events", e.keep.events}};
   return record;
 }
 
@@ -178,10 +176,10 @@ std::string compute_point(const Experiment& e, std::size_t point, unsigned threa
   info.command = command + " point";
   info.command_line = e.file.string() + " (point " + std::to_string(point + 1) + ")";
   info.threads = resolved_thread_count(threads);
-  info.write_resolved = e.keep.resolved;
-  info.write_replications = e.keep.replications;
-  info.write_timeseries = e.keep.timeseries;
-  info.write_events = e.keep.events;
+  info.outputs.files = {"summary", "comparison"};
+  if (e.keep.replications) info.outputs.files.emplace_back("replications");
+  if (e.keep.timeseries) info.outputs.files.insert(info.outputs.files.end(), {"timeseries", "comparison_timeseries"});
+  if (e.keep.events) info.outputs.files.emplace_back("events");
   write_outputs(scratch.path(), views, info);
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(scratch.path()))
@@ -441,6 +439,28 @@ MergeResult merge_points(const Experiment& e, const ExperimentOptions& options, 
   return merged;
 }
 
+/// A sweep file as it was understood (metadata.json's `sweep`, which
+/// `readmit report` reads): scenario, replications, seed, the design in the
+/// sweep's own terms, and the fixed overrides.
+nlohmann::ordered_json resolved_sweep(const Experiment& e) {
+  nlohmann::ordered_json sweep;
+  sweep["scenario"] = e.scenario.string();
+  sweep["replications"] = e.replications ? nlohmann::ordered_json(*e.replications) : nullptr;
+  sweep["seed"] = e.seed ? nlohmann::ordered_json(*e.seed) : nullptr;
+  auto& method = sweep[std::string(e.method_name())];
+  if (e.method == DesignMethod::grid) {
+    for (const auto& u : e.uncertainties) method[u.path] = u.labels;
+  } else {
+    method["samples"] = e.points();
+    method["sample_seed"] = e.design_seed;
+    for (const auto& u : e.uncertainties)
+      method["ranges"][u.path] = {{"min", u.distribution.min_value()}, {"max", u.distribution.max_value()}};
+  }
+  auto& fixed = sweep["set"] = nlohmann::ordered_json::object();
+  for (const auto& [path, value] : e.fixed) fixed[path] = value;
+  return sweep;
+}
+
 std::uintmax_t folder_bytes(const fs::path& dir) {
   std::uintmax_t total = 0;
   std::error_code ec;
@@ -553,6 +573,7 @@ ExperimentOutcome run_experiment(const ExperimentOptions& options, WorkQueue& qu
   meta[command + "_file"] = e.file.string();
   meta[command + "_file_hash"] = e.file_hash;
   meta["scenario"] = e.scenario.string();
+  if (e.sweep_syntax) meta["sweep"] = resolved_sweep(e);
   meta["design"] = {{"method", std::string(e.method_name())}, {"seed", e.design_seed}};
   if (e.method == DesignMethod::latin_hypercube) meta["design"]["samples"] = e.samples;
   if (e.method == DesignMethod::sobol) meta["design"]["base_samples"] = e.samples;

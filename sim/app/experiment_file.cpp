@@ -69,7 +69,7 @@ constexpr std::string_view top_keys[] = {
 constexpr std::string_view hypercube_keys[] = {"samples", "ranges"};
 constexpr std::string_view range_keys[] = {"min", "max"};
 constexpr std::string_view policy_keys[] = {"overlays", "set"};
-constexpr std::string_view keep_names[] = {"replications", "timeseries", "events", "resolved"};
+constexpr std::string_view keep_names[] = {"replications", "timeseries", "events"};
 constexpr std::string_view prim_keys[] = {
     "outcome",     "policy",   "difference",        "below",    "above", "peel_alpha",
     "paste_alpha", "min_mass", "threshold_density", "max_boxes"};
@@ -724,7 +724,7 @@ void read_common(Reader& r, const ConfigNode& root) {
   if (const ConfigNode* keep = root.find("keep")) {
     if (!keep->is_sequence()) {
       r.sink.error(keep->where(), "keep",
-                   "expected a list of replications, timeseries, events, resolved, found " + keep->describe());
+                   "expected a list of replications, timeseries, events, found " + keep->describe());
     } else {
       for (std::size_t i = 0; i < keep->items().size(); ++i) {
         const auto& item = keep->items()[i];
@@ -735,8 +735,6 @@ void read_common(Reader& r, const ConfigNode& root) {
           e.keep.timeseries = true;
         else if (text == "events")
           e.keep.events = true;
-        else if (text == "resolved")
-          e.keep.resolved = true;
         else
           r.sink.error(item.where(), "keep[" + std::to_string(i) + "]",
                        unknown_name_message("unknown file", text, keep_names));

@@ -17,6 +17,7 @@ struct ExperimentCliOptions {
   unsigned threads = 0;
   std::int64_t replications = 0;
   std::string progress = "auto";
+  bool report = false;  // sweeps: --report
 };
 
 /// Adds the `sweep` or `experiment` subcommand (`command`) to `app`.

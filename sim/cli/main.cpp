@@ -13,6 +13,7 @@
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/version.hpp"
+#include "report_command.hpp"
 
 namespace {
 
@@ -29,9 +30,12 @@ struct RunOptions {
   unsigned threads = 0;  // 0: all cores
   std::string out_dir;
   bool monthly = false;
+  std::vector<std::string> output_files, output_metrics, output_partners;
+  bool compress = false;
   std::string until_ci;
   std::int64_t max_replications = 10000;
   std::string progress = "auto";
+  bool report = false;
 };
 
 void add_run_options(CLI::App& command, RunOptions& options) {
@@ -44,6 +48,20 @@ void add_run_options(CLI::App& command, RunOptions& options) {
       ->check(CLI::Range(1u, 4096u));
   command.add_option("--out,-o", options.out_dir, "Output folder");
   command.add_flag("--monthly", options.monthly, "Also write monthly.csv: every replication's monthly values (large)");
+  command
+      .add_option("--outputs", options.output_files,
+                  "Files to write (default: all but monthly): replications, timeseries, summary, comparison, "
+                  "events, monthly")
+      ->delimiter(',');
+  command
+      .add_option("--output-metrics", options.output_metrics,
+                  "Monthly metrics in timeseries.csv and monthly.csv (default: all)")
+      ->delimiter(',');
+  command
+      .add_option("--output-partners", options.output_partners,
+                  "Partners (or all) in timeseries.csv and monthly.csv (default: all)")
+      ->delimiter(',');
+  command.add_flag("--compress", options.compress, "Write every CSV file gzip-compressed (.csv.gz)");
   command.add_option("--until-ci", options.until_ci,
                      "Add replications until the 95% CI half-width of a run total is at most HALF_WIDTH: "
                      "METRIC=HALF_WIDTH or PARTNER:METRIC=HALF_WIDTH (compare: of the paired differences)");
@@ -54,6 +72,7 @@ void add_run_options(CLI::App& command, RunOptions& options) {
       ->allow_extra_args(false);
   command.add_option("--progress", options.progress,
                      "auto (a bar on a terminal), bar, none, jsonl (JSON lines on stderr) or jsonl=FILE");
+  readmit::cli::add_report_flag(command, options.report);
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -74,6 +93,7 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
   ensemble.out_dir = options.out_dir;
   ensemble.command_line = command_line;
   ensemble.write_monthly = options.monthly;
+  ensemble.outputs = {options.output_files, options.output_metrics, options.output_partners, options.compress};
   if (!options.until_ci.empty()) ensemble.until_ci = readmit::parse_until_ci(options.until_ci);
   ensemble.max_replications = options.max_replications;
   if (!queue.coordinator()) {
@@ -100,6 +120,7 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
               << (stop.target_reached ? "target reached" : "stopped by --max-replications") << ")\n";
   }
   std::cout << "results: " << outcome.out_dir.string() << " (" << outcome.wall_seconds << " s)\n";
+  if (options.report) readmit::cli::report_on(outcome.out_dir);
   return exit_ok;
 }
 
@@ -180,6 +201,9 @@ int main(int argc, char** argv) {
   schema->add_option("--format", schema_format, "text or markdown")->check(CLI::IsMember({"text", "markdown"}));
   schema->footer("Example: readmit schema --format markdown > docs/parameters.md");
 
+  std::string report_dir;
+  auto* report = readmit::cli::add_report_command(app, report_dir);
+
   // CLI11 reports an unknown command only as "a subcommand is required".
   const auto commands = app.get_subcommands({});
   if (argc > 1 && argv[1][0] != '-' &&
@@ -230,6 +254,7 @@ int main(int argc, char** argv) {
     if (*sweep) return readmit::cli::run_experiment_command("sweep", sweep_options, command_line, *queue);
     if (*experiment)
       return readmit::cli::run_experiment_command("experiment", experiment_options, command_line, *queue);
+    if (*report) return readmit::cli::run_report_command(report_dir);
   } catch (const readmit::ScenarioError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << "\n";
     return exit_invalid_input;

@@ -3,7 +3,6 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #include <algorithm>
-#include <sstream>
 #include <stdexcept>
 
 #include "readmit/io/csv.hpp"
@@ -45,7 +44,7 @@ std::string month_rows(const Pairing& pair, const std::vector<double>& base_valu
   const auto& alt_store = pair.alternative.monthly();
   const std::size_t partners = base_store.partners();
   const std::string label = month_label(pair.baseline.scenario(), month);
-  std::ostringstream text;
+  std::string text;
   CsvWriter csv(text);
   std::vector<double> base_sample, alt_sample, scratch;
   for (std::size_t slot = 0; slot <= partners; ++slot) {
@@ -63,12 +62,13 @@ std::string month_rows(const Pairing& pair, const std::vector<double>& base_valu
                        difference.ci95.high);
     }
   }
-  return std::move(text).str();
+  csv.flush();
+  return text;
 }
 
 }  // namespace
 
-void write_comparison_timeseries(std::ostream& out, const ScenarioResults& baseline, const ScenarioResults& alternative,
+void write_comparison_timeseries(CsvWriter& out, const ScenarioResults& baseline, const ScenarioResults& alternative,
                                  unsigned threads) {
   const auto& base_store = baseline.monthly();
   const auto& alt_store = alternative.monthly();
@@ -99,7 +99,7 @@ void write_comparison_timeseries(std::ostream& out, const ScenarioResults& basel
         months[t] = month_rows(pair, base_values, alt_values, count, t, first + t);
       });
     });
-    for (const auto& text : months) out << text;
+    for (const auto& text : months) out.write_raw(text);
   }
 }
 

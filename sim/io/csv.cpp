@@ -2,22 +2,32 @@
 
 #include <cmath>
 
+#include "readmit/io/output_file.hpp"
+
 namespace readmit {
 
-std::string csv_field(std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-    return std::string(field);
+namespace {
+
+constexpr std::size_t block_bytes = std::size_t{1} << 20;
+
+bool needs_quotes(std::string_view field) { return field.find_first_of(",\"\r\n") != std::string_view::npos; }
+
+void append_quoted(std::string& out, std::string_view field) {
+  out.push_back('"');
+  for (const char character : field) {
+    if (character == '"') out.push_back('"');
+    out.push_back(character);
   }
+  out.push_back('"');
+}
+
+}  // namespace
+
+std::string csv_field(std::string_view field) {
+  if (!needs_quotes(field)) return std::string(field);
   std::string quoted;
   quoted.reserve(field.size() + 2);
-  quoted.push_back('"');
-  for (const char character : field) {
-    if (character == '"') {
-      quoted.push_back('"');
-    }
-    quoted.push_back(character);
-  }
-  quoted.push_back('"');
+  append_quoted(quoted, field);
   return quoted;
 }
 
@@ -65,21 +75,75 @@ std::optional<double> parse_csv_number(std::string_view field) {
   return value;
 }
 
-template <typename Range>
-void CsvWriter::write_fields(const Range& fields) {
-  bool first = true;
-  for (const auto& field : fields) {
-    if (!first) {
-      *out_ << ',';
-    }
-    first = false;
-    *out_ << csv_field(field);
-  }
-  *out_ << '\n';
+CsvWriter::~CsvWriter() noexcept(false) {
+  // A block left unwritten by an exception is dropped: the file is not
+  // committed then, and a second exception would terminate.
+  if (std::uncaught_exceptions() == 0) flush();
 }
 
-void CsvWriter::write_row(std::initializer_list<std::string_view> fields) { write_fields(fields); }
+void CsvWriter::append_text(std::string_view text) {
+  if (needs_quotes(text))
+    append_quoted(*out_, text);
+  else
+    out_->append(text);
+}
 
-void CsvWriter::write_row(std::span<const std::string> fields) { write_fields(fields); }
+void CsvWriter::append_number(double value) {
+  if (std::isnan(value)) {
+    out_->append("NA");
+  } else if (std::isinf(value)) {
+    out_->append(value > 0 ? "Inf" : "-Inf");
+  } else {
+    char buffer[32];  // the longest shortest-form double, "-2.2250738585072014e-308", is 24
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+    out_->append(buffer, end);
+  }
+}
+
+void CsvWriter::end_row() {
+  out_->push_back('\n');
+  if (stream_) {
+    stream_->write(own_.data(), static_cast<std::streamsize>(own_.size()));
+    own_.clear();
+  } else if (file_ && own_.size() >= block_bytes) {
+    flush();
+  }
+}
+
+void CsvWriter::write_numbers(std::string_view prefix, std::span<const double> numbers) {
+  out_->append(prefix);
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    if (i > 0) out_->push_back(',');
+    append_number(numbers[i]);
+  }
+  end_row();
+}
+
+void CsvWriter::write_raw(std::string_view rows) {
+  if (stream_) {
+    stream_->write(rows.data(), static_cast<std::streamsize>(rows.size()));
+    return;
+  }
+  out_->append(rows);
+  if (file_ && own_.size() >= block_bytes) flush();
+}
+
+void CsvWriter::flush() {
+  if (!file_ || own_.empty()) return;
+  file_->write(own_);
+  own_.clear();
+}
+
+void CsvWriter::write_row(std::initializer_list<std::string_view> fields) {
+  bool first = true;
+  for (const auto field : fields) append_field(field, first);
+  end_row();
+}
+
+void CsvWriter::write_row(std::span<const std::string> fields) {
+  bool first = true;
+  for (const auto& field : fields) append_field(field, first);
+  end_row();
+}
 
 }  // namespace readmit

@@ -31,6 +31,7 @@ void ScenarioResults::add(const ReplicationResult& result) {
   totals_.insert(totals_.end(), values.begin(), values.end());
   timings_.synthesis_seconds += result.timings.synthesis_seconds;
   timings_.simulation_seconds += result.timings.simulation_seconds;
+  persons_ += result.persons;
   ++replications_;
 }
 

@@ -12,6 +12,7 @@
 #include "readmit/io/atomic_file.hpp"
 #include "readmit/io/comparison_timeseries.hpp"
 #include "readmit/io/csv.hpp"
+#include "readmit/io/output_file.hpp"
 #include "readmit/model/metrics.hpp"
 #include "readmit/util/version.hpp"
 
@@ -19,12 +20,23 @@ namespace readmit {
 
 namespace {
 
-void write_csv(const std::filesystem::path& path, const std::function<void(CsvWriter&)>& rows) {
-  AtomicFileWriter file(path);
-  CsvWriter csv(file.stream());
-  rows(csv);
+/// Writes a CSV file, compressed when asked, and returns its name on disk.
+std::string write_csv(const std::filesystem::path& path, bool gzip, const std::function<void(CsvWriter&)>& rows) {
+  OutputFile file(path, gzip);
+  {
+    CsvWriter csv(file);
+    rows(csv);
+  }
   file.commit();
+  return file.path().filename().string();
 }
+
+bool selected(const std::vector<std::string>& chosen, std::string_view name) {
+  return chosen.empty() || std::find(chosen.begin(), chosen.end(), name) != chosen.end();
+}
+
+constexpr std::string_view file_stems[] = {"replications", "timeseries",           "summary", "comparison",
+                                           "comparison_timeseries", "events", "monthly"};
 
 std::array<double, 10> statistic_values(const Summary& s) {
   return {double(s.n), s.mean, s.sd, s.p05, s.p25, s.p50, s.p75, s.p95, s.ci95.low, s.ci95.high};
@@ -43,18 +55,23 @@ void write_replications(CsvWriter& csv, const ScenarioResults& s) {
 
 /// The rows of one month of timeseries.csv, from `values` laid out as
 /// MonthlyStore::read_months gives them (`count` months, month `t` of them).
-std::string timeseries_month(const ScenarioResults& s, const std::vector<double>& values, std::size_t count,
-                             std::size_t t, std::size_t month) {
+std::string timeseries_month(const ScenarioResults& s, const OutputSelection& selection,
+                             const std::vector<double>& values, std::size_t count, std::size_t t, std::size_t month) {
   const auto& store = s.monthly();
   const std::size_t reps = store.replications(), partners = store.partners(), columns = store.columns();
   const std::string label = month_label(s.scenario(), month);
-  std::ostringstream text;
+  std::string text;
   CsvWriter csv(text);
   std::vector<double> sample(reps), scratch;
+  // The first four fields repeat: encode them once per partner and metric.
+  const std::string scenario_and = csv_field(s.name()) + ",";
+  std::string prefix;
   for (std::size_t slot = 0; slot <= partners; ++slot) {
     const std::string& partner = s.layout().slots()[slot];
+    if (!selected(selection.partners, partner)) continue;
+    const std::string partner_and_month = scenario_and + csv_field(partner) + "," + label + ",";
     for (std::size_t c = 0; c < columns; ++c) {
-      if (slot == partners && !monthly_column_has_overall(c)) continue;
+      if ((slot == partners && !monthly_column_has_overall(c)) || !selected(selection.metrics, s.columns()[c])) continue;
       for (std::size_t r = 0; r < reps; ++r) {
         const double* month_values = values.data() + (r * count + t) * store.month_size();
         if (slot < partners) {
@@ -66,17 +83,19 @@ std::string timeseries_month(const ScenarioResults& s, const std::vector<double>
         }
       }
       const auto v = statistic_values(summarize_finite(sample, scratch));
-      csv.write_values(s.name(), partner, label, s.columns()[c], v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
-                       v[9]);
+      prefix.assign(partner_and_month).append(csv_field(s.columns()[c])).push_back(',');
+      csv.write_numbers(prefix, v);
     }
   }
-  return std::move(text).str();
+  csv.flush();
+  return text;
 }
 
 /// Months are formatted in parallel (each month's rows depend only on its
 /// values) and written in month order, so the bytes never depend on the
 /// thread count.
-void write_timeseries(std::ostream& out, const ScenarioResults& s, tbb::task_arena& arena) {
+void write_timeseries(CsvWriter& out, const ScenarioResults& s, const OutputSelection& selection,
+                      tbb::task_arena& arena) {
   const auto& store = s.monthly();
   const std::size_t month_bytes = std::max<std::size_t>(1, store.replications() * store.month_size() * sizeof(double));
   const std::size_t block = std::max<std::size_t>(1, statistics_block_bytes / month_bytes);
@@ -86,10 +105,11 @@ void write_timeseries(std::ostream& out, const ScenarioResults& s, tbb::task_are
     store.read_months(first, count, values);
     std::vector<std::string> months(count);
     arena.execute([&] {
-      tbb::parallel_for(std::size_t(0), count,
-                        [&](std::size_t t) { months[t] = timeseries_month(s, values, count, t, first + t); });
+      tbb::parallel_for(std::size_t(0), count, [&](std::size_t t) {
+        months[t] = timeseries_month(s, selection, values, count, t, first + t);
+      });
     });
-    for (const auto& text : months) out << text;
+    for (const auto& text : months) out.write_raw(text);
   }
 }
 
@@ -111,7 +131,7 @@ void write_comparison(CsvWriter& csv, const ScenarioResults& base, const Scenari
                      c.difference.ci95.high, c.unpaired.low, c.unpaired.high);
 }
 
-void write_monthly(CsvWriter& csv, const ScenarioResults& s) {
+void write_monthly(CsvWriter& csv, const ScenarioResults& s, const OutputSelection& selection) {
   const auto& store = s.monthly();
   std::vector<std::string> months;
   for (std::size_t t = 0; t < store.months(); ++t) months.push_back(month_label(s.scenario(), t));
@@ -119,10 +139,13 @@ void write_monthly(CsvWriter& csv, const ScenarioResults& s) {
   for (std::size_t r = 0; r < store.replications(); ++r) {
     store.read_replication(r, values);
     for (std::size_t t = 0; t < store.months(); ++t)
-      for (std::size_t k = 0; k < store.partners(); ++k)
+      for (std::size_t k = 0; k < store.partners(); ++k) {
+        if (!selected(selection.partners, s.layout().slots()[k])) continue;
         for (std::size_t c = 0; c < store.columns(); ++c)
-          csv.write_values(s.name(), r + 1, months[t], s.layout().slots()[k], s.columns()[c],
-                           values[t * store.month_size() + k * store.columns() + c]);
+          if (selected(selection.metrics, s.columns()[c]))
+            csv.write_values(s.name(), r + 1, months[t], s.layout().slots()[k], s.columns()[c],
+                             values[t * store.month_size() + k * store.columns() + c]);
+      }
   }
 }
 
@@ -131,6 +154,19 @@ nlohmann::ordered_json number_or_null(double value) {
 }
 
 }  // namespace
+
+void check_output_selection(const OutputSelection& selection, const ScenarioResults& results) {
+  auto check = [](const std::vector<std::string>& chosen, std::span<const std::string_view> known, const char* what) {
+    for (const auto& name : chosen)
+      if (std::find(known.begin(), known.end(), name) == known.end())
+        throw std::invalid_argument(unknown_name_message(what, name, known));
+  };
+  check(selection.files, file_stems, "unknown output file");
+  std::vector<std::string_view> metrics(results.columns().begin(), results.columns().end());
+  check(selection.metrics, metrics, "unknown monthly metric");
+  std::vector<std::string_view> partners(results.layout().slots().begin(), results.layout().slots().end());
+  check(selection.partners, partners, "unknown partner");
+}
 
 bool monthly_column_has_overall(std::size_t column) {
   return column >= metric_count || metric_info[column].kind != MetricKind::level;
@@ -161,56 +197,54 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   std::string resolved;
   for (std::size_t i = 0; i < scenarios.size(); ++i)
     resolved += (i ? "---\n" : "") + scenarios[i]->loaded().resolved_yaml();
-  if (info.write_resolved) write_file_atomically(directory / "scenario.resolved.yaml", resolved);
+  write_file_atomically(directory / "scenario.resolved.yaml", resolved);
 
-  if (info.write_replications) {
-    write_csv(directory / "replications.csv", [&](CsvWriter& csv) {
-      csv.write_row({"scenario", "replication", "partner", "metric", "value"});
-      for (const auto* s : scenarios) write_replications(csv, *s);
-    });
-  }
-  if (info.write_timeseries) {
+  const auto& selection = info.outputs;
+  const bool comparing = scenarios.size() > 1;
+  auto wanted = [&](std::string_view stem) {
+    if ((stem == "comparison" || stem == "comparison_timeseries") && !comparing) return false;
+    if (selection.files.empty()) return stem != "monthly" || info.write_monthly;
+    return selected(selection.files, stem) || (stem == "monthly" && info.write_monthly);
+  };
+  std::vector<std::string> written;
+  auto csv_file = [&](std::string_view stem, const std::function<void(CsvWriter&)>& rows) {
+    if (wanted(stem)) written.push_back(write_csv(directory / (std::string(stem) + ".csv"), selection.gzip, rows));
+  };
+  csv_file("replications", [&](CsvWriter& csv) {
+    csv.write_row({"scenario", "replication", "partner", "metric", "value"});
+    for (const auto* s : scenarios) write_replications(csv, *s);
+  });
+  csv_file("timeseries", [&](CsvWriter& csv) {
     tbb::task_arena arena(static_cast<int>(std::max(1u, info.threads)));
-    AtomicFileWriter file(directory / "timeseries.csv");
-    CsvWriter(file.stream())
-        .write_row({"scenario", "partner", "month", "metric", "n", "mean", "sd", "p05", "p25", "p50", "p75", "p95",
-                    "ci95_low", "ci95_high"});
-    for (const auto* s : scenarios) write_timeseries(file.stream(), *s, arena);
-    file.commit();
-  }
-  write_csv(directory / "summary.csv", [&](CsvWriter& csv) {
+    csv.write_row({"scenario", "partner", "month", "metric", "n", "mean", "sd", "p05", "p25", "p50", "p75", "p95",
+                   "ci95_low", "ci95_high"});
+    for (const auto* s : scenarios) write_timeseries(csv, *s, selection, arena);
+  });
+  csv_file("summary", [&](CsvWriter& csv) {
     csv.write_row({"scenario", "partner", "metric", "n", "mean", "sd", "p05", "p25", "p50", "p75", "p95", "ci95_low",
                    "ci95_high"});
     for (const auto* s : scenarios) write_summary(csv, *s);
   });
-  if (scenarios.size() > 1) {
-    write_csv(directory / "comparison.csv", [&](CsvWriter& csv) {
-      csv.write_row({"baseline", "alternative", "partner", "metric", "n", "baseline_mean", "baseline_ci95_low",
-                     "baseline_ci95_high", "alternative_mean", "alternative_ci95_low", "alternative_ci95_high",
-                     "difference_mean", "difference_sd", "difference_ci95_low", "difference_ci95_high",
-                     "unpaired_ci95_low", "unpaired_ci95_high"});
-      for (std::size_t i = 1; i < scenarios.size(); ++i) write_comparison(csv, *scenarios[0], *scenarios[i]);
-    });
-    if (info.write_timeseries) {
-      AtomicFileWriter file(directory / "comparison_timeseries.csv");
-      file.stream() << comparison_timeseries_header;
-      for (std::size_t i = 1; i < scenarios.size(); ++i)
-        write_comparison_timeseries(file.stream(), *scenarios[0], *scenarios[i], info.threads);
-      file.commit();
-    }
-  }
-  if (info.write_events) {
-    AtomicFileWriter file(directory / "events.csv");
-    CsvWriter(file.stream()).write_row({"scenario", "replication", "date", "partner", "event", "detail"});
-    for (const auto* s : scenarios) file.stream() << s->event_rows();
-    file.commit();
-  }
-  if (info.write_monthly) {
-    write_csv(directory / "monthly.csv", [&](CsvWriter& csv) {
-      csv.write_row({"scenario", "replication", "month", "partner", "metric", "value"});
-      for (const auto* s : scenarios) write_monthly(csv, *s);
-    });
-  }
+  csv_file("comparison", [&](CsvWriter& csv) {
+    csv.write_row({"baseline", "alternative", "partner", "metric", "n", "baseline_mean", "baseline_ci95_low",
+                   "baseline_ci95_high", "alternative_mean", "alternative_ci95_low", "alternative_ci95_high",
+                   "difference_mean", "difference_sd", "difference_ci95_low", "difference_ci95_high",
+                   "unpaired_ci95_low", "unpaired_ci95_high"});
+    for (std::size_t i = 1; i < scenarios.size(); ++i) write_comparison(csv, *scenarios[0], *scenarios[i]);
+  });
+  csv_file("comparison_timeseries", [&](CsvWriter& csv) {
+    csv.write_raw(comparison_timeseries_header);
+    for (std::size_t i = 1; i < scenarios.size(); ++i)
+      write_comparison_timeseries(csv, *scenarios[0], *scenarios[i], info.threads);
+  });
+  csv_file("events", [&](CsvWriter& csv) {
+    csv.write_row({"scenario", "replication", "date", "partner", "event", "detail"});
+    for (const auto* s : scenarios) csv.write_raw(s->event_rows());
+  });
+  csv_file("monthly", [&](CsvWriter& csv) {
+    csv.write_row({"scenario", "replication", "month", "partner", "metric", "value"});
+    for (const auto* s : scenarios) write_monthly(csv, *s, selection);
+  });
 
   const Scenario& base = scenarios.front()->scenario();
   nlohmann::ordered_json meta;
@@ -229,8 +263,13 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   // time of writing these files.
   auto& timings = meta["timings"];
   double synthesis = 0, simulation = 0;
-  for (const auto* s : scenarios)
-    synthesis += s->timings().synthesis_seconds, simulation += s->timings().simulation_seconds;
+  std::size_t persons = 0;
+  for (const auto* s : scenarios) {
+    synthesis += s->timings().synthesis_seconds;
+    simulation += s->timings().simulation_seconds;
+    persons += s->persons();
+  }
+  timings["persons_simulated"] = persons;
   timings["synthesis_thread_seconds"] = synthesis;
   timings["simulation_thread_seconds"] = simulation;
   timings["output_seconds"] = std::chrono::duration<double>(now - writing_started).count();
@@ -265,16 +304,9 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
     until["stopped_by"] = stop.target_reached ? "target" : "max_replications";
   }
   auto& files = meta["files"] = nlohmann::ordered_json::array();
-  for (auto name : output_files) {
-    const bool compare = scenarios.size() > 1;
-    if ((name == "comparison.csv" && !compare) ||
-        (name == "comparison_timeseries.csv" && !(compare && info.write_timeseries)) ||
-        (name == "monthly.csv" && !info.write_monthly) || (name == "scenario.resolved.yaml" && !info.write_resolved) ||
-        (name == "replications.csv" && !info.write_replications) ||
-        (name == "timeseries.csv" && !info.write_timeseries) || (name == "events.csv" && !info.write_events))
-      continue;
-    files.push_back(std::string(name));
-  }
+  files.push_back("scenario.resolved.yaml");
+  for (const auto& name : written) files.push_back(name);
+  files.push_back("metadata.json");
   write_file_atomically(directory / "metadata.json", meta.dump(2) + "\n");
 }
 

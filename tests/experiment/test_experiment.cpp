@@ -76,7 +76,7 @@ TEST_CASE("at each point the policies are paired: its folder is a compare of the
   std::set<std::string> names;
   for (const auto& entry : fs::directory_iterator(out / "points" / "0001"))
     names.insert(entry.path().filename().string());
-  CHECK(names == std::set<std::string>{"comparison.csv", "metadata.json", "summary.csv"});
+  CHECK(names == std::set<std::string>{"comparison.csv", "metadata.json", "scenario.resolved.yaml", "summary.csv"});
   // The grid's levels are the midpoints of equal-probability strata.
   CHECK(e.point_texts ==
         std::vector<std::vector<std::string>>{{"0.45", "4"}, {"0.45", "8"}, {"0.75", "4"}, {"0.75", "8"}});
@@ -264,8 +264,7 @@ TEST_CASE("malformed experiment files give located errors", "[experiment][errors
                 "distribution), found nothing",
             f + ":9:47: error: design.levels: unknown key \"levels\" for the latin_hypercube design; expected one of: "
                 "method, samples, seed",
-            f + ":10:20: error: keep[1]: unknown file \"monthly\"; expected one of: replications, timeseries, events, "
-                "resolved"});
+            f + ":10:20: error: keep[1]: unknown file \"monthly\"; expected one of: replications, timeseries, events"});
   CHECK(errors_of(scenario +
                   "set: {removing_state.release_prob: 0.5}\n"
                   "policies: {a: {}, b: {set: {name: x, removing_state.raid_size: 2}}}\n"

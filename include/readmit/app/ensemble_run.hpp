@@ -44,7 +44,10 @@ struct EnsembleRunOptions {
   /// comparison and the others are alternatives.
   std::vector<std::filesystem::path> scenarios;
   std::vector<std::string> overrides;  // --set texts, applied to every scenario
-  std::int64_t replications = 0;       // 0: the baseline scenario's own
+  /// Per scenario, in the order of `scenarios`: --set texts applied after
+  /// `overrides` (the Python module's Scenario.with_); may be shorter.
+  std::vector<std::vector<std::string>> scenario_overrides;
+  std::int64_t replications = 0;  // 0: the baseline scenario's own
   /// Master seed of every scenario; default: the baseline's. One seed for
   /// all gives common random numbers: replication k of each scenario uses the
   /// same streams for the same persons and partners.
@@ -55,6 +58,7 @@ struct EnsembleRunOptions {
   std::filesystem::path out_dir;
   std::string command_line;
   bool write_monthly = false;
+  OutputSelection outputs;  // files, metrics and partners to write; gzip
   std::optional<UntilCi> until_ci;
   std::int64_t max_replications = 10000;  // the cap of --until-ci
   /// Progress: (scenario name, finished, total) after each replication, in

@@ -93,12 +93,12 @@ struct PrimQuery {
 
 enum class DesignMethod { grid, latin_hypercube, sobol, morris, points };
 
-/// What each point keeps on disk besides its summary.csv (and comparison.csv).
+/// What each point keeps on disk besides its summary.csv, comparison.csv
+/// and scenario.resolved.yaml.
 struct KeepFiles {
   bool replications = false;  // replications.csv: every replication's run totals
   bool timeseries = false;    // timeseries.csv (and comparison_timeseries.csv)
   bool events = false;        // events.csv
-  bool resolved = false;      // scenario.resolved.yaml of every policy
 };
 
 /// A validated experiment (or sweep) file, its points expanded and checked.

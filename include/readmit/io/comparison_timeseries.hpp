@@ -3,8 +3,7 @@
 // every monthly value between an alternative and the baseline, month by
 // month, with its 95% confidence interval (common random numbers:
 // replication k of both used the same streams).
-#include <ostream>
-
+#include "readmit/io/csv.hpp"
 #include "readmit/io/ensemble_results.hpp"
 
 namespace readmit {
@@ -24,7 +23,7 @@ inline constexpr std::string_view comparison_timeseries_header =
 /// and written in order, so the bytes never depend on the thread count.
 /// Throws std::invalid_argument if the replication counts or partners
 /// differ, IoError if the monthly values cannot be read.
-void write_comparison_timeseries(std::ostream& out, const ScenarioResults& baseline, const ScenarioResults& alternative,
+void write_comparison_timeseries(CsvWriter& out, const ScenarioResults& baseline, const ScenarioResults& alternative,
                                  unsigned threads);
 
 }  // namespace readmit

@@ -1,8 +1,11 @@
 #pragma once
-
-#include <array>
+// CSV rows (RFC 4180 quoting), assembled in memory with numbers formatted
+// straight into the row (std::to_chars, as format_number: the same bytes on
+// every platform), so that writing large results costs little more than
+// copying them.
 #include <charconv>
 #include <concepts>
+#include <cstddef>
 #include <initializer_list>
 #include <optional>
 #include <ostream>
@@ -15,6 +18,8 @@
 #include "readmit/util/text.hpp"
 
 namespace readmit {
+
+class OutputFile;
 
 /// Returns `field` as it must appear in a CSV row: unchanged, or enclosed in
 /// double quotes with inner quotes doubled if it contains a comma, a double
@@ -31,39 +36,70 @@ std::optional<std::vector<std::string>> parse_csv_record(std::string_view line);
 /// form, "NA" (NaN), "Inf" or "-Inf"; nullopt for anything else.
 std::optional<double> parse_csv_number(std::string_view field);
 
-/// Writes CSV rows (RFC 4180 quoting) to a stream it does not own.
-/// Rows end with a single '\n' rather than RFC 4180's CRLF, matching what R
-/// and pandas write by default. Stream errors are left in the stream's state
-/// for the owner to check (AtomicFileWriter::commit() does).
+/// Writes CSV rows. Rows end with a single '\n' rather than RFC 4180's CRLF,
+/// matching what R and pandas write by default. Numbers are written as
+/// format_number writes them (NaN as NA, infinities as Inf and -Inf).
+/// Three destinations:
+///  - a string: rows are appended to it;
+///  - a stream it does not own: each row is written as it is finished
+///    (stream errors stay in the stream's state for its owner to check);
+///  - an OutputFile: rows are collected in blocks of about 1 MiB and written
+///    in one piece each; flush() (or destruction) writes the last block.
 class CsvWriter {
  public:
-  explicit CsvWriter(std::ostream& out) noexcept : out_(&out) {}
+  explicit CsvWriter(std::string& out) noexcept : out_(&out) {}
+  explicit CsvWriter(std::ostream& out) noexcept : out_(&own_), stream_(&out) {}
+  explicit CsvWriter(OutputFile& file) noexcept : out_(&own_), file_(&file) {}
+  ~CsvWriter() noexcept(false);
+  CsvWriter(const CsvWriter&) = delete;
+  CsvWriter& operator=(const CsvWriter&) = delete;
 
   void write_row(std::initializer_list<std::string_view> fields);
   void write_row(std::span<const std::string> fields);
 
-  /// Writes one row from a mix of text and numbers; numbers are formatted
-  /// with format_number. Example: write_values("arm_a", 3, 0.25).
+  /// Writes one row from a mix of text and numbers. Example:
+  /// write_values("arm_a", 3, 0.25) writes "arm_a,3,0.25".
   template <typename... Fields>
   void write_values(const Fields&... fields) {
-    const std::array<std::string, sizeof...(Fields)> formatted{to_text(fields)...};
-    write_row(std::span<const std::string>(formatted));
+    [[maybe_unused]] bool first = true;
+    (append_field(fields, first), ...);
+    end_row();
   }
+
+  /// Writes a row of `prefix` (fields already CSV-encoded, each followed by
+  /// a comma) and then `numbers`: for rows that repeat their first fields.
+  void write_numbers(std::string_view prefix, std::span<const double> numbers);
+
+  /// Appends rows already formatted (each ending with '\n'), as they are.
+  void write_raw(std::string_view rows);
+
+  /// Writes what is collected to the OutputFile (nothing to do otherwise).
+  void flush();
 
  private:
   template <typename Field>
-  static std::string to_text(const Field& field) {
+  void append_field(const Field& field, bool& first) {
+    if (!first) out_->push_back(',');
+    first = false;
     if constexpr (std::is_convertible_v<const Field&, std::string_view>) {
-      return std::string(std::string_view(field));
+      append_text(std::string_view(field));
+    } else if constexpr (std::is_floating_point_v<Field>) {
+      append_number(static_cast<double>(field));
     } else {
-      return format_number(field);
+      static_assert(std::is_integral_v<Field> && !std::is_same_v<Field, bool>, "a CSV field is text or a number");
+      char buffer[24];  // 20 digits and a sign
+      const auto end = std::to_chars(buffer, buffer + sizeof buffer, field).ptr;
+      out_->append(buffer, end);
     }
   }
+  void append_text(std::string_view text);
+  void append_number(double value);
+  void end_row();
 
-  template <typename Range>
-  void write_fields(const Range& fields);
-
-  std::ostream* out_;
+  std::string own_;  // the row, or the block, being assembled
+  std::string* out_;
+  std::ostream* stream_ = nullptr;
+  OutputFile* file_ = nullptr;
 };
 
 }  // namespace readmit

@@ -61,6 +61,8 @@ class ScenarioResults {
 
   /// The replications' timings, summed (thread seconds).
   const ReplicationTimings& timings() const { return timings_; }
+  /// Persons simulated, summed over replications.
+  std::size_t persons() const { return persons_; }
 
  private:
   LoadedScenario loaded_;
@@ -71,6 +73,7 @@ class ScenarioResults {
   std::size_t replications_ = 0;
   std::string event_rows_;
   ReplicationTimings timings_;
+  std::size_t persons_ = 0;
 };
 
 /// Paired comparison of one run total between a baseline and an alternative

@@ -14,6 +14,7 @@
 //   events.csv              scenario,replication,date,partner,event,detail: reviews,
 //                           sanction decisions and effects, linkage, amendments, negotiation
 //   monthly.csv             only when asked: scenario,replication,month,partner,metric,value
+//   (with --compress every .csv is .csv.gz; --outputs keeps some files, metrics and partners)
 //   metadata.json           version, git revision, compiler, seed, replications,
 //                           threads, wall time and where it went, scenario hashes,
 //                           command line
@@ -44,6 +45,25 @@ struct StoppingReport {
   bool target_reached = false;
 };
 
+/// What the output folder holds beyond scenario.resolved.yaml and
+/// metadata.json, which are always written.
+struct OutputSelection {
+  /// Files by stem (replications, timeseries, summary, comparison,
+  /// comparison_timeseries, events, monthly); empty: all but monthly
+  /// (comparison and comparison_timeseries only under compare).
+  std::vector<std::string> files{};
+  /// Monthly metrics written to timeseries.csv and monthly.csv; empty: all.
+  std::vector<std::string> metrics{};
+  /// Partners whose rows go to timeseries.csv and monthly.csv (the sum over
+  /// partners, `all`, may be named too); empty: all.
+  std::vector<std::string> partners{};
+  bool gzip = false;  // CSV files as .csv.gz
+};
+
+/// Throws std::invalid_argument naming an unknown file, metric or partner
+/// of `selection` (with the closest known name).
+void check_output_selection(const OutputSelection& selection, const ScenarioResults& results);
+
 struct RunInfo {
   std::string command;  // "run" or "compare"
   std::string command_line;
@@ -52,23 +72,14 @@ struct RunInfo {
   /// here to just before metadata.json is written.
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool write_monthly = false;
-  /// Files that may be left out (experiment points keep only what is asked):
-  /// summary.csv, comparison.csv and metadata.json are always written.
-  bool write_resolved = true;      // scenario.resolved.yaml
-  bool write_replications = true;  // replications.csv
-  bool write_timeseries = true;    // timeseries.csv (and comparison_timeseries.csv)
-  bool write_events = true;        // events.csv
+  OutputSelection outputs;
   std::optional<StoppingReport> stopping;
 };
 
-/// The fixed file names, in the order they are written.
-inline constexpr std::string_view output_files[] = {
-    "scenario.resolved.yaml",    "replications.csv", "timeseries.csv", "summary.csv",  "comparison.csv",
-    "comparison_timeseries.csv", "events.csv",       "monthly.csv",    "metadata.json"};
-
-/// Writes every output file into `directory`, which must exist.
-/// scenarios[0] is the baseline; comparison.csv is written when there are
-/// alternatives, monthly.csv when info.write_monthly.
+/// Writes the output files into `directory`, which must exist, in the order
+/// above. scenarios[0] is the baseline; comparison.csv is written when there
+/// are alternatives, monthly.csv when info.write_monthly or selected;
+/// info.outputs chooses files, metrics and partners, and gzip.
 /// Throws IoError on failure.
 void write_outputs(const std::filesystem::path& directory, std::span<const ScenarioResults* const> scenarios,
                    const RunInfo& info);

@@ -1,0 +1,488 @@
+"""Shared by the report builders: reading an output folder, metric labels and
+units, number formats, the banded time-series plot, and the page itself
+(sections, figures saved as PNG and SVG and embedded, tables, provenance).
+
+Every figure goes through Section.figure, which insists on a title, axis
+labels and a caption, saves FIGURE.png and FIGURE.svg under DIR/figures/ and
+embeds the PNG in report.html, so the page opens offline on its own.
+"""
+import base64
+import datetime
+import html
+import io
+import json
+import math
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.ticker  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from script_support import write_atomically  # noqa: E402
+
+# Reproducible SVG ids and no timestamps in the figure files: the same
+# outputs give the same figure bytes.
+matplotlib.rcParams.update({
+    "svg.hashsalt": "readmit",
+    "figure.dpi": 100,
+    "savefig.dpi": 110,
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+})
+PNG_METADATA = {"Software": None}
+SVG_METADATA = {"Date": None, "Creator": None}
+
+COLORS = ["#1f5fa8", "#d2691e", "#2e8b57", "#8b3a8b", "#b22222", "#4f6d7a", "#a0785a", "#708090"]
+
+# label, unit of every run total (summary.csv, replications.csv, comparison.csv).
+TOTALS = {
+    "removals": ("removals", "persons"),
+    "median_days_request_to_removal": ("median days from first request to removal", "days"),
+    "custody_releases": ("180-day releases", "persons"),
+    "detention_cost_usd": ("detention cost", "USD"),
+    "bed_days": ("detention bed-days", "bed-days"),
+    "children_affected": ("children separated by a removal", "children"),
+    "child_days_separated": ("child-days separated from a detained parent", "child-days"),
+    "severe_outcomes": ("severe returnee outcomes", "persons"),
+    "visa_refusals": ("visas refused", "applications"),
+    "visa_applications": ("visa applications", "applications"),
+    "requests": ("document requests", "requests"),
+    "acceptances": ("requests accepted", "requests"),
+    "denials": ("requests denied", "requests"),
+    "relief": ("cases ended in relief", "persons"),
+    "exemptions": ("persons exempted by an amendment", "persons"),
+    "main_earners_lost": ("households that lost their main earner", "households"),
+    "homelessness": ("returnees becoming homeless", "persons"),
+    "sanction_decisions": ("sanction decisions", "decisions"),
+    "amendment_requests": ("amendment requests", "requests"),
+    "negotiation_agreements": ("amendments agreed", "agreements"),
+    "months_under_sanction": ("months under sanction", "months; partner-months for all"),
+    "redetentions": ("re-detentions", "persons"),
+    "pending_docket_at_end": ("docket still pending at the end", "persons"),
+}
+# The terminal table's headline outcomes, in its order.
+HEADLINE = ["removals", "median_days_request_to_removal", "custody_releases", "detention_cost_usd",
+            "children_affected", "severe_outcomes", "months_under_sanction", "visa_refusals"]
+
+# label, unit of the monthly metrics the report plots (docs/model.md).
+MONTHLY = {
+    "stock_prison": ("serving a sentence", "persons"),
+    "stock_detained": ("detained, no request yet", "persons"),
+    "stock_awaiting_document": ("detained, awaiting a document", "persons"),
+    "stock_scheduled": ("detained, awaiting a flight", "persons"),
+    "stock_supervised": ("released on supervision", "persons"),
+    "stock_removed": ("removed (cumulative)", "persons"),
+    "stock_relief": ("relief (cumulative)", "persons"),
+    "stock_exempted": ("exempted by an amendment (cumulative)", "persons"),
+    "stock_unremovable": ("refused as a category (cumulative)", "persons"),
+    "stock_awaiting_interview": ("requests awaiting an interview", "requests"),
+    "stock_document_queue": ("requests waiting for an officer", "requests"),
+    "stock_in_decision": ("requests being decided", "requests"),
+    "removals": ("removals", "persons per month"),
+    "custody_releases": ("180-day releases", "persons per month"),
+    "requests": ("document requests sent", "requests per month"),
+    "acceptances": ("requests accepted", "requests per month"),
+    "denials": ("requests denied", "requests per month"),
+    "decision_days_p50": ("median decision time", "days"),
+    "decision_days_p90": ("90th percentile decision time", "days"),
+    "cooperation": ("partner cooperation", "index, 0-1"),
+    "sanction_step": ("sanction step in force", "step"),
+    "children_affected": ("children separated by a removal", "children per month"),
+    "child_days_separated": ("child-days separated", "child-days per month"),
+    "households_followed": ("households that followed", "households per month"),
+    "main_earners_lost": ("main earners lost", "households per month"),
+    "returnees_followed": ("returnees in follow-up", "persons"),
+    "reintegration_admissions": ("reintegration admissions", "persons per month"),
+    "severe_outcomes": ("severe returnee outcomes", "persons per month"),
+    "homelessness": ("returnees becoming homeless", "persons per month"),
+    "remigration_attempts": ("re-migration attempts", "persons per month"),
+    "exemptions": ("persons exempted by an amendment", "persons per month"),
+    "humanitarian_denials": ("humanitarian review denials", "requests per month"),
+    "cap_deferrals": ("acceptances deferred by the cap", "requests per month"),
+    "households_notified": ("removals with advance notice", "removals per month"),
+    "visa_refusals": ("visas refused", "applications per month"),
+    "detention_cost_usd": ("detention cost", "USD per month"),
+    "amendments_in_force": ("amendments in force", "amendments"),
+}
+
+
+def total_label(metric, short=False):
+    """'removals (persons)', and for removals_fyYYYY 'removals in FY YYYY
+    (persons)'; short: the unit's first clause only (for axes)."""
+    if metric.startswith("removals_fy"):
+        return f"removals in FY{metric[len('removals_fy'):]} (persons)"
+    label, unit = TOTALS.get(metric, (metric.replace("_", " "), ""))
+    if short:
+        unit = unit.split(";")[0]
+    return f"{label} ({unit})" if unit else label
+
+
+def readable_axis(ax, axis="y"):
+    """Tick labels as the tables write numbers (31.6M, not 3.16 with 1e7 above)."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _: fmt(value, 3)))
+
+
+def total_unit(metric):
+    return "persons" if metric.startswith("removals_fy") else TOTALS.get(metric, ("", ""))[1]
+
+
+def monthly_label(metric):
+    label, unit = MONTHLY.get(metric, (metric.replace("_", " "), ""))
+    return label, unit
+
+
+def fmt(value, digits=4):
+    """A number as the terminal table shows it: 4 significant digits, with
+    K/M/B suffixes from a million; NA for a missing value."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "NA"
+    magnitude = abs(value)
+    for scale, suffix in ((1e9, "B"), (1e6, "M")):
+        if magnitude >= scale:
+            return f"{value / scale:.{digits}g}{suffix}"
+    if magnitude >= 10 ** digits:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}g}"
+
+
+def fmt_interval(low, high):
+    return f"[{fmt(low)}, {fmt(high)}]"
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_csv(path):
+    """A readmit CSV: NA is the only missing value (a partner may be named 'nan')."""
+    return pd.read_csv(path, keep_default_na=False, na_values=["NA"])
+
+
+def read_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def month_dates(months):
+    """YYYY-MM labels as the first day of the month."""
+    return pd.to_datetime(months, format="%Y-%m")
+
+
+class RunFolder:
+    """The output folder of `readmit run` or `readmit compare`, read lazily."""
+
+    def __init__(self, path):
+        self.path = path
+        self.metadata = read_json(os.path.join(path, "metadata.json"))
+        self._cache = {}
+
+    def has(self, name):
+        return os.path.exists(os.path.join(self.path, name))
+
+    def _frame(self, name, prepare=None):
+        if name not in self._cache:
+            frame = read_csv(os.path.join(self.path, name))
+            self._cache[name] = prepare(frame) if prepare else frame
+        return self._cache[name]
+
+    @property
+    def summary(self):
+        return self._frame("summary.csv")
+
+    @property
+    def timeseries(self):
+        def prepare(frame):
+            frame["date"] = month_dates(frame["month"])
+            return frame
+        return self._frame("timeseries.csv", prepare)
+
+    @property
+    def replications(self):
+        return self._frame("replications.csv")
+
+    @property
+    def comparison(self):
+        return self._frame("comparison.csv")
+
+    @property
+    def events(self):
+        def prepare(frame):
+            frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+            return frame
+        return self._frame("events.csv", prepare)
+
+    @property
+    def scenario_names(self):
+        return [s["name"] for s in self.metadata.get("scenarios", [])] or [self.metadata["scenario"]]
+
+    @property
+    def partners(self):
+        """Partner names in file order (without 'all')."""
+        names = self.summary.loc[self.summary["partner"] != "all", "partner"]
+        return list(dict.fromkeys(names))
+
+    def resolved_documents(self):
+        """The resolved scenario(s) as text, one per scenario, in order."""
+        with open(os.path.join(self.path, "scenario.resolved.yaml"), encoding="utf-8") as f:
+            text = f.read()
+        return split_yaml_documents(text)
+
+    def series(self, scenario, partner, metric):
+        """One monthly series' statistics, by month; None when absent."""
+        frame = self.timeseries
+        rows = frame[(frame["scenario"] == scenario) & (frame["partner"] == partner) & (frame["metric"] == metric)]
+        return rows.sort_values("month") if len(rows) else None
+
+    def total(self, scenario, partner, metric):
+        frame = self.summary
+        rows = frame[(frame["scenario"] == scenario) & (frame["partner"] == partner) & (frame["metric"] == metric)]
+        return rows.iloc[0] if len(rows) else None
+
+
+def split_yaml_documents(text):
+    """Splits '---'-separated YAML documents (readmit writes one per scenario)."""
+    documents, current = [], []
+    for line in text.splitlines(keepends=True):
+        if line.rstrip() == "---":
+            documents.append("".join(current))
+            current = []
+        else:
+            current.append(line)
+    documents.append("".join(current))
+    return [d for d in documents if d.strip()]
+
+
+def total_partner(folder):
+    """The partner whose totals the headline uses: the only partner, or 'all'."""
+    partners = folder.partners
+    return partners[0] if len(partners) == 1 else "all"
+
+
+# ---------------------------------------------------------------- plotting
+
+
+def band_plot(ax, rows, color, label=None, bands=True):
+    """Median line with the 25-75% (dark) and 5-95% (light) bands over replications."""
+    x = rows["date"]
+    if bands:
+        ax.fill_between(x, rows["p05"], rows["p95"], color=color, alpha=0.13, linewidth=0, step=None)
+        ax.fill_between(x, rows["p25"], rows["p75"], color=color, alpha=0.3, linewidth=0)
+    ax.plot(x, rows["p50"], color=color, linewidth=1.5, label=label)
+
+
+def band_caption(replications, what="replications"):
+    return (f"Line: median over {replications} {what}; dark band: 25-75% of {what} (50% band); "
+            f"light band: 5-95% (90% band).")
+
+
+def date_axis(ax):
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+
+
+def replication_count(rows):
+    """Replications behind a statistic: the largest n (NaN values are left out)."""
+    return int(rows["n"].max()) if rows is not None and len(rows) else 0
+
+
+def new_figure(rows=1, columns=1, width=9.0, height_per_row=2.8, sharex=False):
+    fig, axes = plt.subplots(rows, columns, figsize=(width, height_per_row * rows + 0.6), sharex=sharex,
+                             squeeze=False, layout="constrained")
+    return fig, axes
+
+
+# ---------------------------------------------------------------- the page
+
+
+class Section:
+    def __init__(self, report, key, title):
+        self.report = report
+        self.key = key
+        self.title = title
+        self.parts = []
+
+    def paragraph(self, text):
+        self.parts.append(f"<p>{html.escape(text)}</p>")
+
+    def note(self, text):
+        self.parts.append(f'<p class="note">{html.escape(text)}</p>')
+
+    def table(self, header, rows, caption=None, numeric_from=1, css_class="data", collapsed=None):
+        """rows: lists of cells (text); columns from numeric_from on are
+        right-aligned. collapsed: a summary line; the table then opens on a click."""
+        parts = [f"<details><summary>{html.escape(collapsed)}</summary>"] if collapsed else []
+        parts.append(f'<table class="{css_class}">')
+        if caption:
+            parts.append(f"<caption>{html.escape(caption)}</caption>")
+        parts.append("<thead><tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in header) + "</tr></thead>")
+        parts.append("<tbody>")
+        for row in rows:
+            cells = []
+            for i, cell in enumerate(row):
+                klass = ' class="num"' if i >= numeric_from else ""
+                cells.append(f"<td{klass}>{html.escape(str(cell))}</td>")
+            parts.append("<tr>" + "".join(cells) + "</tr>")
+        parts.append("</tbody></table>")
+        if collapsed:
+            parts.append("</details>")
+        self.parts.append("".join(parts))
+
+    def preformatted(self, text):
+        self.parts.append(f"<pre>{html.escape(text)}</pre>")
+
+    def figure(self, fig, name, caption):
+        """Saves the figure as figures/NAME.png and .svg and embeds the PNG.
+        The figure must have a title (suptitle or first axes title) and
+        labelled axes; the caption says what the lines and bands are."""
+        title = fig._suptitle.get_text() if fig._suptitle is not None else ""
+        if not title:
+            raise ValueError(f"figure {name}: no title")
+        for ax in fig.axes:
+            if ax.has_data() and not (ax.get_xlabel() or ax.get_ylabel()):
+                raise ValueError(f"figure {name}: an axes without labels")
+        png = io.BytesIO()
+        fig.savefig(png, format="png", metadata=PNG_METADATA)
+        svg = io.BytesIO()
+        fig.savefig(svg, format="svg", metadata=SVG_METADATA)
+        plt.close(fig)
+        self.report.save_figure(name, png.getvalue(), svg.getvalue())
+        encoded = base64.b64encode(png.getvalue()).decode("ascii")
+        self.parts.append(
+            f'<figure id="fig-{html.escape(name)}" class="figure">'
+            f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(title)}">'
+            f"<figcaption><b>{html.escape(title)}.</b> {html.escape(caption)} "
+            f'<span class="files">(<a href="figures/{html.escape(name)}.png">PNG</a>, '
+            f'<a href="figures/{html.escape(name)}.svg">SVG</a>)</span></figcaption></figure>')
+
+    def html(self):
+        return (f'<section id="{html.escape(self.key)}" data-section="{html.escape(self.key)}">'
+                f"<h2>{html.escape(self.title)}</h2>" + "\n".join(self.parts) + "</section>")
+
+
+class Report:
+    """One report.html with its figures; sections appear in creation order."""
+
+    def __init__(self, out_dir, kind, title, subtitle=""):
+        self.out_dir = out_dir
+        self.kind = kind
+        self.title = title
+        self.subtitle = subtitle
+        self.sections = []
+        self.figure_names = []
+        self.figure_dir = os.path.join(out_dir, "figures")
+        os.makedirs(self.figure_dir, exist_ok=True)
+
+    def section(self, key, title):
+        section = Section(self, key, title)
+        self.sections.append(section)
+        return section
+
+    def save_figure(self, name, png, svg):
+        if name in self.figure_names:
+            raise ValueError(f"two figures named {name}")
+        self.figure_names.append(name)
+        for ext, data in (("png", png), ("svg", svg)):
+            path = os.path.join(self.figure_dir, f"{name}.{ext}")
+            tmp = path + ".tmp"
+            with open(tmp, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+
+    def write(self):
+        contents = "".join(f'<li><a href="#{html.escape(s.key)}">{html.escape(s.title)}</a></li>'
+                           for s in self.sections)
+        body = "\n".join(s.html() for s in self.sections)
+        page = PAGE.format(title=html.escape(self.title), subtitle=html.escape(self.subtitle),
+                           kind=html.escape(self.kind), contents=contents, body=body, style=STYLE)
+        path = os.path.join(self.out_dir, "report.html")
+        write_atomically(path, page)
+        return path
+
+
+def provenance(section, metadata, folder_path, extra=()):
+    """The page's statement of what made it: scenario(s), seed, replications,
+    version, git revision, dates and the command line (from metadata.json)."""
+    finished = datetime.datetime.fromtimestamp(os.path.getmtime(os.path.join(folder_path, "metadata.json")),
+                                               datetime.timezone.utc)
+    rows = []
+    scenarios = metadata.get("scenarios")
+    if scenarios:
+        for i, s in enumerate(scenarios):
+            role = ("baseline" if i == 0 else "alternative") if len(scenarios) > 1 else "scenario"
+            overrides = ", ".join(s.get("overrides", [])) or "none"
+            rows.append([role, f"{s['name']} (hash {s.get('scenario_hash', '?')}; from "
+                         f"{', '.join(s.get('source_files', []))}; overrides: {overrides}; "
+                         f"{s.get('start_date', '?')}, {s.get('horizon_months', '?')} months)"])
+    rows.extend(extra)
+    if "seed" in metadata:
+        rows.append(["seed", str(metadata["seed"])])
+    if "replications" in metadata:
+        rows.append(["replications", str(metadata["replications"])])
+    if "until_ci" in metadata:
+        u = metadata["until_ci"]
+        rows.append(["until-ci", json.dumps(u)])
+    rows.append(["readmit version", f"{metadata.get('readmit_version', '?')} (git {metadata.get('git_revision', '?')}, "
+                 f"{metadata.get('compiler', '?')})"])
+    rows.append(["run finished", finished.strftime("%Y-%m-%d %H:%M UTC") +
+                 f" ({fmt(metadata.get('wall_seconds', float('nan')), 3)} s on {metadata.get('threads', '?')} threads)"])
+    rows.append(["report made", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")])
+    rows.append(["command", metadata.get("command_line", "?")])
+    rows.append(["folder", os.path.abspath(folder_path)])
+    section.table(["", ""], rows, numeric_from=99, css_class="provenance")
+
+
+STYLE = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif; margin: 0;
+       color: #1d1d1f; background: #fafafa; line-height: 1.45; }
+main { max-width: 1100px; margin: 0 auto; padding: 1.2rem 1.5rem 4rem; background: #fff; }
+h1 { font-size: 1.6rem; margin: 0.4rem 0 0.2rem; }
+h2 { font-size: 1.25rem; border-bottom: 2px solid #1f5fa8; padding-bottom: 0.2rem; margin-top: 2.2rem; }
+.subtitle { color: #555; margin-top: 0; }
+nav ol { columns: 2; font-size: 0.92rem; }
+table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.86rem; max-width: 100%; }
+table.data th, table.data td { border-bottom: 1px solid #ddd; padding: 0.22rem 0.6rem; text-align: left; }
+table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.data thead th { background: #eef3f9; }
+table.provenance td { padding: 0.15rem 0.6rem; vertical-align: top; }
+table.provenance td:first-child { color: #555; white-space: nowrap; }
+table.provenance td:last-child { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 0.8rem;
+                                 word-break: break-all; }
+caption { caption-side: bottom; text-align: left; color: #555; font-size: 0.8rem; padding-top: 0.3rem; }
+figure { margin: 1rem 0 1.6rem; }
+figure img { max-width: 100%; border: 1px solid #eee; }
+figcaption { font-size: 0.85rem; color: #333; }
+.files { color: #777; }
+.note { color: #6b4e16; background: #fff7e0; padding: 0.4rem 0.7rem; border-left: 3px solid #e0b040; }
+pre { background: #f4f4f4; padding: 0.6rem; overflow-x: auto; font-size: 0.8rem; }
+.up { color: #b22222; } .down { color: #1f5fa8; }
+"""
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="readmit report">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+<body>
+<main data-report-kind="{kind}">
+<h1>{title}</h1>
+<p class="subtitle">{subtitle}</p>
+<nav><ol>{contents}</ol></nav>
+{body}
+</main>
+</body>
+</html>
+"""

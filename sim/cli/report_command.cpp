@@ -1,0 +1,42 @@
+#include "report_command.hpp"
+
+#include <iostream>
+
+#include "readmit/app/report.hpp"
+
+namespace readmit::cli {
+
+CLI::App* add_report_command(CLI::App& app, std::string& directory) {
+  auto* report = app.add_subcommand(
+      "report", "Write DIR/report.html (self-contained) and DIR/figures/ for a run, compare or sweep folder");
+  report->add_option("directory", directory, "Output folder of readmit run, compare or sweep")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  report->footer(
+      "The page embeds every figure (it opens offline); each figure is also saved as PNG and SVG in\n"
+      "DIR/figures/. Made by scripts/report.py with /usr/bin/python3 (matplotlib, pandas).\n"
+      "Example: readmit report results/cambodia_2017");
+  return report;
+}
+
+void add_report_flag(CLI::App& command, bool& report) {
+  command.add_flag("--report", report,
+                   "Also write OUT/report.html and OUT/figures/ (as `readmit report OUT` does) after the run");
+}
+
+int run_report_command(const std::string& directory) {
+  try {
+    report_on(directory);
+    return 0;
+  } catch (const ReportError& e) {
+    std::cerr << "readmit: error: " << e.what() << "\n";
+    return e.invalid_folder() ? 2 : 1;
+  }
+}
+
+void report_on(const std::filesystem::path& out_dir) {
+  std::cout << std::flush;  // the script's line follows the table
+  write_report(out_dir);
+}
+
+}  // namespace readmit::cli
