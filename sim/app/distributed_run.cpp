@@ -85,7 +85,7 @@ std::string batch_task(std::size_t scenario, std::uint64_t first, std::uint64_t 
 }  // namespace
 
 std::function<void(std::size_t, const Scenario&, const EnsembleOptions&, std::uint64_t, const ReplicationConsumer&)>
-distributed_stream(WorkQueue& queue, unsigned) {
+distributed_stream(WorkQueue& queue) {
   return [&queue](std::size_t index, const Scenario&, const EnsembleOptions& options, std::uint64_t first,
                   const ReplicationConsumer& consume) {
     if (options.replications <= 0) return;

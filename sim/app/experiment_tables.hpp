@@ -32,7 +32,10 @@ class TableWriter {
               const std::vector<std::vector<std::string>>& indexes = {});
   void row(const Row& values);
   /// Commits the CSV file (the database is committed by its owner).
-  void commit() { file_.commit(); }
+  void commit() {
+    csv_.flush();
+    file_.commit();
+  }
 
  private:
   AtomicFileWriter file_;

@@ -100,7 +100,7 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
     readmit::serve_ensembles(ensemble, queue);
     return exit_ok;
   }
-  if (queue.distributed()) ensemble.stream = readmit::distributed_stream(queue, options.threads);
+  if (queue.distributed()) ensemble.stream = readmit::distributed_stream(queue);
   // A JSON line per window of replications (8 per thread: what runs at once).
   readmit::ProgressReporter progress(readmit::parse_progress(options.progress, isatty(STDERR_FILENO) != 0),
                                      options.scenarios.size() > 1 ? "compare" : "run", "replications",

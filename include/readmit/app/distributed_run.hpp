@@ -17,7 +17,7 @@ namespace readmit {
 /// replications into batches of about replications / (4 x workers), at most
 /// 64, runs them on the queue and consumes them in order.
 std::function<void(std::size_t, const Scenario&, const EnsembleOptions&, std::uint64_t, const ReplicationConsumer&)>
-distributed_stream(WorkQueue& queue, unsigned threads);
+distributed_stream(WorkQueue& queue);
 
 /// On a worker: loads the scenarios of `options` as run_ensembles does and
 /// computes the batches the coordinator sends, each on `options.threads`
