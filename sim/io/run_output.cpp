@@ -35,8 +35,8 @@ bool selected(const std::vector<std::string>& chosen, std::string_view name) {
   return chosen.empty() || std::find(chosen.begin(), chosen.end(), name) != chosen.end();
 }
 
-constexpr std::string_view file_stems[] = {"replications", "timeseries",           "summary", "comparison",
-                                           "comparison_timeseries", "events", "monthly"};
+constexpr std::string_view file_stems[] = {"replications",          "timeseries", "summary", "comparison",
+                                           "comparison_timeseries", "events",     "monthly"};
 
 std::array<double, 10> statistic_values(const Summary& s) {
   return {double(s.n), s.mean, s.sd, s.p05, s.p25, s.p50, s.p75, s.p95, s.ci95.low, s.ci95.high};
@@ -71,7 +71,8 @@ std::string timeseries_month(const ScenarioResults& s, const OutputSelection& se
     if (!selected(selection.partners, partner)) continue;
     const std::string partner_and_month = scenario_and + csv_field(partner) + "," + label + ",";
     for (std::size_t c = 0; c < columns; ++c) {
-      if ((slot == partners && !monthly_column_has_overall(c)) || !selected(selection.metrics, s.columns()[c])) continue;
+      if ((slot == partners && !monthly_column_has_overall(c)) || !selected(selection.metrics, s.columns()[c]))
+        continue;
       for (std::size_t r = 0; r < reps; ++r) {
         const double* month_values = values.data() + (r * count + t) * store.month_size();
         if (slot < partners) {

@@ -15,8 +15,9 @@ TEST_CASE("the local work queue computes every task in order", "[experiment][que
   CHECK(queue->coordinator());
   CHECK(queue->workers() == 1);
   std::vector<std::string> consumed;
-  queue->run({"a", "b", "c"}, [](const std::string& task) { return task + task; },
-             [&](std::size_t index, std::string&& result) { consumed.push_back(std::to_string(index) + result); });
+  queue->run(
+      {"a", "b", "c"}, [](const std::string& task) { return task + task; },
+      [&](std::size_t index, std::string&& result) { consumed.push_back(std::to_string(index) + result); });
   CHECK(consumed == std::vector<std::string>{"0aa", "1bb", "2cc"});
   CHECK_THROWS_AS(queue->serve([](const std::string&) { return std::string(); }), std::logic_error);
   const auto message = describe_exception(std::make_exception_ptr(

@@ -1,7 +1,7 @@
 // The results database: written atomically, the same bytes for the same
 // rows, NaN stored as NULL, quoted identifiers.
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include <cmath>
 
@@ -17,8 +17,9 @@ namespace {
 
 void fill(const std::filesystem::path& path) {
   ResultsDatabase db(path);
-  db.execute("CREATE TABLE t (\"a.b\" INTEGER, x REAL, name TEXT, PRIMARY KEY (\"a.b\")) WITHOUT ROWID;"
-             "CREATE INDEX t_by_name ON t (name);");
+  db.execute(
+      "CREATE TABLE t (\"a.b\" INTEGER, x REAL, name TEXT, PRIMARY KEY (\"a.b\")) WITHOUT ROWID;"
+      "CREATE INDEX t_by_name ON t (name);");
   {
     auto insert = db.inserter("t", std::vector<std::string>{"a.b", "x", "name"});
     for (std::int64_t i = 0; i < 500; ++i)
@@ -32,8 +33,7 @@ void fill(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("a results database appears whole under its name, with the same bytes for the same rows",
-          "[io][database]") {
+TEST_CASE("a results database appears whole under its name, with the same bytes for the same rows", "[io][database]") {
   TempDir dir;
   const auto first = dir.path() / "first.sqlite", second = dir.path() / "second.sqlite";
   fill(first);
@@ -70,8 +70,8 @@ TEST_CASE("a results database not committed leaves nothing; errors name the data
       db.execute("CREATE TABLE t (a INTEGER);");
       FAIL("a duplicate table was accepted");
     } catch (const IoError& e) {
-      CHECK(std::string(e.what()) == "database '" + path.string() +
-                                         "': cannot run \"CREATE TABLE t (a INTEGER);\": table t already exists");
+      CHECK(std::string(e.what()) ==
+            "database '" + path.string() + "': cannot run \"CREATE TABLE t (a INTEGER);\": table t already exists");
     }
     auto insert = db.inserter("t", std::vector<std::string>{"a"});
     CHECK_THROWS_AS(insert.row(std::vector<SqlValue>{std::int64_t(1), std::int64_t(2)}), std::invalid_argument);
