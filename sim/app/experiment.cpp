@@ -353,11 +353,11 @@ MergeResult merge_points(const Experiment& e, const ExperimentOptions& options, 
     // Sweeps keep their historical table: no policy column (one policy).
     std::vector<Column> summary_columns{{"point", "INTEGER"}};
     std::vector<std::string> summary_key{"point"};
-    if (!sweep) summary_columns.push_back({"policy", "TEXT"}), summary_key.push_back("policy");
+    if (!sweep) summary_columns.push_back(Column{"policy", "TEXT"}), summary_key.emplace_back("policy");
     summary_columns.insert(summary_columns.end(), {{"partner", "TEXT"}, {"metric", "TEXT"}});
     summary_key.insert(summary_key.end(), {"partner", "metric"});
     std::vector<std::string> summary_index{"metric", "partner"};
-    if (!sweep) summary_index.push_back("policy");
+    if (!sweep) summary_index.emplace_back("policy");
     TableWriter summary(out_dir / (sweep ? "sweep.csv" : "summary.csv"), database, "outcomes",
                         with_numbers(summary_columns, statistic_names), summary_key, {summary_index});
     std::optional<TableWriter> differences;

@@ -591,19 +591,19 @@ void read_experiment_design(Reader& r, const ConfigNode& root) {
   std::vector<std::string_view> allowed{"method"};
   switch (e.method) {
     case DesignMethod::grid:
-      allowed.push_back("levels");
+      allowed.emplace_back("levels");
       break;
     case DesignMethod::latin_hypercube:
       allowed.insert(allowed.end(), {"samples", "seed"});
       break;
     case DesignMethod::sobol:
-      allowed.push_back("base_samples");
+      allowed.emplace_back("base_samples");
       break;
     case DesignMethod::morris:
       allowed.insert(allowed.end(), {"trajectories", "levels", "candidates", "seed"});
       break;
     case DesignMethod::points:
-      allowed.push_back("file");
+      allowed.emplace_back("file");
       break;
   }
   for (const auto& entry : design->entries())

@@ -104,7 +104,7 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
   // A JSON line per window of replications (8 per thread: what runs at once).
   readmit::ProgressReporter progress(readmit::parse_progress(options.progress, isatty(STDERR_FILENO) != 0),
                                      options.scenarios.size() > 1 ? "compare" : "run", "replications",
-                                     8 * readmit::resolved_thread_count(options.threads));
+                                     std::size_t{8} * readmit::resolved_thread_count(options.threads));
   if (progress.active())
     ensemble.progress = [&progress](const std::string& name, std::int64_t done, std::int64_t total) {
       progress.update(std::size_t(done), std::size_t(total), name);
