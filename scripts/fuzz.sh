@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes readmit's input parsers with libFuzzer under AddressSanitizer +
 # UndefinedBehaviorSanitizer for SECONDS in all (default 60), shared equally
-# by the targets: scenario loading (tests/fuzz/fuzz_scenario.cpp) and the
-# --set parser (tests/fuzz/fuzz_set.cpp). Installs what is missing, builds the
+# by the targets: scenario loading (tests/fuzz/fuzz_scenario.cpp), the --set
+# parser (tests/fuzz/fuzz_set.cpp) and experiment and sweep files
+# (tests/fuzz/fuzz_experiment.cpp). Installs what is missing, builds the
 # `fuzz` preset, seeds a temporary corpus per target and runs them one after
 # another. Exits non-zero on a crash, hang, leak or an exception other than
 # ScenarioError, and prints where the input that caused it was saved (under
@@ -20,10 +21,11 @@ scripts/setup.sh
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc)"
 
-# Each target: its name, then the files and folders that seed its corpus.
+# Each target: its name, its dictionary, then the files that seed its corpus.
 targets=(
-  "fuzz_scenario scenarios/*.yaml tests/scenario/valid/*.yaml tests/scenario/malformed/*.yaml"
-  "fuzz_set tests/fuzz/set_seeds/*"
+  "fuzz_scenario tests/fuzz/scenario.dict scenarios/*.yaml tests/scenario/valid/*.yaml tests/scenario/malformed/*.yaml"
+  "fuzz_set tests/fuzz/scenario.dict tests/fuzz/set_seeds/*"
+  "fuzz_experiment tests/fuzz/experiment.dict tests/fuzz/experiment_seeds/*.yaml scenarios/experiments/*.yaml scenarios/sweeps/*.yaml"
 )
 share=$(( seconds / ${#targets[@]} ))
 (( share >= 1 )) || share=1
@@ -36,7 +38,7 @@ artifacts=$(mktemp -d build/fuzz/artifacts/run-XXXXXX)
 
 failed=0
 for target in "${targets[@]}"; do
-  read -r name seeds <<<"$target"
+  read -r name dictionary seeds <<<"$target"
   fuzzer=build/fuzz/tests/fuzz/$name
   mkdir -p "$work/$name/seeds" "$work/$name/corpus" "$artifacts/$name"
   # shellcheck disable=SC2086  # the seed patterns are globs
@@ -46,7 +48,7 @@ for target in "${targets[@]}"; do
   # dictionary are left out; sanitizer reports, progress and statistics stay.
   set +e
   UBSAN_OPTIONS=print_stacktrace=1 "$fuzzer" "$work/$name/corpus" "$work/$name/seeds" \
-    -dict=tests/fuzz/scenario.dict -max_len=65536 -timeout=5 -rss_limit_mb=2048 \
+    -dict="$dictionary" -max_len=65536 -timeout=5 -rss_limit_mb=2048 \
     -max_total_time="$share" -print_final_stats=1 -artifact_prefix="$artifacts/$name/" 2>&1 |
     grep --line-buffered -Ev '^#[0-9]+[[:space:]]+(NEW|REDUCE) |^[[:space:]]+NEW_FUNC|# Uses: [0-9]+$'
   status=${PIPESTATUS[0]}

@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev clang-format clang-tidy
   python3-numpy python3-pandas python3-matplotlib python3-scipy
   python3-yaml python3-dev pybind11-dev python3-pytest chromium
+  libsqlite3-dev libopenmpi-dev openmpi-bin
 )
 
 missing=()

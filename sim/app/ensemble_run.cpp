@@ -261,8 +261,7 @@ UntilCi parse_until_ci(std::string_view text) {
   return until;
 }
 
-EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
+std::vector<LoadedScenario> load_ensemble_scenarios(const EnsembleRunOptions& options) {
   if (options.scenarios.empty()) throw UsageError("no scenario given");
 
   // Common random numbers: every scenario runs with the same master seed,
@@ -298,6 +297,12 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+  return loaded;
+}
+
+EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<LoadedScenario> loaded = load_ensemble_scenarios(options);
 
   std::size_t count =
       std::size_t(options.replications > 0 ? options.replications : loaded.front().scenario.replications);
@@ -324,17 +329,22 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   std::optional<StoppingReport> stopping;
   std::size_t done = 0;
   while (true) {
-    for (auto& s : scenarios) {
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
       EnsembleOptions ensemble;
       ensemble.replications = std::int64_t(count - done);
       ensemble.threads = options.threads;
       if (options.progress)
-        ensemble.progress = [&, name = s->name()](std::int64_t finished, std::int64_t) {
-          options.progress(name, std::int64_t(done) + finished, std::int64_t(count));
+        ensemble.progress = [&, i, name = scenarios[i]->name()](std::int64_t finished, std::int64_t) {
+          const auto n = std::int64_t(scenarios.size());
+          options.progress(name, std::int64_t(done) * n + std::int64_t(i * (count - done)) + finished,
+                           std::int64_t(count) * n);
         };
-      ScenarioResults& results = *s;
-      stream_ensemble(results.scenario(), ensemble, done,
-                      [&results](std::uint64_t, ReplicationResult&& result) { results.add(result); });
+      ScenarioResults& results = *scenarios[i];
+      const ReplicationConsumer add = [&results](std::uint64_t, ReplicationResult&& result) { results.add(result); };
+      if (options.stream)
+        options.stream(i, results.scenario(), ensemble, done, add);
+      else
+        stream_ensemble(results.scenario(), ensemble, done, add);
     }
     done = count;
     if (!options.until_ci) break;

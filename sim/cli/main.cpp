@@ -7,8 +7,10 @@
 #include <iostream>
 
 #include "cli_support.hpp"
+#include "experiment_command.hpp"
+#include "readmit/app/distributed_run.hpp"
 #include "readmit/app/ensemble_run.hpp"
-#include "readmit/app/sweep.hpp"
+#include "readmit/app/progress.hpp"
 #include "readmit/io/data_dictionary.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
@@ -31,6 +33,7 @@ struct RunOptions {
   bool compress = false;
   std::string until_ci;
   std::int64_t max_replications = 10000;
+  std::string progress = "auto";
   bool report = false;
   bool strict = false;
   bool force = false;
@@ -69,6 +72,8 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_option("--set", options.overrides, "Override a parameter, KEY.PATH=VALUE (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
+  command.add_option("--progress", options.progress,
+                     "auto (a bar on a terminal), bar, none, jsonl (JSON lines on stderr) or jsonl=FILE");
   readmit::cli::add_report_flag(command, options.report);
   command.add_flag("--strict", options.strict, "Scenario warnings (settings without effect) are errors");
   command.add_flag("--force", options.force,
@@ -85,8 +90,9 @@ std::string joined_command_line(int argc, char** argv) {
   return text;
 }
 
-/// `readmit run` (one scenario) and `readmit compare` (several).
-int run_ensembles_command(const RunOptions& options, const std::string& command_line) {
+/// `readmit run` (one scenario) and `readmit compare` (several); under MPI,
+/// replication batches run on the other ranks.
+int run_ensembles_command(const RunOptions& options, const std::string& command_line, readmit::WorkQueue& queue) {
   readmit::EnsembleRunOptions ensemble;
   ensemble.scenarios.assign(options.scenarios.begin(), options.scenarios.end());
   ensemble.overrides = options.overrides;
@@ -105,14 +111,21 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
   ensemble.outputs = {options.output_files, options.output_metrics, options.output_partners, options.compress};
   if (!options.until_ci.empty()) ensemble.until_ci = readmit::parse_until_ci(options.until_ci);
   ensemble.max_replications = options.max_replications;
-  // Progress only on a terminal: logs and pipes stay clean.
-  if (isatty(STDERR_FILENO)) {
-    ensemble.progress = [](const std::string& name, std::int64_t done, std::int64_t total) {
-      std::cerr << "\r" << name << ": " << done << "/" << total << " replications\x1b[K" << std::flush;
-    };
+  if (!queue.coordinator()) {
+    readmit::serve_ensembles(ensemble, queue);
+    return exit_ok;
   }
+  if (queue.distributed()) ensemble.stream = readmit::distributed_stream(queue);
+  // A JSON line per window of replications (8 per thread: what runs at once).
+  readmit::ProgressReporter progress(readmit::parse_progress(options.progress, isatty(STDERR_FILENO) != 0),
+                                     options.scenarios.size() > 1 ? "compare" : "run", "replications",
+                                     std::size_t{8} * readmit::resolved_thread_count(options.threads));
+  if (progress.active())
+    ensemble.progress = [&progress](const std::string& name, std::int64_t done, std::int64_t total) {
+      progress.update(std::size_t(done), std::size_t(total), name);
+    };
   const auto outcome = readmit::run_ensembles(ensemble);
-  if (ensemble.progress) std::cerr << "\r\x1b[K" << std::flush;
+  progress.finish();
   std::cout << outcome.summary;
   if (outcome.stopping) {
     const auto& stop = *outcome.stopping;
@@ -121,42 +134,6 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
               << stop.target_half_width << " after " << outcome.replications << " replications ("
               << (stop.target_reached ? "target reached" : "stopped by --max-replications") << ")\n";
   }
-  std::cout << "results: " << outcome.out_dir.string() << " (" << outcome.wall_seconds << " s)\n";
-  if (options.report) readmit::cli::report_on(outcome.out_dir);
-  return exit_ok;
-}
-
-struct SweepCliOptions {
-  std::string file;
-  std::string out_dir;
-  std::string shard;
-  bool restart = false;
-  unsigned threads = 0;
-  std::int64_t replications = 0;
-  bool report = false;
-};
-
-/// `readmit sweep`: progress lines only on a terminal.
-int run_sweep(const SweepCliOptions& options, const std::string& command_line) {
-  readmit::SweepOptions sweep;
-  sweep.sweep_file = options.file;
-  sweep.out_dir = options.out_dir;
-  if (!options.shard.empty()) sweep.shard = readmit::parse_shard(options.shard);
-  sweep.restart = options.restart;
-  sweep.threads = options.threads;
-  sweep.replications = options.replications;
-  sweep.command_line = command_line;
-  if (isatty(STDERR_FILENO)) {
-    sweep.progress = [](std::size_t k, std::size_t total, const readmit::SweepPoint& point) {
-      std::cerr << "point " << k << "/" << total << " (#" << point.number << ")\n" << std::flush;
-    };
-  }
-  const auto outcome = readmit::run_sweep(sweep);
-  std::cout << "sweep " << std::filesystem::path(options.file).stem().string() << ": " << outcome.points_total
-            << " points";
-  if (sweep.shard.count > 1)
-    std::cout << ", shard " << sweep.shard.index << "/" << sweep.shard.count << ": " << outcome.points_selected;
-  std::cout << " (" << outcome.points_run << " run, " << outcome.points_skipped << " done earlier)\n";
   std::cout << "results: " << outcome.out_dir.string() << " (" << outcome.wall_seconds << " s)\n";
   if (options.report) readmit::cli::report_on(outcome.out_dir);
   return exit_ok;
@@ -205,6 +182,8 @@ int show(const CheckOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under mpirun, every rank runs this; rank 0 coordinates (app/work_queue.hpp).
+  const auto queue = readmit::make_work_queue(argc, argv);
   CLI::App app{
       "readmit: agent-based simulator of readmission (deportation) agreement compliance.\n"
       "Simulates persons, households, travel documents, detention, the 180-day rule, flights,\n"
@@ -234,26 +213,9 @@ int main(int argc, char** argv) {
       "random streams for the same persons and partners, so differences have tight intervals.\n"
       "Example: readmit compare scenarios/cambodia_2017.yaml scenarios/cambodia_2017_humanitarian.yaml -r 200");
 
-  SweepCliOptions sweep_options;
-  auto* sweep = app.add_subcommand("sweep", "Run a parameter sweep described in a sweep file");
-  sweep->add_option("sweep_file", sweep_options.file, "Sweep file")->required()->check(CLI::ExistingFile);
-  sweep->add_option("--out,-o", sweep_options.out_dir, "Output folder (default: results/SWEEP_NAME)");
-  sweep->add_option("--shard", sweep_options.shard,
-                    "Run only shard I of N (I/N): points p with (p - 1) mod N = I - 1, for clusters");
-  sweep->add_flag("--restart", sweep_options.restart,
-                  "Discard points of the output folder left by a different sweep file instead of refusing");
-  sweep->add_option("--threads,-t", sweep_options.threads, "Worker threads per point (default: all cores)")
-      ->check(CLI::Range(1u, 4096u));
-  sweep
-      ->add_option("--replications,-r", sweep_options.replications,
-                   "Replications per point (default: the sweep file's, else the scenario's)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000000}));
-  readmit::cli::add_report_flag(*sweep, sweep_options.report);
-  sweep->allow_extras();
-  sweep->footer(
-      "Completed points are kept: rerunning finishes the others. After shards ran into one --out,\n"
-      "a run without --shard runs nothing new and merges every point.\n"
-      "Example: readmit sweep scenarios/sweeps/cambodia_officers.yaml --out results/officers --shard 1/4");
+  readmit::cli::ExperimentCliOptions sweep_options, experiment_options;
+  auto* sweep = readmit::cli::add_experiment_command(app, "sweep", sweep_options);
+  auto* experiment = readmit::cli::add_experiment_command(app, "experiment", experiment_options);
 
   CheckOptions validate_options;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files and report every error and warning");
@@ -303,6 +265,24 @@ int main(int argc, char** argv) {
     std::cerr << " (readmit --help)\n";
     return exit_invalid_input;
   }
+  if (!queue->coordinator()) {
+    // A worker rank parses quietly, computes what rank 0 sends and prints
+    // nothing: rank 0 reports every error. It serves whatever happens, since
+    // rank 0 waits for every worker.
+    std::string failure = "the command did not start";
+    try {
+      app.parse(argc, argv);
+      const std::string command_line = joined_command_line(argc, argv);
+      if (*run) run_ensembles_command(run_options, command_line, *queue);
+      if (*compare) run_ensembles_command(compare_options, command_line, *queue);
+      if (*sweep) readmit::cli::run_experiment_command("sweep", sweep_options, command_line, *queue);
+      if (*experiment) readmit::cli::run_experiment_command("experiment", experiment_options, command_line, *queue);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+    queue->serve([&](const std::string&) -> std::string { throw std::runtime_error(failure); });
+    return exit_ok;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -336,9 +316,11 @@ int main(int argc, char** argv) {
       std::cout << (schema_format == "markdown" ? readmit::schema_as_markdown() : readmit::schema_as_text());
       return exit_ok;
     }
-    if (*run) return run_ensembles_command(run_options, command_line);
-    if (*compare) return run_ensembles_command(compare_options, command_line);
-    if (*sweep) return run_sweep(sweep_options, command_line);
+    if (*run) return run_ensembles_command(run_options, command_line, *queue);
+    if (*compare) return run_ensembles_command(compare_options, command_line, *queue);
+    if (*sweep) return readmit::cli::run_experiment_command("sweep", sweep_options, command_line, *queue);
+    if (*experiment)
+      return readmit::cli::run_experiment_command("experiment", experiment_options, command_line, *queue);
     if (*report) return readmit::cli::run_report_command(report_dir);
     return exit_ok;
   });

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
+#include "readmit/scenario/parameters.hpp"
 #include "readmit/stats/quantiles.hpp"
+#include "readmit/util/text.hpp"
 
 namespace readmit {
 
@@ -56,6 +59,40 @@ int us_fiscal_year(const Date& first_of_month) {
   return first_of_month.year() + (first_of_month.month() >= 10 ? 1 : 0);
 }
 
+namespace {
+
+/// One month's contribution of partner k to a windowed total.
+double windowed_value(std::string_view name, const MonthlySeries& m, std::size_t t, std::size_t k) {
+  if (name == months_sanctioned_name) return m.at(t, k, Metric::sanction_step) > 0 ? 1 : 0;
+  if (name == redetentions_name) return m.at(t, k, Metric::redetentions) + m.at(t, k, Metric::raid_detentions);
+  for (const auto& total : summed_totals)
+    if (total.name == name) return m.at(t, k, total.metric);
+  throw std::logic_error("run totals: no monthly value for windowed total " + std::string(name));
+}
+
+WindowTotals window_totals(const Scenario& scenario, std::string name, Date begin, Date end,
+                           std::vector<std::string> metrics) {
+  WindowTotals window;
+  window.name = std::move(name);
+  window.begin = begin;
+  window.end = end;
+  window.metrics = std::move(metrics);
+  const auto months = std::int64_t(scenario.horizon_months);
+  window.complete = begin >= scenario.start_date && end <= scenario.end_date();
+  window.first_month = std::size_t(std::clamp<std::int64_t>(months_between(scenario.start_date, begin), 0, months));
+  window.end_month = std::size_t(std::clamp<std::int64_t>(months_between(scenario.start_date, end), 0, months));
+  for (const auto& metric : window.metrics)
+    window.totals.push_back(metric + "_" + window.name + (window.complete ? "" : "_partial"));
+  return window;
+}
+
+}  // namespace
+
+bool is_windowed_metric(std::string_view name) {
+  const auto names = split(windowed_metric_choices, '|');
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 RunTotalsLayout::RunTotalsLayout(const Scenario& scenario) {
   metrics_.emplace_back(summed_totals[0].name);  // removals first
   metrics_.emplace_back(median_days_name);
@@ -63,13 +100,24 @@ RunTotalsLayout::RunTotalsLayout(const Scenario& scenario) {
   metrics_.emplace_back(months_sanctioned_name);
   metrics_.emplace_back(redetentions_name);
   metrics_.emplace_back(pending_name);
+
   for (std::int64_t t = 0; t < scenario.horizon_months; ++t) {
     const int year = us_fiscal_year(scenario.start_date.plus_months(int(t)));
-    if (fiscal_years_.empty() || fiscal_years_.back() != year) {
-      fiscal_years_.push_back(year);
-      metrics_.push_back("removals_fy" + std::to_string(year));
-    }
+    if (!windows_.empty() && windows_.back().name == "fy" + std::to_string(year)) continue;
+    windows_.push_back(window_totals(scenario, "fy" + std::to_string(year), Date::from_ymd(year - 1, 10, 1),
+                                     Date::from_ymd(year, 10, 1), {std::string(summed_totals[0].name)}));
   }
+  for (const auto& window : scenario.outcome_windows) {
+    auto totals = window_totals(scenario, window.name, window.begin, window.end, window.metrics);
+    const auto same =
+        std::find_if(windows_.begin(), windows_.end(), [&](const auto& w) { return w.name == window.name; });
+    if (same != windows_.end())
+      *same = std::move(totals);
+    else
+      windows_.push_back(std::move(totals));
+  }
+  for (const auto& window : windows_) metrics_.insert(metrics_.end(), window.totals.begin(), window.totals.end());
+
   for (const auto& partner : scenario.partners) slots_.push_back(partner.name);
   slots_.emplace_back("all");
 }
@@ -82,7 +130,7 @@ std::size_t RunTotalsLayout::slot_index(std::string_view name) const {
   return std::size_t(std::find(slots_.begin(), slots_.end(), name) - slots_.begin());
 }
 
-std::vector<double> RunTotalsLayout::compute(const Scenario& scenario, const ReplicationResult& result) const {
+std::vector<double> RunTotalsLayout::compute(const ReplicationResult& result) const {
   const auto& m = result.monthly;
   const std::size_t metric_total = metrics_.size();
   std::vector<double> values(values_per_replication(), 0.0);
@@ -110,12 +158,13 @@ std::vector<double> RunTotalsLayout::compute(const Scenario& scenario, const Rep
     row[i++] = m.at(last, k, Metric::stock_prison) + m.at(last, k, Metric::stock_detained) +
                m.at(last, k, Metric::stock_awaiting_document) + m.at(last, k, Metric::stock_scheduled) +
                m.at(last, k, Metric::stock_supervised);
-    for (std::size_t t = 0; t < m.months(); ++t) {
-      const int year = us_fiscal_year(scenario.start_date.plus_months(int(t)));
-      const auto offset =
-          std::size_t(std::find(fiscal_years_.begin(), fiscal_years_.end(), year) - fiscal_years_.begin());
-      row[i + offset] += m.at(t, k, Metric::removals);
-    }
+    for (const auto& window : windows_)
+      for (const auto& metric : window.metrics) {
+        double total = 0;
+        for (std::size_t t = window.first_month; t < window.end_month && t < m.months(); ++t)
+          total += windowed_value(metric, m, t, k);
+        row[i++] = total;
+      }
   }
   // Overall: sums over partners in partner order (a fixed order, so the same
   // bits every time), and the median of every removal pooled.

@@ -1,6 +1,7 @@
 #include "readmit/io/data_dictionary.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
@@ -20,8 +21,9 @@ struct TotalDescription {
   std::string_view meaning;
 };
 
-// One row per run total of RunTotalsLayout; removals_fyYYYY are described by
-// fiscal_year_total below. A test checks that every run total has its row.
+// One row per whole-run total of RunTotalsLayout; a window's totals
+// (removals_fy2018, removals_from_2018_partial) take the row of their metric
+// and say which months they cover. A test checks that every run total has its row.
 constexpr TotalDescription run_totals[] = {
     {"removals", "total", "persons", "persons removed in the run"},
     {"median_days_request_to_removal", "median", "days",
@@ -52,16 +54,7 @@ constexpr TotalDescription run_totals[] = {
      "persons still in the pipeline (prison, detained, supervised) at the end of the run"},
 };
 
-constexpr std::string_view fiscal_year_prefix = "removals_fy";
-
-MetricDescription fiscal_year_total(const std::string& name) {
-  const std::string year = name.substr(fiscal_year_prefix.size());
-  return {name, "run_total", "total", "persons",
-          "removals in US fiscal year " + year + " (October to September) within the simulated months"};
-}
-
 MetricDescription run_total(const std::string& name) {
-  if (name.starts_with(fiscal_year_prefix)) return fiscal_year_total(name);
   for (const auto& t : run_totals)
     if (t.name == name) return {name, "run_total", std::string(t.kind), std::string(t.unit), std::string(t.meaning)};
   throw std::logic_error("data dictionary: no description of the run total " + name);
@@ -91,12 +84,29 @@ void add_monthly(std::vector<MetricDescription>& out, const std::vector<std::str
   }
 }
 
+
+/// The total of `metric` over window `window`, stored as `name`.
+MetricDescription window_total(const WindowTotals& window, const std::string& metric, const std::string& name) {
+  MetricDescription d = run_total(metric);
+  d.name = name;
+  d.meaning += ", in window " + window.name + " (" + window.begin.to_string() + " to " +
+               window.end.plus_days(-1).to_string() + ")";
+  if (!window.complete) d.meaning += "; partial: the run covers only part of the window";
+  return d;
+}
+
 }  // namespace
 
 std::vector<MetricDescription> data_dictionary(const Scenario& scenario) {
   std::vector<MetricDescription> out;
   const RunTotalsLayout layout(scenario);
-  for (const auto& name : layout.metrics()) out.push_back(run_total(name));
+  for (const auto& name : layout.metrics()) {
+    std::optional<MetricDescription> windowed;
+    for (const auto& window : layout.windows())
+      for (std::size_t i = 0; i < window.totals.size() && !windowed; ++i)
+        if (window.totals[i] == name) windowed = window_total(window, window.metrics[i], name);
+    out.push_back(windowed ? *windowed : run_total(name));
+  }
   add_monthly(out, visa_categories(scenario));
   return out;
 }
@@ -104,7 +114,9 @@ std::vector<MetricDescription> data_dictionary(const Scenario& scenario) {
 std::vector<MetricDescription> data_dictionary() {
   std::vector<MetricDescription> out;
   for (const auto& t : run_totals) out.push_back(run_total(std::string(t.name)));
-  out.push_back(fiscal_year_total(std::string(fiscal_year_prefix) + "YYYY"));
+  out.push_back({"METRIC_WINDOW", "run_total", "total", "as METRIC",
+                 "METRIC summed over an outcome window: fyYYYY (US fiscal year, October to September), a calendar "
+                 "year or the scenario's outcome_windows; _partial at the end when the run covers only part of it"});
   add_monthly(out, {"CATEGORY"});
   return out;
 }

@@ -27,7 +27,7 @@ void ScenarioResults::add(const ReplicationResult& result) {
     csv.write_values(scenario.name, replications_ + 1, scenario.start_date.plus_days(e.day).to_string(),
                      scenario.partners[e.partner].name, e.kind, e.detail);
   event_rows_ += rows.str();
-  const auto values = layout_.compute(loaded_.scenario, result);
+  const auto values = layout_.compute(result);
   totals_.insert(totals_.end(), values.begin(), values.end());
   timings_.synthesis_seconds += result.timings.synthesis_seconds;
   timings_.simulation_seconds += result.timings.simulation_seconds;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "readmit/io/atomic_file.hpp"
+#include "readmit/io/comparison_timeseries.hpp"
 #include "readmit/io/csv.hpp"
 #include "readmit/io/data_dictionary.hpp"
 #include "readmit/io/output_file.hpp"
@@ -35,7 +36,8 @@ bool selected(const std::vector<std::string>& chosen, std::string_view name) {
   return chosen.empty() || std::find(chosen.begin(), chosen.end(), name) != chosen.end();
 }
 
-constexpr std::string_view file_stems[] = {"replications", "timeseries", "summary", "comparison", "events", "monthly"};
+constexpr std::string_view file_stems[] = {"replications",          "timeseries", "summary", "comparison",
+                                           "comparison_timeseries", "events",     "monthly"};
 
 std::array<double, 10> statistic_values(const Summary& s) {
   return {double(s.n), s.mean, s.sd, s.p05, s.p25, s.p50, s.p75, s.p95, s.ci95.low, s.ci95.high};
@@ -51,10 +53,6 @@ void write_replications(CsvWriter& csv, const ScenarioResults& s) {
                          totals[slot * layout.metrics().size() + m]);
   }
 }
-
-/// Overall ("all") monthly values are sums over partners; they exist only for
-/// stocks, flows and visa columns, not for levels (cooperation, shares, ...).
-bool has_overall(std::size_t column) { return column >= metric_count || metric_info[column].kind != MetricKind::level; }
 
 /// The rows of one month of timeseries.csv, from `values` laid out as
 /// MonthlyStore::read_months gives them (`count` months, month `t` of them).
@@ -74,7 +72,8 @@ std::string timeseries_month(const ScenarioResults& s, const OutputSelection& se
     if (!selected(selection.partners, partner)) continue;
     const std::string partner_and_month = scenario_and + csv_field(partner) + "," + label + ",";
     for (std::size_t c = 0; c < columns; ++c) {
-      if ((slot == partners && !has_overall(c)) || !selected(selection.metrics, s.columns()[c])) continue;
+      if ((slot == partners && !monthly_column_has_overall(c)) || !selected(selection.metrics, s.columns()[c]))
+        continue;
       for (std::size_t r = 0; r < reps; ++r) {
         const double* month_values = values.data() + (r * count + t) * store.month_size();
         if (slot < partners) {
@@ -174,6 +173,10 @@ void check_output_selection(const OutputSelection& selection, const Scenario& sc
   check(selection.partners, partners, "unknown partner");
 }
 
+bool monthly_column_has_overall(std::size_t column) {
+  return column >= metric_count || metric_info[column].kind != MetricKind::level;
+}
+
 std::string text_hash(std::string_view text) {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   for (const char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
@@ -204,7 +207,7 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   const auto& selection = info.outputs;
   const bool comparing = scenarios.size() > 1;
   auto wanted = [&](std::string_view stem) {
-    if (stem == "comparison" && !comparing) return false;
+    if ((stem == "comparison" || stem == "comparison_timeseries") && !comparing) return false;
     if (selection.files.empty()) return stem != "monthly" || info.write_monthly;
     return selected(selection.files, stem) || (stem == "monthly" && info.write_monthly);
   };
@@ -233,6 +236,11 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
                    "difference_mean", "difference_sd", "difference_ci95_low", "difference_ci95_high",
                    "unpaired_ci95_low", "unpaired_ci95_high"});
     for (std::size_t i = 1; i < scenarios.size(); ++i) write_comparison(csv, *scenarios[0], *scenarios[i]);
+  });
+  csv_file("comparison_timeseries", [&](CsvWriter& csv) {
+    csv.write_raw(comparison_timeseries_header);
+    for (std::size_t i = 1; i < scenarios.size(); ++i)
+      write_comparison_timeseries(csv, *scenarios[0], *scenarios[i], info.threads);
   });
   csv_file("events", [&](CsvWriter& csv) {
     csv.write_row({"scenario", "replication", "date", "partner", "event", "detail"});
@@ -295,6 +303,13 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
     entry["horizon_months"] = s->scenario().horizon_months;
     list.push_back(entry);
   }
+  auto& windows = meta["outcome_windows"] = nlohmann::ordered_json::array();
+  for (const auto& window : scenarios.front()->layout().windows())
+    windows.push_back({{"name", window.name},
+                       {"from", window.begin.to_string()},
+                       {"through", window.end.plus_days(-1).to_string()},
+                       {"complete", window.complete},
+                       {"totals", window.totals}});
   if (info.stopping) {
     const auto& stop = *info.stopping;
     auto& until = meta["until_ci"];

@@ -351,26 +351,37 @@ void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides
   for (const auto& text : overrides) apply_override(tree, text, "--set " + excerpt(text, 200), sink);
 }
 
-LoadedScenario load_scenario(const std::filesystem::path& path, const LoadOptions& options) {
+MergedScenario merge_scenario_files(const std::filesystem::path& path,
+                                    const std::vector<std::filesystem::path>& overlays) {
   DiagnosticSink sink;
   IncludeState state{sink, {}, {}, {}, 0};
   const SourceLocation command_line{std::make_shared<const std::string>(excerpt(path.string(), 1024)), 0, 0};
   auto tree = load_tree(path, command_line, "", state);
+  for (const auto& overlay : overlays) {
+    const SourceLocation named{std::make_shared<const std::string>(overlay.string()), 0, 0};
+    if (auto extra = load_tree(overlay, named, "overlay", state); extra && tree) merge_scenario(*tree, *extra);
+  }
   sink.throw_if_any();
   sort_timeline(*tree);
-  apply_overrides(*tree, options.overrides, sink);
+  return {std::move(*tree), std::move(state.loaded), sink.warnings()};
+}
+
+LoadedScenario resolve_with_overrides(const MergedScenario& merged, const LoadOptions& options) {
+  DiagnosticSink sink;
+  ConfigNode tree = merged.tree;
+  apply_overrides(tree, options.overrides, sink);
   std::string seed_label;
   if (options.seed) {
     seed_label = options.seed_origin + " " + excerpt(*options.seed, 40);
-    apply_override(*tree, "seed=" + *options.seed, seed_label, sink);
+    apply_override(tree, "seed=" + *options.seed, seed_label, sink);
   }
   sink.throw_if_any();
-  LoadedScenario loaded = resolve_scenario(*tree);
-  loaded.source_files = std::move(state.loaded);
+  LoadedScenario loaded = resolve_scenario(tree);
+  loaded.source_files = merged.source_files;
   loaded.overrides = options.overrides;
   loaded.seed_origin = seed_label;
   // The loader's own warnings (timeline directives) come first: they are about the files' structure.
-  loaded.warnings.insert(loaded.warnings.begin(), sink.warnings().begin(), sink.warnings().end());
+  loaded.warnings.insert(loaded.warnings.begin(), merged.warnings.begin(), merged.warnings.end());
   if (options.strict && !loaded.warnings.empty()) {
     std::vector<Diagnostic> errors = loaded.warnings;
     for (auto& d : errors) {
@@ -380,6 +391,16 @@ LoadedScenario load_scenario(const std::filesystem::path& path, const LoadOption
     throw ScenarioError(std::move(errors));
   }
   return loaded;
+}
+
+LoadedScenario resolve_with_overrides(const MergedScenario& merged, const std::vector<std::string>& overrides) {
+  LoadOptions options;
+  options.overrides = overrides;
+  return resolve_with_overrides(merged, options);
+}
+
+LoadedScenario load_scenario(const std::filesystem::path& path, const LoadOptions& options) {
+  return resolve_with_overrides(merge_scenario_files(path, options.overlays), options);
 }
 
 LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {

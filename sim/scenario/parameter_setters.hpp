@@ -25,6 +25,8 @@ void store(Target& target, const ParamValue& value) {
     target = static_cast<std::uint64_t>(std::get<std::int64_t>(value));
   } else if constexpr (std::is_same_v<Target, std::optional<Date>>) {
     target = std::get<Date>(value);
+  } else if constexpr (std::is_same_v<Target, std::optional<std::int64_t>>) {
+    target = std::get<std::int64_t>(value);
   } else if constexpr (requires { std::tuple_size<Target>::value; }) {
     const auto& shares = std::get<std::vector<double>>(value);
     for (std::size_t i = 0; i < target.size(); ++i) target[i] = shares.at(i);
@@ -66,6 +68,10 @@ inline std::optional<std::size_t> make_step(Scenario& s, const PathKeys& k, std:
   auto& steps = s.sanctions.ladders[k[0]].steps;
   steps.emplace_back();
   return steps.size() - 1;
+}
+inline std::optional<std::size_t> make_window(Scenario& s, const PathKeys&, std::string_view key) {
+  s.outcome_windows.emplace_back().name = std::string(key);
+  return s.outcome_windows.size() - 1;
 }
 inline std::optional<std::size_t> make_event(Scenario& s, const PathKeys&, std::string_view) {
   s.timeline.emplace_back();

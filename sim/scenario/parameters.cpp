@@ -510,6 +510,27 @@ const ParamSpec table[] = {
    .meaning = "Partners concerned (empty: all).", .set = set_event_amendment_partners},
   {.path = "timeline.[].amendment.in_force", .type = T::boolean, .default_yaml = "true",
    .meaning = "Switch on (true) or off (false).", .set = TO(s.timeline[k[0]].amendment->in_force)},
+
+  // ---- outcome windows ----
+  {.path = "outcome_windows", .type = T::map_of, .default_yaml = "{}",
+   .meaning = "Named periods whose totals are run totals METRIC_NAME (METRIC_NAME_partial when the run covers only part of it). "
+              "Every run also has one window per US fiscal year it touches, fyYYYY for removals (a window of that name replaces it).",
+   .make = make_window},
+  {.path = "outcome_windows.*", .type = T::section,
+   .meaning = "One window of whole calendar months: `from` and `through`, or `calendar_year`, or `fiscal_year`."},
+  {.path = "outcome_windows.*.from", .type = T::date, .default_yaml = "~",
+   .meaning = "First day of the window (the first of a month), with `through`.",
+   .set = TO(s.outcome_windows[k[0]].from), .first_of_month = true},
+  {.path = "outcome_windows.*.through", .type = T::date, .default_yaml = "~",
+   .meaning = "Last day of the window (the last of a month), with `from`.", .set = TO(s.outcome_windows[k[0]].through)},
+  {.path = "outcome_windows.*.calendar_year", .type = T::integer, .default_yaml = "~", .min = 1900, .max = 2200,
+   .meaning = "The window is this calendar year.", .set = TO(s.outcome_windows[k[0]].calendar_year)},
+  {.path = "outcome_windows.*.fiscal_year", .type = T::integer, .default_yaml = "~", .min = 1900, .max = 2200,
+   .meaning = "The window is this US fiscal year (October of the year before to September).",
+   .set = TO(s.outcome_windows[k[0]].fiscal_year)},
+  {.path = "outcome_windows.*.metrics", .type = T::name_list, .default_yaml = "[removals]",
+   .choices = windowed_metric_choices,
+   .meaning = "Run totals summed over the window.", .set = TO(s.outcome_windows[k[0]].metrics)},
 };
 // clang-format on
 

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "checks.hpp"
+#include "outcome_windows.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/text.hpp"
@@ -223,7 +224,7 @@ class Resolver {
       timeline_overrides(*node, path, keys);
       return;
     }
-    if (spec.type == T::date && node->is_null() && !spec.required) return;  // optional date left unset
+    if (node->is_null() && !spec.required && spec.default_yaml == "~") return;  // optional value left unset
     if (auto value = parse_leaf(spec, *node, path)) {
       if (spec.set != nullptr) spec.set(scenario_, keys, *value);
     }
@@ -328,6 +329,10 @@ class Resolver {
             error(item.where(), item_path, "expected " + safe_name_expectation() + ", found " + item.describe());
             ok = false;
           } else if (item_type != T::text && !check_reference(item_type, item, item_path)) {
+            ok = false;
+          } else if (const auto choices = split(spec.choices, '|');
+                     !spec.choices.empty() && std::find(choices.begin(), choices.end(), item.text()) == choices.end()) {
+            error(item.where(), item_path, unknown_name_message("unknown name", item.text(), choices));
             ok = false;
           } else {
             names.push_back(item.text());
@@ -510,6 +515,7 @@ LoadedScenario resolve_scenario(const ConfigNode& merged) {
   if (sink.empty()) check_sanction_steps(merged, loaded.scenario, sink);
   if (sink.empty()) detail::check_cross_references(loaded.resolved, loaded.scenario, sink);
   if (sink.empty()) detail::check_effects(loaded.resolved, loaded.scenario, sink);
+  if (sink.empty()) resolve_outcome_windows(merged, loaded.scenario, sink);
   sink.sort_by_position();
   sink.throw_if_any();
   loaded.warnings = sink.warnings();

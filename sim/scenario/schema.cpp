@@ -105,7 +105,7 @@ std::string describe_expectation(const ParamSpec& spec) {
     case T::shares:
       return "a map of shares over " + choices_text(spec.choices) + " summing to 1";
     case T::name_list:
-      return "a list of names";
+      return spec.choices.empty() ? "a list of names" : "a list of names from: " + choices_text(spec.choices);
     case T::partner_ref:
       return "the name of a partner defined under partners";
     case T::partner_list:

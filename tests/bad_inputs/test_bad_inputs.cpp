@@ -276,7 +276,8 @@ std::vector<BadInput> table() {
                   2,
                   "key.yaml:2:1: error: " + std::string(60, 'k') + "...: unknown key \"" + std::string(60, 'k') +
                       "...\"; expected one of: name, description, start_date, horizon_months, seed, replications, "
-                      "removing_state, partners, compliance, sanctions, amendment_rules, negotiation, timeline\n"
+                      "removing_state, partners, compliance, sanctions, amendment_rules, negotiation, timeline, "
+                      "outcome_windows\n"
                       "key.yaml: 1 error\n"});
   return rows;
 }

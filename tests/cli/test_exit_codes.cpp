@@ -191,8 +191,9 @@ TEST_CASE("bad command lines exit 2", "[cli]") {
   }
   CHECK(run({"--help"}).code == 0);
   const auto unknown = run({"frobnicate"});
-  CHECK(starts_with(unknown.err,
-                    "readmit: unknown command 'frobnicate'; commands: run compare sweep validate show metrics schema"));
+  CHECK(starts_with(
+      unknown.err,
+      "readmit: unknown command 'frobnicate'; commands: run compare sweep experiment validate show metrics schema"));
 }
 
 TEST_CASE("readmit run", "[cli]") {

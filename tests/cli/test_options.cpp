@@ -184,7 +184,7 @@ TEST_CASE("readmit metrics and metrics.csv describe every metric of the files", 
   CHECK(text.code == 0);
   CHECK(text.out.starts_with("Run totals (replications.csv, summary.csv, comparison.csv, the terminal):\n"));
   CHECK(contains(text.out, "\n  children_affected "));
-  CHECK(contains(text.out, "\n  removals_fyYYYY "));
+  CHECK(contains(text.out, "\n  METRIC_WINDOW "));
   CHECK(contains(text.out, "\n  visa_refusals.CATEGORY "));
   const auto csv = run_readmit({"metrics", minimal, "--format", "csv"});
   CHECK(csv.out == read_text(out / "metrics.csv"));

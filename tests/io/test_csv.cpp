@@ -1,5 +1,6 @@
 #include "readmit/io/csv.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <sstream>
@@ -47,4 +48,28 @@ TEST_CASE("CsvWriter::write_values formats numbers reproducibly", "[io][csv]") {
   writer.write_values();
 
   CHECK(out.str() == "\"arm,a\",b,3,-7,18446744073709551615,0.25,NA,-Inf\n\n");
+}
+
+TEST_CASE("parse_csv_record reads back what CsvWriter writes", "[io][csv]") {
+  using readmit::parse_csv_record;
+  const std::vector<std::string> fields{"plain", "", "a,b", "say \"hi\"", " padded ", "\""};
+  std::ostringstream out;
+  CsvWriter(out).write_row(fields);
+  std::string line = out.str();
+  line.pop_back();  // the '\n'
+  CHECK(parse_csv_record(line) == fields);
+  CHECK(parse_csv_record("") == std::vector<std::string>{""});
+  CHECK(parse_csv_record("a,") == std::vector<std::string>{"a", ""});
+  CHECK_FALSE(parse_csv_record("\"open").has_value());
+  CHECK_FALSE(parse_csv_record("\"closed\"x,b").has_value());
+}
+
+TEST_CASE("parse_csv_number reads the numbers format_number writes", "[io][csv]") {
+  using readmit::parse_csv_number;
+  for (const double value : {0.1, -2.5, 1e300, 119.24999999999999, 3.0})
+    CHECK(parse_csv_number(readmit::format_number(value)) == value);
+  CHECK(std::isnan(*parse_csv_number("NA")));
+  CHECK(*parse_csv_number("Inf") == std::numeric_limits<double>::infinity());
+  CHECK(*parse_csv_number("-Inf") == -std::numeric_limits<double>::infinity());
+  for (const char* bad : {"", "abc", "1.5x", "nan", "inf", " 1"}) CHECK_FALSE(parse_csv_number(bad).has_value());
 }

@@ -275,7 +275,7 @@ TEST_CASE("hostile inputs are rejected with a clear message", "[scenario][robust
     CHECK(first_message(base_text + long_key + ": 1\n") ==
           "hostile.yaml:60:1: error: " + shown + ": unknown key \"" + shown +
               "\"; expected one of: name, description, start_date, horizon_months, seed, replications, removing_state, "
-              "partners, compliance, sanctions, amendment_rules, negotiation, timeline");
+              "partners, compliance, sanctions, amendment_rules, negotiation, timeline, outcome_windows");
     CHECK(feed(std::string(1 << 20, '['), "1 MB of brackets") == Outcome::rejected);
     CHECK(feed(std::string(1 << 20, '-'), "1 MB of dashes") == Outcome::rejected);
   }

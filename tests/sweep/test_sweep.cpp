@@ -10,7 +10,7 @@
 #include "../cli/cli_runner.hpp"
 #include "../scenario/scenario_test_support.hpp"
 #include "readmit/app/ensemble_run.hpp"
-#include "readmit/app/sweep.hpp"
+#include "readmit/app/experiment.hpp"
 
 using namespace readmit;
 using readmit::test::read_text;
@@ -36,105 +36,91 @@ std::string grid_sweep(const std::string& extra = "") {
          extra;
 }
 
-SweepOptions options_for(const fs::path& file, const fs::path& out) {
-  SweepOptions options;
-  options.sweep_file = file;
+ExperimentOptions options_for(const fs::path& file, const fs::path& out) {
+  ExperimentOptions options;
+  options.file = file;
+  options.command = "sweep";
   options.out_dir = out;
   options.threads = 2;
   options.command_line = "test";
   return options;
 }
 
+ExperimentOutcome run_sweep(const ExperimentOptions& options) { return run_experiment(options, *local_work_queue()); }
+
 }  // namespace
 
 TEST_CASE("grid points are every combination, the last key varying fastest", "[sweep]") {
-  const std::vector<std::vector<std::string>> values{{"a", "b", "c"}, {"x", "y"}};
-  const auto combinations = grid_combinations(values);
-  REQUIRE(combinations.size() == 6);
-  CHECK(combinations == std::vector<std::vector<std::size_t>>{{0, 0}, {0, 1}, {1, 0}, {1, 1}, {2, 0}, {2, 1}});
-  CHECK(grid_combinations(std::vector<std::vector<std::string>>{{"a"}, {}}).empty());
-
   TempDir dir;
-  const auto design = load_sweep(dir.write("grid.yaml", grid_sweep()));
+  const auto design = load_experiment(dir.write("grid.yaml", grid_sweep()));
   CHECK(design.name == "grid");
-  CHECK(design.parameters ==
-        std::vector<std::string>{"partners.alpha.agreement.document_officers", "removing_state.release_prob"});
-  REQUIRE(design.points.size() == 4);
+  CHECK(design.sweep_syntax);
+  REQUIRE(design.uncertainties.size() == 2);
+  CHECK(design.uncertainties[0].path == "partners.alpha.agreement.document_officers");
+  CHECK(design.uncertainties[1].path == "removing_state.release_prob");
+  REQUIRE(design.points() == 4);
   const std::vector<std::vector<std::string>> expected{{"4", "0.5"}, {"4", "0.9"}, {"12", "0.5"}, {"12", "0.9"}};
-  for (std::size_t i = 0; i < 4; ++i) {
-    CHECK(design.points[i].number == i + 1);
-    CHECK(design.points[i].values == expected[i]);
-  }
-  CHECK(design.overrides(design.points[2]) == std::vector<std::string>{"horizon_months=12",
-                                                                       "partners.alpha.agreement.document_officers=12",
-                                                                       "removing_state.release_prob=0.5"});
+  CHECK(design.point_texts == expected);
+  REQUIRE(design.policies.size() == 1);
+  CHECK(design.policies[0].name == "two_partners");  // a sweep's one policy is its scenario
+  CHECK(design.overrides(2, 0) == std::vector<std::string>{"horizon_months=12",
+                                                           "partners.alpha.agreement.document_officers=12",
+                                                           "removing_state.release_prob=0.5"});
   CHECK(design.seeds == std::vector<std::uint64_t>(4, 7));
   CHECK(design.point_replications == std::vector<std::int64_t>(4, 3));
 }
 
-TEST_CASE("a Latin hypercube puts one sample in every stratum of every dimension", "[sweep]") {
-  const std::vector<SweepRange> ranges{{0, 1}, {-5, 5}, {100, 200}};
-  const std::size_t samples = 17;
-  const auto points = latin_hypercube(samples, ranges, 42);
-  REQUIRE(points.size() == samples);
-  for (std::size_t d = 0; d < ranges.size(); ++d) {
-    std::set<std::size_t> strata;
-    for (const auto& p : points) {
-      REQUIRE(p.size() == ranges.size());
-      CHECK(p[d] >= ranges[d].min);
-      CHECK(p[d] <= ranges[d].max);
-      strata.insert(std::size_t((p[d] - ranges[d].min) / (ranges[d].max - ranges[d].min) * double(samples)));
-    }
-    CHECK(strata.size() == samples);
-    CHECK(*strata.rbegin() == samples - 1);
+TEST_CASE("a Latin hypercube of a whole-number parameter gives every value the same weight", "[sweep]") {
+  TempDir dir;
+  // The example of issue #13: escalate_after 1-4 in 40 samples was sampled
+  // 6/14/14/6 times when uniform draws were rounded; each value is a stratum now.
+  const auto file = dir.write("lhs.yaml", "scenario: " + scenario_file.string() +
+                                              "\nlatin_hypercube:\n  samples: 40\n  ranges:\n"
+                                              "    sanctions.escalate_after: {min: 1, max: 4}\n"
+                                              "    removing_state.release_prob: {min: 0.2, max: 0.8}\n");
+  const auto design = load_experiment(file);
+  REQUIRE(design.points() == 40);
+  CHECK(design.design_seed == 20240101);  // the scenario's seed
+  std::map<std::string, int> counts;
+  for (const auto& point : design.point_texts) {
+    ++counts[point[0]];
+    const double release = std::stod(point[1]);
+    CHECK(release >= 0.2);
+    CHECK(release <= 0.8);
   }
-  CHECK(latin_hypercube(samples, ranges, 42) == points);
-  CHECK(latin_hypercube(samples, ranges, 43) != points);
-  CHECK(latin_hypercube(1, std::vector<SweepRange>{{3, 3}}, 1) == std::vector<std::vector<double>>{{3}});
-
-  SECTION("integer parameters are rounded, real ones are not") {
-    TempDir dir;
-    const auto file = dir.write("lhs.yaml", "scenario: " + scenario_file.string() +
-                                                "\nlatin_hypercube:\n  samples: 6\n  ranges:\n"
-                                                "    partners.alpha.agreement.document_officers: {min: 2, max: 20}\n"
-                                                "    removing_state.release_prob: {min: 0.2, max: 0.8}\n");
-    const auto design = load_sweep(file);
-    REQUIRE(design.points.size() == 6);
-    CHECK(design.sample_seed == 20240101);  // the scenario's seed
-    for (const auto& point : design.points) {
-      const double officers = std::stod(point.values[0]);
-      CHECK(point.values[0].find('.') == std::string::npos);
-      CHECK(officers >= 2);
-      CHECK(officers <= 20);
-      const double release = std::stod(point.values[1]);
-      CHECK(release >= 0.2);
-      CHECK(release <= 0.8);
-    }
-    CHECK(load_sweep(file).points[3].values == design.points[3].values);
-  }
+  CHECK(counts == std::map<std::string, int>{{"1", 10}, {"2", 10}, {"3", 10}, {"4", 10}});
+  CHECK(load_experiment(file).point_texts == design.point_texts);
+  // Bounds of a whole-number parameter must be whole numbers.
+  const auto bad = dir.write("bad.yaml", "scenario: " + scenario_file.string() +
+                                             "\nlatin_hypercube:\n  samples: 4\n  ranges:\n"
+                                             "    sanctions.escalate_after: {min: 1.5, max: 4}\n");
+  CHECK(readmit::test::diagnostics_of([&] { load_experiment(bad); }) ==
+        std::vector<std::string>{bad.string() +
+                                 ":5:31: error: latin_hypercube.ranges.sanctions.escalate_after: expected whole-number "
+                                 "bounds for a whole-number parameter, found [1.5, 4]"});
 }
 
 TEST_CASE("every point's outputs equal a plain run of its overrides", "[sweep]") {
   TempDir dir;
-  const auto file = dir.write("grid.yaml", grid_sweep());
+  const auto file = dir.write("grid.yaml", grid_sweep("keep: [replications]\n"));
   const auto out = dir.path() / "sweep";
   const auto outcome = run_sweep(options_for(file, out));
   CHECK(outcome.points_total == 4);
   CHECK(outcome.points_run == 4);
   CHECK(outcome.points_skipped == 0);
 
-  const auto design = load_sweep(file);
+  const auto design = load_experiment(file);
   std::string expected_sweep = "point,partner,metric,n,mean,sd,p05,p25,p50,p75,p95,ci95_low,ci95_high\n";
-  for (const auto& point : design.points) {
+  for (std::size_t p = 0; p < design.points(); ++p) {
     EnsembleRunOptions plain;
     plain.scenarios = {scenario_file};
-    plain.overrides = design.overrides(point);
+    plain.overrides = design.overrides(p, 0);
     plain.replications = 3;
     plain.seed = 7;
     plain.threads = 1;
-    plain.out_dir = dir.path() / ("plain" + std::to_string(point.number));
+    plain.out_dir = dir.path() / ("plain" + std::to_string(p + 1));
     run_ensembles(plain);
-    const auto point_dir = out / "points" / ("000" + std::to_string(point.number));
+    const auto point_dir = out / "points" / ("000" + std::to_string(p + 1));
     const auto summary = read_text(plain.out_dir / "summary.csv");
     CHECK(read_text(point_dir / "summary.csv") == summary);
     CHECK(read_text(point_dir / "replications.csv") == read_text(plain.out_dir / "replications.csv"));
@@ -142,8 +128,7 @@ TEST_CASE("every point's outputs equal a plain run of its overrides", "[sweep]")
     std::istringstream lines(summary);
     std::string line;
     std::getline(lines, line);
-    while (std::getline(lines, line))
-      expected_sweep += std::to_string(point.number) + line.substr(line.find(',')) + "\n";
+    while (std::getline(lines, line)) expected_sweep += std::to_string(p + 1) + line.substr(line.find(',')) + "\n";
   }
   CHECK(read_text(out / "sweep.csv") == expected_sweep);
   CHECK(read_text(out / "points.csv") ==
@@ -154,7 +139,12 @@ TEST_CASE("every point's outputs equal a plain run of its overrides", "[sweep]")
   CHECK(meta["sweep_file_hash"] == design.file_hash);
   CHECK(meta["points_done"] == 4);
   CHECK(meta["shard"]["count"] == 1);
-  CHECK(meta["sweep"]["grid"]["removing_state.release_prob"] == nlohmann::json{"0.5", "0.9"});
+  CHECK(meta["design"]["method"] == "grid");
+  CHECK(meta["parameters"][1]["distribution"] == "values [0.5, 0.9]");
+  CHECK(meta["processes"] == "1 process");
+  // Without `outcomes`, a sweep is not analysed.
+  CHECK(meta["analysed"] == false);
+  CHECK_FALSE(fs::exists(out / "sensitivity.csv"));
 }
 
 TEST_CASE("a rerun skips completed points and gives the same bytes", "[sweep][resume]") {
@@ -177,7 +167,7 @@ TEST_CASE("a rerun skips completed points and gives the same bytes", "[sweep][re
     fs::remove(out / "sweep.csv");
     std::vector<std::size_t> ran;
     auto options = options_for(file, out);
-    options.progress = [&](std::size_t, std::size_t, const SweepPoint& point) { ran.push_back(point.number); };
+    options.before_point = [&](std::size_t point) { ran.push_back(point); };
     const auto again = run_sweep(options);
     CHECK(ran == std::vector<std::size_t>{2, 4});
     CHECK(again.points_run == 2);
@@ -237,6 +227,7 @@ TEST_CASE("a changed sweep file is refused unless --restart", "[sweep][resume]")
   } catch (const UsageError& e) {
     const std::string message = e.what();
     CHECK(message.find("holds results of a different sweep") != std::string::npos);
+    CHECK(message.find("flight_dropoff_prob") != std::string::npos);
     CHECK(message.find("--restart") != std::string::npos);
   }
   SECTION("a different replication count is refused too") {
@@ -258,12 +249,13 @@ TEST_CASE("malformed sweep files give located errors", "[sweep][errors]") {
   TempDir dir;
   const auto errors_of = [&](const std::string& text) {
     const auto file = dir.write("bad.yaml", text);
-    return readmit::test::diagnostics_of([&] { load_sweep(file); });
+    return readmit::test::diagnostics_of([&] { load_experiment(file); });
   };
   const std::string f = (dir.path() / "bad.yaml").string();
   const std::string scenario = "scenario: " + scenario_file.string() + "\n";
   CHECK(errors_of(scenario + "grids:\n  seed: [1]\n") ==
-        std::vector<std::string>{f + ":1:1: error: grid: expected `grid` or `latin_hypercube`, found neither",
+        std::vector<std::string>{f + ":1:1: error: grid: expected `grid` or `latin_hypercube` (a sweep), or "
+                                     "`policies`, `uncertainties` and `design` (an experiment), found none",
                                  f + ":2:1: error: grids: unknown key \"grids\"; did you mean \"grid\"?"});
   CHECK(errors_of(scenario + "grid: {}\n") ==
         std::vector<std::string>{f + ":2:7: error: grid: expected at least one parameter, found an empty map"});
@@ -286,6 +278,25 @@ TEST_CASE("malformed sweep files give located errors", "[sweep][errors]") {
   CHECK(errors_of("scenario: no_such.yaml\ngrid:\n  seed: [1]\n").size() == 1);
 }
 
+TEST_CASE("a grid of a million points is refused at once, before it is expanded", "[sweep][errors]") {
+  TempDir dir;
+  std::string values = "[";
+  for (int i = 0; i < 100; ++i) values += (i ? ", " : "") + std::to_string(i);
+  values += "]";
+  const auto file = dir.write("huge.yaml", "scenario: " + scenario_file.string() +
+                                               "\ngrid:\n"
+                                               "  partners.alpha.agreement.document_officers: " +
+                                               values + "\n  partners.beta.agreement.document_officers: " + values +
+                                               "\n  removing_state.raid_size: " + values + "\n");
+  std::size_t announced = 0;
+  CHECK(readmit::test::diagnostics_of([&] {
+          load_experiment(file, 0, [&](auto points, auto, auto) { announced = points; });
+        }) == std::vector<std::string>{
+                  file.string() + ":2:1: error: grid: expected at most 100,000 design points, found more (100 x 100 x "
+                                  "100)"});
+  CHECK(announced == 0);
+}
+
 TEST_CASE("readmit sweep: exit codes and messages", "[sweep][cli]") {
   TempDir dir;
   const auto bad =
@@ -305,10 +316,20 @@ TEST_CASE("readmit sweep: exit codes and messages", "[sweep][cli]") {
       readmit::test::run_readmit({"sweep", file.string(), "--out", out.string(), "-t", "1", "--shard", "2/2"});
   CHECK(ok.code == 0);
   CHECK(ok.err.empty());  // no progress when stderr is not a terminal
-  CHECK(ok.out.find("sweep grid: 4 points, shard 2/2: 2 (2 run, 0 done earlier)") == 0);
+  CHECK(ok.out.find("sweep grid: 4 points x 1 policy x 3 replications; checking every point\n"
+                    "sweep grid: 4 points, shard 2/2: 2 (2 run, 0 done earlier)\n") == 0);
 
   dir.write("grid.yaml", grid_sweep("  seed: 8\n"));
   const auto changed = readmit::test::run_readmit({"sweep", file.string(), "--out", out.string()});
   CHECK(changed.code == 2);
   CHECK(changed.err.find("--restart") != std::string::npos);
+}
+
+TEST_CASE("the shipped sweep files load", "[sweep]") {
+  for (const auto& entry : fs::directory_iterator(READMIT_SOURCE_DIR "/scenarios/sweeps")) {
+    INFO(entry.path().string());
+    const auto design = load_experiment(entry.path());
+    CHECK(design.sweep_syntax);
+    CHECK(design.points() > 0);
+  }
 }

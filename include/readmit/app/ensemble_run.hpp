@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "readmit/engine/ensemble.hpp"
 #include "readmit/io/run_output.hpp"
 
 namespace readmit {
@@ -74,9 +75,16 @@ struct EnsembleRunOptions {
   OutputSelection outputs;  // files, metrics and partners to write; gzip
   std::optional<UntilCi> until_ci;
   std::int64_t max_replications = 10000;  // the cap of --until-ci
-  /// Progress: (scenario name, finished, total) after each replication of a
-  /// batch, in order, never concurrently.
+  /// Progress: (scenario name, finished, total) after each replication, in
+  /// order, never concurrently; finished and total count the replications
+  /// of every scenario (compare runs them one scenario after another).
   std::function<void(const std::string&, std::int64_t, std::int64_t)> progress;
+  /// How the replications of scenario `index` are produced; empty:
+  /// stream_ensemble on this process. Under MPI, batches on the workers
+  /// (app/distributed_run.hpp). Must hand results over in replication order.
+  std::function<void(std::size_t index, const Scenario&, const EnsembleOptions&, std::uint64_t first,
+                     const ReplicationConsumer&)>
+      stream;
 };
 
 /// What a run will need, estimated before anything is allocated.
@@ -107,6 +115,11 @@ std::uint64_t parse_byte_size(std::string_view text, std::string_view option);
 
 /// "1.2 GB" (powers of 1000, for messages).
 std::string format_bytes(double bytes);
+
+/// The scenarios of `options`, loaded with its overrides and given its seed
+/// (default: the baseline's), as run_ensembles runs them. Throws
+/// ScenarioError, UsageError when there is none.
+std::vector<LoadedScenario> load_ensemble_scenarios(const EnsembleRunOptions& options);
 
 struct EnsembleRunOutcome {
   std::filesystem::path out_dir;

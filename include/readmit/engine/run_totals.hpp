@@ -11,14 +11,33 @@
 
 namespace readmit {
 
+/// An outcome window as the run totals use it: the scenario's months it
+/// covers and the totals it adds.
+struct WindowTotals {
+  std::string name;             // e.g. fy2018, or a key of outcome_windows
+  Date begin;                   // first day of its first month
+  Date end;                     // first day after its last month
+  bool complete = true;         // false: the run covers only part of it
+  std::size_t first_month = 0;  // months of the run in the window: [first_month, end_month)
+  std::size_t end_month = 0;
+  std::vector<std::string> metrics;  // windowed totals, e.g. removals
+  std::vector<std::string> totals;   // their names: METRIC_NAME, or METRIC_NAME_partial
+};
+
 /// The run totals of a scenario. Names and order depend only on the
-/// scenario (the fiscal years covered), so every replication has the same
-/// layout: values[slot * metrics.size() + metric], where slot is a partner
-/// index, or partners() for the overall slot ("all").
+/// scenario (its outcome windows and the fiscal years covered), so every
+/// replication has the same layout: values[slot * metrics.size() + metric],
+/// where slot is a partner index, or partners() for the overall slot ("all").
 ///
 /// Overall values are sums over partners, except
 /// median_days_request_to_removal, the median of every partner's removals
 /// pooled. Overall months_under_sanction therefore counts partner-months.
+///
+/// After the whole-run totals come the window totals: first one window per
+/// US fiscal year the run touches (fyYYYY, removals), then the scenario's
+/// outcome_windows in file order (a window named like a fiscal-year one
+/// replaces it in place). A window the run covers only in part has
+/// `_partial` at the end of its totals' names.
 class RunTotalsLayout {
  public:
   explicit RunTotalsLayout(const Scenario& scenario);
@@ -29,6 +48,7 @@ class RunTotalsLayout {
   std::size_t partners() const { return slots_.size() - 1; }
   std::size_t overall_slot() const { return slots_.size() - 1; }
   std::size_t values_per_replication() const { return metrics_.size() * slots_.size(); }
+  const std::vector<WindowTotals>& windows() const { return windows_; }
 
   /// Index of a metric name, or metrics().size() if unknown.
   std::size_t metric_index(std::string_view name) const;
@@ -37,12 +57,12 @@ class RunTotalsLayout {
 
   /// The run totals of one replication in the layout above.
   /// median_days_request_to_removal is NaN where nobody was removed.
-  std::vector<double> compute(const Scenario& scenario, const ReplicationResult& result) const;
+  std::vector<double> compute(const ReplicationResult& result) const;
 
  private:
   std::vector<std::string> metrics_;
   std::vector<std::string> slots_;
-  std::vector<int> fiscal_years_;
+  std::vector<WindowTotals> windows_;
 };
 
 /// The outcomes printed on the terminal, in order, with their labels.
@@ -64,5 +84,9 @@ inline constexpr HeadlineTotal headline_totals[] = {
 /// US fiscal year of a month starting on `first_of_month` (October starts the
 /// next fiscal year).
 int us_fiscal_year(const Date& first_of_month);
+
+/// Whether `name` is a total an outcome window can sum
+/// (windowed_metric_choices in scenario/parameters.hpp).
+bool is_windowed_metric(std::string_view name);
 
 }  // namespace readmit

@@ -7,11 +7,13 @@
 #include <concepts>
 #include <cstddef>
 #include <initializer_list>
+#include <optional>
 #include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "readmit/util/text.hpp"
 
@@ -23,6 +25,16 @@ class OutputFile;
 /// double quotes with inner quotes doubled if it contains a comma, a double
 /// quote, CR or LF (RFC 4180).
 std::string csv_field(std::string_view field);
+
+/// Splits one CSV record (RFC 4180 quoting, no line break inside a field,
+/// the line without its '\n') into its fields. Reads back what CsvWriter
+/// writes; nullopt if a quoted field is not closed or text follows its
+/// closing quote.
+std::optional<std::vector<std::string>> parse_csv_record(std::string_view line);
+
+/// A number as CsvWriter writes it (format_number): the shortest round-trip
+/// form, "NA" (NaN), "Inf" or "-Inf"; nullopt for anything else.
+std::optional<double> parse_csv_number(std::string_view field);
 
 /// Writes CSV rows. Rows end with a single '\n' rather than RFC 4180's CRLF,
 /// matching what R and pandas write by default. Numbers are written as

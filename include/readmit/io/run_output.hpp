@@ -10,6 +10,7 @@
 //   timeseries.csv          scenario,partner,month,metric,n,mean,sd,p05,p25,p50,p75,p95,ci95_low,ci95_high
 //   summary.csv             scenario,partner,metric,n,mean,sd,p05,p25,p50,p75,p95,ci95_low,ci95_high
 //   comparison.csv          compare only: paired differences from the baseline
+//   comparison_timeseries.csv  compare only: monthly paired differences
 //   events.csv              scenario,replication,date,partner,event,detail: reviews,
 //                           sanction decisions and effects, linkage, amendments, negotiation
 //   monthly.csv             only when asked: scenario,replication,month,partner,metric,value
@@ -48,8 +49,9 @@ struct StoppingReport {
 /// What the output folder holds beyond scenario.resolved.yaml and
 /// metadata.json, which are always written.
 struct OutputSelection {
-  /// Files by stem (replications, timeseries, summary, comparison, events,
-  /// monthly); empty: all but monthly (comparison only under compare).
+  /// Files by stem (replications, timeseries, summary, comparison,
+  /// comparison_timeseries, events, monthly); empty: all but monthly
+  /// (comparison and comparison_timeseries only under compare).
   std::vector<std::string> files{};
   /// Monthly metrics written to timeseries.csv and monthly.csv; empty: all.
   std::vector<std::string> metrics{};
@@ -97,6 +99,11 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
 /// alternatives, each next to the baseline with the paired difference and
 /// its interval.
 std::string summary_table(std::span<const ScenarioResults* const> scenarios);
+
+/// Whether a monthly column has an overall ("all") value, the sum over
+/// partners: stocks, flows and visa columns do, levels (cooperation,
+/// shares, ...) do not.
+bool monthly_column_has_overall(std::size_t column);
 
 /// 64-bit FNV-1a of a text, as 16 hex digits (the scenario hash).
 std::string text_hash(std::string_view text);

@@ -46,6 +46,9 @@ struct LoadOptions {
   std::string seed_origin = "--seed";
   /// Warnings are errors.
   bool strict = false;
+  /// An experiment's policy: overlay files merged on top of the file (and
+  /// of its own keys), before the overrides.
+  std::vector<std::filesystem::path> overlays;
 };
 
 struct LoadedScenario {
@@ -70,6 +73,23 @@ struct LoadedScenario {
 /// (with options.strict, the warnings too).
 LoadedScenario load_scenario(const std::filesystem::path& path, const LoadOptions& options);
 LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+
+/// A scenario file merged with its bases, amendments and `overlays`, before
+/// overrides and validation: load_scenario is merge_scenario_files, then
+/// resolve_with_overrides. Experiments merge once and resolve every point's
+/// overrides from a copy. Throws ScenarioError.
+struct MergedScenario {
+  ConfigNode tree;
+  std::vector<std::string> source_files;  // in merge order
+  std::vector<Diagnostic> warnings;        // the merge's own (timeline directives)
+};
+MergedScenario merge_scenario_files(const std::filesystem::path& path,
+                                    const std::vector<std::filesystem::path>& overlays = {});
+
+/// The scenario of `merged` with the options' overrides and seed applied,
+/// validated; as load_scenario for the files `merged` came from.
+LoadedScenario resolve_with_overrides(const MergedScenario& merged, const LoadOptions& options);
+LoadedScenario resolve_with_overrides(const MergedScenario& merged, const std::vector<std::string>& overrides);
 
 /// Validates an already merged tree (used by load_scenario and by tests);
 /// the warnings it finds are in the result.

@@ -259,6 +259,21 @@ struct NegotiationParams {
   std::int64_t entry_into_force_lag_days = 0;
 };
 
+/// A named period of whole calendar months whose totals are run totals
+/// (`outcome_windows`). The file gives `from` and `through`, a
+/// `calendar_year` or a US `fiscal_year` (October to September); the loader
+/// resolves them to [begin, end).
+struct OutcomeWindow {
+  std::string name;
+  std::optional<Date> from;
+  std::optional<Date> through;
+  std::optional<std::int64_t> calendar_year;
+  std::optional<std::int64_t> fiscal_year;
+  std::vector<std::string> metrics;  // windowable run totals, e.g. removals
+  Date begin;                        // first day of the first month
+  Date end;                          // first day after the last month
+};
+
 struct ParamSpec;  // scenario/parameters.hpp
 
 /// One dated change, applied at the start of `date`.
@@ -302,7 +317,8 @@ struct Scenario {
   SanctionParams sanctions;
   AmendmentRules amendment_rules;
   NegotiationParams negotiation;
-  std::vector<TimelineEvent> timeline;  // sorted by date, stable
+  std::vector<TimelineEvent> timeline;         // sorted by date, stable
+  std::vector<OutcomeWindow> outcome_windows;  // in file order
 
   /// First day after the horizon.
   Date end_date() const { return start_date.plus_months(int(horizon_months)); }

@@ -1,0 +1,124 @@
+#pragma once
+// Internal to the app module: the state of an experiment or sweep file being
+// read (experiment_file.cpp) and the expansion of its design into points
+// (experiment_design.cpp).
+#include <charconv>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "readmit/app/experiment.hpp"
+
+namespace readmit::experiment_file {
+
+template <class Integer>
+std::optional<Integer> parse_integer(std::string_view text) {
+  Integer value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+/// A finite number (a leading '+' allowed); nullopt otherwise.
+std::optional<double> parse_real(std::string_view text);
+
+/// A parameter path usable in `--set PATH=VALUE`.
+bool valid_path(std::string_view path);
+
+/// "1,234,567" (for the number of points in messages).
+std::string grouped(std::size_t value);
+
+/// value * factor, or nullopt past max_design_points (no overflow).
+std::optional<std::size_t> times(std::size_t value, std::size_t factor);
+
+/// Where an override came from in the experiment file, to relocate the
+/// scenario loader's messages about it.
+struct OverrideSource {
+  std::string path;
+  SourceLocation key_where;
+  SourceLocation value_where;
+  std::string suffix;  // appended to the message
+};
+
+/// The parts of a file being read: the sink, the source positions of its
+/// overrides, and what the design needs before the scenario loads.
+struct Reader {
+  Experiment& experiment;
+  DiagnosticSink& sink;
+  std::filesystem::path directory;
+  std::vector<OverrideSource> fixed_sources{};
+  std::vector<std::vector<OverrideSource>> policy_sources{};
+  std::vector<SourceLocation> policy_where{};
+  std::vector<SourceLocation> uncertainty_where{};         // the key of each uncertainty
+  std::vector<std::vector<SourceLocation>> label_where{};  // discrete lists: each value
+  std::vector<SourceLocation> outcome_where{};
+  std::vector<const ConfigNode*> prim_nodes{};
+  SourceLocation design_where{};
+  std::optional<std::uint64_t> design_seed{};                           // design.seed, when given
+  std::vector<std::pair<std::string, SourceLocation>> overlay_files{};  // checked later
+  std::optional<std::size_t> integer_option(const ConfigNode& node, const std::string& path, std::size_t min,
+                                            std::size_t max) {
+    const auto value = node.is_scalar() ? parse_integer<std::size_t>(node.text()) : std::nullopt;
+    if (!value || *value < min || *value > max) {
+      sink.error(node.where(), path,
+                 "expected a whole number in [" + std::to_string(min) + ", " + std::to_string(max) + "], found " +
+                     node.describe());
+      return std::nullopt;
+    }
+    return value;
+  }
+  std::optional<double> real_option(const ConfigNode& node, const std::string& path) {
+    const auto value = node.is_scalar() ? parse_real(node.text()) : std::nullopt;
+    if (!value) sink.error(node.where(), path, "expected a number, found " + node.describe());
+    return value;
+  }
+};
+
+/// The index of a discrete uncertainty's label (by text) or value (by
+/// number): the first of equal ones. Built once per uncertainty, so that
+/// looking points up stays linear in the points.
+class LabelLookup {
+ public:
+  explicit LabelLookup(const Uncertainty& u) {
+    for (std::size_t i = 0; i < u.labels.size(); ++i) by_text_.emplace(u.labels[i], i);
+    if (u.distribution.values.size() == u.labels.size())
+      for (std::size_t i = 0; i < u.distribution.values.size(); ++i) by_value_.emplace(u.distribution.values[i], i);
+  }
+  std::optional<std::size_t> of_text(const std::string& text) const {
+    const auto it = by_text_.find(text);
+    return it == by_text_.end() ? std::nullopt : std::optional(it->second);
+  }
+  std::optional<std::size_t> of_value(double value) const {
+    const auto it = by_value_.find(value);
+    return it == by_value_.end() ? std::nullopt : std::optional(it->second);
+  }
+
+ private:
+  std::unordered_map<std::string, std::size_t> by_text_;
+  std::map<double, std::size_t> by_value_;
+};
+
+/// Reads the points CSV of the `points` design. Its header names the
+/// parameters (a first column `point` is allowed); with `uncertainties`,
+/// exactly theirs, and each value must lie in its distribution's range.
+void read_points_file(Reader& r);
+
+/// The number (for the analysis) of each point's text: a number, or the
+/// index of the label.
+void fill_point_values(Experiment& e);
+
+/// How many points the design has, computed without expanding it; nullopt
+/// when it is more than max_design_points.
+std::optional<std::size_t> design_size(Reader& r);
+
+/// The formula of the design's size, for the message refusing it.
+std::string size_formula(const Experiment& e);
+
+/// The design's points (Experiment::point_texts), in order.
+void expand_design(Experiment& e);
+
+}  // namespace readmit::experiment_file
