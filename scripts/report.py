@@ -3,15 +3,16 @@
 
 Usage: /usr/bin/python3 scripts/report.py DIR [--quiet]
 
-DIR is the output folder of `readmit run`, `readmit compare` or `readmit
-sweep`; its metadata.json says which (`command`). The page is
+DIR is the output folder of `readmit run`, `readmit compare`, `readmit
+sweep` or `readmit experiment`; its metadata.json says which (`command`). The page is
 self-contained (figures embedded as PNG), opens offline, and states the
 scenarios, seed, replications, version, git revision, dates and the command
 that made the results. `readmit report DIR` and `--report` run this script.
 
 Each kind of folder has a builder module (report_run, report_compare,
-report_sweep) with a `build(report, folder)` function; a new kind (an
-experiment) adds a module and a line to BUILDERS.
+report_sweep, report_experiment) with a `build(report, folder)` function;
+sweeps and experiments share report_points. A new kind adds a module and a
+line to BUILDERS.
 Exit codes: 0 written, 1 the report could not be written, 2 DIR is not a
 complete readmit output folder.
 """
@@ -24,13 +25,16 @@ sys.dont_write_bytecode = True  # no __pycache__ beside the installed or checked
 
 from report_common import Report, RunFolder, read_json  # noqa: E402
 import report_compare  # noqa: E402
+import report_experiment  # noqa: E402
 import report_run  # noqa: E402
 import report_sweep  # noqa: E402
+from report_points import PointsFolder  # noqa: E402
 
 BUILDERS = {
     "run": (report_run.build, RunFolder, "readmit run"),
     "compare": (report_compare.build, RunFolder, "readmit compare"),
-    "sweep": (report_sweep.build, report_sweep.SweepFolder, "readmit sweep"),
+    "sweep": (report_sweep.build, PointsFolder, "readmit sweep"),
+    "experiment": (report_experiment.build, PointsFolder, "readmit experiment"),
 }
 
 
@@ -59,6 +63,9 @@ def title_of(kind, folder):
         names = folder.scenario_names
         return (f"readmit compare: {' vs '.join(names[1:])} against {names[0]}",
                 "What the policy change does, and how sure we are")
+    if kind == "experiment":
+        return (f"readmit experiment: {folder.name}",
+                "Which policy does better across what we do not know, and which assumptions drive the answer")
     return f"readmit sweep: {folder.name}", "How the outcomes move with the swept parameters"
 
 
@@ -74,7 +81,7 @@ def make_report(directory):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("directory", help="output folder of readmit run, compare or sweep")
+    parser.add_argument("directory", help="output folder of readmit run, compare, sweep or experiment")
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
     args = parser.parse_args(argv)
     try:

@@ -116,12 +116,34 @@ MONTHLY = {
 }
 
 
+def window_of(metric):
+    """(base metric, window words) of a window total such as removals_from_2018
+    ('removals', 'from 2018'), removals_fy2019 ('removals', 'in FY2019') or
+    removals_cy2019_partial ('removals', 'in 2019, partial'); None otherwise."""
+    bases = [b for b in TOTALS if metric.startswith(b + "_")]
+    if metric in TOTALS or not bases:
+        return None
+    base = max(bases, key=len)
+    window = metric[len(base) + 1:]
+    partial = window.endswith("_partial")
+    window = window[:-len("_partial")] if partial else window
+    if window[:2] in ("fy", "cy") and window[2:].isdigit():
+        words = f"in FY{window[2:]}" if window[:2] == "fy" else f"in {window[2:]}"
+    else:
+        words = window.replace("_", " ")
+        if not words.startswith(("from ", "in ", "during ", "before ", "after ", "until ")):
+            words = "in " + words
+    return base, words + (", partial" if partial else "")
+
+
 def total_label(metric, short=False):
-    """'removals (persons)', and for removals_fyYYYY 'removals in FY YYYY
-    (persons)'; short: the unit's first clause only (for axes)."""
-    if metric.startswith("removals_fy"):
-        return f"removals in FY{metric[len('removals_fy'):]} (persons)"
-    label, unit = TOTALS.get(metric, (metric.replace("_", " "), ""))
+    """'removals (persons)', and for a window total such as removals_fy2019
+    'removals in FY2019 (persons)'; short: the unit's first clause only (for axes)."""
+    window = window_of(metric)
+    base = window[0] if window else metric
+    label, unit = TOTALS.get(base, (metric.replace("_", " "), ""))
+    if window:
+        label = f"{label} {window[1]}"
     if short:
         unit = unit.split(";")[0]
     return f"{label} ({unit})" if unit else label
@@ -134,7 +156,8 @@ def readable_axis(ax, axis="y"):
 
 
 def total_unit(metric):
-    return "persons" if metric.startswith("removals_fy") else TOTALS.get(metric, ("", ""))[1]
+    window = window_of(metric)
+    return TOTALS.get(window[0] if window else metric, ("", ""))[1]
 
 
 def monthly_label(metric):
@@ -314,12 +337,16 @@ class Section:
     def paragraph(self, text):
         self.parts.append(f"<p>{html.escape(text)}</p>")
 
+    def subheading(self, text):
+        self.parts.append(f"<h3>{html.escape(text)}</h3>")
+
     def note(self, text):
         self.parts.append(f'<p class="note">{html.escape(text)}</p>')
 
-    def table(self, header, rows, caption=None, numeric_from=1, css_class="data", collapsed=None):
+    def table(self, header, rows, caption=None, numeric_from=1, css_class="data", collapsed=None, break_at_dots=()):
         """rows: lists of cells (text); columns from numeric_from on are
-        right-aligned. collapsed: a summary line; the table then opens on a click."""
+        right-aligned. collapsed: a summary line; the table then opens on a
+        click. break_at_dots: columns (of parameter paths) that may wrap after a dot."""
         parts = [f"<details><summary>{html.escape(collapsed)}</summary>"] if collapsed else []
         parts.append(f'<table class="{css_class}">')
         if caption:
@@ -330,7 +357,10 @@ class Section:
             cells = []
             for i, cell in enumerate(row):
                 klass = ' class="num"' if i >= numeric_from else ""
-                cells.append(f"<td{klass}>{html.escape(str(cell))}</td>")
+                text = html.escape(str(cell))
+                if i in break_at_dots:
+                    text = text.replace(".", ".<wbr>")
+                cells.append(f"<td{klass}>{text}</td>")
             parts.append("<tr>" + "".join(cells) + "</tr>")
         parts.append("</tbody></table>")
         if collapsed:
@@ -451,6 +481,7 @@ h2 { font-size: 1.25rem; border-bottom: 2px solid #1f5fa8; padding-bottom: 0.2re
 nav ol { columns: 2; font-size: 0.92rem; }
 table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.86rem; max-width: 100%; }
 table.data th, table.data td { border-bottom: 1px solid #ddd; padding: 0.22rem 0.6rem; text-align: left; }
+table.data td:first-child { min-width: 9rem; }
 table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data thead th { background: #eef3f9; }
 table.provenance td { padding: 0.15rem 0.6rem; vertical-align: top; }

@@ -30,7 +30,7 @@ CLI::App* add_experiment_command(CLI::App& app, const std::string& command, Expe
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000000}));
   sub->add_option("--progress", options.progress,
                   "auto (a bar on a terminal), bar, none, jsonl (one JSON line per point on stderr) or jsonl=FILE");
-  if (sweep) add_report_flag(*sub, options.report);
+  add_report_flag(*sub, options.report);
   sub->footer(std::string("Completed points are kept: rerunning finishes the others. After shards ran into one --out,\n"
                           "a run without --shard runs nothing new and merges every point. Under mpirun, rank 0\n"
                           "hands points to the other ranks and writes the same files as one process.\n") +

@@ -17,7 +17,7 @@ struct ExperimentCliOptions {
   unsigned threads = 0;
   std::int64_t replications = 0;
   std::string progress = "auto";
-  bool report = false;  // sweeps: --report
+  bool report = false;  // --report
 };
 
 /// Adds the `sweep` or `experiment` subcommand (`command`) to `app`.

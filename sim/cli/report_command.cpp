@@ -8,8 +8,9 @@ namespace readmit::cli {
 
 CLI::App* add_report_command(CLI::App& app, std::string& directory) {
   auto* report = app.add_subcommand(
-      "report", "Write DIR/report.html (self-contained) and DIR/figures/ for a run, compare or sweep folder");
-  report->add_option("directory", directory, "Output folder of readmit run, compare or sweep")
+      "report",
+      "Write DIR/report.html (self-contained) and DIR/figures/ for a run, compare, sweep or experiment folder");
+  report->add_option("directory", directory, "Output folder of readmit run, compare, sweep or experiment")
       ->required()
       ->check(CLI::ExistingDirectory);
   report->footer(

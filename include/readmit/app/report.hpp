@@ -1,7 +1,7 @@
 #pragma once
-// report.html for an output folder of `readmit run`, `compare` or `sweep`:
-// the report script (scripts/report.py, matplotlib and pandas) run by
-// Debian's Python interpreter. Shared by `readmit report`, the --report flag
+// report.html for an output folder of `readmit run`, `compare`, `sweep` or
+// `experiment`: the report script (scripts/report.py, matplotlib and pandas)
+// run by Debian's Python interpreter. Shared by `readmit report`, the --report flag
 // and the Python module.
 #include <filesystem>
 #include <optional>
