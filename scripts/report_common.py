@@ -13,6 +13,7 @@ import io
 import json
 import math
 import os
+import textwrap
 
 import matplotlib
 
@@ -318,6 +319,11 @@ def replication_count(rows):
     return int(rows["n"].max()) if rows is not None and len(rows) else 0
 
 
+def suptitle(fig, text):
+    """The figure's title, wrapped to its width."""
+    fig.suptitle(textwrap.fill(text, width=int(fig.get_figwidth() * 11)))
+
+
 def new_figure(rows=1, columns=1, width=9.0, height_per_row=2.8, sharex=False):
     fig, axes = plt.subplots(rows, columns, figsize=(width, height_per_row * rows + 0.6), sharex=sharex,
                              squeeze=False, layout="constrained")
@@ -481,7 +487,6 @@ h2 { font-size: 1.25rem; border-bottom: 2px solid #1f5fa8; padding-bottom: 0.2re
 nav ol { columns: 2; font-size: 0.92rem; }
 table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.86rem; max-width: 100%; }
 table.data th, table.data td { border-bottom: 1px solid #ddd; padding: 0.22rem 0.6rem; text-align: left; }
-table.data td:first-child { min-width: 9rem; }
 table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data thead th { background: #eef3f9; }
 table.provenance td { padding: 0.15rem 0.6rem; vertical-align: top; }

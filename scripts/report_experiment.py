@@ -7,15 +7,18 @@ where a policy is lower or higher); which parameters drive the policy
 differences (overview and tornado charts) and the differences against them;
 which parameters drive the outcomes and the outcomes against them; PRIM
 boxes; the design; the kept monthly series. The pieces shared with the sweep
-report are in report_points.
+report are in report_points and report_analysis.
 """
 import matplotlib.patches as mpatches
 import numpy as np
 
-from report_common import COLORS, fmt, new_figure, readable_axis
-from report_points import (ABOVE, ACROSS, BELOW, INDEX_WORDS, TOP_PARAMETERS, about_section,
-                           against_caption, design_section, outcomes_against_section, prim_section, scatter_panel,
-                           sensitivity_section, series_section, suptitle)
+from report_analysis import prim_section, sensitivity_section
+from report_common import COLORS, fmt, new_figure, readable_axis, suptitle
+from report_points import (INDEX_WORDS, TOP_PARAMETERS, about_section, against_caption, design_section,
+                           outcomes_against_section, scatter_panel, series_legend, series_section)
+
+# Points where a policy's paired interval lies below 0, across it, above it.
+BELOW, ACROSS, ABOVE = "#1f5fa8", "#b8b8b8", "#b22222"
 
 
 def build(report, folder):
@@ -207,7 +210,7 @@ def differences_against_section(section, folder):
             ax.axhline(0, color="black", linewidth=0.8)
             if j == 0:
                 ax.set_ylabel(f"difference ({outcome.unit()})" if outcome.unit() else "difference")
-        axes[0][0].legend(loc="best", fontsize=7)
+        series_legend(axes[0][0], series)
         suptitle(fig, f"{outcome.title()}: each policy minus {folder.reference}, against the parameters that drive it")
         filled_words = (", paired; filled: its 95% interval excludes 0, hollow: it includes 0" if any_interval
                         else ", paired")

@@ -8,11 +8,12 @@ interval, points joined along the other parameters; other designs: the
 points with binned means against the most influential parameters); PRIM
 boxes (when the file asks `prim` questions); a monthly series at every point
 (with `keep: [timeseries]`); every point's totals. The pieces are shared
-with the experiment report (report_points).
+with the experiment report (report_points, report_analysis).
 """
 from report_common import fmt, fmt_interval
-from report_points import (about_section, design_section, grid_outcomes_section, is_grid, outcomes_against_section,
-                           prim_section, sensitivity_section, series_section)
+from report_analysis import prim_section, sensitivity_section
+from report_points import about_section, design_section, grid_outcomes_section, is_grid, outcomes_against_section, \
+    series_section
 
 
 def build(report, folder):
@@ -34,7 +35,7 @@ def build(report, folder):
 
 def points_table_section(section, folder):
     table = folder.outcome_table
-    outcomes = folder.outcomes[:6]
+    outcomes = folder.outcomes[:4]
     rows = []
     for _, point in folder.design.iterrows():
         cells = [str(point["point"])] + [str(point[p]) for p in folder.parameters]
@@ -46,5 +47,6 @@ def points_table_section(section, folder):
         rows.append(cells)
     section.table(["point"] + [folder.labels[p] for p in folder.parameters] + [o.label() for o in outcomes], rows,
                   numeric_from=1, caption=f"Mean [95% CI of the mean] over the {folder.replication_words} of "
-                  "each point. Every statistic of every run total is in sweep.csv.",
+                  f"each point{', for the first 4 outcomes' if len(folder.outcomes) > 4 else ''}. Every statistic of "
+                  "every run total is in sweep.csv.",
                   collapsed="Table: every point's totals" if len(rows) > 30 else None)
