@@ -112,8 +112,9 @@ def tornado_panel(ax, folder, rows, order, color):
     else:
         value, low, high, got = values("prcc")
         strong = np.array([g is not None and math.isfinite(g["p_value"]) and g["p_value"] < 0.05 for g in got])
-        ax.barh(y[strong], np.nan_to_num(value[strong]), height=0.6, color=color, alpha=0.85, label="p < 0.05")
-        ax.barh(y[~strong], np.nan_to_num(value[~strong]), height=0.6, color=color, alpha=0.3, label="p >= 0.05")
+        for kept, alpha, label in ((strong, 0.85, "p < 0.05"), (~strong, 0.3, "p >= 0.05")):
+            if kept.any():
+                ax.barh(y[kept], np.nan_to_num(value[kept]), height=0.6, color=color, alpha=alpha, label=label)
         whiskers(y, value, low, high)
         ax.set_xlim(-1.05, 1.05)
     ax.axvline(0, color="black", linewidth=0.7)
@@ -367,8 +368,8 @@ def prim_query(section, folder, query, rows):
     section.paragraph(f"Cases of interest: {cases} of {points} points "
                       f"({fmt(100.0 * cases / points if points else float('nan'), 3)}%).")
     if not boxes:
-        section.note("PRIM found no box whose density reaches the threshold.")
-        return
+        section.note("PRIM found no box whose density reaches the threshold: the cases of interest (below) do not "
+                     "gather in a region of the parameters, or are too few.")
     table = []
     for b, group in boxes:
         r = group.iloc[0]
@@ -377,9 +378,10 @@ def prim_query(section, folder, query, rows):
             "no limit (the whole space)"
         table.append([str(b), words, fmt(r["coverage"], 3), fmt(r["density"], 3), fmt(r["mass"], 3),
                       f"{int(r['box_points_of_interest'])} of {int(r['box_points'])}"])
-    section.table(["box", "limits (quasi-p)", "coverage", "density", "mass", "cases in the box"], table,
-                  numeric_from=2, caption=f"PRIM boxes for: {statement}. Each box is found among the points no "
-                  "earlier box holds.")
+    if table:
+        section.table(["box", "limits (quasi-p)", "coverage", "density", "mass", "cases in the box"], table,
+                      numeric_from=2, caption=f"PRIM boxes for: {statement}. Each box is found among the points "
+                      "no earlier box holds.")
     values = prim_values(folder, outcome, first["policy"], baseline)
     if values is None or values.empty:
         return
@@ -389,7 +391,7 @@ def prim_query(section, folder, query, rows):
 def prim_plane(folder, outcome, policy, baseline, boxes):
     """The two parameters to draw: the first box's restricted ones (smallest
     quasi-p first), completed by the most influential others."""
-    limits = box_limits(boxes[0][1])
+    limits = box_limits(boxes[0][1]) if boxes else {}
     restricted = sorted(limits, key=lambda p: min(v for v in limits[p][3:5] if math.isfinite(v))
                         if any(math.isfinite(v) for v in limits[p][3:5]) else 1.0)
     ranked = folder.ranking(outcome, [(policy, baseline)])
@@ -410,6 +412,12 @@ def prim_figure(section, folder, query, statement, outcome, baseline, first, box
         y, y_categories = folder.positions(plane[1])
     else:
         y, y_categories = value, None
+    # Points that share both values (a Sobol design's columns repeat) are spread a little.
+    shared = pd.DataFrame({"x": x, "y": y}).duplicated(keep=False).to_numpy()
+    if shared.any():
+        rng = np.random.default_rng(query)
+        x = spread_points(x, shared, rng, folder.log_scale(plane[0]) and not x_categories)
+        y = spread_points(y, shared, rng, len(plane) > 1 and folder.log_scale(plane[1]) and not y_categories)
     fig, axes = new_figure(1, 1, width=8.0, height_per_row=4.6)
     ax = axes[0][0]
     ax.scatter(x[~interest], y[~interest], s=12, color="#9a9a9a", alpha=0.6, linewidths=0, label="other points")
@@ -443,14 +451,26 @@ def prim_figure(section, folder, query, statement, outcome, baseline, first, box
     suptitle(fig, f"PRIM question {query}: {statement}")
     caption = (f"Each dot is one of the {len(folder.design)} points (a point's value is the mean of "
                f"{folder.replication_words}{' of the paired difference' if baseline else ''}); orange: "
-               f"the {int(interest.sum())} cases of interest. Rectangles: the boxes' limits on these two parameters "
-               "(a side without a limit spans the whole axis); black rings: the points inside every limit of a box.")
+               f"the {int(interest.sum())} cases of interest. "
+               + ("Rectangles: the boxes' limits on these two parameters (a side without a limit spans the whole "
+                  "axis); black rings: the points inside every limit of a box." if boxes else
+                  "No box: PRIM found none dense enough; the plane is that of the two most influential parameters."))
     if not_drawn:
         caption += f" Limits on {', '.join(sorted(set(not_drawn)))} are in the table, not drawn."
+    if shared.any():
+        caption += " Points that share both values are spread a little around them."
     if int(interest.sum()) != int(first["points_of_interest"]):
         caption += (f" (prim_boxes.csv counts {int(first['points_of_interest'])} cases: the analysis saw values this "
                     "page does not.)")
     section.figure(fig, f"prim_{query:02d}", caption)
+
+
+def spread_points(values, which, rng, log):
+    """values with those marked moved by up to 1.5% of the axis (of its logarithm on a log axis)."""
+    moved = np.log(values) if log else values.astype(float)
+    extent = (np.nanmax(moved) - np.nanmin(moved)) or 1.0
+    moved = np.where(which, moved + rng.uniform(-0.015, 0.015, len(moved)) * extent, moved)
+    return np.exp(moved) if log else moved
 
 
 def span(limit, values, categories):

@@ -442,7 +442,16 @@ class Report:
                            kind=html.escape(self.kind), contents=contents, body=body, style=STYLE)
         path = os.path.join(self.out_dir, "report.html")
         write_atomically(path, page)
+        self.remove_stale_figures()
         return path
+
+    def remove_stale_figures(self):
+        """Figures an earlier report of this folder wrote and this one did not
+        (the outputs changed since): figures/ holds this page's figures only."""
+        kept = {f"{name}.{ext}" for name in self.figure_names for ext in ("png", "svg")}
+        for entry in os.listdir(self.figure_dir):
+            if entry.endswith((".png", ".svg")) and entry not in kept:
+                os.remove(os.path.join(self.figure_dir, entry))
 
 
 def provenance(section, metadata, folder_path, extra=()):

@@ -1,11 +1,14 @@
 #!/usr/bin/python3
-"""Browser test of the reports: makes a small run, a comparison and a sweep
-with --report, opens each report.html in headless Chromium (Debian's
-/usr/bin/chromium, driven over the DevTools protocol on a pipe: no network,
-no websocket), and checks that every expected section is there, that every
-figure loaded (naturalWidth > 0) with a caption, that the page states its
-provenance and loads nothing from outside, and that every figure exists as
-PNG and SVG. Keeps a full-page screenshot of each page in --artifacts.
+"""Browser test of the reports: makes a small run, a comparison, a sweep
+(tests/report/officers.yaml: a grid with outcomes and a PRIM question) and
+an experiment (tests/report/policies.yaml: three policies, a Sobol design,
+PRIM questions) with --report, opens each report.html in
+headless Chromium (Debian's /usr/bin/chromium, driven over the DevTools
+protocol on a pipe: no network, no websocket), and checks that every
+expected section and kind of figure is there, that every figure loaded
+(naturalWidth > 0) with a caption, that the page states its provenance and
+loads nothing from outside, and that every figure exists as PNG and SVG.
+Keeps a full-page screenshot of each page in --artifacts.
 
 Usage: check_reports.py --readmit build/release/readmit --work DIR --artifacts DIR [--chromium /usr/bin/chromium]
 Exits 1 with the reason on the first failure (including a missing Chromium).
@@ -32,8 +35,18 @@ EXPECTED = {
                          "amendments"], "min_figures": 9},
     "compare": {"sections": ["about", "differences", "overlay", "monthly-difference", "scenario-diff"],
                 "min_figures": 4},
-    "sweep": {"sections": ["about", "design", "outcomes", "series", "points"], "min_figures": 9},
+    "sweep": {"sections": ["about", "design", "outcome-drivers", "outcomes", "prim", "series", "points"],
+              "min_figures": 9, "figures": ["design", "sensitivity_outcomes_overview", "tornado_outcome_", "outcome_",
+                                            "prim_", "series"]},
+    "experiment": {"sections": ["about", "policies", "difference-drivers", "differences", "outcome-drivers",
+                                "outcomes", "prim", "design", "series"],
+                   "min_figures": 18,
+                   "figures": ["policy_levels", "policy_shares", "sensitivity_differences_overview",
+                               "tornado_difference_", "difference_", "sensitivity_outcomes_overview",
+                               "tornado_outcome_", "outcome_", "prim_", "design"]},
 }
+# What the page of many points must state, besides the common provenance.
+POINTS_PROVENANCE = ["file", "design", "points", "policy", "replications", "git", "run finished"]
 
 PAGE_FACTS = """JSON.stringify({
   kind: document.querySelector('main') && document.querySelector('main').dataset.reportKind,
@@ -176,8 +189,10 @@ def make_outputs(executable, work):
             "--report")
     readmit(executable, "compare", "scenarios/cambodia_2017.yaml", "scenarios/cambodia_2017_humanitarian.yaml",
             "-r", "12", *SMALL, "--out", folders["compare"], "--report")
-    readmit(executable, "sweep", "scenarios/sweeps/cambodia_officers.yaml", "-r", "4", "--threads", "2",
-            "--out", folders["sweep"], "--report")
+    readmit(executable, "sweep", "tests/report/officers.yaml", "--threads", "2", "--out", folders["sweep"],
+            "--report")
+    readmit(executable, "experiment", "tests/report/policies.yaml", "--threads", "2", "--out", folders["experiment"],
+            "--report")
     return folders
 
 
@@ -213,7 +228,14 @@ def check_page(kind, facts):
         caption = figure["caption"]
         check("replications" in caption and len(caption) > 60,
               f"{kind}: figure {figure['id']} has no caption saying what the bands are and how many replications")
-    for word in ("seed", "command", "readmit version", "report made"):
+        if kind in ("sweep", "experiment"):
+            check(" points" in caption, f"{kind}: figure {figure['id']}: the caption does not say how many points")
+    names = [f["id"][len("fig-"):] for f in facts["figures"]]
+    missing = [prefix for prefix in expected.get("figures", []) if not any(n.startswith(prefix) for n in names)]
+    check(not missing, f"{kind}: no figure named {missing} (found {names})")
+    words = ["seed", "command", "readmit version", "report made"]
+    words += POINTS_PROVENANCE if kind in ("sweep", "experiment") else []
+    for word in words:
         check(word in facts["provenance"], f"{kind}: the page does not state its {word}")
 
 
@@ -261,7 +283,7 @@ def main():
     finally:
         if browser:
             browser.close()
-    print("3 passed, 0 failed")
+    print(f"{len(EXPECTED)} passed, 0 failed")
     return 0
 
 
