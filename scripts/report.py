@@ -11,8 +11,8 @@ that made the results. `readmit report DIR` and `--report` run this script.
 
 Each kind of folder has a builder module (report_run, report_compare,
 report_sweep, report_experiment) with a `build(report, folder)` function;
-sweeps and experiments share report_points. A new kind adds a module and a
-line to BUILDERS.
+sweeps and experiments share report_points and report_analysis. A new kind
+adds a module and a line to BUILDERS.
 Exit codes: 0 written, 1 the report could not be written, 2 DIR is not a
 complete readmit output folder.
 """

@@ -127,7 +127,11 @@ class PointsFolder:
 
     @property
     def method(self):
-        return self.metadata.get("design", {}).get("method", "?")
+        design = self.metadata.get("design", {}).get("method")
+        if design:
+            return design
+        sweep = self.metadata.get("sweep", {})  # written before experiments: no `design`
+        return "grid" if "grid" in sweep else "latin_hypercube" if "latin_hypercube" in sweep else "?"
 
     @property
     def replications(self):
