@@ -445,7 +445,7 @@ def prim_figure(section, folder, query, statement, outcome, baseline, first, box
             ax.set_yscale("log")
         ax.set_ylabel(folder.axis_label(plane[1]))
     else:
-        ax.set_ylabel(outcome.label(short=True))
+        ax.set_ylabel(outcome.axis_label())
     ax.set_xlabel(folder.axis_label(plane[0]))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
     suptitle(fig, f"PRIM question {query}: {statement}")

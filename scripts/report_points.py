@@ -19,6 +19,7 @@ import math
 import os
 import re
 import sqlite3
+import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -57,6 +58,10 @@ class Outcome:
             head, _, unit = text.partition(" (")
             text = f"{head}, {self.partner} ({unit}" if unit else f"{head}, {self.partner}"
         return text
+
+    def axis_label(self):
+        """The short label, on two lines when long."""
+        return textwrap.fill(self.label(short=True), width=36)
 
     def title(self):
         head = self.label().split(" (")[0]
@@ -106,8 +111,13 @@ class PointsFolder:
         self.first_point = self._first_point_metadata()
 
     def _optional(self, name):
+        """A table the last command wrote (metadata.json lists them: a shard's
+        run leaves an earlier run's analysis on disk but does not list it)."""
+        listed = self.metadata.get("files")
         path = os.path.join(self.path, name)
-        return read_csv(path) if os.path.exists(path) else None
+        if (listed is not None and name not in listed) or not os.path.exists(path):
+            return None
+        return read_csv(path)
 
     def _first_point_metadata(self):
         for point in self.design["point"]:
@@ -360,13 +370,17 @@ def design_section(section, folder):
     for i, p in enumerate(folder.parameters):
         ax = axes[i // columns][i % columns]
         x, categories = folder.positions(p)
+        log = folder.log_scale(p) and not categories and np.min(x) > 0
         if categories or len(np.unique(x)) <= FEW_VALUES:
             values, counts = np.unique(x, return_counts=True)
-            ax.bar(values, counts, width=0.8 * (np.min(np.diff(values)) if len(values) > 1 else 1.0),
-                   color=COLORS[0], alpha=0.75)
+            ax.vlines(values, 0, counts, color=COLORS[0], alpha=0.75, linewidth=8)
+            ax.set_ylim(bottom=0)
             if categories:
                 ax.set_xticks(range(len(categories)), categories)
-        elif folder.log_scale(p) and np.min(x) > 0:
+                ax.set_xlim(-0.6, len(categories) - 0.4)
+            elif log:
+                ax.set_xscale("log")
+        elif log:
             ax.hist(x, bins=np.geomspace(np.min(x), np.max(x), 16), color=COLORS[0], alpha=0.75)
             ax.set_xscale("log")
         else:
@@ -503,7 +517,7 @@ def outcomes_against_section(section, folder):
             ax = axes[0][j]
             scatter_panel(ax, folder, parameter, series, jitter_seed=k)
             if j == 0:
-                ax.set_ylabel(outcome.label(short=True))
+                ax.set_ylabel(outcome.axis_label())
         if len(series) > 1:
             series_legend(axes[0][0], series)
         suptitle(fig, f"{outcome.title()} against the parameters that move it most")
@@ -528,7 +542,7 @@ def grid_outcomes_section(section, folder):
         fig, axes = new_figure(1, len(shown), width=min(4.2 * len(shown), 10), height_per_row=3.0)
         for j, parameter in enumerate(shown):
             grid_panel(axes[0][j], folder, frame, parameter)
-            axes[0][j].set_ylabel(outcome.label(short=True))
+            axes[0][j].set_ylabel(outcome.axis_label())
         fig.suptitle(f"{outcome.title()} against the swept parameters")
         section.figure(fig, f"outcome_{k + 1:02d}",
                        f"Dot: mean over the {folder.replication_words} of a point; bar: 95% confidence "

@@ -10,14 +10,14 @@ namespace readmit::cli {
 /// Adds the `report` subcommand; its folder argument goes to `directory`.
 CLI::App* add_report_command(CLI::App& app, std::string& directory);
 
-/// Adds --report to run, compare or sweep.
+/// Adds --report to run, compare, sweep or experiment.
 void add_report_flag(CLI::App& command, bool& report);
 
 /// `readmit report DIR`: 0 written, 1 the report failed, 2 DIR is not a
 /// complete output folder. Prints the error.
 int run_report_command(const std::string& directory);
 
-/// After run, compare or sweep with --report: writes the report of
+/// After run, compare, sweep or experiment with --report: writes the report of
 /// `out_dir` and prints where it is. Throws ReportError.
 void report_on(const std::filesystem::path& out_dir);
 
