@@ -3,11 +3,12 @@
 // (docs/model.md, "Process overview and scheduling"); the reasons:
 //
 // Each day
-//  1. the timeline's dated changes, then amendments entering into force: a
-//     change dated today governs all of today;
+//  1. the timeline's dated changes and partners' moves, then amendments
+//     entering into force: a change dated today governs all of today;
 //  2. on a month's first day, that month's arrivals are drawn and scheduled;
 //  3. sanction decisions reaching their effect day take effect (before the
-//     partner acts, so a step in force today counts today);
+//     partner acts, so a step in force today counts today; the partner
+//     answers at once, e.g. ends a halt);
 //  4. due events in the order they were scheduled (one handler per kind):
 //     arrivals, sentence ends, requests, decisions, custody reviews,
 //     document expiries, relief;
@@ -15,13 +16,16 @@
 //     day's requests joined the queue), interview rounds and raids, then
 //     flights (after decisions, so a document issued today can fly once the
 //     itinerary notice allows);
-//  6. the day's person-days, bed-days and child-days are counted.
-// At a month's end, per partner: stocks and decision times are recorded,
-// returnees followed, visas applied for, amendment requests made, and on
-// review months the review held (then negotiation at that review, then the
-// sanction response). Decisions without a lag take effect at once; only
-// then does each partner set next month's cooperation, so it answers this
-// month's sanctions and backlash. The snapshot of the relationship comes last.
+//  6. on a review day (every review_interval_days, not tied to months: the
+//     US monitors continuously, the EU assesses yearly), each partner's
+//     review and the sanction rule's answer, judged on the day's conduct;
+//     decisions without a lag take effect at once;
+//  7. the day's person-days, bed-days and child-days are counted.
+// At a month's end, per partner: stocks, coverage and decision times are
+// recorded, returnees followed, visas applied for, then negotiation (a halt
+// reconsidered, a request opened or agreed). Only then does each partner set
+// next month's cooperation, so it answers this month's sanctions, outcomes
+// and agreements. The snapshot of the relationship comes last.
 #include "readmit/engine/replication.hpp"
 
 #include "readmit/model/accounting.hpp"
@@ -90,6 +94,11 @@ void run_day(World& world, std::size_t& next_timeline_entry, bool month_begins) 
     interviews::run_cycle(world, k);
     flights::fly(world, k);
   }
+  if (review::due_today(world)) {
+    for (std::size_t k = 0; k < world.partners.size(); ++k)
+      sanctions::respond_to_review(world, k, review::hold(world, k).compliance_class);
+    sanctions::apply_due(world);
+  }
   pipeline::count_day(world);
   custody::count_day(world);
   households::count_day(world);
@@ -97,21 +106,14 @@ void run_day(World& world, std::size_t& next_timeline_entry, bool month_begins) 
 
 void close_month(World& world) {
   const int month = world.month;
-  const bool review_due = (month + 1) % int(world.now.compliance.review_period_months) == 0;
-  const auto with_request = accounting::supervised_with_request(world);
+  const auto census = accounting::census(world);
   for (std::size_t k = 0; k < world.partners.size(); ++k) {
-    accounting::record_stocks(world, k, month, with_request[k]);
+    accounting::record_stocks(world, k, month, census[k]);
     documents::close_month(world, k, month);
     returnees::follow(world, k, month);
     visas::demand(world, k, month);
-    negotiation::maybe_request(world, k, month);
-    if (review_due) {
-      const auto review = review::hold(world, k, month);
-      negotiation::negotiate(world, k, review.number);
-      sanctions::respond_to_review(world, k, month, review.compliance_class);
-    }
+    negotiation::month_end(world, k, month);
   }
-  sanctions::apply_due(world);
   for (std::size_t k = 0; k < world.partners.size(); ++k) {
     cooperation::update(world, k, month);
     accounting::record_diplomacy(world, k, month);
@@ -123,6 +125,7 @@ void close_month(World& world) {
 ReplicationResult run_replication(const Scenario& scenario, std::uint64_t replication) {
   World world(scenario, replication);
   synthesis::synthesize_docket(world);
+  cooperation::start(world);
   std::size_t next_timeline_entry = 0;
   Date month_end = scenario.start_date.plus_months(1);
   bool month_begins = true;

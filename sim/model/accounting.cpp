@@ -2,8 +2,9 @@
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_reduce.h>
+#include <cmath>
 
-#include "readmit/model/sanctions.hpp"
+#include "readmit/model/cooperation.hpp"
 
 namespace readmit::accounting {
 
@@ -15,25 +16,36 @@ constexpr std::size_t parallel_grain = 8192;
 
 }  // namespace
 
-std::vector<double> supervised_with_request(const World& world) {
-  using Counts = std::vector<std::int64_t>;
+std::vector<Census> census(const World& world) {
+  using Counts = std::vector<Census>;
   const auto& people = world.people;
-  const Counts counts = tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, people.size(), parallel_grain), Counts(world.partners.size(), 0),
+  const auto& coverage = amendments::covered_removal_metrics;
+  return tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, people.size(), parallel_grain), Counts(world.partners.size()),
       [&](const tbb::blocked_range<std::size_t>& range, Counts local) {
-        for (std::size_t p = range.begin(); p != range.end(); ++p)
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          const auto p = std::uint32_t(i);
+          if (is_terminal(people.state[p])) continue;
+          Census& c = local[people.partner[p]];
+          ++c.pending;
           if (people.state[p] == PersonState::supervised && people.request[p] != RequestStatus::none)
-            ++local[people.partner[p]];
+            ++c.supervised_with_request;
+          for (std::size_t a = 0; a < coverage.size(); ++a)
+            if (amendments::terms_cover(world, p, coverage[a].amendment)) ++c.covered[a];
+        }
         return local;
       },
       [](Counts a, const Counts& b) {
-        for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+        for (std::size_t k = 0; k < a.size(); ++k) {
+          a[k].supervised_with_request += b[k].supervised_with_request;
+          a[k].pending += b[k].pending;
+          for (std::size_t i = 0; i < a[k].covered.size(); ++i) a[k].covered[i] += b[k].covered[i];
+        }
         return a;
       });
-  return std::vector<double>(counts.begin(), counts.end());
 }
 
-void record_stocks(World& world, std::size_t k, int month, double with_request) {
+void record_stocks(World& world, std::size_t k, int month, const Census& census) {
   const auto& partner = world.partners[k];
   auto record = [&](Metric m, double value) { world.metric(month, k, m) = value; };
   auto stock = [&](PersonState st) { return double(partner.stock[std::size_t(st)]); };
@@ -49,7 +61,10 @@ void record_stocks(World& world, std::size_t k, int month, double with_request) 
   record(Metric::stock_document_queue, double(partner.desk.queued));
   record(Metric::stock_awaiting_interview, double(partner.desk.awaiting_interview_count));
   record(Metric::stock_in_decision, double(partner.desk.in_decision));
-  record(Metric::stock_supervised_with_request, with_request);
+  record(Metric::stock_supervised_with_request, double(census.supervised_with_request));
+  const auto& coverage = amendments::covered_removal_metrics;
+  for (std::size_t a = 0; a < coverage.size(); ++a)
+    record(coverage[a].docket, census.pending > 0 ? double(census.covered[a]) / double(census.pending) : std::nan(""));
 }
 
 void record_diplomacy(World& world, std::size_t k, int month) {
@@ -57,15 +72,20 @@ void record_diplomacy(World& world, std::size_t k, int month) {
   const auto& d = partner.diplomacy;
   auto record = [&](Metric m, double value) { world.metric(month, k, m) = value; };
   record(Metric::cooperation, d.cooperation);
+  record(Metric::cooperation_target, d.target);
+  record(Metric::halted, d.halted ? 1 : 0);
   record(Metric::sanction_step, double(d.sanction_step));
-  record(Metric::sanction_pressure, sanctions::pressure(world, k));
+  record(Metric::sanction_cost, cooperation::sanction_cost(world, k));
+  record(Metric::sanction_response, cooperation::sanction_response(world, k));
+  record(Metric::backlash, d.backlash);
   record(Metric::compliance_class, d.compliance_class);
   record(Metric::review_median_decision_days, d.last_review.median_decision_days);
   record(Metric::review_undecided_share, d.last_review.undecided_share);
   record(Metric::review_denied_share, d.last_review.denied_share);
   record(Metric::review_charter_refused_share, d.last_review.charter_refused_share);
+  record(Metric::review_interview_shortfall, d.last_review.interview_shortfall);
+  record(Metric::review_undecided_release_share, d.last_review.undecided_release_share);
   record(Metric::review_custody_releases, d.last_review.custody_releases);
-  record(Metric::review_release_removal_ratio, d.last_review.release_removal_ratio);
   record(Metric::linkage_suspended, d.linkage_suspended ? 1 : 0);
   record(Metric::amendment_request_open, partner.amendments.request_open ? 1 : 0);
   double in_force_count = 0;

@@ -9,8 +9,45 @@
 #include "readmit/model/custody.hpp"
 #include "readmit/model/documents.hpp"
 #include "readmit/model/pipeline.hpp"
+#include "readmit/model/review.hpp"
 
 namespace readmit::synthesis {
+
+namespace {
+
+/// `date` as a calendar year with its fraction.
+double fractional_year(Date date) {
+  const Date first = Date::from_ymd(date.year(), 1, 1);
+  const Date next = Date::from_ymd(date.year() + 1, 1, 1);
+  return double(date.year()) + double(date.days_since_epoch - first.days_since_epoch) /
+                                   double(next.days_since_epoch - first.days_since_epoch);
+}
+
+/// Age at arrival, years of residence and entry status from p's cohort:
+/// from the birth and arrival years, so that they agree with each other and
+/// with today. A birth after the arrival is drawn again: the removing state's
+/// own citizens by birth are not in the docket.
+void draw_from_cohort(const std::vector<Cohort>& cohorts, double today_year, RandomStream& rng, NewPerson& n) {
+  std::vector<double> shares;
+  double total = 0;
+  for (const auto& c : cohorts) total += c.weight;
+  for (const auto& c : cohorts) shares.push_back(total > 0 ? c.weight / total : 1.0 / double(cohorts.size()));
+  const Cohort& cohort = cohorts[draw_category(shares.data(), shares.size(), rng)];
+  const double arrival = std::min(readmit::draw(cohort.arrival_year, rng), today_year);
+  double birth = arrival;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const double b = readmit::draw(cohort.birth_year, rng);
+    if (b <= arrival) {
+      birth = b;
+      break;
+    }
+  }
+  n.entry_status = cohort.entry_status;
+  n.age_at_arrival_years = float(arrival - birth);
+  n.years_resident = float(today_year - arrival);
+}
+
+}  // namespace
 
 NewPerson draw(const World& world, std::size_t k, std::uint32_t id, bool in_docket) {
   const auto& pop = world.params(k).population;
@@ -25,6 +62,11 @@ NewPerson draw(const World& world, std::size_t k, std::uint32_t id, bool in_dock
   n.mental_health = MentalHealthRisk(draw_category(pop.mental_health_risk_shares.data(), 3, rng));
   n.ties = TiesToPartner(draw_category(pop.ties_shares.data(), 3, rng));
   n.main_earner = rng.bernoulli(pop.main_earner_prob);
+  if (!pop.cohorts.empty()) {
+    // Its own stream: the other attributes draw the same numbers with or without cohorts.
+    RandomStream cohort_rng(base.seed, world.replication, person_entity(k, id), StreamPurpose::person_cohort);
+    draw_from_cohort(pop.cohorts, fractional_year(world.today()), cohort_rng, n);
+  }
   const int children = std::clamp(int(std::floor(readmit::draw(pop.children_count, rng))), 0, 255);
   for (int c = 0; c < children; ++c) n.child_ages.push_back(float(readmit::draw(pop.child_age_years, rng)));
   // Relief is a constant monthly hazard: draw its time once.
@@ -81,7 +123,6 @@ std::uint32_t add(World& world, std::size_t k, const NewPerson& n) {
 void synthesize_docket(World& world) {
   constexpr std::int64_t chunk = 1 << 16;  // bounds the memory of drawn, not yet added, persons
   for (std::size_t k = 0; k < world.partners.size(); ++k) {
-    world.partners[k].diplomacy.cooperation = world.params(k).cooperation.initial;
     const auto& pop = world.params(k).population;
     std::vector<NewPerson> drawn;
     for (std::int64_t first = 0; first < pop.docket_at_start; first += chunk) {
@@ -94,14 +135,27 @@ void synthesize_docket(World& world) {
       for (const NewPerson& n : drawn) {
         const std::uint32_t p = add(world, k, n);
         if (n.pending_request) {
-          // Old requests: the backlog reached back years (ICE, 2017). They
-          // are part of the initial state, not of month 0's flow.
+          // Old requests: the backlog reached back years (ICE, 2017), but
+          // not before the person arrived. They are part of the initial
+          // state, not of month 0's flow; the review keeps them on record.
           documents::send_request(world, p, /*counted=*/false);
-          world.people.request_day[p] = world.people.first_request_day[p] =
-              -std::int32_t(n.backlog_u * double(pop.pending_request_max_age_days));
+          if (is_terminal(world.people.state[p])) continue;
+          const double max_age_days =
+              std::min(double(pop.pending_request_max_age_days), double(n.years_resident) * days_per_year);
+          const auto sent = -std::int32_t(n.backlog_u * max_age_days);
+          world.people.request_day[p] = world.people.first_request_day[p] = sent;
+          review::open_record(world, p);
+          auto& record = world.partners[k].conduct.requests[world.people.request_record[p]];
+          record.sent_day = sent;
+          if (record.received_day == 0) record.received_day = sent;
         }
       }
     }
+    // Back-dated receipts came in random order: the review reads them by day.
+    auto& conduct = world.partners[k].conduct;
+    std::stable_sort(conduct.received.begin(), conduct.received.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return conduct.requests[a].received_day < conduct.requests[b].received_day;
+    });
   }
 }
 

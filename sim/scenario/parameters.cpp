@@ -46,6 +46,10 @@ std::optional<std::size_t> make_partner(Scenario& s, const PathKeys&, std::strin
   s.partners.emplace_back().name = std::string(key);
   return s.partners.size() - 1;
 }
+std::optional<std::size_t> make_cohort(Scenario& s, const PathKeys& k, std::string_view key) {
+  PARTNER.population.cohorts.emplace_back().name = std::string(key);
+  return PARTNER.population.cohorts.size() - 1;
+}
 std::optional<std::size_t> make_visa_demand(Scenario& s, const PathKeys& k, std::string_view key) {
   PARTNER.visa_demand.push_back({std::string(key), 0.0});
   return PARTNER.visa_demand.size() - 1;
@@ -78,9 +82,16 @@ std::optional<std::size_t> engage_amendment(Scenario& s, const PathKeys& k, std:
   s.timeline[k[0]].amendment.emplace(TimelineEvent::AmendmentSwitch{});  // likewise
   return std::nullopt;
 }
+std::optional<std::size_t> engage_halt(Scenario& s, const PathKeys& k, std::string_view) {
+  s.timeline[k[0]].halt.emplace(TimelineEvent::HaltMove{});  // likewise
+  return std::nullopt;
+}
 
 void set_event_partner(Scenario& s, const PathKeys& k, const ParamValue& v) {
   s.timeline[k[0]].sanction->partner = s.partner_index(std::get<std::string>(v));
+}
+void set_event_halt_partner(Scenario& s, const PathKeys& k, const ParamValue& v) {
+  s.timeline[k[0]].halt->partner = s.partner_index(std::get<std::string>(v));
 }
 void set_event_amendment(Scenario& s, const PathKeys& k, const ParamValue& v) {
   s.timeline[k[0]].amendment->amendment = *amendment_from_name(std::get<std::string>(v));
@@ -196,15 +207,16 @@ const ParamSpec table[] = {
    .meaning = "Remaining prison sentence of persons who start in prison.", .source = "[A]",
    .set = TO(PARTNER.population.sentence_remaining_days)},
   {.path = "partners.*.population.age_at_arrival_years", .type = T::distribution, .unit = "years",
-   .default_yaml = "{dist: uniform, min: 0, max: 12}", .min = 0, .max = 100,
-   .meaning = "Age at arrival in the removing state.", .source = "Cambodian deportees mostly arrived as infants or small children [R]",
+   .default_yaml = "{dist: triangular, min: 0, mode: 5, max: 35}", .min = 0, .max = 100,
+   .meaning = "Age at arrival in the removing state (used when the partner has no cohorts).",
+   .source = "Cambodian deportees mostly arrived as infants or small children, some as teenagers or adults [R] (docs/sources.md)",
    .set = TO(PARTNER.population.age_at_arrival_years)},
   {.path = "partners.*.population.years_resident", .type = T::distribution, .unit = "years",
    .default_yaml = "{dist: normal, mean: 25, sd: 6, min: 1, max: 45}", .min = 0, .max = 100,
-   .meaning = "Years lived in the removing state at start_date (or at the order, for inflow).",
+   .meaning = "Years lived in the removing state at start_date (or at the order, for inflow); used when the partner has no cohorts.",
    .source = "advocacy survey average ~20 years; 'decades' [R]", .set = TO(PARTNER.population.years_resident)},
   {.path = "partners.*.population.entry_status_shares", .type = T::shares, .default_yaml = "{refugee: 0.85, permanent_resident: 0.1, other: 0.05}",
-   .choices = "refugee|permanent_resident|other", .meaning = "Immigration status on entry.",
+   .choices = "refugee|permanent_resident|other", .meaning = "Immigration status on entry (used when the partner has no cohorts).",
    .source = "32 of 37 on the Jul 2019 flight came as refugees [R]", .set = TO(PARTNER.population.entry_status_shares)},
   {.path = "partners.*.population.offense_shares", .type = T::shares, .default_yaml = "{none: 0.26, non_violent: 0.3, drug: 0.24, violent: 0.2}",
    .choices = "none|non_violent|drug|violent", .meaning = "Most serious offense behind the order (none: immigration only).",
@@ -230,6 +242,29 @@ const ParamSpec table[] = {
   {.path = "partners.*.population.ties_shares", .type = T::shares, .default_yaml = "{none: 0.4, some: 0.4, strong: 0.2}",
    .choices = "none|some|strong", .meaning = "Ties to the partner state (language, relatives there).",
    .source = "no relatives in Cambodia: 9/9 (Dec 2017), 3/8 (Apr 2016) [R]", .set = TO(PARTNER.population.ties_shares)},
+  {.path = "partners.*.population.cohorts", .type = T::map_of, .default_yaml = "{}",
+   .meaning = "Entry cohorts of the docket, by name (e.g. refugees of 1979-1985, later permanent residents). When given, each "
+              "person is drawn into a cohort by weight; entry status comes from the cohort, and age at arrival and years of "
+              "residence from its birth and arrival years, so they agree with each other and with the calendar.",
+   .make = make_cohort},
+  {.path = "partners.*.population.cohorts.*", .type = T::section, .meaning = "One entry cohort."},
+  {.path = "partners.*.population.cohorts.*.weight", .type = T::real, .default_yaml = "1", .min = 0, .max = 1e9,
+   .meaning = "Relative size of the cohort in the docket and the inflow (normalised over the partner's cohorts).",
+   .source = "[A] one each unless the scenario gives shares", .set = TO(PARTNER.population.cohorts[k[1]].weight)},
+  {.path = "partners.*.population.cohorts.*.entry_status", .type = T::choice, .default_yaml = "refugee",
+   .choices = "refugee|permanent_resident|other", .meaning = "Immigration status on entry of the cohort's members.",
+   .source = "[A]", .set = TO(PARTNER.population.cohorts[k[1]].entry_status)},
+  {.path = "partners.*.population.cohorts.*.arrival_year", .type = T::distribution, .unit = "calendar year",
+   .default_yaml = "{dist: uniform, min: 1979, max: 1986}", .min = 1900, .max = 2200,
+   .meaning = "Calendar year of arrival (with its fraction); later than the start date is read as the start date.",
+   .source = "the largest wave of Cambodian refugees came 1979-1986 [S] (docs/sources.md)",
+   .set = TO(PARTNER.population.cohorts[k[1]].arrival_year)},
+  {.path = "partners.*.population.cohorts.*.birth_year", .type = T::distribution, .unit = "calendar year",
+   .default_yaml = "{dist: triangular, min: 1960, mode: 1977, max: 1987}", .min = 1900, .max = 2200,
+   .meaning = "Calendar year of birth (with its fraction). A birth after the arrival is drawn again (those born in the "
+              "removing state are its citizens, not in the docket); after 100 draws the arrival age is 0.",
+   .source = "deportees aged 33-60 on the Jan 2020 flight; case reports of births 1975-1978 [R] (docs/sources.md)",
+   .set = TO(PARTNER.population.cohorts[k[1]].birth_year)},
 
   {.path = "partners.*.agreement", .type = T::section, .meaning = "How the partner processes travel-document requests."},
   {.path = "partners.*.agreement.document_officers", .type = T::integer, .unit = "cases at once", .default_yaml = "5", .min = 0, .max = 1000000,
@@ -284,12 +319,21 @@ const ParamSpec table[] = {
   {.path = "partners.*.flights.charter_acceptance_base_prob", .type = T::probability, .default_yaml = "0.95",
    .meaning = "Probability the partner accepts a charter at full cooperation (scaled by cooperation).", .source = "[A]",
    .set = TO(PARTNER.flights.charter_acceptance_base_prob), .timeline_settable = true},
+  {.path = "partners.*.flights.charter_full_cooperation", .type = T::probability, .default_yaml = "0.5",
+   .meaning = "Cooperation from which the partner accepts charters at the base probability; below it, acceptance falls in "
+              "proportion (refusing a charter is a deliberate act, not a per-flight lottery of a cooperating partner).",
+   .source = "[A] no refused charter is reported for Cambodia after 2017; the Gambia's refusals were a stated moratorium [S]",
+   .set = TO(PARTNER.flights.charter_full_cooperation), .timeline_settable = true},
 
-  {.path = "partners.*.cooperation", .type = T::section, .meaning = "The partner's cooperation level c in [0, 1], moving monthly toward a target."},
+  {.path = "partners.*.cooperation", .type = T::section,
+   .meaning = "The partner as an actor: its cooperation c in [0, 1] moves monthly toward a target set by its disposition, its "
+              "response to the sanctions in force, the domestic cost of receiving deportees and the value of what it asked for."},
   {.path = "partners.*.cooperation.initial", .type = T::probability, .default_yaml = "0.9",
-   .meaning = "Cooperation at start_date.", .source = "[A] the baseline", .set = TO(PARTNER.cooperation.initial)},
+   .meaning = "Cooperation at start_date.", .source = "[A] the disposition", .set = TO(PARTNER.cooperation.initial)},
   {.path = "partners.*.cooperation.baseline", .type = T::probability, .default_yaml = "0.9",
-   .meaning = "Target cooperation without sanctions, backlash or amendments.", .source = "[A]",
+   .meaning = "The disposition: target cooperation when nothing presses (political alignment, the terms signed, capacity), "
+              "given the domestic cost of deportations the partner bears at start_date; changes in that cost move the target.",
+   .source = "[A] fitted where removals are known (docs/calibration.md)",
    .set = TO(PARTNER.cooperation.baseline), .timeline_settable = true},
   {.path = "partners.*.cooperation.adjustment_speed_per_month", .type = T::probability, .unit = "1/month", .default_yaml = "0.3",
    .meaning = "Share of the gap to the target closed each month.", .source = "[A] sanction to first cooperative act ~1 month [S/R]",
@@ -297,17 +341,55 @@ const ParamSpec table[] = {
   {.path = "partners.*.cooperation.noise_sd", .type = T::real, .default_yaml = "0.02", .min = 0, .max = 1,
    .meaning = "Standard deviation of the monthly normal noise on cooperation.", .source = "[A]",
    .set = TO(PARTNER.cooperation.noise_sd), .timeline_settable = true},
-  {.path = "partners.*.cooperation.backlash_per_severe_outcome", .type = T::real, .default_yaml = "0.02", .min = 0, .max = 1,
-   .meaning = "Target cooperation lost per returnee severe adverse outcome in the backlash window.", .source = "[A]",
-   .set = TO(PARTNER.cooperation.backlash_per_severe_outcome), .timeline_settable = true},
-  {.path = "partners.*.cooperation.backlash_window_months", .type = T::integer, .unit = "months", .default_yaml = "12",
-   .min = 1, .max = 240,
-   .meaning = "Months of returnees' severe outcomes that weigh on the partner's cooperation (the backlash window).",
-   .source = "[A] a year of domestic attention",
-   .set = TO(PARTNER.cooperation.backlash_window_months)},
+  {.path = "partners.*.cooperation.sanction_sensitivity", .type = T::distribution,
+   .default_yaml = "{dist: normal, mean: 0.15, sd: 0.2, min: -1, max: 1}", .min = -1, .max = 1,
+   .meaning = "The partner's response to sanctions: the target added at saturating cost (drawn once per replication; "
+              "negative: the partner digs in). The response to cost C is sensitivity x (1 - exp(-C / sanction_cost_scale)).",
+   .source = "[A] the 243(d) record is mixed: about 4 of 11 sanctioned countries doubled removals, Burma's fell [R] "
+             "(docs/sources.md); fitted in docs/calibration.md",
+   .set = TO(PARTNER.cooperation.sanction_sensitivity)},
+  {.path = "partners.*.cooperation.sanction_cost_scale", .type = T::real, .unit = "cost", .default_yaml = "0.3",
+   .min = 0.001, .max = 100,
+   .meaning = "Cost of the steps in force (sum of their `cost`) at which the response reaches 63% of the sensitivity: "
+              "returns diminish beyond it.",
+   .source = "[A] the us_243d steps cost 0.15-0.2 each: the fourth step adds little",
+   .set = TO(PARTNER.cooperation.sanction_cost_scale), .timeline_settable = true},
+  {.path = "partners.*.cooperation.backlash_per_severe_rate", .type = T::real, .unit = "per (outcome/returnee-year)",
+   .default_yaml = "10", .min = 0, .max = 1000,
+   .meaning = "Target lost per severe outcome per returnee-year in follow-up, both counted over recent months with fading "
+              "weights: a rate, so that volume alone does not make a large partner turn away.",
+   .source = "[A] suicides among returnees are what Cambodia's leaders cite [S]; a rate of 0.5% a year (~3 deaths among "
+             "~170 returnees by 2007 [R]) then costs 0.05",
+   .set = TO(PARTNER.cooperation.backlash_per_severe_rate), .timeline_settable = true},
+  {.path = "partners.*.cooperation.backlash_per_family_share", .type = T::real, .default_yaml = "0.1", .min = 0, .max = 1,
+   .meaning = "Target lost when every recent removal separated a family (citizen or resident spouse, minor child) or removed "
+              "someone who arrived as a child; in proportion to that share of recent removals.",
+   .source = "[A] Cambodia's stated grievance: \"wives and children are in the U.S.\" [S]",
+   .set = TO(PARTNER.cooperation.backlash_per_family_share), .timeline_settable = true},
+  {.path = "partners.*.cooperation.backlash_half_life_months", .type = T::real, .unit = "months", .default_yaml = "12",
+   .min = 0.1, .max = 600,
+   .meaning = "Half-life of the domestic attention returnees' outcomes and removals receive.",
+   .source = "[A] a year of domestic attention", .set = TO(PARTNER.cooperation.backlash_half_life_months)},
+  {.path = "partners.*.cooperation.backlash_prior_returnees", .type = T::real, .unit = "returnees", .default_yaml = "20",
+   .min = 0, .max = 1e9,
+   .meaning = "Weight of the partner's prior, in returnees (and returnee-years): the rates it expects from the docket's "
+              "composition and the returnee hazards, so that one case among a handful of returnees does not swing them.",
+   .source = "[A]", .set = TO(PARTNER.cooperation.backlash_prior_returnees)},
   {.path = "partners.*.cooperation.amendment_bonus", .type = T::real, .default_yaml = "0.1", .min = 0, .max = 1,
-   .meaning = "Target cooperation gained while amendments the partner requested are in force.", .source = "[A]",
-   .set = TO(PARTNER.cooperation.amendment_bonus), .timeline_settable = true},
+   .meaning = "Target gained while amendments the partner asked for are in force (the value of what it asked for).",
+   .source = "[A]", .set = TO(PARTNER.cooperation.amendment_bonus), .timeline_settable = true},
+
+  {.path = "partners.*.halt", .type = T::section,
+   .meaning = "A halt of document issuing as a lever: started by a dated move (timeline halt), ended when the amendments it "
+              "asks for are agreed, when the cost of the sanctions in force reaches its value, or by a dated move."},
+  {.path = "partners.*.halt.cooperation", .type = T::probability, .default_yaml = "0",
+   .meaning = "Target cooperation while halted.", .source = "Cambodia issued no new travel documents Oct 2016 - Aug 2017 [S]",
+   .set = TO(PARTNER.halt.cooperation), .timeline_settable = true},
+  {.path = "partners.*.halt.value", .type = T::real, .unit = "cost", .default_yaml = "0.1", .min = 0, .max = 100,
+   .meaning = "What the halt is worth to the partner, in the ladder's cost units: it ends once the cost of the steps in force "
+              "reaches this.",
+   .source = "[A] Cambodia offered interviews two days after the mildest 243(d) step took effect [S], so at most that step's cost",
+   .set = TO(PARTNER.halt.value), .timeline_settable = true},
 
   {.path = "partners.*.household", .type = T::section, .meaning = "Whether a household follows a removed person."},
   {.path = "partners.*.household.follow_prob_citizen_spouse", .type = T::probability, .default_yaml = "0.1",
@@ -382,83 +464,92 @@ const ParamSpec table[] = {
   {.path = "partners.*.amendment_request", .type = T::section, .meaning = "When the partner asks for amendments."},
   {.path = "partners.*.amendment_request.amendments", .type = T::amendment_list, .default_yaml = "[]",
    .meaning = "Amendments the partner asks for.", .set = TO(PARTNER.amendment_request.amendments)},
-  {.path = "partners.*.amendment_request.severe_outcome_threshold", .type = T::integer, .unit = "outcomes", .default_yaml = "2", .min = 0,
-   .meaning = "Returnee severe adverse outcomes within the window that make the partner ask.", .source = "[A]",
-   .set = TO(PARTNER.amendment_request.severe_outcome_threshold), .timeline_settable = true},
-  {.path = "partners.*.amendment_request.window_months", .type = T::integer, .unit = "months", .default_yaml = "12", .min = 1, .max = 600,
-   .meaning = "Window over which adverse outcomes are counted.", .source = "[A]",
-   .set = TO(PARTNER.amendment_request.window_months)},
+  {.path = "partners.*.amendment_request.domestic_cost_threshold", .type = T::real, .unit = "target", .default_yaml = "0.15",
+   .min = 0, .max = inf,
+   .meaning = "Backlash (target cooperation lost to the domestic cost of receiving deportees) at which the partner asks for "
+              "its amendments (.inf: only a halt makes it ask).",
+   .source = "[A] Cambodia asked after suicides and family separations among its returnees [S]",
+   .set = TO(PARTNER.amendment_request.domestic_cost_threshold), .timeline_settable = true, .infinity_ok = true},
 
   // ---- compliance review ----
-  {.path = "compliance", .type = T::section, .meaning = "The removing state's periodic review of each partner's cooperation."},
-  {.path = "compliance.review_period_months", .type = T::integer, .unit = "months", .default_yaml = "3", .min = 1, .max = 120,
-   .meaning = "Months between reviews.", .source = "US practice monthly to quarterly; EU Art. 25a yearly [S]",
-   .set = TO(s.compliance.review_period_months), .timeline_settable = true},
-  {.path = "compliance.window_months", .type = T::integer, .unit = "months", .default_yaml = "6", .min = 1, .max = 120,
-   .meaning = "Rolling window a review looks back over.", .source = "[A]",
+  {.path = "compliance", .type = T::section,
+   .meaning = "The removing state's review of each partner's own conduct, normalised by what was asked of it: requests "
+              "count from the day the partner could act on them (sent, or presented at an interview round), and nothing the "
+              "removing state did not provide (flights, beds, detainees to interview) counts against it."},
+  {.path = "compliance.review_interval_days", .type = T::integer, .unit = "days", .default_yaml = "7", .min = 1, .max = 3650,
+   .meaning = "Days between reviews: a week approximates the US's continuous monitoring; 365 the EU's yearly assessment.",
+   .source = "US: DHS monitors and notifies when it finds a pattern (notice 16 Aug 2017) [S]; EU Art. 25a(2): at least yearly [S]",
+   .set = TO(s.compliance.review_interval_days), .timeline_settable = true},
+  {.path = "compliance.first_review_date", .type = T::date, .default_yaml = "~",
+   .meaning = "Day of the first review (~: review_interval_days - 1 days after start_date); later reviews follow every "
+              "review_interval_days.", .source = "[A]; EU: first Art. 25a assessment 10 Feb 2021 [S]",
+   .set = TO(s.compliance.first_review_date), .within_horizon = true},
+  {.path = "compliance.window_months", .type = T::integer, .unit = "months", .default_yaml = "12", .min = 1, .max = 120,
+   .meaning = "Calendar months a review looks back over, ending on the review day.",
+   .source = "[A] a year of data: the EU's first assessment used a year (2019) [S]",
    .set = TO(s.compliance.window_months), .timeline_settable = true},
   {.path = "compliance.timely_days", .type = T::integer, .unit = "days", .default_yaml = "180", .min = 1, .max = 3650,
-   .meaning = "A request undecided after this many days counts as delayed.",
+   .meaning = "A request still undecided this many days after the partner received it counts as delayed.",
    .source = "[A] the 180-day custody review: a document later than this forces a release (Zadvydas) [S]",
    .set = TO(s.compliance.timely_days), .timeline_settable = true},
   {.path = "compliance.uncooperative", .type = T::section, .meaning = "Rule classifying a partner as uncooperative."},
-  {.path = "compliance.uncooperative.combine", .type = T::choice, .default_yaml = "all", .choices = "any|all",
-   .meaning = "Whether any or all thresholds must be exceeded.", .source = "[A] delays must also force releases (see release_removal_ratio_above)", .set = TO(s.compliance.uncooperative.combine)},
+  {.path = "compliance.uncooperative.combine", .type = T::choice, .default_yaml = "any", .choices = "any|all",
+   .meaning = "Whether any or all finite thresholds must be exceeded.", .source = "[A] any clear refusal", .set = TO(s.compliance.uncooperative.combine)},
   {.path = "compliance.uncooperative.median_decision_days_above", .type = T::real, .unit = "days", .default_yaml = ".inf", .min = 0, .max = inf,
-   .meaning = "Median days from request to decision above which the rule fires (.inf: never fires).", .source = "[A] off by default: backlogs make medians long for cooperative partners",
+   .meaning = "Median days from receipt to decision, decisions in the window, above which the rule fires (.inf: never).", .source = "[A] off: medians are long for slow but working partners",
    .set = TO(s.compliance.uncooperative.median_decision_days_above), .infinity_ok = true},
   {.path = "compliance.uncooperative.undecided_share_above", .type = T::real, .default_yaml = "0.5", .min = 0, .max = inf,
-   .meaning = "Share of requests undecided after timely_days above which the rule fires (.inf: never fires).", .source = "[A]",
+   .meaning = "Share of received requests still undecided timely_days after receipt above which the rule fires (.inf: never).", .source = "[A] most received requests left undecided",
    .set = TO(s.compliance.uncooperative.undecided_share_above), .infinity_ok = true},
-  {.path = "compliance.uncooperative.denied_share_above", .type = T::real, .default_yaml = ".inf", .min = 0, .max = inf,
-   .meaning = "Share of decisions that are denials above which the rule fires (.inf: never fires).", .source = "[A] off by default",
+  {.path = "compliance.uncooperative.denied_share_above", .type = T::real, .default_yaml = "0.5", .min = 0, .max = inf,
+   .meaning = "Share of decisions that are denials above which the rule fires (.inf: never).", .source = "[A] most decisions denials",
    .set = TO(s.compliance.uncooperative.denied_share_above), .infinity_ok = true},
-  {.path = "compliance.uncooperative.charter_refused_share_above", .type = T::real, .default_yaml = ".inf", .min = 0, .max = inf,
-   .meaning = "Share of charters refused above which the rule fires (.inf: never fires).", .source = "[A]",
+  {.path = "compliance.uncooperative.charter_refused_share_above", .type = T::real, .default_yaml = "0.5", .min = 0, .max = inf,
+   .meaning = "Share of charters offered (with passengers ready) that the partner refused, above which the rule fires (.inf: never).", .source = "[A] refusing charters is a trigger ICE names [S]; threshold [A]",
    .set = TO(s.compliance.uncooperative.charter_refused_share_above), .infinity_ok = true},
-  {.path = "compliance.uncooperative.custody_releases_above", .type = T::real, .unit = "persons", .default_yaml = ".inf", .min = 0, .max = inf,
-   .meaning = "Releases forced by the custody rule in the window above which the rule fires (.inf: never fires).", .source = "[A] off by default: a count, not comparable across partners",
-   .set = TO(s.compliance.uncooperative.custody_releases_above), .infinity_ok = true},
-  {.path = "compliance.uncooperative.release_removal_ratio_above", .type = T::real, .default_yaml = "10", .min = 0, .max = inf,
-   .meaning = "Ratio of custody releases to removals above which the rule fires (.inf: never fires).",
-   .source = "[A] a factor ICE names (CRS IF11025) [S]; with `all`, delays must also be forcing releases",
-   .set = TO(s.compliance.uncooperative.release_removal_ratio_above), .infinity_ok = true},
+  {.path = "compliance.uncooperative.interview_shortfall_above", .type = T::real, .default_yaml = "0.5", .min = 0, .max = inf,
+   .meaning = "Share of persons requested for interview (up to the agreed round size) whom the partner did not interview, above which the rule fires (.inf: never).", .source = "[A] most requested interviews not held",
+   .set = TO(s.compliance.uncooperative.interview_shortfall_above), .infinity_ok = true},
+  {.path = "compliance.uncooperative.undecided_release_share_above", .type = T::real, .default_yaml = ".inf", .min = 0, .max = inf,
+   .meaning = "180-day releases of persons whose received request the partner left undecided, per request it received in the window, above which the rule fires (.inf: never).", .source = "[A] off: how many detainees reach 180 days depends on the removing state's detention and flights too; a released person's undecided request counts in undecided_share",
+   .set = TO(s.compliance.uncooperative.undecided_release_share_above), .infinity_ok = true},
   {.path = "compliance.at_risk", .type = T::section, .meaning = "Rule classifying a partner as at risk of non-compliance (checked when not uncooperative)."},
   {.path = "compliance.at_risk.combine", .type = T::choice, .default_yaml = "any", .choices = "any|all",
-   .meaning = "Whether any or all thresholds must be exceeded.", .source = "[A] any warning sign", .set = TO(s.compliance.at_risk.combine)},
+   .meaning = "Whether any or all finite thresholds must be exceeded.", .source = "[A] any warning sign", .set = TO(s.compliance.at_risk.combine)},
   {.path = "compliance.at_risk.median_decision_days_above", .type = T::real, .unit = "days", .default_yaml = "120", .min = 0, .max = inf,
-   .meaning = "Median days from request to decision above which the rule fires (.inf: never fires).", .source = "[A]",
+   .meaning = "Median days from receipt to decision, decisions in the window, above which the rule fires (.inf: never).", .source = "[A] four months from receipt",
    .set = TO(s.compliance.at_risk.median_decision_days_above), .infinity_ok = true},
   {.path = "compliance.at_risk.undecided_share_above", .type = T::real, .default_yaml = "0.25", .min = 0, .max = inf,
-   .meaning = "Share of requests undecided after timely_days above which the rule fires (.inf: never fires).", .source = "[A]",
+   .meaning = "Share of received requests still undecided timely_days after receipt above which the rule fires (.inf: never).", .source = "[A]",
    .set = TO(s.compliance.at_risk.undecided_share_above), .infinity_ok = true},
   {.path = "compliance.at_risk.denied_share_above", .type = T::real, .default_yaml = "0.3", .min = 0, .max = inf,
-   .meaning = "Share of decisions that are denials above which the rule fires (.inf: never fires).", .source = "[A]",
+   .meaning = "Share of decisions that are denials above which the rule fires (.inf: never).", .source = "[A]",
    .set = TO(s.compliance.at_risk.denied_share_above), .infinity_ok = true},
   {.path = "compliance.at_risk.charter_refused_share_above", .type = T::real, .default_yaml = "0.2", .min = 0, .max = inf,
-   .meaning = "Share of charters refused above which the rule fires (.inf: never fires).", .source = "[A]",
+   .meaning = "Share of charters offered (with passengers ready) that the partner refused, above which the rule fires (.inf: never).", .source = "[A]",
    .set = TO(s.compliance.at_risk.charter_refused_share_above), .infinity_ok = true},
-  {.path = "compliance.at_risk.custody_releases_above", .type = T::real, .unit = "persons", .default_yaml = ".inf", .min = 0, .max = inf,
-   .meaning = "Releases forced by the custody rule in the window above which the rule fires (.inf: never fires).", .source = "[A] off by default: a count, not comparable across partners",
-   .set = TO(s.compliance.at_risk.custody_releases_above), .infinity_ok = true},
-  {.path = "compliance.at_risk.release_removal_ratio_above", .type = T::real, .default_yaml = "1", .min = 0, .max = inf,
-   .meaning = "Ratio of custody releases to removals above which the rule fires (.inf: never fires).",
-   .source = "CRS IF11025 names the ratio of releases to removals [S]; threshold [A]",
-   .set = TO(s.compliance.at_risk.release_removal_ratio_above), .infinity_ok = true},
+  {.path = "compliance.at_risk.interview_shortfall_above", .type = T::real, .default_yaml = "0.25", .min = 0, .max = inf,
+   .meaning = "Share of persons requested for interview (up to the agreed round size) whom the partner did not interview, above which the rule fires (.inf: never).", .source = "[A]",
+   .set = TO(s.compliance.at_risk.interview_shortfall_above), .infinity_ok = true},
+  {.path = "compliance.at_risk.undecided_release_share_above", .type = T::real, .default_yaml = ".inf", .min = 0, .max = inf,
+   .meaning = "180-day releases of persons whose received request the partner left undecided, per request it received in the window, above which the rule fires (.inf: never).", .source = "[A] off, as for uncooperative",
+   .set = TO(s.compliance.at_risk.undecided_release_share_above), .infinity_ok = true},
 
   // ---- sanctions ----
   {.path = "sanctions", .type = T::section, .meaning = "The removing state's sanction ladder and when it climbs or steps down."},
   {.path = "sanctions.ladder", .type = T::ladder_ref, .default_yaml = "us_243d",
    .meaning = "The ladder in use: a preset (us_243d, eu_art25a) or a key of sanctions.ladders.", .set = TO(s.sanctions.ladder)},
-  {.path = "sanctions.escalate_after", .type = T::integer, .unit = "reviews", .default_yaml = "2", .min = 1, .max = 1000,
-   .meaning = "Consecutive uncooperative reviews before climbing one step.", .source = "[A]",
+  {.path = "sanctions.escalate_after", .type = T::integer, .unit = "reviews", .default_yaml = "13", .min = 1, .max = 100000,
+   .meaning = "Consecutive uncooperative reviews before the removing state decides to climb one step (US: DHS's notice to "
+              "State; EU: the Commission's proposal); the step takes effect after effect_lag_days.",
+   .source = "[A] a quarter of weekly findings",
    .set = TO(s.sanctions.escalate_after), .timeline_settable = true},
-  {.path = "sanctions.deescalate_after", .type = T::integer, .unit = "reviews", .default_yaml = "4", .min = 1, .max = 1000,
-   .meaning = "Consecutive compliant reviews before stepping down one step.", .source = "[A]",
+  {.path = "sanctions.deescalate_after", .type = T::integer, .unit = "reviews", .default_yaml = "26", .min = 1, .max = 100000,
+   .meaning = "Consecutive compliant reviews before stepping down one step.", .source = "[A] half a year of weekly findings",
    .set = TO(s.sanctions.deescalate_after), .timeline_settable = true},
-  {.path = "sanctions.allow_deescalation", .type = T::boolean, .default_yaml = "false",
-   .meaning = "Whether the ladder may step down at all (false: hysteresis, as Cambodia's 2017 restriction stayed for years).",
-   .source = "Cambodia's restriction still in force May 2022 [S]",
+  {.path = "sanctions.allow_deescalation", .type = T::boolean, .default_yaml = "true",
+   .meaning = "Whether the ladder may step down at all (false: a step, once taken, stays).",
+   .source = "steps were lifted for Guyana, Gambia, Guinea and Ghana [S]",
    .set = TO(s.sanctions.allow_deescalation), .timeline_settable = true},
   {.path = "sanctions.effect_lag_days", .type = T::integer, .unit = "days", .default_yaml = "28", .min = 0, .max = 3650,
    .meaning = "Days between a sanction decision and its effect.", .source = "DHS notice 16 Aug 2017, effect 13 Sep 2017 [S]",
@@ -479,9 +570,10 @@ const ParamSpec table[] = {
   {.path = "sanctions.ladders.*.steps.[].refusal_prob", .type = T::probability, .default_yaml = "1",
    .meaning = "Share of those categories' applications refused (or deterred).", .source = "INA 243(d): visas are not issued [S]",
    .set = TO(s.sanctions.ladders[k[0]].steps[k[1]].refusal_prob)},
-  {.path = "sanctions.ladders.*.steps.[].pressure_weight", .type = T::real, .default_yaml = "0.1", .min = 0, .max = 1,
-   .meaning = "Target cooperation this step adds while in force.", .source = "[A]",
-   .set = TO(s.sanctions.ladders[k[0]].steps[k[1]].pressure_weight)},
+  {.path = "sanctions.ladders.*.steps.[].cost", .type = T::real, .unit = "cost", .default_yaml = "0.1", .min = 0, .max = 10,
+   .meaning = "What the step costs the partner while in force (refused visas weighted by whom they hurt), in cost units "
+              "summed over the steps in force; the partner's response to it is set by its sanction_sensitivity.",
+   .source = "[A]", .set = TO(s.sanctions.ladders[k[0]].steps[k[1]].cost)},
 
   // ---- amendments ----
   {.path = "amendment_rules", .type = T::section,
@@ -548,9 +640,10 @@ const ParamSpec table[] = {
    .meaning = "Removals accepted per calendar year.", .source = "[A] about the cooperative-regime rate to Cambodia (74-110 a year) [S]", .set = TO(s.amendment_rules.annual_cap_removals_per_year)},
 
   {.path = "negotiation", .type = T::section, .meaning = "How amendment requests are negotiated."},
-  {.path = "negotiation.agree_prob_per_review", .type = T::probability, .default_yaml = "0.05",
-   .meaning = "Probability per review that the removing state agrees to requested amendments.", .source = "[A] the US declined in 2016-2022",
-   .set = TO(s.negotiation.agree_prob_per_review), .timeline_settable = true},
+  {.path = "negotiation.agree_prob_per_year", .type = T::probability, .default_yaml = "0.1",
+   .meaning = "Probability per year (drawn monthly) that the removing state agrees to a partner's open amendment request.",
+   .source = "[A] the US declined Cambodia's requests of 2016, 2019 and 2022 [S]",
+   .set = TO(s.negotiation.agree_prob_per_year), .timeline_settable = true},
   {.path = "negotiation.entry_into_force_lag_days", .type = T::integer, .unit = "days", .default_yaml = "180", .min = 0, .max = 3650,
    .meaning = "Days from agreement to entry into force.", .source = "[A]",
    .set = TO(s.negotiation.entry_into_force_lag_days), .timeline_settable = true},
@@ -579,6 +672,13 @@ const ParamSpec table[] = {
    .meaning = "Partners concerned (empty: all).", .set = set_event_amendment_partners},
   {.path = "timeline.[].amendment.in_force", .type = T::boolean, .default_yaml = "true",
    .meaning = "Switch on (true) or off (false).", .set = TO(s.timeline[k[0]].amendment->in_force)},
+  {.path = "timeline.[].halt", .type = T::section,
+   .meaning = "A partner's dated move: it halts its document issuing (and asks for the amendments it wants), or ends a halt.",
+   .make = engage_halt, .optional_section = true},
+  {.path = "timeline.[].halt.partner", .type = T::partner_ref, .required = true,
+   .meaning = "The partner that moves.", .set = set_event_halt_partner},
+  {.path = "timeline.[].halt.active", .type = T::boolean, .default_yaml = "true",
+   .meaning = "Start (true) or end (false) the halt.", .set = TO(s.timeline[k[0]].halt->active)},
 };
 // clang-format on
 

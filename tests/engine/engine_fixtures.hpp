@@ -28,7 +28,7 @@ inline std::string quiet_partner_yaml(const std::string& name) {
       charter_offset_days: 0
       charter_seats: 1000000
       charter_acceptance_base_prob: 1
-    cooperation: {initial: 1, baseline: 1, noise_sd: 0}
+    cooperation: {initial: 1, baseline: 1, noise_sd: 0, sanction_sensitivity: 0, backlash_per_severe_rate: 0, backlash_per_family_share: 0}
     returnees: {severe_outcome_hazard_per_month: 0, homelessness_hazard_per_month: 0, remigration_hazard_per_month: 0}
 )";
 }

@@ -31,6 +31,8 @@ enum class StreamPurpose : std::uint64_t {
   partner_linkage,
   partner_negotiation,
   person_amendment,
+  partner_disposition,
+  person_cohort,
 };
 
 /// xoshiro256** seeded through splitmix64 from the stream's key.
