@@ -9,6 +9,7 @@ packages=(
   catch2 libcli11-dev nlohmann-json3-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3-numpy python3-pandas python3-matplotlib python3-scipy
+  python3-yaml
 )
 
 missing=()

@@ -63,9 +63,11 @@ void hold_round(World& world, std::size_t k) {
   }
   desk.awaiting_interview = std::move(waiting);
   review::note_round(world, k, requested, interviewed);
-  if (desk.planned_round_size > 0)
+  if (desk.planned_round_size > 0) {
     world.flow(k, Metric::interview_rounds) += 1;
-  else if (requested > 0)
+    const auto after = world.params(k).flights.charter_after_round_days;
+    if (after > 0) world.partners[k].charters_booked.push_back(world.day + std::int32_t(after));
+  } else if (requested > 0)
     world.flow(k, Metric::interview_rounds_refused) += 1;
 }
 
@@ -107,7 +109,9 @@ void offer_round(World& world, std::size_t k) {
   if (!world.params(k).agreement.interview_required) return;
   const std::int32_t lead = std::int32_t(std::min<std::int64_t>(world.now.removing_state.raid_lead_days,
                                                                 world.params(k).agreement.interview_interval_days - 1));
-  const std::int32_t soonest = world.day + lead + 1;  // the raid falls tomorrow
+  // The removing state plans its raid (raid_lead_days), then detains ahead
+  // of the round (raid_lead_days again).
+  const std::int32_t soonest = world.day + 2 * std::max(lead, 1);
   if (desk.next_round_day < 0 || desk.next_round_day > soonest) desk.next_round_day = soonest;
 }
 

@@ -32,6 +32,7 @@ void end_halt(World& world, std::size_t k, const char* why) {
   auto& diplomacy = world.partners[k].diplomacy;
   if (!diplomacy.halted) return;
   diplomacy.halted = false;
+  diplomacy.awaiting_resumption = true;
   world.log(k, "halt_ended", why);
   cooperation::restate_target(world, k);
   interviews::offer_round(world, k);

@@ -319,6 +319,12 @@ const ParamSpec table[] = {
   {.path = "partners.*.flights.charter_acceptance_base_prob", .type = T::probability, .default_yaml = "0.95",
    .meaning = "Probability the partner accepts a charter at full cooperation (scaled by cooperation).", .source = "[A]",
    .set = TO(PARTNER.flights.charter_acceptance_base_prob), .timeline_settable = true},
+  {.path = "partners.*.flights.charter_after_round_days", .type = T::integer, .unit = "days", .default_yaml = "0", .min = 0,
+   .max = 3650,
+   .meaning = "Days after each interview round the partner held at which the removing state flies a charter (0: none; "
+              "besides the fixed cycle of charter_interval_days).",
+   .source = "[A] none unless a scenario sets it; Cambodia's charters followed its rounds by 1-5 months [R]",
+   .set = TO(PARTNER.flights.charter_after_round_days), .timeline_settable = true},
   {.path = "partners.*.flights.charter_full_cooperation", .type = T::probability, .default_yaml = "0.5",
    .meaning = "Cooperation from which the partner accepts charters at the base probability; below it, acceptance falls in "
               "proportion (refusing a charter is a deliberate act, not a per-flight lottery of a cooperating partner).",

@@ -19,8 +19,9 @@ namespace readmit::interviews {
 /// Today's raid or interview round for partner k, if one falls today.
 void run_cycle(World& world, std::size_t k);
 
-/// Partner k offers an interview round as soon as the removing state can
-/// detain ahead of it (a halt has ended): the raid is tomorrow.
+/// Partner k offers an interview round (a halt has ended): the round falls
+/// 2 x raid_lead_days later (the removing state plans, then detains ahead),
+/// unless one was due sooner.
 void offer_round(World& world, std::size_t k);
 
 }  // namespace readmit::interviews

@@ -50,6 +50,7 @@ namespace readmit {
   X(relief, flow, "cases ended in relief")                                                                            \
   X(exemptions, flow, "persons exempted by an amendment")                                                             \
   X(charters_flown, flow, "charter flights flown")                                                                    \
+  X(charter_removals, flow, "persons removed on charter flights")                                                     \
   X(charters_refused, flow, "charter flights the partner refused")                                                    \
   X(decision_days_p50, level, "median days from request to decision, decisions this month (NaN if none)")             \
   X(decision_days_p90, level, "90th percentile of days from request to decision (NaN if none)")                       \

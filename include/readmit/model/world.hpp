@@ -97,6 +97,7 @@ struct Diplomacy {
   double target = 1.0;                // the cooperation its interests support now (its intention)
   double sanction_sensitivity = 0.0;  // drawn once per replication
   bool halted = false;                // a halt of document issuing is on
+  bool awaiting_resumption = false;   // a halt ended and nobody has been removed since
   // Domestic attention, fading with backlash_half_life_months: returnees
   // received and the removals among them that broke family or childhood
   // ties; returnee-years in follow-up and their severe outcomes.
@@ -133,10 +134,11 @@ struct PartnerState {
   std::array<std::int64_t, person_state_count> stock{};
   DocumentDesk desk;
   ConductRecord conduct;
-  std::deque<ScheduledEntry> scheduled;  // persons with a document, by readiness; cleaned lazily (flights.cpp)
-  std::int64_t charter_number = 0;       // charters offered so far
-  std::int64_t detained_minors = 0;      // minor children of the partner's detained persons (households.cpp)
-  std::vector<std::uint32_t> returnees;  // in follow-up (returnees.cpp)
+  std::deque<ScheduledEntry> scheduled;      // persons with a document, by readiness; cleaned lazily (flights.cpp)
+  std::int64_t charter_number = 0;           // charters offered so far
+  std::deque<std::int32_t> charters_booked;  // days of charters booked after interview rounds, in order
+  std::int64_t detained_minors = 0;          // minor children of the partner's detained persons (households.cpp)
+  std::vector<std::uint32_t> returnees;      // in follow-up (returnees.cpp)
   Diplomacy diplomacy;
   AmendmentStatus amendments;
 };

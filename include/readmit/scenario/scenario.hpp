@@ -101,6 +101,7 @@ struct FlightParams {
   std::int64_t charter_seats = 0;
   double charter_acceptance_base_prob = 1.0;
   double charter_full_cooperation = 0.5;
+  std::int64_t charter_after_round_days = 0;  // > 0: also a charter this long after each interview round held
 };
 
 /// The partner as an actor (MODEL.md section 7): cooperation moves toward
