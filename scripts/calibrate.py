@@ -32,6 +32,7 @@ Usage: /usr/bin/python3 scripts/calibrate.py [--replications 8] [--draws 40]
        [--skip-profiles]
 """
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -152,13 +153,15 @@ class Objective:
     def __init__(self, args, case):
         self.args, self.case = args, case
         self.cache_path = os.path.join(args.out, f"{case.name}-evaluations.jsonl")
+        with open(args.readmit, "rb") as f:  # a cached evaluation is valid for this simulator only
+            self.binary = hashlib.sha1(f.read()).hexdigest()[:16]
         self.cache = {}
         if os.path.exists(self.cache_path):
             with open(self.cache_path) as f:
                 for line in f:
                     entry = json.loads(line)
-                    if (entry["replications"], entry["seed"], entry["fixed"]) == (
-                            args.replications, args.seed, [list(x) for x in case.fixed_sets]):
+                    if (entry["replications"], entry["seed"], entry["fixed"], entry.get("binary")) == (
+                            args.replications, args.seed, [list(x) for x in case.fixed_sets], self.binary):
                         self.cache[tuple(entry["point"])] = entry["measures"]
         self.workdir = tempfile.mkdtemp(prefix="calibrate-")
         self.evaluations = 0
@@ -175,6 +178,7 @@ class Objective:
             with open(self.cache_path, "a") as f:
                 f.write(json.dumps({"point": list(point), "replications": self.args.replications,
                                     "seed": self.args.seed, "fixed": [list(x) for x in self.case.fixed_sets],
+                                    "binary": self.binary,
                                     "measures": self.cache[key]}) + "\n")
             self.evaluations += 1
             if sys.stderr.isatty():

@@ -20,7 +20,7 @@ double amendment_bonus(const World& world, std::size_t k) {
 double domestic_cost(const World& world, std::size_t k) {
   const auto& d = world.partners[k].diplomacy;
   const auto& c = world.params(k).cooperation;
-  const double prior = c.backlash_prior_returnees;
+  const double prior = d.backlash_prior_weight;
   const double severe = (d.severe_salience + prior * d.expected_severe_rate) / (d.exposure_salience + prior);
   const double family = (d.family_salience + prior * d.expected_family_share) / (d.returned_salience + prior);
   const double cost = c.backlash_per_severe_rate * severe + c.backlash_per_family_share * family;
@@ -61,6 +61,7 @@ void start(World& world) {
     diplomacy.cooperation = c.initial;
     auto rng = world.partner_stream(k, StreamPurpose::partner_disposition, 0);
     diplomacy.sanction_sensitivity = draw(c.sanction_sensitivity, rng);
+    diplomacy.backlash_prior_weight = c.backlash_prior_share * double(world.params(k).population.docket_at_start);
     diplomacy.backlash = diplomacy.backlash_at_start = domestic_cost(world, k);
     diplomacy.target = target(world, k);
   }

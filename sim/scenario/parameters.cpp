@@ -376,11 +376,14 @@ const ParamSpec table[] = {
    .min = 0.1, .max = 600,
    .meaning = "Half-life of the domestic attention returnees' outcomes and removals receive.",
    .source = "[A] a year of domestic attention", .set = TO(PARTNER.cooperation.backlash_half_life_months)},
-  {.path = "partners.*.cooperation.backlash_prior_returnees", .type = T::real, .unit = "returnees", .default_yaml = "20",
-   .min = 0, .max = 1e9,
-   .meaning = "Weight of the partner's prior, in returnees (and returnee-years): the rates it expects from the docket's "
-              "composition and the returnee hazards, so that one case among a handful of returnees does not swing them.",
-   .source = "[A]", .set = TO(PARTNER.cooperation.backlash_prior_returnees)},
+  {.path = "partners.*.cooperation.backlash_prior_share", .type = T::real, .unit = "returnees per docket member",
+   .default_yaml = "0.01", .min = 0, .max = 100,
+   .meaning = "Weight of the partner's prior, in returnees (and returnee-years) per person in its docket at start_date: "
+              "it expects the rates the docket's composition and the returnee hazards imply, so that one case among a "
+              "handful of returnees does not swing them. Scaled by the docket, so a partner twice the size weighs "
+              "its experience the same.",
+   .source = "[A] about 20 returnees for Cambodia's ~1,960",
+   .set = TO(PARTNER.cooperation.backlash_prior_share)},
   {.path = "partners.*.cooperation.amendment_bonus", .type = T::real, .default_yaml = "0.1", .min = 0, .max = 1,
    .meaning = "Target gained while amendments the partner asked for are in force (the value of what it asked for).",
    .source = "[A]", .set = TO(PARTNER.cooperation.amendment_bonus), .timeline_settable = true},

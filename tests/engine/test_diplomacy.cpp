@@ -254,7 +254,7 @@ TEST_CASE("backlash is a rate: severe outcomes per returnee-year and broken ties
                        "partners.alpha.returnees.severe_outcome_hazard_per_month=0.01",
                        "partners.alpha.cooperation={initial: 1, baseline: 1, adjustment_speed_per_month: 1, "
                        "noise_sd: 0, backlash_per_severe_rate: 2, backlash_per_family_share: 0.2, "
-                       "backlash_half_life_months: 6, backlash_prior_returnees: 0, sanction_sensitivity: 0}"}),
+                       "backlash_half_life_months: 6, backlash_prior_share: 0, sanction_sensitivity: 0}"}),
         0);
   };
   const auto r = run("200", "{citizen: 1}");
@@ -421,7 +421,7 @@ TEST_CASE(
       {"partners.alpha.population.inflow_per_month=100", "partners.alpha.population.spouse_shares={citizen: 1}",
        "partners.alpha.amendment_request={amendments: [childhood_arrival], domestic_cost_threshold: 0.1}",
        "partners.alpha.cooperation={initial: 1, baseline: 1, adjustment_speed_per_month: 1, noise_sd: 0, "
-       "backlash_per_severe_rate: 0, backlash_per_family_share: 0.2, backlash_prior_returnees: 0, amendment_bonus: "
+       "backlash_per_severe_rate: 0, backlash_per_family_share: 0.2, backlash_prior_share: 0, amendment_bonus: "
        "0.1, "
        "sanction_sensitivity: 0}",
        "negotiation.agree_prob_per_year=1", "negotiation.entry_into_force_lag_days=30"});

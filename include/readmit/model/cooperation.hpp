@@ -17,7 +17,7 @@
 //      alone does nothing: severe outcomes per returnee-year in follow-up
 //      and the share of removals that broke family or childhood ties, both
 //      over recent months with weights fading by backlash_half_life_months,
-//      from a prior (backlash_prior_returnees pseudo-returnees) at what the
+//      from a prior (backlash_prior_share of the docket, in returnees) at what the
 //      docket's composition and the hazards lead it to expect: B0;
 //   A  amendment_bonus while an amendment it asked for is in force.
 // So lifting a sanction returns c toward what D, B and A support, not to 0.

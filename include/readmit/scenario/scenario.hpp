@@ -118,7 +118,7 @@ struct CooperationParams {
   double backlash_per_severe_rate = 0.0;   // target lost per severe outcome per returnee (recent, fading)
   double backlash_per_family_share = 0.0;  // target lost when every recent removal broke a family or childhood tie
   double backlash_half_life_months = 12.0;
-  double backlash_prior_returnees = 0.0;  // returnees added to the denominator, so a few cases do not swing it
+  double backlash_prior_share = 0.0;  // weight of the partner's prior, as a share of its docket at the start
   double amendment_bonus = 0.0;
 };
 
