@@ -93,8 +93,6 @@ CAMBODIA = Case(
                   "Cambodia's willingness under the MOU when nothing presses"),
         Parameter("partners.cambodia.cooperation.sanction_sensitivity", "sanction sensitivity", -0.95, 0.6, -1, 1,
                   False, "how Cambodia answers the restriction (negative: it digs in)"),
-        Parameter("partners.cambodia.agreement.interview_round_size", "interview capacity per round", 40, 170, 0, 1e9,
-                  True, "persons its delegation interviews at full cooperation"),
         Parameter("partners.cambodia.population.docket_at_start", "docket, Oct 2015", 1850, 2150, 0, 1e7, True,
                   "final orders at the start, back-cast from Sep 2017"),
         Parameter("partners.cambodia.flights.charter_after_round_days", "days from round to charter", 20, 150, 0,
@@ -213,11 +211,16 @@ def points(case, us, free, fixed):
     return [case.parameters[i].value(u[i]) for i in range(len(case.parameters))]
 
 
-def fit(objective, start_u, free, fixed, max_evaluations):
+def fit(objective, start_u, free, fixed, max_evaluations, step=0.6):
+    """Nelder-Mead from start_u over the free parameters. The first simplex spans `step` on the logit scale in
+    every direction (about a tenth of a search range near its middle), wide enough that integer parameters,
+    rounded inside the objective, move."""
     case = objective.case
-    result = minimize(lambda us: objective.value(points(case, us, free, fixed)), [start_u[i] for i in free],
-                      method="Nelder-Mead",
-                      options={"maxfev": max_evaluations, "xatol": 0.02, "fatol": 0.05, "adaptive": True})
+    x0 = np.array([start_u[i] for i in free])
+    simplex = np.vstack([x0] + [x0 + step * np.eye(len(free))[i] for i in range(len(free))])
+    result = minimize(lambda us: objective.value(points(case, us, free, fixed)), x0, method="Nelder-Mead",
+                      options={"maxfev": max_evaluations, "xatol": 0.02, "fatol": 0.05, "adaptive": True,
+                               "initial_simplex": simplex})
     u = dict(fixed)
     u.update(zip(free, result.x))
     return [u[i] for i in range(len(case.parameters))], float(result.fun)
@@ -228,7 +231,9 @@ def profile(objective, best_u, best_value, j, grid_size, max_evaluations):
     parameters = objective.case.parameters
     p = parameters[j]
     best_x = p.value(best_u[j])
-    values = sorted(set(np.linspace(p.low, p.high, grid_size + 2)[1:-1].tolist() + [best_x]))
+    # The grid runs from 1% to 99% of the search range, so an interval open at a range end shows.
+    margin = 0.01 * (p.high - p.low)
+    values = sorted(set(np.linspace(p.low + margin, p.high - margin, grid_size).tolist() + [best_x]))
     if p.integer:
         values = sorted(set(int(round(v)) for v in values))
     rows = []
@@ -354,8 +359,8 @@ def run_case(args, case, start):
     start_u = [p.u(float(x)) for p, x in zip(case.parameters, start)]
     every = list(range(len(case.parameters)))
     best_u, best_value = fit(objective, start_u, every, {}, args.max_evaluations)
-    # Restart from the optimum: Nelder-Mead's simplex may have collapsed early.
-    best_u, best_value = fit(objective, best_u, every, {}, args.max_evaluations)
+    # Restart from the optimum with a smaller simplex: Nelder-Mead's may have collapsed early.
+    best_u, best_value = fit(objective, best_u, every, {}, args.max_evaluations, step=0.25)
     best_point = [p.value(u) for p, u in zip(case.parameters, best_u)]
     profiles = {}
     if not args.skip_profiles:

@@ -63,7 +63,10 @@ void respond_to_review(World& world, std::size_t k, ComplianceClass review_class
   } else if (review_class == ComplianceClass::compliant) {
     ++diplomacy.compliant_streak;
     diplomacy.uncooperative_streak = 0;
-    if (rules.allow_deescalation && diplomacy.compliant_streak >= rules.deescalate_after && diplomacy.decided_step > 0)
+    // An open dispute (a request the removing state has not agreed to) keeps the step.
+    const bool disputed = world.partners[k].amendments.request_open && !rules.lift_while_request_open;
+    if (rules.allow_deescalation && !disputed && diplomacy.compliant_streak >= rules.deescalate_after &&
+        diplomacy.decided_step > 0)
       decide(world, k, diplomacy.decided_step - 1, "review");
   } else {
     diplomacy.uncooperative_streak = diplomacy.compliant_streak = 0;

@@ -560,6 +560,12 @@ const ParamSpec table[] = {
    .meaning = "Whether the ladder may step down at all (false: a step, once taken, stays).",
    .source = "steps were lifted for Guyana, Gambia, Guinea and Ghana [S]",
    .set = TO(s.sanctions.allow_deescalation), .timeline_settable = true},
+  {.path = "sanctions.lift_while_request_open", .type = T::boolean, .default_yaml = "false",
+   .meaning = "Whether the ladder may step down while the partner presses an amendment request the removing state has "
+              "not agreed to (false: the open dispute keeps the step, however compliant the partner's conduct).",
+   .source = "Cambodia's account: it kept accepting deportees and was still called uncooperative for asking to amend "
+             "the MOU (May 2022) [S]; the US declined its requests of 2016-2022 [S]",
+   .set = TO(s.sanctions.lift_while_request_open), .timeline_settable = true},
   {.path = "sanctions.effect_lag_days", .type = T::integer, .unit = "days", .default_yaml = "28", .min = 0, .max = 3650,
    .meaning = "Days between a sanction decision and its effect.", .source = "DHS notice 16 Aug 2017, effect 13 Sep 2017 [S]",
    .set = TO(s.sanctions.effect_lag_days), .timeline_settable = true},

@@ -3,6 +3,8 @@
 // shares every random stream, so differences come from the change alone.
 #include <catch2/catch.hpp>
 
+#include <array>
+
 #include "model_fixtures.hpp"
 #include "readmit/scenario/parameters.hpp"
 
@@ -89,27 +91,41 @@ TEST_CASE("doubling a partner's docket with the same conduct per person leaves i
   const auto one = run_all(single, replications);
   const auto two = run_all(doubled, replications);
   const std::size_t months = one[0].monthly.months();
-  std::size_t same_class = 0, compared = 0;
+  // Classes are shares of small numbers for the single partner, so a review
+  // near a threshold may fall either side: compare each month's class over
+  // the replications (the modal class, and the mean class).
+  std::size_t same_mode = 0, close_mean = 0, reviewed_months = 0;
   double total_gap = 0;
   for (std::size_t t = 0; t < months; ++t) {
     double c1 = 0, c2 = 0;
+    std::array<int, 3> n1{}, n2{};
+    double k1 = 0, k2 = 0, counted = 0;
     for (std::size_t r = 0; r < replications; ++r) {
       c1 += one[r].monthly.at(t, 0, Metric::cooperation) / double(replications);
       c2 += two[r].monthly.at(t, 0, Metric::cooperation) / double(replications);
-      const double k1 = one[r].monthly.at(t, 0, Metric::compliance_class);
-      const double k2 = two[r].monthly.at(t, 0, Metric::compliance_class);
-      if (std::isnan(k1) || std::isnan(k2)) continue;
-      ++compared;
-      if (k1 == k2) ++same_class;
+      const double a = one[r].monthly.at(t, 0, Metric::compliance_class);
+      const double b = two[r].monthly.at(t, 0, Metric::compliance_class);
+      if (std::isnan(a) || std::isnan(b)) continue;
+      ++n1[std::size_t(a)];
+      ++n2[std::size_t(b)];
+      k1 += a;
+      k2 += b;
+      counted += 1;
     }
     INFO("month " << t);
     // Within a month of the halt's start and end, a few days' difference moves the month's value.
     REQUIRE(std::abs(c1 - c2) < 0.1);
     total_gap += std::abs(c1 - c2) / double(months);
+    if (counted == 0) continue;
+    ++reviewed_months;
+    if (std::max_element(n1.begin(), n1.end()) - n1.begin() == std::max_element(n2.begin(), n2.end()) - n2.begin())
+      ++same_mode;
+    if (std::abs(k1 - k2) / counted <= 0.35) ++close_mean;
   }
   REQUIRE(total_gap < 0.02);
-  INFO(same_class << " of " << compared << " review classes the same");
-  REQUIRE(double(same_class) >= 0.85 * double(compared));
+  INFO(same_mode << " and " << close_mean << " of " << reviewed_months << " months");
+  REQUIRE(double(same_mode) >= 0.85 * double(reviewed_months));
+  REQUIRE(double(close_mean) >= 0.9 * double(reviewed_months));
   // Twice the people, about twice the removals.
   const double r1 = sum_months(one[0], Metric::removals, 0), r2 = sum_months(two[0], Metric::removals, 0);
   REQUIRE(r2 == Approx(2 * r1).epsilon(0.2));

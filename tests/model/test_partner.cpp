@@ -159,3 +159,29 @@ TEST_CASE(
     REQUIRE(at(r, 8, Metric::cooperation) == Approx(0.7));
   }
 }
+
+TEST_CASE("an open dispute keeps a sanction: compliant reviews lift it only once the request is settled",
+          "[model][partner][sanctions]") {
+  // A compliant partner under step 1 that asked (on 1 March) for an amendment.
+  auto run = [](const std::string& agree, const std::string& lift_anyway) {
+    return run_replication(
+        make_scenario({"partners.alpha.population.inflow_per_month=100",
+                       "partners.alpha.amendment_request={amendments: [family_unity], domestic_cost_threshold: .inf}",
+                       "sanctions.effect_lag_days=0", "sanctions.deescalate_after=4",
+                       "sanctions.lift_while_request_open=" + lift_anyway, "negotiation.agree_prob_per_year=" + agree,
+                       "negotiation.entry_into_force_lag_days=3650",
+                       "timeline=[{date: 2020-02-01, sanction: {partner: alpha, step: 1}}, "
+                       "{date: 2020-03-01, halt: {partner: alpha}}, "
+                       "{date: 2020-03-02, halt: {partner: alpha, active: false}}]"}),
+        0);
+  };
+  const auto disputed = run("0", "false");
+  REQUIRE(last(disputed, Metric::amendment_request_open) == 1);
+  REQUIRE(last(disputed, Metric::compliance_class) == 0);
+  REQUIRE(last(disputed, Metric::sanction_step) == 1);  // kept by the dispute
+  const auto settled = run("1", "false");               // agreed at the end of March
+  REQUIRE(last(settled, Metric::amendment_request_open) == 0);
+  REQUIRE(last(settled, Metric::sanction_step) == 0);
+  const auto ignored = run("0", "true");
+  REQUIRE(last(ignored, Metric::sanction_step) == 0);
+}

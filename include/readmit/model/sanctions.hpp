@@ -2,8 +2,9 @@
 // The sanction ladder (MODEL.md section 8): decisions move a partner one
 // step up after escalate_after consecutive uncooperative reviews (US: DHS's
 // notice to State; EU: the Commission's proposal), or down after
-// deescalate_after compliant ones when the ladder allows it; an "at risk"
-// review breaks both streaks. The timeline can decide steps too. A decision
+// deescalate_after compliant ones when the ladder allows it and no dispute
+// is open (a partner's amendment request the state has not agreed to); an
+// "at risk" review breaks both streaks. The timeline can decide steps too. A decision
 // takes effect after effect_lag_days (US: State's restriction; EU: the
 // Council's decision). The steps in force refuse visas (visas.cpp) and cost
 // the partner (cooperation.cpp), which answers at once (negotiation.cpp).

@@ -246,6 +246,7 @@ struct SanctionParams {
   std::int64_t escalate_after = 0;
   std::int64_t deescalate_after = 0;
   bool allow_deescalation = true;
+  bool lift_while_request_open = false;  // step down while the partner presses a request the state has not agreed to
   std::int64_t effect_lag_days = 0;
   bool reviews_wait_for_effect = true;
 
