@@ -22,14 +22,19 @@ rounded inside the objective. Every evaluation is cached in
 OUT/evaluations.jsonl, so an interrupted fit resumes where it stopped, and
 the fit is deterministic.
 
-Parameter uncertainty for validation: OUT/fit.json holds the optimum, the
-profiles, the intervals, and a set of parameter draws (independent split
-normals on the logit scale matching each profile interval); validation.py
-runs the ensemble over those draws.
+Parameter uncertainty for validation: docs/fits/CASE-fit.json (tracked, so
+a clone can validate without fitting) holds the optimum, the profiles, the
+intervals, and a set of parameter draws (independent split normals on the
+logit scale matching each profile interval); validation.py runs the
+ensemble over those draws.
 
-Usage: /usr/bin/python3 scripts/calibrate.py [--replications 8] [--draws 40]
-       [--readmit build/release/readmit] [--out results/calibration] [--doc docs/calibration.md]
-       [--skip-profiles]
+Usage: /usr/bin/python3 scripts/calibrate.py [--case cambodia|us_2017|all]
+       [--replications 8] [--draws 40] [--readmit build/release/readmit]
+       [--out results/calibration] [--fits docs/fits] [--doc docs/calibration.md]
+       [--skip-profiles] [--reprofile PATH,...]
+A full fit of both cases takes about an hour on two busy cores (a few
+thousand runs of a few replications); an interrupted fit resumes from the
+cache.
 """
 import argparse
 import hashlib
@@ -86,20 +91,18 @@ HALT_TO_NOTICE = 292  # 28 Oct 2016 -> 16 Aug 2017
 HALT_TO_RESUMED = 418  # 28 Oct 2016 -> 20 Dec 2017
 
 # Unsourced parameters of scenarios/cambodia_2017.yaml (marked "fitted" there).
-CAMBODIA = Case(
-    "cambodia", support.CAMBODIA_SCENARIO,
-    [
+CAMBODIA_PARAMETERS = [
         Parameter("partners.cambodia.cooperation.baseline", "disposition (baseline)", 0.55, 0.995, 0, 1, False,
                   "Cambodia's willingness under the MOU when nothing presses"),
-        Parameter("partners.cambodia.cooperation.sanction_sensitivity", "sanction sensitivity", -0.95, 0.6, -1, 1,
-                  False, "how Cambodia answers the restriction (negative: it digs in)"),
-        Parameter("partners.cambodia.population.docket_at_start", "docket, Oct 2015", 1850, 2150, 0, 1e7, True,
+        Parameter("partners.cambodia.population.docket_at_start", "docket, Oct 2015", 1750, 2200, 0, 1e7, True,
                   "final orders at the start, back-cast from Sep 2017"),
         Parameter("partners.cambodia.flights.charter_after_round_days", "days from round to charter", 20, 150, 0,
                   3650, True, "how long ICE takes to fly those a round documented"),
         Parameter("sanctions.escalate_after", "uncooperative weekly reviews before the notice", 2, 30, 1, 100000,
                   True, "how long DHS watches before it notifies State"),
-    ],
+]
+CAMBODIA = Case(
+    "cambodia", support.CAMBODIA_SCENARIO, CAMBODIA_PARAMETERS,
     [
         Target("removals_fy2016", "Removals, FY2016", 74, 7, "ICE via press [S] (sources.md §1.4)"),
         Target("removals_fy2017", "Removals, FY2017 (the halt)", 29, 3, "ICE [S] (§1.4)"),
@@ -113,7 +116,10 @@ CAMBODIA = Case(
         Target("charter_size_fy2018", "Persons per charter, FY2018", 36.5, 6,
                "43 (Apr 2018) [S], ~30 (Aug 2018) [R] (§1.6)"),
     ],
-    support.cambodia_measures, support.CAMBODIA_MONTHLY, 3400.0)
+    support.cambodia_measures, support.CAMBODIA_MONTHLY, 3400.0,
+    # Cambodia starts at its disposition: cooperation.initial follows the fitted baseline.
+    sets_of=lambda point: [(p.path, v) for p, v in zip(CAMBODIA_PARAMETERS, point)] +
+    [("partners.cambodia.cooperation.initial", point[0])])
 
 
 def sensitivity_sets(point):
@@ -354,6 +360,25 @@ def level_match(args, case, targets, rounds=3):
     return [(f"partners.{p}.agreement.document_officers", n) for p, n in officers.items()]
 
 
+def reprofile(args, case, paths):
+    """Recomputes the profiles of `paths` around the saved optimum (after widening a search range), keeping the
+    rest of the saved fit."""
+    path = os.path.join(args.fits, f"{case.name}-fit.json")
+    with open(path) as f:
+        fit_json = json.load(f)
+    case.fixed_sets = [tuple(x) for x in fit_json["fixed_sets"]]
+    objective = Objective(args, case)
+    best_u = [p.u(float(x)) for p, x in zip(case.parameters, fit_json["optimum"])]
+    for j, p in enumerate(case.parameters):
+        if p.path in paths:
+            fit_json["profiles"][p.path] = profile(objective, best_u, fit_json["minus_two_log_likelihood"], j,
+                                                   args.grid, args.profile_evaluations)
+    fit_json["draws"] = draws(case, best_u, fit_json["profiles"], args.draws, args.seed)
+    fit_json["draw_sets"] = [case.sets(d) for d in fit_json["draws"]]
+    write_atomically(path, json.dumps(fit_json, indent=1) + "\n")
+    return objective, fit_json
+
+
 def run_case(args, case, start):
     objective = Objective(args, case)
     start_u = [p.u(float(x)) for p, x in zip(case.parameters, start)]
@@ -382,7 +407,7 @@ def run_case(args, case, start):
         "draws": draws(case, best_u, profiles, args.draws, args.seed),
         "draw_sets": [case.sets(d) for d in draws(case, best_u, profiles, args.draws, args.seed)],
     }
-    write_atomically(os.path.join(args.out, f"{case.name}-fit.json"), json.dumps(fit_json, indent=1) + "\n")
+    write_atomically(os.path.join(args.fits, f"{case.name}-fit.json"), json.dumps(fit_json, indent=1) + "\n")
     print(f"{case.name}: " + ", ".join(f"{p.path}={v}" for p, v in zip(case.parameters, best_point)) +
           f" (-2 log L {best_value:.2f}; {objective.evaluations} new runs)")
     return objective, fit_json
@@ -400,15 +425,25 @@ def main():
     parser.add_argument("--max-evaluations", type=int, default=300)
     parser.add_argument("--profile-evaluations", type=int, default=40)
     parser.add_argument("--skip-profiles", action="store_true")
-    parser.add_argument("--out", default=os.path.join(ROOT, "results", "calibration"))
+    parser.add_argument("--reprofile", default="", help="comma-separated parameter paths: profile them again "
+                        "around the saved optimum (after widening a range), keeping the rest of the fit")
+    parser.add_argument("--out", default=os.path.join(ROOT, "results", "calibration"),
+                        help="the evaluation cache (resumable)")
+    parser.add_argument("--fits", default=os.path.join(ROOT, "docs", "fits"),
+                        help="where CASE-fit.json is written: the optimum, profiles and draws validation.py runs")
     parser.add_argument("--doc", default=os.path.join(ROOT, "docs", "calibration.md"))
     args = parser.parse_args()
     if not os.access(args.readmit, os.X_OK):
         sys.exit(f"calibrate: no readmit executable at {args.readmit}; build it first (scripts/test.sh)")
     os.makedirs(args.out, exist_ok=True)
+    os.makedirs(args.fits, exist_ok=True)
     sections = {}
     for name in (["cambodia", "us_2017"] if args.case == "all" else [args.case]):
         case = CASES[name]
+        if args.reprofile:
+            objective, fit_json = reprofile(args, case, args.reprofile.split(","))
+            sections[name] = report_section(args, objective, fit_json)
+            continue
         if name == "cambodia":
             start = support.scenario_values(case.scenario, [p.path for p in case.parameters])
         else:
@@ -421,7 +456,7 @@ def main():
         objective, fit_json = run_case(args, case, start)
         sections[name] = report_section(args, objective, fit_json)
     for name in CASES:
-        path = os.path.join(args.out, f"{name}-fit.json")
+        path = os.path.join(args.fits, f"{name}-fit.json")
         if name not in sections and os.path.exists(path):
             with open(path) as f:
                 fit_json = json.load(f)

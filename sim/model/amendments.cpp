@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "readmit/model/negotiation.hpp"
 #include "readmit/model/pipeline.hpp"
 #include "readmit/scenario/parameters.hpp"
 
@@ -41,6 +42,7 @@ void set(World& world, std::size_t k, AmendmentKind a, bool on, const char* by) 
   state = on;
   world.log(k, on ? "amendment_in_force" : "amendment_ended",
             std::string(amendment_names()[std::size_t(a)]) + " by " + by);
+  if (on) negotiation::amendment_in_force(world, k, a);
   if (!on || !exempts(a)) return;
   const auto& people = world.people;
   for (std::uint32_t p = 0; p < people.size(); ++p)

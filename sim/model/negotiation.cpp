@@ -63,6 +63,17 @@ void move(World& world, std::size_t k, bool active) {
   cooperation::restate_target(world, k);
 }
 
+void amendment_in_force(World& world, std::size_t k, AmendmentKind a) {
+  auto& status = world.partners[k].amendments;
+  const auto& requested = world.names.requested[k];
+  if (std::find(requested.begin(), requested.end(), a) == requested.end() || !wanted(world, k).empty()) return;
+  if (status.request_open) {
+    status.request_open = false;
+    world.log(k, "amendment_request_met", "every amendment asked for is in force");
+  }
+  end_halt(world, k, "its amendments are in force");
+}
+
 void reconsider_halt(World& world, std::size_t k) {
   if (!world.partners[k].diplomacy.halted) return;
   const double cost = cooperation::sanction_cost(world, k);

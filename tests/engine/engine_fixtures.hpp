@@ -2,6 +2,7 @@
 // Scenarios for engine tests, built from a small YAML base plus overrides,
 // so that each test switches off everything but the mechanism it checks.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "readmit/engine/replication.hpp"
@@ -64,6 +65,18 @@ inline double total(const ReplicationResult& result, Metric metric, std::size_t 
 
 inline double last(const ReplicationResult& result, Metric metric, std::size_t partner = 0) {
   return result.monthly.at(result.monthly.months() - 1, partner, metric);
+}
+
+/// A metric of one month.
+inline double at(const ReplicationResult& result, std::size_t month, Metric metric, std::size_t partner = 0) {
+  return result.monthly.at(month, partner, metric);
+}
+
+/// The nth logged event of a kind, or nullptr.
+inline const LoggedEvent* find_event(const ReplicationResult& result, std::string_view kind, std::size_t nth = 0) {
+  for (const auto& e : result.events)
+    if (e.kind == kind && nth-- == 0) return &e;
+  return nullptr;
 }
 
 }  // namespace readmit::test

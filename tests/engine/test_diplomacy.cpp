@@ -10,15 +10,13 @@
 #include "readmit/model/compliance.hpp"
 
 using namespace readmit;
+using readmit::test::at;
+using readmit::test::find_event;
 using readmit::test::last;
 using readmit::test::make_scenario;
 using readmit::test::total;
 
 namespace {
-
-double at(const ReplicationResult& r, std::size_t month, Metric m, std::size_t partner = 0) {
-  return r.monthly.at(month, partner, m);
-}
 
 /// A partner that never decides: 100 new detainees a month whose requests
 /// stay undecided, reviewed weekly (days 6, 13, ...) over a one-month window.
@@ -34,12 +32,6 @@ std::vector<std::string> halted(std::vector<std::string> more) {
                                 "removing_state.release_prob=0"};
   o.insert(o.end(), more.begin(), more.end());
   return o;
-}
-
-const LoggedEvent* find_event(const ReplicationResult& r, std::string_view kind, std::size_t nth = 0) {
-  for (const auto& e : r.events)
-    if (e.kind == kind && nth-- == 0) return &e;
-  return nullptr;
 }
 
 std::vector<std::int32_t> event_days(const ReplicationResult& r, std::string_view kind) {

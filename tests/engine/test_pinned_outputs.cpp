@@ -23,7 +23,7 @@ namespace {
 struct Pin {
   const char* scenario;  // relative to the source tree
   const char* file;
-  const char* hash;      // text_hash of the file
+  const char* hash;  // text_hash of the file
 };
 
 // 3 replications, the scenario's own seed and horizon.

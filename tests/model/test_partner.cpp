@@ -6,19 +6,13 @@
 #include "../engine/engine_fixtures.hpp"
 
 using namespace readmit;
+using readmit::test::at;
+using readmit::test::find_event;
 using readmit::test::last;
 using readmit::test::make_scenario;
 using readmit::test::total;
 
 namespace {
-
-double at(const ReplicationResult& r, std::size_t month, Metric m) { return r.monthly.at(month, 0, m); }
-
-const LoggedEvent* find_event(const ReplicationResult& r, std::string_view kind) {
-  for (const auto& e : r.events)
-    if (e.kind == kind) return &e;
-  return nullptr;
-}
 
 std::int32_t day_of(int year, unsigned month, unsigned day) {
   return Date::from_ymd(year, month, day).days_since_epoch - Date::from_ymd(2020, 1, 1).days_since_epoch;
@@ -104,6 +98,25 @@ TEST_CASE("a halt ends when its reason is met, or by a dated move", "[model][par
   REQUIRE(dated);
   REQUIRE(dated->detail == "by a dated move");
   REQUIRE(dated->day == day_of(2020, 9, 1));
+}
+
+TEST_CASE("a halt ends when what it asked for comes into force by other means", "[model][partner]") {
+  const auto r = run_replication(
+      make_scenario(halting({"amendment_rules.family_unity.in_force_from=2020-06-01",
+                             "amendment_rules.family_unity.partners=[alpha]", "timeline=[" + halt_on_march_1 + "]"})),
+      0);
+  const auto* met = find_event(r, "amendment_request_met");
+  const auto* ended = find_event(r, "halt_ended");
+  REQUIRE(met);
+  REQUIRE(ended);
+  REQUIRE(ended->detail == "its amendments are in force");
+  REQUIRE(ended->day == day_of(2020, 6, 1));
+  REQUIRE(last(r, Metric::amendment_request_open) == 0);
+  // Another amendment, not asked for, changes nothing.
+  const auto other = run_replication(make_scenario(halting({"amendment_rules.annual_cap.in_force_from=2020-06-01",
+                                                            "timeline=[" + halt_on_march_1 + "]"})),
+                                     0);
+  REQUIRE_FALSE(find_event(other, "halt_ended"));
 }
 
 TEST_CASE("a partner ending its halt offers an interview round; the removing state detains ahead of it",

@@ -7,13 +7,13 @@
 #include "../engine/engine_fixtures.hpp"
 
 using namespace readmit;
+using readmit::test::at;
+using readmit::test::find_event;
 using readmit::test::last;
 using readmit::test::make_scenario;
 using readmit::test::total;
 
 namespace {
-
-double at(const ReplicationResult& r, std::size_t month, Metric m) { return r.monthly.at(month, 0, m); }
 
 /// Weekly reviews over a month; no escalation (the classes are what is checked).
 std::vector<std::string> reviewed(std::vector<std::string> more) {

@@ -30,6 +30,11 @@ void move(World& world, std::size_t k, bool active);
 /// Partner k ends its halt if the sanctions in force now cost it its value.
 void reconsider_halt(World& world, std::size_t k);
 
+/// Amendment a came into force for partner k: if it is one the partner
+/// asked for and nothing else is still wanted, the request is met (closed)
+/// and a halt for it ends.
+void amendment_in_force(World& world, std::size_t k, AmendmentKind a);
+
 /// Month end: the partner may end its halt or open a request; the removing
 /// state may agree to an open request.
 void month_end(World& world, std::size_t k, int month);

@@ -107,7 +107,7 @@ struct Diplomacy {
   double severe_salience = 0.0;
   double expected_family_share = 0.0;     // of the docket at the start: the partner's prior
   double expected_severe_rate = 0.0;      // per returnee-year, from the docket and the hazards: its prior
-  double backlash_prior_weight = 0.0;  // the prior's weight in returnees (and returnee-years)
+  double backlash_prior_weight = 0.0;     // the prior's weight in returnees (and returnee-years)
   double backlash = 0.0;                  // domestic cost of receiving deportees (target units)
   double backlash_at_start = 0.0;         // what the disposition already allows for
   std::int64_t sanction_step = 0;         // in force
