@@ -25,7 +25,7 @@ enum class StreamPurpose : std::uint64_t {
   person_returnee,
   partner_arrivals,
   partner_cooperation,
-  partner_interviews,
+  partner_interviews,  // unused since round sizes follow the partner's stance; kept so later purposes keep their keys
   partner_charters,
   partner_visas,
   partner_linkage,
