@@ -50,6 +50,10 @@ inline std::optional<std::size_t> make_partner(Scenario& s, const PathKeys&, std
   s.partners.emplace_back().name = std::string(key);
   return s.partners.size() - 1;
 }
+inline std::optional<std::size_t> make_cohort(Scenario& s, const PathKeys& k, std::string_view key) {
+  PARTNER.population.cohorts.emplace_back().name = std::string(key);
+  return PARTNER.population.cohorts.size() - 1;
+}
 inline std::optional<std::size_t> make_visa_demand(Scenario& s, const PathKeys& k, std::string_view key) {
   PARTNER.visa_demand.push_back({std::string(key), 0.0});
   return PARTNER.visa_demand.size() - 1;
@@ -87,8 +91,16 @@ inline std::optional<std::size_t> engage_amendment(Scenario& s, const PathKeys& 
   return std::nullopt;
 }
 
+inline std::optional<std::size_t> engage_halt(Scenario& s, const PathKeys& k, std::string_view) {
+  s.timeline[k[0]].halt.emplace(TimelineEvent::HaltMove{});  // likewise
+  return std::nullopt;
+}
+
 inline void set_event_partner(Scenario& s, const PathKeys& k, const ParamValue& v) {
   s.timeline[k[0]].sanction->partner = s.partner_index(std::get<std::string>(v));
+}
+inline void set_event_halt_partner(Scenario& s, const PathKeys& k, const ParamValue& v) {
+  s.timeline[k[0]].halt->partner = s.partner_index(std::get<std::string>(v));
 }
 inline void set_event_amendment(Scenario& s, const PathKeys& k, const ParamValue& v) {
   s.timeline[k[0]].amendment->amendment = *amendment_from_name(std::get<std::string>(v));
