@@ -43,8 +43,7 @@ ReviewMeasures measure(const World& world, std::size_t k) {
   std::vector<double> days;
   for (const auto& d : conduct.decisions)
     if (d.day >= start) days.push_back(double(d.days_from_receipt));
-  const double half[] = {0.5};
-  m.median_decision_days = days.empty() ? nan : quantiles(std::move(days), half)[0];
+  m.median_decision_days = days.empty() ? nan : quantile_selected(days, 0.5);
 
   // Received requests that reached the age of timely_days within the window.
   const std::int32_t timely = std::int32_t(world.now.compliance.timely_days);
