@@ -1,7 +1,7 @@
 #pragma once
-// How the parameter table (parameters.cpp) stores values into the typed
+// How the parameter table (parameters.cpp, parameter_rows_*.cpp) stores values into the typed
 // Scenario: the generic setter, and the element makers of its maps and
-// lists. Private to the scenario module; included by parameters.cpp only.
+// lists. Private to the scenario module; included by those files only.
 #include <cstddef>
 #include <optional>
 #include <string>
