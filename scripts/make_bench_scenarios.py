@@ -60,8 +60,7 @@ def partner(index, docket, months_inflow_share=0.02):
         f"    cooperation: {{initial: {cooperation}, baseline: {cooperation}}}",
         "    visa_demand: {b_officials_dg_plus: 4, b_officials_other: 30, b_general: "
         f"{max(50, docket // 20)}}}",
-        "    amendment_request: {amendments: [family_unity], severe_outcome_threshold: "
-        f"{max(3, docket // 20000)}}}",
+        "    amendment_request: {amendments: [family_unity]}",
     ]
     if reluctant:
         lines += ["    issue_linkage: {name: linked cooperation, suspend_prob_per_step: 0.5}"]
@@ -83,9 +82,8 @@ def scenario(name, description, total, count, exponent, beds):
            f"  detention_beds: {beds}",
            "  detention_cost_per_day_usd: 187.48",
            "  raid_size: 200",
-           "compliance: {review_period_months: 3}",
            "sanctions: {ladder: us_243d, escalate_after: 2, allow_deescalation: true}",
-           "negotiation: {agree_prob_per_review: 0.2}",
+           "negotiation: {agree_prob_per_year: 0.5}",
            "amendment_rules:",
            "  advance_notice: {in_force_from: 2026-01-01}",
            "  reintegration_support: {in_force_from: 2027-01-01}",

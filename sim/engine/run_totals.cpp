@@ -39,6 +39,23 @@ constexpr SummedTotal summed_totals[] = {
     {"sanction_decisions", Metric::sanction_decisions},
     {"amendment_requests", Metric::amendment_requests},
     {"negotiation_agreements", Metric::negotiation_agreements},
+    {"removals_covered_family_unity", Metric::removals_covered_family_unity},
+    {"removals_covered_childhood_arrival", Metric::removals_covered_childhood_arrival},
+    {"removals_covered_long_residence", Metric::removals_covered_long_residence},
+    {"removals_covered_humanitarian_review", Metric::removals_covered_humanitarian_review},
+};
+
+// Shares of the docket at the end of the first month that each amendment's
+// terms cover (levels: the overall slot sums them, so read them per partner).
+struct StartLevel {
+  std::string_view name;
+  Metric metric;
+};
+constexpr StartLevel start_levels[] = {
+    {"docket_covered_family_unity", Metric::docket_covered_family_unity},
+    {"docket_covered_childhood_arrival", Metric::docket_covered_childhood_arrival},
+    {"docket_covered_long_residence", Metric::docket_covered_long_residence},
+    {"docket_covered_humanitarian_review", Metric::docket_covered_humanitarian_review},
 };
 
 // Fixed positions of the totals that are not plain sums.
@@ -100,7 +117,7 @@ RunTotalsLayout::RunTotalsLayout(const Scenario& scenario) {
   metrics_.emplace_back(months_sanctioned_name);
   metrics_.emplace_back(redetentions_name);
   metrics_.emplace_back(pending_name);
-
+  for (const auto& level : start_levels) metrics_.emplace_back(level.name);
   for (std::int64_t t = 0; t < scenario.horizon_months; ++t) {
     const int year = us_fiscal_year(scenario.start_date.plus_months(int(t)));
     if (!windows_.empty() && windows_.back().name == "fy" + std::to_string(year)) continue;
@@ -158,6 +175,7 @@ std::vector<double> RunTotalsLayout::compute(const ReplicationResult& result) co
     row[i++] = m.at(last, k, Metric::stock_prison) + m.at(last, k, Metric::stock_detained) +
                m.at(last, k, Metric::stock_awaiting_document) + m.at(last, k, Metric::stock_scheduled) +
                m.at(last, k, Metric::stock_supervised);
+    for (const auto& level : start_levels) row[i++] = m.at(0, k, level.metric);
     for (const auto& window : windows_)
       for (const auto& metric : window.metrics) {
         double total = 0;
@@ -172,6 +190,22 @@ std::vector<double> RunTotalsLayout::compute(const ReplicationResult& result) co
   for (std::size_t k = 0; k < partners(); ++k)
     for (std::size_t i = 0; i < metric_total; ++i) overall[i] += values[k * metric_total + i];
   overall[1] = median_of(std::move(pooled_days));
+  // Coverage shares: the partners' shares weighted by their pending dockets.
+  for (const auto& level : start_levels) {
+    const std::size_t i = metric_index(level.name);
+    double covered = 0, pending = 0;
+    for (std::size_t k = 0; k < partners(); ++k) {
+      double docket = 0;
+      for (Metric stock : {Metric::stock_prison, Metric::stock_detained, Metric::stock_awaiting_document,
+                           Metric::stock_scheduled, Metric::stock_supervised})
+        docket += m.at(0, k, stock);
+      if (docket > 0 && !std::isnan(values[k * metric_total + i])) {
+        covered += values[k * metric_total + i] * docket;
+        pending += docket;
+      }
+    }
+    overall[i] = pending > 0 ? covered / pending : std::numeric_limits<double>::quiet_NaN();
+  }
   return values;
 }
 

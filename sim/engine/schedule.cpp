@@ -3,12 +3,18 @@
 // (docs/model.md, "Process overview and scheduling"); the reasons:
 //
 // Each day
-//  1. the timeline's dated changes, then amendments entering into force: a
-//     change dated today governs all of today;
+// The schedule of a replication: a day, and a month's end, as scripts that
+// call the sub-models of sim/model/ top to bottom. The order is the model's
+// (docs/model.md, "Process overview and scheduling"); the reasons:
+//
+// Each day
+//  1. the timeline's dated changes and partners' moves, then amendments
+//     entering into force: a change dated today governs all of today;
 //  2. on a month's first day, that month's arrivals are drawn (and their
 //     persons created; each enters on its own day);
 //  3. sanction decisions reaching their effect day take effect (before the
-//     partner acts, so a step in force today counts today);
+//     partner acts, so a step in force today counts today; the partner
+//     answers at once, e.g. ends a halt);
 //  4. each partner's day, partners as if one after another in partner order
 //     (they compete only for detention beds; custody.hpp runs them in
 //     parallel wherever beds cannot run out, which gives the same result):
@@ -19,14 +25,18 @@
 //     c. interview rounds and raids;
 //     d. flights (after decisions, so a document issued today can fly once
 //        the itinerary notice allows);
-//     e. the day's person-days, bed-days and child-days.
-// At a month's end: per partner (in parallel: each touches only its own
-// state) stocks and decision times are recorded, returnees followed, visas
-// applied for; then, partner by partner, amendment requests, and on review
-// months the review (then negotiation at that review, then the sanction
-// response). Decisions without a lag take effect at once; only then does
-// each partner set next month's cooperation, so it answers this month's
-// sanctions and backlash. The snapshot of the relationship comes last.
+//     e. the day's person-days, bed-days and child-days;
+//  5. on a review day (every review_interval_days, not tied to months: the
+//     US monitors continuously, the EU assesses yearly), each partner's
+//     review and the sanction rule's answer, judged on the day's conduct;
+//     decisions without a lag take effect at once.
+// At a month's end, per partner (in parallel: each touches only its own
+// state): stocks, coverage (on census months) and decision times are
+// recorded, returnees followed, visas applied for; then, partner by partner,
+// negotiation (a halt reconsidered, a request opened or agreed). Only then
+// does each partner set next month's cooperation, so it answers this month's
+// sanctions, outcomes and agreements. The snapshot of the relationship comes
+// last.
 #include "readmit/engine/replication.hpp"
 
 #include <oneapi/tbb/blocked_range.h>
@@ -113,7 +123,18 @@ void run_day(World& world, std::size_t& next_timeline_entry, bool month_begins, 
   if (month_begins) synthesis::schedule_arrivals(world, world.month);
   sanctions::apply_due(world);
   for (std::size_t k = 0; k < world.partners.size(); ++k) bounds[k] = detention_bound(world, k);
+  world.partner_phase = true;  // events logged now wait in their partner's day log
   custody::for_each_partner_sharing_beds(world, bounds, [&](std::size_t k) { run_partner_day(world, k); });
+  world.partner_phase = false;
+  for (auto& partner : world.partners) {  // in partner order, as if the partners' days had run one by one
+    world.result.events.insert(world.result.events.end(), partner.day_log.begin(), partner.day_log.end());
+    partner.day_log.clear();
+  }
+  if (review::due_today(world)) {
+    for (std::size_t k = 0; k < world.partners.size(); ++k)
+      sanctions::respond_to_review(world, k, review::hold(world, k).compliance_class);
+    sanctions::apply_due(world);
+  }
 }
 
 /// Runs partner_month(k) for every partner in parallel (each touches only its own state).
@@ -133,22 +154,16 @@ void for_each_partner(World& world, PartnerMonth&& partner_month) {
 
 void close_month(World& world) {
   const int month = world.month;
+  std::vector<accounting::Coverage> coverage;
+  if (accounting::census_month(month)) coverage = accounting::coverage_census(world);
   for_each_partner(world, [&](std::size_t k) {
     accounting::record_stocks(world, k, month);
+    accounting::record_coverage(world, k, month, coverage.empty() ? nullptr : &coverage[k]);
     documents::close_month(world, k, month);
     returnees::follow(world, k, month);
     visas::demand(world, k, month);
   });
-  const bool review_due = (month + 1) % int(world.now.compliance.review_period_months) == 0;
-  for (std::size_t k = 0; k < world.partners.size(); ++k) {
-    negotiation::maybe_request(world, k, month);
-    if (review_due) {
-      const auto review = review::hold(world, k, month);
-      negotiation::negotiate(world, k, review.number);
-      sanctions::respond_to_review(world, k, month, review.compliance_class);
-    }
-  }
-  sanctions::apply_due(world);
+  for (std::size_t k = 0; k < world.partners.size(); ++k) negotiation::month_end(world, k, month);
   for_each_partner(world, [&](std::size_t k) {
     cooperation::update(world, k, month);
     accounting::record_diplomacy(world, k, month);
@@ -162,6 +177,7 @@ ReplicationResult run_replication(const Scenario& scenario, std::uint64_t replic
   const auto started = Clock::now();
   World world(scenario, replication);
   synthesis::synthesize_docket(world);
+  cooperation::start(world);
   const auto synthesized = Clock::now();
   std::size_t next_timeline_entry = 0;
   std::vector<std::int64_t> bounds(world.partners.size());

@@ -47,9 +47,26 @@ constexpr TotalDescription run_totals[] = {
     {"sanction_decisions", "total", "decisions", "sanction decisions taken (rule or timeline)"},
     {"amendment_requests", "total", "requests", "amendment requests made by the partner"},
     {"negotiation_agreements", "total", "agreements", "amendment requests agreed by the removing state"},
+    {"removals_covered_family_unity", "total", "persons",
+     "removals of persons family_unity's terms cover (a citizen spouse or a minor child), in force or not"},
+    {"removals_covered_childhood_arrival", "total", "persons",
+     "removals of persons childhood_arrival's terms cover (arrived as children), in force or not"},
+    {"removals_covered_long_residence", "total", "persons",
+     "removals of persons long_residence's terms cover (long resident), in force or not"},
+    {"removals_covered_humanitarian_review", "total", "persons",
+     "removals of vulnerable persons (humanitarian_review's terms), in force or not"},
     {"months_under_sanction", "count", "months",
      "months ending with a sanction step above 0 (overall: partner-months)"},
     {"redetentions", "total", "persons", "persons on supervision re-detained, for a document or in raids"},
+    {"docket_covered_family_unity", "level", "share",
+     "share of the pending docket at the end of the first month that family_unity's terms cover (overall: weighted "
+     "by the partners' pending dockets)"},
+    {"docket_covered_childhood_arrival", "level", "share",
+     "share of the pending docket at the end of the first month that childhood_arrival's terms cover"},
+    {"docket_covered_long_residence", "level", "share",
+     "share of the pending docket at the end of the first month that long_residence's terms cover"},
+    {"docket_covered_humanitarian_review", "level", "share",
+     "share of the pending docket at the end of the first month that is vulnerable (humanitarian_review's terms)"},
     {"pending_docket_at_end", "level", "persons",
      "persons still in the pipeline (prison, detained, supervised) at the end of the run"},
 };
@@ -83,7 +100,6 @@ void add_monthly(std::vector<MetricDescription>& out, const std::vector<std::str
                    "visa applications in category " + category + " refused under sanctions"});
   }
 }
-
 
 /// The total of `metric` over window `window`, stored as `name`.
 MetricDescription window_total(const WindowTotals& window, const std::string& metric, const std::string& name) {

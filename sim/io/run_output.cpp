@@ -412,6 +412,27 @@ std::string summary_table(std::span<const ScenarioResults* const> scenarios) {
       out << padded(label_of(headline, dictionary), width) << padded(with_interval(s.mean, s.ci95), 28)
           << range(s.p05, s.p95) << "\n";
     }
+    // Whom each amendment would cover: its share of the docket at the start,
+    // and how many of the removed it covers (MODEL.md section 4).
+    const char* const amendments[] = {"family_unity", "childhood_arrival", "long_residence", "humanitarian_review"};
+    bool heading = false;
+    for (const char* amendment : amendments) {
+      const std::size_t docket = layout.metric_index(std::string("docket_covered_") + amendment);
+      const std::size_t removed = layout.metric_index(std::string("removals_covered_") + amendment);
+      const std::size_t removals = layout.metric_index("removals");
+      if (docket == layout.metrics().size() || removed == layout.metrics().size()) continue;
+      if (!heading)
+        out << "amendment coverage (terms in force or not): share of the docket at the start; of the removed\n";
+      heading = true;
+      const Summary share = base.total_summary(all, docket);
+      const Summary covered = base.total_summary(all, removed);
+      const Summary total = base.total_summary(all, removals);
+      char line[160];
+      std::snprintf(line, sizeof line, "%.0f%% of the docket; %s of %s removed", 100 * share.mean,
+                    show(covered.mean, scale_for({covered.mean})).c_str(),
+                    show(total.mean, scale_for({total.mean})).c_str());
+      out << padded(std::string("  ") + amendment, width) << line << "\n";
+    }
     return out.str();
   }
   for (std::size_t i = 1; i < scenarios.size(); ++i) {

@@ -1,11 +1,62 @@
 #include "readmit/model/accounting.hpp"
 
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_reduce.h>
+#include <cmath>
+
+#include "readmit/model/cooperation.hpp"
 #include "readmit/model/sanctions.hpp"
 
 namespace readmit::accounting {
 
-void record_stocks(World& world, std::size_t k, int month) {
-  const auto& partner = world.partners[k];
+namespace {
+
+// Passes over persons run in parallel above this many; the counts are
+// integers, so the result does not depend on the split.
+constexpr std::size_t parallel_grain = 8192;
+
+}  // namespace
+
+bool census_month(int month) { return month % 12 == 0; }
+
+std::vector<Coverage> coverage_census(const World& world) {
+  using Counts = std::vector<Coverage>;
+  const auto& people = world.people;
+  const auto& coverage = amendments::covered_removal_metrics;
+  return tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, people.size(), parallel_grain), Counts(world.partners.size()),
+      [&](const tbb::blocked_range<std::size_t>& range, Counts local) {
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          const auto p = std::uint32_t(i);
+          if (!people.entered(p) || is_terminal(people.state[p])) continue;
+          Coverage& c = local[people.partner[p]];
+          for (std::size_t a = 0; a < coverage.size(); ++a)
+            if (amendments::terms_cover(world, p, coverage[a].amendment)) ++c[a];
+        }
+        return local;
+      },
+      [](Counts a, const Counts& b) {
+        for (std::size_t k = 0; k < a.size(); ++k)
+          for (std::size_t i = 0; i < a[k].size(); ++i) a[k][i] += b[k][i];
+        return a;
+      });
+}
+
+void record_coverage(World& world, std::size_t k, int month, const Coverage* census) {
+  const auto& coverage = amendments::covered_removal_metrics;
+  if (census == nullptr) {
+    for (const auto& c : coverage) world.metric(month, k, c.docket) = world.metric(month - 1, k, c.docket);
+    return;
+  }
+  const auto& stock = world.partners[k].stock;
+  double pending = 0;
+  for (std::size_t st = 0; st < person_state_count; ++st)
+    if (!is_terminal(PersonState(st))) pending += double(stock[st]);
+  for (std::size_t a = 0; a < coverage.size(); ++a)
+    world.metric(month, k, coverage[a].docket) = pending > 0 ? double((*census)[a]) / pending : std::nan("");
+}
+
+void record_stocks(World& world, std::size_t k, int month) {  const auto& partner = world.partners[k];
   auto record = [&](Metric m, double value) { world.metric(month, k, m) = value; };
   auto stock = [&](PersonState st) { return double(partner.stock[std::size_t(st)]); };
   record(Metric::stock_prison, stock(PersonState::prison));
@@ -28,15 +79,20 @@ void record_diplomacy(World& world, std::size_t k, int month) {
   const auto& d = partner.diplomacy;
   auto record = [&](Metric m, double value) { world.metric(month, k, m) = value; };
   record(Metric::cooperation, d.cooperation);
+  record(Metric::cooperation_target, d.target);
+  record(Metric::halted, d.halted ? 1 : 0);
   record(Metric::sanction_step, double(d.sanction_step));
-  record(Metric::sanction_pressure, sanctions::pressure(world, k));
+  record(Metric::sanction_cost, cooperation::sanction_cost(world, k));
+  record(Metric::sanction_response, cooperation::sanction_response(world, k));
+  record(Metric::backlash, d.backlash);
   record(Metric::compliance_class, d.compliance_class);
   record(Metric::review_median_decision_days, d.last_review.median_decision_days);
   record(Metric::review_undecided_share, d.last_review.undecided_share);
   record(Metric::review_denied_share, d.last_review.denied_share);
   record(Metric::review_charter_refused_share, d.last_review.charter_refused_share);
+  record(Metric::review_interview_shortfall, d.last_review.interview_shortfall);
+  record(Metric::review_undecided_release_share, d.last_review.undecided_release_share);
   record(Metric::review_custody_releases, d.last_review.custody_releases);
-  record(Metric::review_release_removal_ratio, d.last_review.release_removal_ratio);
   record(Metric::linkage_suspended, d.linkage_suspended ? 1 : 0);
   record(Metric::amendment_request_open, partner.amendments.request_open ? 1 : 0);
   double in_force_count = 0;

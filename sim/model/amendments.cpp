@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "readmit/model/negotiation.hpp"
 #include "readmit/model/pipeline.hpp"
 #include "readmit/scenario/parameters.hpp"
 
@@ -41,28 +42,48 @@ void set(World& world, std::size_t k, AmendmentKind a, bool on, const char* by) 
   state = on;
   world.log(k, on ? "amendment_in_force" : "amendment_ended",
             std::string(amendment_names()[std::size_t(a)]) + " by " + by);
+  if (on) negotiation::amendment_in_force(world, k, a);
   if (!on || !exempts(a)) return;
   const auto& people = world.people;
   for (std::uint32_t p = 0; p < people.size(); ++p)
     if (people.partner[p] == k && people.entered(p) && !is_terminal(people.state[p])) exempt_if_covered(world, p);
 }
 
-bool covered(const World& world, std::uint32_t p) {
+bool terms_cover(const World& world, std::uint32_t p, AmendmentKind a) {
   const auto& people = world.people;
-  const std::size_t k = people.partner[p];
   const auto& rules = world.now.amendment_rules;
-  if (in_force(world, k, AmendmentKind::family_unity) &&
-      ((rules.family_unity_citizen_spouse && people.spouse[p] == SpouseStatus::citizen) ||
-       people.youngest_child_age(p, world.day) < rules.family_unity_child_under_age_years))
-    return true;
-  if (in_force(world, k, AmendmentKind::childhood_arrival) &&
-      people.age_at_arrival_years[p] < rules.childhood_arrival_under_age_years)
-    return true;
-  if (in_force(world, k, AmendmentKind::long_residence) &&
-      double(people.years_resident_at_entry[p]) + double(world.day - people.entry_day[p]) / days_per_year >=
-          rules.long_residence_min_years)
-    return true;
+  switch (a) {
+    case AmendmentKind::family_unity:
+      return (rules.family_unity_citizen_spouse && people.spouse[p] == SpouseStatus::citizen) ||
+             people.youngest_child_age(p, world.day) < rules.family_unity_child_under_age_years;
+    case AmendmentKind::childhood_arrival:
+      return people.age_at_arrival_years[p] < rules.childhood_arrival_under_age_years;
+    case AmendmentKind::long_residence:
+      return double(people.years_resident_at_entry[p]) + double(world.day - people.entry_day[p]) / days_per_year >=
+             rules.long_residence_min_years;
+    case AmendmentKind::humanitarian_review:
+      return vulnerable(world, p);
+    case AmendmentKind::advance_notice:
+    case AmendmentKind::reintegration_support:
+    case AmendmentKind::annual_cap:
+      return true;  // every removal
+  }
   return false;
+}
+
+bool covered(const World& world, std::uint32_t p) {
+  const std::size_t k = world.people.partner[p];
+  for (const AmendmentKind a :
+       {AmendmentKind::family_unity, AmendmentKind::childhood_arrival, AmendmentKind::long_residence})
+    if (in_force(world, k, a) && terms_cover(world, p, a)) return true;
+  return false;
+}
+
+void count_covered_removal(World& world, std::uint32_t p) {
+  const std::size_t k = world.people.partner[p];
+  for (std::size_t i = 0; i < covered_removal_metrics.size(); ++i)
+    if (terms_cover(world, p, covered_removal_metrics[i].amendment))
+      world.flow(k, covered_removal_metrics[i].metric) += 1;
 }
 
 bool exempt_if_covered(World& world, std::uint32_t p) {

@@ -23,8 +23,8 @@ bool rule_fires(const ClassificationRule& rule, const ReviewMeasures& m) {
       {m.undecided_share, rule.undecided_share_above},
       {m.denied_share, rule.denied_share_above},
       {m.charter_refused_share, rule.charter_refused_share_above},
-      {m.custody_releases, rule.custody_releases_above},
-      {m.release_removal_ratio, rule.release_removal_ratio_above},
+      {m.interview_shortfall, rule.interview_shortfall_above},
+      {m.undecided_release_share, rule.undecided_release_share_above},
   };
   int finite = 0, exceeded = 0;
   for (const auto& [value, threshold] : checks) {

@@ -6,6 +6,7 @@
 
 #include "readmit/model/flights.hpp"
 #include "readmit/model/pipeline.hpp"
+#include "readmit/model/review.hpp"
 
 namespace readmit::custody {
 
@@ -108,6 +109,8 @@ void on_custody_review(World& world, std::uint32_t p, std::int32_t detention_sta
   auto rng = world.person_stream(p, StreamPurpose::person_custody, std::uint64_t(world.day));
   if (rng.bernoulli(removing.release_prob)) {
     world.flow(k, Metric::custody_releases) += 1;
+    if (review::left_undecided(world, p)) world.flow(k, Metric::custody_releases_undecided) += 1;
+    review::note_custody_release(world, p);
     pipeline::set_state(world, p, PersonState::supervised);
   } else {
     world.flow(k, Metric::custody_holds) += 1;

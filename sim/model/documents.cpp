@@ -7,6 +7,7 @@
 #include "readmit/model/custody.hpp"
 #include "readmit/model/flights.hpp"
 #include "readmit/model/pipeline.hpp"
+#include "readmit/model/review.hpp"
 #include "readmit/stats/quantiles.hpp"
 
 namespace readmit::documents {
@@ -33,7 +34,7 @@ void set_request(World& world, std::uint32_t p, RequestStatus next) {
   const std::size_t k = people.partner[p];
   auto& desk = world.partners[k].desk;
   const RequestStatus previous = people.request[p];
-  if (next == RequestStatus::none && request_pending(previous)) resolve_record(world, p, /*withdrawn=*/true);
+  if (next == RequestStatus::none && request_pending(previous)) review::resolve_record(world, p, /*withdrawn=*/true);
   if (previous == RequestStatus::queued) {
     --desk.queued;
     auto& t = world.result.tallies[k][document_queue_tally];
@@ -65,27 +66,12 @@ void send_request(World& world, std::uint32_t p, bool counted) {
   people.request_day[p] = world.day;
   if (people.first_request_day[p] == no_day) people.first_request_day[p] = world.day;
   if (counted) {
-    open_record(world, p);
+    review::open_record(world, p);
     world.flow(k, Metric::requests) += 1;
   }
   set_request(world, p,
               world.params(k).agreement.interview_required ? RequestStatus::awaiting_interview : RequestStatus::queued);
   if (people.state[p] == PersonState::detained) pipeline::set_state(world, p, PersonState::awaiting_document);
-}
-
-void open_record(World& world, std::uint32_t p) {
-  auto& requests = world.partners[world.people.partner[p]].desk.requests;
-  world.people.request_record[p] = std::uint32_t(requests.size());
-  requests.push_back({world.day, INT32_MAX, false});
-}
-
-void resolve_record(World& world, std::uint32_t p, bool withdrawn) {
-  auto& people = world.people;
-  if (people.request_record[p] == no_record) return;
-  auto& record = world.partners[people.partner[p]].desk.requests[people.request_record[p]];
-  record.resolved_day = world.day;
-  record.withdrawn = withdrawn;
-  people.request_record[p] = no_record;
 }
 
 std::int64_t document_servers(const World& world, std::size_t k) {
@@ -134,16 +120,24 @@ void on_decision(World& world, std::uint32_t p, std::int32_t request_number) {
   const auto& rules = world.now.amendment_rules;
   world.flow(k, Metric::decisions) += 1;
   desk.decision_days.push_back(double(world.day - people.request_day[p]));
-  resolve_record(world, p, /*withdrawn=*/false);
   if (people.age_at_arrival_years[p] < agreement.refuse_arrived_under_age_years) {
+    review::note_decision(world, k, p, /*denied=*/true);
+    review::resolve_record(world, p, /*withdrawn=*/false);
     world.flow(k, Metric::category_refusals) += 1;
     pipeline::end_case(world, p, PersonState::unremovable);
     return;
   }
-  if (amendments::exempt_if_covered(world, p)) return;
+  if (amendments::covered(world, p)) {
+    // Exempted before the partner's decision took effect: not the partner's denial.
+    review::resolve_record(world, p, /*withdrawn=*/true);
+    amendments::exempt_if_covered(world, p);
+    return;
+  }
   if (amendments::in_force(world, k, AmendmentKind::humanitarian_review) && amendments::vulnerable(world, p)) {
-    auto review = world.person_stream(p, StreamPurpose::person_amendment, std::uint64_t(request_number));
-    if (review.bernoulli(rules.humanitarian_review_vulnerable_denial_prob)) {
+    auto humanitarian = world.person_stream(p, StreamPurpose::person_amendment, std::uint64_t(request_number));
+    if (humanitarian.bernoulli(rules.humanitarian_review_vulnerable_denial_prob)) {
+      // Within the agreed terms: the review does not count it as the partner's denial.
+      review::resolve_record(world, p, /*withdrawn=*/true);
       world.flow(k, Metric::humanitarian_denials) += 1;
       world.flow(k, Metric::exemptions) += 1;
       pipeline::end_case(world, p, PersonState::exempted);
@@ -151,7 +145,10 @@ void on_decision(World& world, std::uint32_t p, std::int32_t request_number) {
     }
   }
   auto rng = world.person_stream(p, StreamPurpose::person_decision, decision_outcome_sequence(request_number));
-  if (!rng.bernoulli(agreement.acceptance_base_prob * world.partners[k].diplomacy.cooperation)) {
+  const bool accepted = rng.bernoulli(agreement.acceptance_base_prob * world.partners[k].diplomacy.cooperation);
+  review::note_decision(world, k, p, /*denied=*/!accepted);
+  review::resolve_record(world, p, /*withdrawn=*/false);
+  if (!accepted) {
     world.flow(k, Metric::denials) += 1;
     set_request(world, p, RequestStatus::rerequest_due);
     schedule_request(world, p, world.day + std::int32_t(agreement.rerequest_lag_days));
@@ -204,10 +201,7 @@ void close_month(World& world, std::size_t k, int month) {
     world.metric(month, k, Metric::decision_days_p50) = q[0];
     world.metric(month, k, Metric::decision_days_p90) = q[1];
   }
-  desk.window_decision_days.push_back(std::move(desk.decision_days));
   desk.decision_days.clear();
-  while (std::int64_t(desk.window_decision_days.size()) > world.now.compliance.window_months)
-    desk.window_decision_days.pop_front();
 }
 
 }  // namespace readmit::documents

@@ -3,10 +3,12 @@
 #include <algorithm>
 
 #include "readmit/model/amendments.hpp"
+#include "readmit/model/cooperation.hpp"
 #include "readmit/model/documents.hpp"
 #include "readmit/model/households.hpp"
 #include "readmit/model/pipeline.hpp"
 #include "readmit/model/returnees.hpp"
+#include "readmit/model/review.hpp"
 
 namespace readmit::flights {
 
@@ -32,6 +34,12 @@ void remove(World& world, std::uint32_t p) {
   auto& people = world.people;
   const std::size_t k = people.partner[p];
   world.flow(k, Metric::removals) += 1;
+  if (auto& diplomacy = world.partners[k].diplomacy; diplomacy.awaiting_resumption) {
+    diplomacy.awaiting_resumption = false;
+    world.log(k, "removals_resumed", "first removal since the halt ended");
+  }
+  if (cooperation::breaks_ties(world, p)) world.flow(k, Metric::removals_breaking_ties) += 1;
+  amendments::count_covered_removal(world, p);
   households::on_removal(world, p);
   documents::set_request(world, p, RequestStatus::none);
   pipeline::set_state(world, p, PersonState::removed);
@@ -50,15 +58,34 @@ void fly(World& world, std::size_t k) {
   const auto& f = world.params(k).flights;
   const std::int32_t day = world.day;
   if (f.commercial_seats_per_week > 0 && (day + 1) % 7 == 0) board(world, k, f.commercial_seats_per_week);
-  if (f.charter_interval_days > 0 && day >= f.charter_offset_days &&
-      (day - f.charter_offset_days) % f.charter_interval_days == 0) {
+  auto& booked = world.partners[k].charters_booked;
+  bool after_round = false;
+  while (!booked.empty() && booked.front() <= day) {
+    after_round = after_round || booked.front() == day;
+    booked.pop_front();
+  }
+  const bool on_cycle = f.charter_interval_days > 0 && day >= f.charter_offset_days &&
+                        (day - f.charter_offset_days) % f.charter_interval_days == 0;
+  if (on_cycle || (after_round && f.charter_seats > 0)) {
     auto& partner = world.partners[k];
     auto rng = world.partner_stream(k, StreamPurpose::partner_charters, std::uint64_t(partner.charter_number++));
-    if (!rng.bernoulli(f.charter_acceptance_base_prob * partner.diplomacy.cooperation)) {
-      if (eligible_count(world, k) > 0) world.flow(k, Metric::charters_refused) += 1;
+    // A halt stops new documents, not the return of nationals holding documents already issued.
+    const double willing =
+        partner.diplomacy.halted
+            ? 1.0
+            : std::min(1.0, partner.diplomacy.cooperation / std::max(f.charter_full_cooperation, 1e-9));
+    const bool accepted = rng.bernoulli(f.charter_acceptance_base_prob * willing);
+    // Only a charter with passengers ready was asked of the partner.
+    const bool asked = eligible_count(world, k) > 0;
+    if (asked) review::note_charter(world, k, /*refused=*/!accepted);
+    if (!accepted) {
+      if (asked) world.flow(k, Metric::charters_refused) += 1;
       return;
     }
-    if (board(world, k, f.charter_seats) > 0) world.flow(k, Metric::charters_flown) += 1;
+    if (const std::int64_t flown = board(world, k, f.charter_seats); flown > 0) {
+      world.flow(k, Metric::charters_flown) += 1;
+      world.flow(k, Metric::charter_removals) += double(flown);
+    }
   }
 }
 

@@ -1,9 +1,11 @@
 #include "readmit/model/interviews.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "readmit/model/custody.hpp"
 #include "readmit/model/documents.hpp"
+#include "readmit/model/review.hpp"
 
 namespace readmit::interviews {
 
@@ -17,9 +19,9 @@ bool still_waiting(const World& world, const QueueEntry& entry) {
 /// The removing state sends a fresh document packet for a re-detained
 /// person: the partner's clock, and the review's, restart today.
 void resubmit_request(World& world, std::uint32_t p) {
-  documents::resolve_record(world, p, /*withdrawn=*/true);
+  review::resolve_record(world, p, /*withdrawn=*/true);
   world.people.request_day[p] = world.day;
-  documents::open_record(world, p);
+  review::open_record(world, p);
 }
 
 void raid(World& world, std::size_t k) {
@@ -35,24 +37,38 @@ void raid(World& world, std::size_t k) {
   }
 }
 
-/// Interviews detained persons in order of request, up to the round's size;
-/// the others keep waiting.
+/// The round: detained persons waiting for an interview are presented in
+/// order of request. The removing state may ask for up to the agreed round
+/// size; the partner interviews as many of those as it planned. Those asked
+/// for are before the partner from today (the review's clock starts); the
+/// others keep waiting for a later round.
 void hold_round(World& world, std::size_t k) {
   auto& desk = world.partners[k].desk;
-  std::int64_t left = world.params(k).agreement.interview_round_size;
+  const std::int64_t round_size = world.params(k).agreement.interview_round_size;
+  std::int64_t requested = 0, interviewed = 0;
   std::deque<QueueEntry> waiting;
-  world.flow(k, Metric::interview_rounds) += 1;
   for (const QueueEntry& entry : desk.awaiting_interview) {
     if (!still_waiting(world, entry)) continue;
-    if (left > 0 && world.people.state[entry.person] == PersonState::awaiting_document) {
-      --left;
-      world.flow(k, Metric::interviews) += 1;
-      documents::set_request(world, entry.person, RequestStatus::queued);
-    } else {
-      waiting.push_back(entry);
+    if (requested < round_size && world.people.state[entry.person] == PersonState::awaiting_document) {
+      ++requested;
+      review::mark_received(world, entry.person);
+      if (interviewed < desk.planned_round_size) {
+        ++interviewed;
+        world.flow(k, Metric::interviews) += 1;
+        documents::set_request(world, entry.person, RequestStatus::queued);
+        continue;
+      }
     }
+    waiting.push_back(entry);
   }
   desk.awaiting_interview = std::move(waiting);
+  review::note_round(world, k, requested, interviewed);
+  if (desk.planned_round_size > 0) {
+    world.flow(k, Metric::interview_rounds) += 1;
+    const auto after = world.params(k).flights.charter_after_round_days;
+    if (after > 0) world.partners[k].charters_booked.push_back(world.day + std::int32_t(after));
+  } else if (requested > 0)
+    world.flow(k, Metric::interview_rounds_refused) += 1;
 }
 
 }  // namespace
@@ -60,17 +76,25 @@ void hold_round(World& world, std::size_t k) {
 namespace {
 
 /// Day `day` is partner k's raid day: raid_lead_days before a round.
-bool raid_day(const World& world, std::size_t k) {
-  const auto& agreement = world.params(k).agreement;
-  const std::int32_t interval = std::int32_t(agreement.interview_interval_days);
-  const std::int32_t lead = std::int32_t(std::min<std::int64_t>(world.now.removing_state.raid_lead_days, interval - 1));
-  return (world.day + lead) % interval == interval - 1;
+/// Day of partner k's coming interview round (the first one at the end of
+/// the first interval).
+std::int32_t next_round_day(const World& world, std::size_t k) {
+  const auto& desk = world.partners[k].desk;
+  return desk.next_round_day < 0 ? std::int32_t(world.params(k).agreement.interview_interval_days) - 1
+                                 : desk.next_round_day;
+}
+
+/// Days before a round that the removing state raids.
+std::int32_t raid_lead(const World& world, std::size_t k) {
+  const auto interval = world.params(k).agreement.interview_interval_days;
+  return std::int32_t(std::min<std::int64_t>(world.now.removing_state.raid_lead_days, interval - 1));
 }
 
 }  // namespace
 
 std::int64_t raid_bound(const World& world, std::size_t k) {
-  return world.params(k).agreement.interview_required && raid_day(world, k) ? world.now.removing_state.raid_size : 0;
+  const bool raid_day = world.day == next_round_day(world, k) - raid_lead(world, k);
+  return world.params(k).agreement.interview_required && raid_day ? world.now.removing_state.raid_size : 0;
 }
 
 void run_cycle(World& world, std::size_t k) {
@@ -78,25 +102,40 @@ void run_cycle(World& world, std::size_t k) {
   auto& desk = world.partners[k].desk;
   if (!agreement.interview_required) {
     // Requests left waiting when the timeline drops interviews go to the officers.
-    for (const QueueEntry& entry : desk.awaiting_interview)
-      if (still_waiting(world, entry)) documents::set_request(world, entry.person, RequestStatus::queued);
+    for (const QueueEntry& entry : desk.awaiting_interview) {
+      if (!still_waiting(world, entry)) continue;
+      review::mark_received(world, entry.person);
+      documents::set_request(world, entry.person, RequestStatus::queued);
+    }
     desk.awaiting_interview.clear();
     return;
   }
   const std::int32_t interval = std::int32_t(agreement.interview_interval_days);
-  const std::int32_t lead = std::int32_t(std::min<std::int64_t>(world.now.removing_state.raid_lead_days, interval - 1));
-  const std::int32_t phase = (world.day + lead) % interval;
-  if (phase == interval - 1) {  // raid day: the partner has agreed to the round, or not
-    auto rng = world.partner_stream(k, StreamPurpose::partner_interviews, std::uint64_t(desk.round_number));
-    desk.round_planned =
-        documents::document_servers(world, k) > 0 && rng.bernoulli(world.partners[k].diplomacy.cooperation);
-    if (desk.round_planned) raid(world, k);
+  desk.next_round_day = next_round_day(world, k);
+  if (world.day == desk.next_round_day - raid_lead(world, k)) {
+    // The partner states the delegation it will send, from its present stance
+    // (its target cooperation); the removing state detains ahead of an agreed round.
+    const double intention = world.partners[k].diplomacy.target;
+    desk.planned_round_size = std::llround(double(agreement.interview_round_size) * std::clamp(intention, 0.0, 1.0));
+    if (desk.planned_round_size > 0) raid(world, k);
   }
-  if ((world.day + 1) % interval == 0) {  // round day
-    if (desk.round_planned) hold_round(world, k);
-    desk.round_planned = false;
+  if (world.day == desk.next_round_day) {
+    hold_round(world, k);
+    desk.planned_round_size = 0;
     ++desk.round_number;
+    desk.next_round_day += interval;
   }
+}
+
+void offer_round(World& world, std::size_t k) {
+  auto& desk = world.partners[k].desk;
+  if (!world.params(k).agreement.interview_required) return;
+  const std::int32_t lead = std::int32_t(std::min<std::int64_t>(world.now.removing_state.raid_lead_days,
+                                                                world.params(k).agreement.interview_interval_days - 1));
+  // The removing state plans its raid (raid_lead_days), then detains ahead
+  // of the round (raid_lead_days again).
+  const std::int32_t soonest = world.day + 2 * std::max(lead, 1);
+  if (desk.next_round_day < 0 || desk.next_round_day > soonest) desk.next_round_day = soonest;
 }
 
 }  // namespace readmit::interviews

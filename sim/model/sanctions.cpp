@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "readmit/model/cooperation.hpp"
 #include "readmit/model/linkage.hpp"
+#include "readmit/model/negotiation.hpp"
 #include "readmit/model/review.hpp"
 
 namespace readmit::sanctions {
@@ -41,14 +43,17 @@ void apply_due(World& world) {
     if (diplomacy.sanction_step == previous) continue;
     world.log(k, "sanction_in_force", step_label(world, diplomacy.sanction_step));
     linkage::respond_to_step(world, k, previous);
+    // The partner answers at once: a halt may no longer be worth its cost.
+    negotiation::reconsider_halt(world, k);
+    cooperation::restate_target(world, k);
   }
 }
 
-void respond_to_review(World& world, std::size_t k, int month, ComplianceClass review_class) {
+void respond_to_review(World& world, std::size_t k, ComplianceClass review_class) {
   auto& diplomacy = world.partners[k].diplomacy;
   const auto& rules = world.now.sanctions;
   // A sanction is judged on data from after it took effect.
-  if (rules.reviews_wait_for_effect && review::window_start_day(world, month) < diplomacy.judged_from_day) return;
+  if (rules.reviews_wait_for_effect && review::window_start_day(world) < diplomacy.judged_from_day) return;
   if (review_class == ComplianceClass::uncooperative) {
     ++diplomacy.uncooperative_streak;
     diplomacy.compliant_streak = 0;
@@ -58,19 +63,14 @@ void respond_to_review(World& world, std::size_t k, int month, ComplianceClass r
   } else if (review_class == ComplianceClass::compliant) {
     ++diplomacy.compliant_streak;
     diplomacy.uncooperative_streak = 0;
-    if (rules.allow_deescalation && diplomacy.compliant_streak >= rules.deescalate_after && diplomacy.decided_step > 0)
+    // An open dispute (a request the removing state has not agreed to) keeps the step.
+    const bool disputed = world.partners[k].amendments.request_open && !rules.lift_while_request_open;
+    if (rules.allow_deescalation && !disputed && diplomacy.compliant_streak >= rules.deescalate_after &&
+        diplomacy.decided_step > 0)
       decide(world, k, diplomacy.decided_step - 1, "review");
   } else {
     diplomacy.uncooperative_streak = diplomacy.compliant_streak = 0;
   }
-}
-
-double pressure(const World& world, std::size_t k) {
-  const auto& steps = ladder(world).steps;
-  double total = 0.0;
-  for (std::int64_t s = 0; s < world.partners[k].diplomacy.sanction_step && s < std::int64_t(steps.size()); ++s)
-    total += steps[std::size_t(s)].pressure_weight;
-  return total;
 }
 
 }  // namespace readmit::sanctions

@@ -9,10 +9,43 @@
 #include "readmit/model/custody.hpp"
 #include "readmit/model/documents.hpp"
 #include "readmit/model/pipeline.hpp"
+#include "readmit/model/review.hpp"
 
 namespace readmit::synthesis {
 
 namespace {
+
+/// `date` as a calendar year with its fraction.
+double fractional_year(Date date) {
+  const Date first = Date::from_ymd(date.year(), 1, 1);
+  const Date next = Date::from_ymd(date.year() + 1, 1, 1);
+  return double(date.year()) + double(date.days_since_epoch - first.days_since_epoch) /
+                                   double(next.days_since_epoch - first.days_since_epoch);
+}
+
+/// Age at arrival, years of residence and entry status from p's cohort:
+/// from the birth and arrival years, so that they agree with each other and
+/// with today. A birth after the arrival is drawn again: the removing state's
+/// own citizens by birth are not in the docket.
+void draw_from_cohort(const std::vector<Cohort>& cohorts, double today_year, RandomStream& rng, NewPerson& n) {
+  std::vector<double> shares;
+  double total = 0;
+  for (const auto& c : cohorts) total += c.weight;
+  for (const auto& c : cohorts) shares.push_back(total > 0 ? c.weight / total : 1.0 / double(cohorts.size()));
+  const Cohort& cohort = cohorts[draw_category(shares.data(), shares.size(), rng)];
+  const double arrival = std::min(readmit::draw(cohort.arrival_year, rng), today_year);
+  double birth = arrival;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const double b = readmit::draw(cohort.birth_year, rng);
+    if (b <= arrival) {
+      birth = b;
+      break;
+    }
+  }
+  n.entry_status = cohort.entry_status;
+  n.age_at_arrival_years = float(arrival - birth);
+  n.years_resident = float(today_year - arrival);
+}
 
 RandomStream placement_stream(const World& world, std::size_t k, std::uint32_t id) {
   return RandomStream(world.base.seed, world.replication, person_entity(k, id), StreamPurpose::person_attributes, 1);
@@ -28,7 +61,7 @@ void synthesize_partner_docket(World& world, std::size_t k, std::uint32_t first,
     drawn.resize(std::size_t(std::min(chunk, count - begin)));
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, drawn.size(), 1024), [&](const auto& range) {
       for (std::size_t i = range.begin(); i != range.end(); ++i)
-        drawn[i] = draw(world, k, std::uint32_t(begin) + std::uint32_t(i), /*in_docket=*/true);
+        drawn[i] = draw(world, k, std::uint32_t(begin) + std::uint32_t(i), /*in_docket=*/true, world.today());
     });
     for (std::size_t i = 0; i < drawn.size(); ++i) {
       const NewPerson& n = drawn[i];
@@ -36,14 +69,27 @@ void synthesize_partner_docket(World& world, std::size_t k, std::uint32_t first,
       fill(world, p, n);
       place(world, p, n.start, n.sentence_days);
       if (n.pending_request) {
-        // Old requests: the backlog reached back years (ICE, 2017). They
-        // are part of the initial state, not of month 0's flow.
+        // Old requests: the backlog reached back years (ICE, 2017), but
+        // not before the person arrived. They are part of the initial
+        // state, not of month 0's flow; the review keeps them on record.
         documents::send_request(world, p, /*counted=*/false);
-        world.people.request_day[p] = world.people.first_request_day[p] =
-            -std::int32_t(n.backlog_u * double(pop.pending_request_max_age_days));
+        if (is_terminal(world.people.state[p])) continue;
+        const double max_age_days =
+            std::min(double(pop.pending_request_max_age_days), double(n.years_resident) * days_per_year);
+        const auto sent = -std::int32_t(n.backlog_u * max_age_days);
+        world.people.request_day[p] = world.people.first_request_day[p] = sent;
+        review::open_record(world, p);
+        auto& record = world.partners[k].conduct.requests[world.people.request_record[p]];
+        record.sent_day = sent;
+        if (record.received_day == 0) record.received_day = sent;
       }
     }
   }
+  // Back-dated receipts came in random order: the review reads them by day.
+  auto& conduct = world.partners[k].conduct;
+  std::stable_sort(conduct.received.begin(), conduct.received.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return conduct.requests[a].received_day < conduct.requests[b].received_day;
+  });
 }
 
 /// Docket persons of partner k who start in detention (their placement
@@ -60,7 +106,7 @@ std::int64_t detained_starts(const World& world, std::size_t k) {
 
 }  // namespace
 
-NewPerson draw(const World& world, std::size_t k, std::uint32_t id, bool in_docket) {
+NewPerson draw(const World& world, std::size_t k, std::uint32_t id, bool in_docket, Date entry) {
   const auto& pop = world.params(k).population;
   NewPerson n;
   RandomStream rng(world.base.seed, world.replication, person_entity(k, id), StreamPurpose::person_attributes);
@@ -72,6 +118,11 @@ NewPerson draw(const World& world, std::size_t k, std::uint32_t id, bool in_dock
   n.mental_health = MentalHealthRisk(draw_category(pop.mental_health_risk_shares.data(), 3, rng));
   n.ties = TiesToPartner(draw_category(pop.ties_shares.data(), 3, rng));
   n.main_earner = rng.bernoulli(pop.main_earner_prob);
+  if (!pop.cohorts.empty()) {
+    // Its own stream: the other attributes draw the same numbers with or without cohorts.
+    RandomStream cohort_rng(world.base.seed, world.replication, person_entity(k, id), StreamPurpose::person_cohort);
+    draw_from_cohort(pop.cohorts, fractional_year(entry), cohort_rng, n);
+  }
   const int children = std::clamp(int(std::floor(readmit::draw(pop.children_count, rng))), 0, 255);
   for (int c = 0; c < children; ++c) n.child_ages.push_back(float(readmit::draw(pop.child_age_years, rng)));
   auto placement = placement_stream(world, k, id);
@@ -152,7 +203,6 @@ void synthesize_docket(World& world) {
   for (std::size_t k = 0; k < partners; ++k) {
     auto& partner = world.partners[k];
     const auto count = world.params(k).population.docket_at_start;
-    partner.diplomacy.cooperation = world.params(k).cooperation.initial;
     first[k] = world.people.add_block(std::uint16_t(k), 0, std::size_t(count));
     partner.next_local_id = std::uint32_t(count);
   }
@@ -181,7 +231,7 @@ void schedule_arrivals(World& world, int month) {
     std::sort(days.begin(), days.end());
     for (auto d : days) {
       const std::uint32_t id = partner.next_local_id++;
-      const NewPerson n = draw(world, k, id, /*in_docket=*/false);
+      const NewPerson n = draw(world, k, id, /*in_docket=*/false, world.base.start_date.plus_days(d));
       const std::uint32_t p = world.people.add(std::uint16_t(k), id);
       fill(world, p, n);
       partner.arrivals.push_back({p, n.start, n.sentence_days});

@@ -101,28 +101,28 @@ struct Dependency {
   std::string_view enabling;   // table path; `*` is the same partner, or any partner when `dependent` has none
   std::string_view condition;  // when the dependent has no effect, for the message
   bool (*enabled)(const ConfigNode&);
+  std::string_view also_enabling = {};  // another path that enables it the same way, if any
 };
 
 constexpr Dependency dependencies[] = {
     {"partners.*.agreement.interview_interval_days", "partners.*.agreement.interview_required", "is false", is_true},
     {"partners.*.agreement.interview_round_size", "partners.*.agreement.interview_required", "is false", is_true},
-    {"partners.*.flights.charter_offset_days", "partners.*.flights.charter_interval_days", "is 0 (no charters)",
+    {"partners.*.flights.charter_offset_days", "partners.*.flights.charter_interval_days", "is 0 (no charter cycle)",
      is_positive},
-    {"partners.*.flights.charter_seats", "partners.*.flights.charter_interval_days", "is 0 (no charters)", is_positive},
+    {"partners.*.flights.charter_seats", "partners.*.flights.charter_interval_days",
+     "and charter_after_round_days are 0 (no charters)", is_positive, "partners.*.flights.charter_after_round_days"},
     {"partners.*.flights.charter_acceptance_base_prob", "partners.*.flights.charter_interval_days",
-     "is 0 (no charters)", is_positive},
+     "and charter_after_round_days are 0 (no charters)", is_positive, "partners.*.flights.charter_after_round_days"},
     {"partners.*.issue_linkage.name", "partners.*.issue_linkage.suspend_prob_per_step", "is 0", is_positive},
     {"partners.*.issue_linkage.resume_when_lifted", "partners.*.issue_linkage.suspend_prob_per_step", "is 0",
      is_positive},
-    {"partners.*.amendment_request.severe_outcome_threshold", "partners.*.amendment_request.amendments", "is empty",
-     is_nonempty_list},
-    {"partners.*.amendment_request.window_months", "partners.*.amendment_request.amendments", "is empty",
+    {"partners.*.amendment_request.domestic_cost_threshold", "partners.*.amendment_request.amendments", "is empty",
      is_nonempty_list},
     {"removing_state.raid_size", "partners.*.agreement.interview_required",
      "is false for every partner (raids prepare interview rounds)", is_true},
     {"removing_state.raid_lead_days", "removing_state.raid_size", "is 0", is_positive},
     {"sanctions.deescalate_after", "sanctions.allow_deescalation", "is false", is_true},
-    {"negotiation.agree_prob_per_review", "partners.*.amendment_request.amendments",
+    {"negotiation.agree_prob_per_year", "partners.*.amendment_request.amendments",
      "is empty for every partner (nothing to negotiate)", is_nonempty_list},
     {"negotiation.entry_into_force_lag_days", "partners.*.amendment_request.amendments",
      "is empty for every partner (nothing to negotiate)", is_nonempty_list},
@@ -140,12 +140,15 @@ void check_dependencies(const ConfigNode& resolved, const Scenario& scenario, Di
     for (const auto& partner : instances) {
       // The enabling parameters: this partner's, or every partner's.
       std::vector<std::string> enabling_paths;
-      if (rule.enabling.find('*') == std::string_view::npos)
-        enabling_paths.emplace_back(rule.enabling);
-      else if (per_partner)
-        enabling_paths.push_back(concrete(rule.enabling, partner));
-      else
-        for (const auto& p : scenario.partners) enabling_paths.push_back(concrete(rule.enabling, p.name));
+      for (const auto enabling : {rule.enabling, rule.also_enabling}) {
+        if (enabling.empty()) continue;
+        if (enabling.find('*') == std::string_view::npos)
+          enabling_paths.emplace_back(enabling);
+        else if (per_partner)
+          enabling_paths.push_back(concrete(enabling, partner));
+        else
+          for (const auto& p : scenario.partners) enabling_paths.push_back(concrete(enabling, p.name));
+      }
       bool enabled = false;
       for (const auto& path : enabling_paths) {
         const ConfigNode* node = node_at(resolved, path);

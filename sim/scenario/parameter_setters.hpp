@@ -1,7 +1,7 @@
 #pragma once
-// How the parameter table (parameters.cpp) stores values into the typed
+// How the parameter table (parameters.cpp, parameter_rows_*.cpp) stores values into the typed
 // Scenario: the generic setter, and the element makers of its maps and
-// lists. Private to the scenario module; included by parameters.cpp only.
+// lists. Private to the scenario module; included by those files only.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -50,6 +50,10 @@ inline std::optional<std::size_t> make_partner(Scenario& s, const PathKeys&, std
   s.partners.emplace_back().name = std::string(key);
   return s.partners.size() - 1;
 }
+inline std::optional<std::size_t> make_cohort(Scenario& s, const PathKeys& k, std::string_view key) {
+  PARTNER.population.cohorts.emplace_back().name = std::string(key);
+  return PARTNER.population.cohorts.size() - 1;
+}
 inline std::optional<std::size_t> make_visa_demand(Scenario& s, const PathKeys& k, std::string_view key) {
   PARTNER.visa_demand.push_back({std::string(key), 0.0});
   return PARTNER.visa_demand.size() - 1;
@@ -87,8 +91,16 @@ inline std::optional<std::size_t> engage_amendment(Scenario& s, const PathKeys& 
   return std::nullopt;
 }
 
+inline std::optional<std::size_t> engage_halt(Scenario& s, const PathKeys& k, std::string_view) {
+  s.timeline[k[0]].halt.emplace(TimelineEvent::HaltMove{});  // likewise
+  return std::nullopt;
+}
+
 inline void set_event_partner(Scenario& s, const PathKeys& k, const ParamValue& v) {
   s.timeline[k[0]].sanction->partner = s.partner_index(std::get<std::string>(v));
+}
+inline void set_event_halt_partner(Scenario& s, const PathKeys& k, const ParamValue& v) {
+  s.timeline[k[0]].halt->partner = s.partner_index(std::get<std::string>(v));
 }
 inline void set_event_amendment(Scenario& s, const PathKeys& k, const ParamValue& v) {
   s.timeline[k[0]].amendment->amendment = *amendment_from_name(std::get<std::string>(v));

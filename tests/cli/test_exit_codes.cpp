@@ -245,7 +245,7 @@ TEST_CASE("readmit run", "[cli]") {
         starts_with(r.err, "readmit: error: --until-ci: unknown run total \"removes\" in minimal; known: removals, "));
   }
   SECTION("--until-ci reports what stopped it") {
-    const auto r = run({"run", valid("minimal.yaml"), "-r", "2", "-t", "2", "--until-ci", "removals=0.0001",
+    const auto r = run({"run", valid("minimal.yaml"), "-r", "2", "-t", "2", "--until-ci", "bed_days=0.0001",
                         "--max-replications", "6", "--out", (work.path() / "o").string()});
     CHECK(r.code == 0);
     CHECK(contains(r.out, "after 6 replications (stopped by --max-replications)"));

@@ -2,6 +2,7 @@
 // Scenarios for engine tests, built from a small YAML base plus overrides,
 // so that each test switches off everything but the mechanism it checks.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "readmit/engine/replication.hpp"
@@ -28,7 +29,7 @@ inline std::string quiet_partner_yaml(const std::string& name) {
       charter_offset_days: 0
       charter_seats: 1000000
       charter_acceptance_base_prob: 1
-    cooperation: {initial: 1, baseline: 1, noise_sd: 0}
+    cooperation: {initial: 1, baseline: 1, noise_sd: 0, sanction_sensitivity: 0, backlash_per_severe_rate: 0, backlash_per_family_share: 0}
     returnees: {severe_outcome_hazard_per_month: 0, homelessness_hazard_per_month: 0, remigration_hazard_per_month: 0}
 )";
 }
@@ -64,6 +65,18 @@ inline double total(const ReplicationResult& result, Metric metric, std::size_t 
 
 inline double last(const ReplicationResult& result, Metric metric, std::size_t partner = 0) {
   return result.monthly.at(result.monthly.months() - 1, partner, metric);
+}
+
+/// A metric of one month.
+inline double at(const ReplicationResult& result, std::size_t month, Metric metric, std::size_t partner = 0) {
+  return result.monthly.at(month, partner, metric);
+}
+
+/// The nth logged event of a kind, or nullptr.
+inline const LoggedEvent* find_event(const ReplicationResult& result, std::string_view kind, std::size_t nth = 0) {
+  for (const auto& e : result.events)
+    if (e.kind == kind && nth-- == 0) return &e;
+  return nullptr;
 }
 
 }  // namespace readmit::test

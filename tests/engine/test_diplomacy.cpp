@@ -1,6 +1,7 @@
 // The diplomatic half of the model (MODEL.md sections 7, 8 and 10):
 // compliance reviews, the sanction ladder, visa demand, cooperation,
 // issue linkage, amendments and negotiation, on the real engine.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
@@ -9,51 +10,48 @@
 #include "readmit/model/compliance.hpp"
 
 using namespace readmit;
+using readmit::test::at;
+using readmit::test::find_event;
 using readmit::test::last;
 using readmit::test::make_scenario;
 using readmit::test::total;
 
 namespace {
 
-double at(const ReplicationResult& r, std::size_t month, Metric m, std::size_t partner = 0) {
-  return r.monthly.at(month, partner, m);
-}
-
 /// A partner that never decides: 100 new detainees a month whose requests
-/// stay undecided, reviewed monthly over a one-month window.
+/// stay undecided, reviewed weekly (days 6, 13, ...) over a one-month window.
 std::vector<std::string> halted(std::vector<std::string> more) {
   std::vector<std::string> o = {"partners.alpha.population.inflow_per_month=100",
                                 "partners.alpha.agreement.document_officers=0",
-                                "compliance.review_period_months=1",
+                                "compliance.review_interval_days=7",
                                 "compliance.window_months=1",
                                 "compliance.timely_days=1",
                                 "sanctions.effect_lag_days=0",
                                 "sanctions.escalate_after=2",
-                                "removing_state.release_prob=0",
-                                "compliance.uncooperative.combine=any",
-                                "compliance.uncooperative.release_removal_ratio_above=.inf"};
+                                "sanctions.reviews_wait_for_effect=false",
+                                "removing_state.release_prob=0"};
   o.insert(o.end(), more.begin(), more.end());
   return o;
 }
 
-const LoggedEvent* find_event(const ReplicationResult& r, std::string_view kind, std::size_t nth = 0) {
+std::vector<std::int32_t> event_days(const ReplicationResult& r, std::string_view kind) {
+  std::vector<std::int32_t> days;
   for (const auto& e : r.events)
-    if (e.kind == kind && nth-- == 0) return &e;
-  return nullptr;
+    if (e.kind == kind) days.push_back(e.day);
+  return days;
 }
 
-ReviewMeasures measures(double median, double undecided, double denied, double charters, double releases,
-                        double ratio) {
-  return {median, undecided, denied, charters, releases, ratio};
+ReviewMeasures measures(double median, double undecided, double denied, double charters, double interviews,
+                        double releases) {
+  return {median, undecided, denied, charters, interviews, releases, 0.0};
 }
 
 }  // namespace
 
 TEST_CASE("classification rules: any, all, infinite and NaN thresholds", "[diplomacy][review]") {
-  const double inf = std::numeric_limits<double>::infinity();
   const double nan = std::nan("");
   ClassificationRule never;  // every threshold infinite
-  REQUIRE_FALSE(rule_fires(never, measures(1e9, 1, 1, 1, 1e9, inf)));
+  REQUIRE_FALSE(rule_fires(never, measures(1e9, 1, 1, 1, 1, 1)));
 
   ClassificationRule any;
   any.undecided_share_above = 0.5;
@@ -67,6 +65,11 @@ TEST_CASE("classification rules: any, all, infinite and NaN thresholds", "[diplo
   REQUIRE_FALSE(rule_fires(all, measures(nan, 0.6, nan, 0.0, 0, 0)));
   REQUIRE(rule_fires(all, measures(nan, 0.6, nan, 0.7, 0, 0)));
 
+  ClassificationRule interviews;
+  interviews.interview_shortfall_above = 0.25;
+  REQUIRE(rule_fires(interviews, measures(nan, nan, nan, nan, 0.3, nan)));
+  REQUIRE_FALSE(rule_fires(interviews, measures(nan, nan, nan, nan, 0.2, nan)));
+
   ComplianceParams compliance;
   compliance.uncooperative = all;
   compliance.at_risk = any;
@@ -77,14 +80,14 @@ TEST_CASE("classification rules: any, all, infinite and NaN thresholds", "[diplo
 
 TEST_CASE("a rule that can never fire never fires, even against a partner that decides nothing",
           "[diplomacy][sanctions]") {
-  const auto s = make_scenario(
-      halted({"compliance.uncooperative.undecided_share_above=.inf",
-              "compliance.uncooperative.charter_refused_share_above=.inf",
-              "compliance.at_risk.median_decision_days_above=.inf", "compliance.at_risk.undecided_share_above=.inf",
-              "compliance.at_risk.denied_share_above=.inf", "compliance.at_risk.charter_refused_share_above=.inf",
-              "compliance.at_risk.release_removal_ratio_above=.inf"}));
-  const auto r = run_replication(s, 0);
-  REQUIRE(total(r, Metric::reviews) == 24);
+  std::vector<std::string> never;
+  for (const char* rule : {"uncooperative", "at_risk"})
+    for (const char* measure :
+         {"median_decision_days_above", "undecided_share_above", "denied_share_above", "charter_refused_share_above",
+          "interview_shortfall_above", "undecided_release_share_above"})
+      never.push_back(std::string("compliance.") + rule + "." + measure + "=.inf");
+  const auto r = run_replication(make_scenario(halted(never)), 0);
+  REQUIRE(event_days(r, "review").size() == 104);  // weekly over 24 months
   REQUIRE(total(r, Metric::sanction_decisions) == 0);
   for (std::size_t t = 0; t < 24; ++t) {
     REQUIRE(at(r, t, Metric::sanction_step) == 0);
@@ -100,21 +103,33 @@ TEST_CASE("a rule that always fires reaches the top step after escalate_after x 
   const auto steps = s.sanctions.active_ladder().steps.size();
   REQUIRE(steps == 4);  // us_243d
   const auto r = run_replication(s, 0);
-  // Review n closes month n-1; decision n*escalate_after takes effect at once.
-  for (std::size_t t = 0; t < 24; ++t) {
-    INFO("month " << t);
-    REQUIRE(at(r, t, Metric::compliance_class) == 2);
-    REQUIRE(at(r, t, Metric::sanction_step) == double(std::min<std::size_t>((t + 1) / 2, steps)));
-  }
+  const auto reviews = event_days(r, "review");
+  const auto decided = event_days(r, "sanction_decided");
+  REQUIRE(reviews.front() == 6);  // review_interval_days - 1 after the start
+  REQUIRE(decided.size() == steps);
+  // Requests sent on day d are undecided on day d + 1: every review from the
+  // first finds the partner uncooperative, so decision n falls on review
+  // n x escalate_after, and takes effect at once.
+  for (std::size_t n = 1; n <= steps; ++n) REQUIRE(decided[n - 1] == reviews[2 * n - 1]);
   REQUIRE(total(r, Metric::sanction_decisions) == double(steps));
-  // The first month at the top is exactly review escalate_after * steps.
-  REQUIRE(at(r, 2 * steps - 2, Metric::sanction_step) == double(steps - 1));
-  REQUIRE(at(r, 2 * steps - 1, Metric::sanction_step) == double(steps));
+  REQUIRE(last(r, Metric::sanction_step) == double(steps));
+  REQUIRE(last(r, Metric::compliance_class) == 2);
+}
+
+TEST_CASE("reviews follow the calendar: an interval in days from a first date, not month ends", "[diplomacy][review]") {
+  const auto r = run_replication(
+      make_scenario(halted({"compliance.review_interval_days=45", "compliance.first_review_date=2020-02-10"})), 0);
+  const auto reviews = event_days(r, "review");
+  const std::int32_t first = Date::from_ymd(2020, 2, 10).days_since_epoch - Date::from_ymd(2020, 1, 1).days_since_epoch;
+  REQUIRE(reviews.front() == first);
+  for (std::size_t i = 1; i < reviews.size(); ++i) REQUIRE(reviews[i] - reviews[i - 1] == 45);
+  // The second uncooperative review decides, on its day.
+  REQUIRE(event_days(r, "sanction_decided").front() == first + 45);
 }
 
 TEST_CASE("de-escalation after compliant reviews, and hysteresis when the ladder may not step down",
           "[diplomacy][sanctions]") {
-  // Uncooperative for 8 monthly reviews (top step), then nothing is late any
+  // Uncooperative until 1 Sep 2020 (top step by then), then nothing is late any
   // more: timely_days jumps beyond the horizon, so reviews find the partner compliant.
   const std::vector<std::string> relax = {"timeline=[{date: 2020-09-01, set: {compliance.timely_days: 3650}}]",
                                           "sanctions.deescalate_after=3"};
@@ -125,17 +140,30 @@ TEST_CASE("de-escalation after compliant reviews, and hysteresis when the ladder
   };
   const auto stepping_down = with("true");
   REQUIRE(at(stepping_down, 7, Metric::sanction_step) == 4);
-  REQUIRE(at(stepping_down, 8, Metric::compliance_class) == 0);
-  // Compliant reviews at months 8, 9, 10: step 3 from month 10, then one step per 3 reviews.
-  REQUIRE(at(stepping_down, 9, Metric::sanction_step) == 4);
-  REQUIRE(at(stepping_down, 10, Metric::sanction_step) == 3);
-  REQUIRE(at(stepping_down, 13, Metric::sanction_step) == 2);
-  REQUIRE(at(stepping_down, 16, Metric::sanction_step) == 1);
-  REQUIRE(at(stepping_down, 19, Metric::sanction_step) == 0);
+  const auto reviews = event_days(stepping_down, "review");
+  const auto decided = event_days(stepping_down, "sanction_decided");
+  REQUIRE(decided.size() == 8);  // four steps up, four down
+  const std::int32_t relaxed =
+      Date::from_ymd(2020, 9, 1).days_since_epoch - Date::from_ymd(2020, 1, 1).days_since_epoch;
+  const auto first_compliant = std::size_t(std::lower_bound(reviews.begin(), reviews.end(), relaxed) - reviews.begin());
+  // One step down every 3 compliant reviews.
+  for (std::size_t n = 1; n <= 4; ++n) REQUIRE(decided[3 + n] == reviews[first_compliant + 3 * n - 1]);
   REQUIRE(last(stepping_down, Metric::sanction_step) == 0);
+  REQUIRE(last(stepping_down, Metric::compliance_class) == 0);
 
   const auto sticky = with("false");
   for (std::size_t t = 7; t < 24; ++t) REQUIRE(at(sticky, t, Metric::sanction_step) == 4);
+}
+
+TEST_CASE("an at-risk review breaks both streaks: neither escalation nor lifting", "[diplomacy][sanctions]") {
+  // Every review finds the partner at risk only (the uncooperative rule never fires).
+  const auto r =
+      run_replication(make_scenario(halted({"compliance.uncooperative.undecided_share_above=.inf",
+                                            "timeline=[{date: 2020-03-01, sanction: {partner: alpha, step: 1}}]"})),
+                      0);
+  REQUIRE(last(r, Metric::compliance_class) == 1);
+  REQUIRE(total(r, Metric::sanction_decisions) == 1);  // the timeline's
+  REQUIRE(last(r, Metric::sanction_step) == 1);
 }
 
 TEST_CASE("a sanction decision takes effect after the effect lag", "[diplomacy][sanctions]") {
@@ -156,7 +184,7 @@ TEST_CASE("a sanction decision takes effect after the effect lag", "[diplomacy][
 
 TEST_CASE("visa applications are refused only in the categories of the steps in force", "[diplomacy][visas]") {
   const auto s = make_scenario({"partners.alpha.visa_demand={b_officials_dg_plus: 20, b_general: 500}",
-                                "sanctions.effect_lag_days=0",
+                                "sanctions.effect_lag_days=0", "sanctions.allow_deescalation=false",
                                 "timeline=[{date: 2020-07-01, sanction: {partner: alpha, step: 1}}]"});
   const auto r = run_replication(s, 0);
   const auto categories = visa_categories(s);
@@ -181,35 +209,69 @@ TEST_CASE("visa applications are refused only in the categories of the steps in 
   REQUIRE(total(r, Metric::visa_applications) > 500.0 * 24 * 0.9);
 }
 
-TEST_CASE("sanction pressure raises cooperation and backlash lowers it, as configured", "[diplomacy][cooperation]") {
-  SECTION("pressure: the target rises by the weights of the steps in force") {
+TEST_CASE("the partner's response to sanctions: diminishing returns, a sensitivity that may dig in",
+          "[diplomacy][cooperation]") {
+  auto cooperation_under = [](double sensitivity, int step) {
     const auto s = make_scenario(
-        {"partners.alpha.cooperation={initial: 0.5, baseline: 0.5, adjustment_speed_per_month: 1, noise_sd: 0}",
-         "sanctions.effect_lag_days=0", "timeline=[{date: 2020-03-01, sanction: {partner: alpha, step: 2}}]"});
-    const auto r = run_replication(s, 0);
-    REQUIRE(at(r, 1, Metric::cooperation) == Approx(0.5));
-    // us_243d steps 1 and 2 weigh 0.15 each.
-    REQUIRE(at(r, 2, Metric::sanction_pressure) == Approx(0.3));
-    REQUIRE(at(r, 2, Metric::cooperation) == Approx(0.8));
+        {"partners.alpha.cooperation={initial: 0.5, baseline: 0.5, adjustment_speed_per_month: 1, noise_sd: 0, "
+         "sanction_cost_scale: 0.3, sanction_sensitivity: " +
+             std::to_string(sensitivity) + "}",
+         "sanctions.effect_lag_days=0",
+         "timeline=[{date: 2020-03-01, sanction: {partner: alpha, step: " + std::to_string(step) + "}}]"});
+    return run_replication(s, 0);
+  };
+  const auto r = cooperation_under(0.4, 2);
+  REQUIRE(at(r, 1, Metric::cooperation) == Approx(0.5));
+  // us_243d steps 1 and 2 cost 0.15 each: C = 0.3, response 0.4 x (1 - e^-1).
+  REQUIRE(at(r, 2, Metric::sanction_cost) == Approx(0.3));
+  REQUIRE(at(r, 2, Metric::sanction_response) == Approx(0.4 * (1 - std::exp(-1.0))));
+  REQUIRE(at(r, 2, Metric::cooperation) == Approx(0.5 + 0.4 * (1 - std::exp(-1.0))));
+  // Diminishing returns: the top step adds less than the first two.
+  const double top = at(cooperation_under(0.4, 4), 2, Metric::sanction_response);
+  REQUIRE(top == Approx(0.4 * (1 - std::exp(-0.7 / 0.3))));
+  REQUIRE(top - at(r, 2, Metric::sanction_response) < at(r, 2, Metric::sanction_response));
+  // A partner that digs in lowers its cooperation under the same sanction.
+  const auto digs_in = cooperation_under(-0.4, 2);
+  REQUIRE(at(digs_in, 2, Metric::cooperation) == Approx(0.5 - 0.4 * (1 - std::exp(-1.0))));
+}
+
+TEST_CASE("backlash is a rate: severe outcomes per returnee-year and broken ties per removal, fading",
+          "[diplomacy][cooperation]") {
+  auto run = [](const std::string& inflow, const std::string& spouses) {
+    return run_replication(
+        make_scenario({"partners.alpha.population.inflow_per_month=" + inflow,
+                       "partners.alpha.population.spouse_shares=" + spouses,
+                       "partners.alpha.population.age_at_arrival_years=30",
+                       "partners.alpha.population.children_count=0",
+                       "partners.alpha.returnees.severe_outcome_hazard_per_month=0.01",
+                       "partners.alpha.cooperation={initial: 1, baseline: 1, adjustment_speed_per_month: 1, "
+                       "noise_sd: 0, backlash_per_severe_rate: 2, backlash_per_family_share: 0.2, "
+                       "backlash_half_life_months: 6, backlash_prior_share: 0, sanction_sensitivity: 0}"}),
+        0);
+  };
+  const auto r = run("200", "{citizen: 1}");
+  const double keep = std::pow(0.5, 1.0 / 6.0);
+  double returned = 0, severe = 0, family = 0, exposure = 0;
+  for (std::size_t t = 0; t < 24; ++t) {
+    returned = keep * returned + at(r, t, Metric::removals);
+    family = keep * family + at(r, t, Metric::removals_breaking_ties);
+    exposure = keep * exposure + at(r, t, Metric::returnees_followed) / 12;
+    severe = keep * severe + at(r, t, Metric::severe_outcomes);
+    INFO("month " << t);
+    REQUIRE(at(r, t, Metric::removals_breaking_ties) == at(r, t, Metric::removals));  // everyone has a citizen spouse
+    const double expected =
+        (returned > 0 ? 0.2 * family / returned : 0.0) + (exposure > 0 ? 2 * severe / exposure : 0.0);
+    REQUIRE(at(r, t, Metric::backlash) == Approx(expected));
+    REQUIRE(at(r, t, Metric::cooperation) == Approx(std::clamp(1.0 - expected, 0.0, 1.0)));
   }
-  SECTION("backlash: the target falls by the configured amount per severe outcome in 12 months") {
-    const auto s = make_scenario({"partners.alpha.population.inflow_per_month=200",
-                                  "partners.alpha.returnees.severe_outcome_hazard_per_month=0.05",
-                                  "partners.alpha.cooperation={initial: 1, baseline: 1, adjustment_speed_per_month: 1, "
-                                  "noise_sd: 0, backlash_per_severe_outcome: 0.001}",
-                                  // Low cooperation refuses charters: keep sanction pressure out of this check.
-                                  "compliance.uncooperative.charter_refused_share_above=.inf"});
-    const auto r = run_replication(s, 0);
-    double recent = 0;
-    for (std::size_t t = 0; t < 24; ++t) {
-      recent += at(r, t, Metric::severe_outcomes);
-      if (t >= 12) recent -= at(r, t - 12, Metric::severe_outcomes);
-      INFO("month " << t);
-      REQUIRE(at(r, t, Metric::backlash) == Approx(0.001 * recent));
-      REQUIRE(at(r, t, Metric::cooperation) == Approx(std::max(0.0, 1.0 - 0.001 * recent)));
-    }
-    REQUIRE(total(r, Metric::severe_outcomes) > 50);
-  }
+  REQUIRE(total(r, Metric::severe_outcomes) > 10);
+  // Volume alone changes nothing: ten times the removals, about the same backlash.
+  const auto large = run("2000", "{citizen: 1}");
+  REQUIRE(last(large, Metric::backlash) == Approx(last(r, Metric::backlash)).epsilon(0.15));
+  // Removals that break no tie weigh nothing but their severe outcomes.
+  const auto no_ties = run("200", "{none: 1}");
+  REQUIRE(total(no_ties, Metric::removals_breaking_ties) == 0);
+  REQUIRE(last(no_ties, Metric::backlash) < last(r, Metric::backlash) - 0.1);  // 0.2 expected
 }
 
 TEST_CASE("issue linkage: the partner suspends the linked cooperation when a step comes into force",
@@ -343,17 +405,18 @@ TEST_CASE("reintegration_support adds programme places", "[diplomacy][amendments
   }
 }
 
-TEST_CASE("the partner requests its amendments after severe outcomes; agreement brings them into force with a bonus",
-          "[diplomacy][negotiation]") {
+TEST_CASE(
+    "the partner requests its amendments when its domestic cost passes its threshold; agreement brings them "
+    "into force with a bonus",
+    "[diplomacy][negotiation]") {
   const auto s = make_scenario(
-      {"partners.alpha.population.inflow_per_month=100",
-       "partners.alpha.returnees.severe_outcome_hazard_per_month=0.02",
-       "partners.alpha.amendment_request={amendments: [childhood_arrival], severe_outcome_threshold: 5, window_months: "
-       "12}",
-       "partners.alpha.cooperation={initial: 0.8, baseline: 0.8, adjustment_speed_per_month: 1, noise_sd: 0, "
-       "backlash_per_severe_outcome: 0, amendment_bonus: 0.1}",
-       "compliance.review_period_months=1", "negotiation.agree_prob_per_review=1",
-       "negotiation.entry_into_force_lag_days=30"});
+      {"partners.alpha.population.inflow_per_month=100", "partners.alpha.population.spouse_shares={citizen: 1}",
+       "partners.alpha.amendment_request={amendments: [childhood_arrival], domestic_cost_threshold: 0.1}",
+       "partners.alpha.cooperation={initial: 1, baseline: 1, adjustment_speed_per_month: 1, noise_sd: 0, "
+       "backlash_per_severe_rate: 0, backlash_per_family_share: 0.2, backlash_prior_share: 0, amendment_bonus: "
+       "0.1, "
+       "sanction_sensitivity: 0}",
+       "negotiation.agree_prob_per_year=1", "negotiation.entry_into_force_lag_days=30"});
   const auto r = run_replication(s, 0);
   const auto* requested = find_event(r, "amendment_requested");
   const auto* agreed = find_event(r, "negotiation_agreed");
@@ -362,11 +425,13 @@ TEST_CASE("the partner requests its amendments after severe outcomes; agreement 
   REQUIRE(agreed);
   REQUIRE(in_force);
   REQUIRE(requested->detail == "childhood_arrival");
-  REQUIRE(agreed->day == requested->day);  // the same month-end: request, then the review agrees
+  // The first month's removals set the backlash (0.2 > 0.1); the request is
+  // made at the next month end and agreed at once (probability 1 a year).
+  REQUIRE(agreed->day == requested->day);
   REQUIRE(in_force->day == agreed->day + 30);
   REQUIRE(total(r, Metric::amendment_requests) == 1);
   REQUIRE(total(r, Metric::negotiation_agreements) == 1);
-  // Cooperation is 0.8 before, 0.9 from the first month-end with the amendment in force.
+  // Cooperation is 1 - 0.2 before, 1 - 0.2 + 0.1 from the first month-end with the amendment in force.
   const auto month_in_force = std::size_t(months_between(s.start_date, s.start_date.plus_days(in_force->day)));
   REQUIRE(at(r, month_in_force - 1, Metric::cooperation) == Approx(0.8));
   REQUIRE(at(r, month_in_force, Metric::cooperation) == Approx(0.9));
@@ -375,7 +440,7 @@ TEST_CASE("the partner requests its amendments after severe outcomes; agreement 
 
   // With no chance of agreement the request stays open and nothing changes.
   auto refused = s;
-  refused.negotiation.agree_prob_per_review = 0;
+  refused.negotiation.agree_prob_per_year = 0;
   const auto r2 = run_replication(refused, 0);
   REQUIRE(total(r2, Metric::amendment_requests) == 1);
   REQUIRE(last(r2, Metric::amendment_request_open) == 1);

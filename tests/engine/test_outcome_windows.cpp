@@ -19,9 +19,11 @@ LoadedScenario with_windows(const TempDir& dir, const std::string& windows) {
   return load_scenario(dir.write("windows.yaml", "extends: " + two_partners.string() + "\n" + windows));
 }
 
+/// The run totals after the whole-run ones (the last of which is the last
+/// amendment's docket coverage): the windows' totals, in layout order.
 std::vector<std::string> window_totals(const RunTotalsLayout& layout) {
   const auto& all = layout.metrics();
-  const auto first = std::find(all.begin(), all.end(), "pending_docket_at_end") + 1;
+  const auto first = std::find(all.begin(), all.end(), "docket_covered_humanitarian_review") + 1;
   return {first, all.end()};
 }
 
@@ -131,6 +133,7 @@ TEST_CASE("malformed outcome windows give located errors", "[engine][windows][er
             f + ":8:34: error: outcome_windows.g.through: expected a date on or after `from` (2020-06-01), found "
                 "\"2020-03-31\""});
   CHECK(errors_of("  \"bad name\": {calendar_year: 2020}\n") ==
-        std::vector<std::string>{f + ":3:3: error: outcome_windows.bad name: expected a name of letters, digits, '_' "
-                                     "or '-', starting with a letter or a digit, at most 64 bytes, found \"bad name\""});
+        std::vector<std::string>{f +
+                                 ":3:3: error: outcome_windows.bad name: expected a name of letters, digits, '_' "
+                                 "or '-', starting with a letter or a digit, at most 64 bytes, found \"bad name\""});
 }

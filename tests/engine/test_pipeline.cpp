@@ -238,7 +238,7 @@ TEST_CASE("single transitions", "[engine][transition]") {
 }
 
 TEST_CASE("replications are reproducible and independent of the thread count", "[engine][determinism]") {
-  const auto loaded = load_scenario(READMIT_SOURCE_DIR "/scenarios/cambodia_2017.yaml", {"horizon_months=28"});
+  const auto loaded = load_scenario(READMIT_SOURCE_DIR "/scenarios/cambodia_2017.yaml");
   auto flat = [](const std::vector<ReplicationResult>& results) {
     std::vector<double> values;
     for (const auto& r : results)

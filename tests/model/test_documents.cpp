@@ -110,7 +110,7 @@ TEST_CASE("the review's records: a request is open until decided or withdrawn", 
   const auto q = t.add(StartState::detained);
   documents::on_request_due(t.world, p, 0);
   documents::on_request_due(t.world, q, 0);
-  const auto& records = t.world.partners[0].desk.requests;
+  const auto& records = t.world.partners[0].conduct.requests;
   REQUIRE(records.size() == 2);
   CHECK(records[0].resolved_day == INT32_MAX);
   t.world.day = 3;

@@ -41,14 +41,20 @@ TEST_CASE("an interview round takes detained persons in request order up to its 
   CHECK(t.world.partners[0].desk.awaiting_interview_count == 2);
 }
 
-TEST_CASE("no round without the partner's agreement or officers", "[model][interviews]") {
-  auto overrides = interviewing;
-  overrides.push_back("partners.alpha.agreement.document_officers=0");
-  TestWorld t(overrides);
+TEST_CASE("a partner that intends nothing sends no delegation: no raid, a refused round", "[model][interviews]") {
+  TestWorld t(interviewing);
   const auto p = t.add(StartState::detained);
+  const auto outside = t.add(StartState::supervised);
   documents::on_request_due(t.world, p, 0);
-  for (t.world.day = 0; t.world.day < 60; ++t.world.day) interviews::run_cycle(t.world, 0);
+  documents::send_request(t.world, outside);
+  t.world.partners[0].diplomacy.target = 0;  // its present stance: no interviews
+  for (t.world.day = 0; t.world.day < 60; ++t.world.day) {
+    CHECK(interviews::raid_bound(t.world, 0) == (t.world.day == 24 || t.world.day == 54 ? 1 : 0));
+    interviews::run_cycle(t.world, 0);
+  }
+  CHECK(t.flow(Metric::raid_detentions) == 0);
   CHECK(t.flow(Metric::interview_rounds) == 0);
+  CHECK(t.flow(Metric::interview_rounds_refused) == 2);
   CHECK(t.world.people.request[p] == RequestStatus::awaiting_interview);
   CHECK(t.world.partners[0].desk.round_number == 2);
 }

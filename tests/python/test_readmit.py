@@ -87,7 +87,7 @@ def test_with_makes_a_copy_with_overrides_in_every_form():
     b = base.with_(partners__cambodia__agreement__document_officers=60, name="more_officers")
     c = base.with_([f"{OFFICERS}=60", "name=more_officers"])
     assert a.overrides == b.overrides == c.overrides == [f"{OFFICERS}=60", "name=more_officers"]
-    assert "document_officers: 60" in a.show() and "document_officers: 30" in base.show()
+    assert "document_officers: 60" in a.show() and "document_officers: 100" in base.show()
     assert base.overrides == [] and base.name == "cambodia_2017" and a.name == "more_officers"
     assert "interview_required: false" in base.with_({"partners.cambodia.agreement.interview_required": False}).show()
     assert "acceptance_base_prob: 0.5\n" in base.with_({"partners.cambodia.agreement.acceptance_base_prob": 0.5}).show()

@@ -83,19 +83,19 @@ TEST_CASE("defaults are filled in from the parameter table", "[scenario][loading
   CHECK(alpha.visa_demand.empty());
   CHECK(alpha.amendment_request.amendments.empty());
 
-  CHECK(s.compliance.uncooperative.combine == Combine::all);
-  CHECK(s.compliance.uncooperative.release_removal_ratio_above == 10.0);
+  CHECK(s.compliance.uncooperative.combine == Combine::any);
+  CHECK(s.compliance.uncooperative.undecided_share_above == 0.5);
   CHECK(s.compliance.timely_days == 180);
   CHECK(s.compliance.uncooperative.median_decision_days_above == inf);
   CHECK(s.compliance.at_risk.median_decision_days_above == 120.0);
   CHECK(s.sanctions.ladder == "us_243d");
-  CHECK(s.sanctions.allow_deescalation == false);
+  CHECK(s.sanctions.allow_deescalation == true);
   CHECK(s.sanctions.active_ladder().steps.size() == 4);
   CHECK(s.sanctions.ladders.size() == sanction_presets().size());
   CHECK_FALSE(s.amendment_rules.common[std::size_t(AmendmentKind::family_unity)].in_force_from.has_value());
   CHECK(s.amendment_rules.family_unity_child_under_age_years == 18.0);
   CHECK(s.amendment_rules.family_unity_citizen_spouse == true);
-  CHECK(s.negotiation.agree_prob_per_review == 0.05);
+  CHECK(s.negotiation.agree_prob_per_year == 0.1);
   CHECK(s.timeline.empty());
 
   // The resolved tree lists every parameter, in table order.
@@ -358,7 +358,7 @@ TEST_CASE("timeline events are sorted by date and typed", "[scenario][loading][t
     CHECK(ladder.steps[0].refusal_prob == 1.0);
     CHECK(ladder.steps[1].visa_categories == std::vector<std::string>{"b_general", "f_students"});
     CHECK(ladder.steps[1].refusal_prob == 0.5);
-    CHECK(ladder.steps[1].pressure_weight == 0.1);
+    CHECK(ladder.steps[1].cost == 0.1);
     CHECK(s.sanctions.ladders.size() == sanction_presets().size() + 1);
   }
 }
@@ -427,7 +427,10 @@ std::string table_pattern(const std::string& key_path) {
 std::string concrete(std::string_view pattern) {
   std::string path(pattern);
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"partners.*", "partners.alpha"}, {"sanctions.ladders.*", "sanctions.ladders.custom"}, {".[]", ".0"}}) {
+           {"cohorts.*", "cohorts.c1"},
+           {"partners.*", "partners.alpha"},
+           {"sanctions.ladders.*", "sanctions.ladders.custom"},
+           {".[]", ".0"}}) {
     for (auto at = path.find(from); at != std::string::npos; at = path.find(from, at + to.size()))
       path.replace(at, from.size(), to);
   }
@@ -440,7 +443,7 @@ const char* const instantiated_text = R"(
 start_date: 2020-01-01
 partners:
   alpha:
-    population: {docket_at_start: 1}
+    population: {docket_at_start: 1, cohorts: {c1: {}}}
     visa_demand: {b_general: 3}
 sanctions:
   ladders:
@@ -451,6 +454,7 @@ timeline:
   - date: 2020-02-01
     sanction: {partner: alpha, step: 1}
     amendment: {name: family_unity}
+    halt: {partner: alpha}
 )";
 
 }  // namespace
@@ -511,7 +515,7 @@ sanctions:
     x: {}
     y: {steps: [{}]}
 timeline:
-  - {sanction: {}, amendment: {}}
+  - {sanction: {}, amendment: {}, halt: {}}
 )"}) {
     try {
       resolve_scenario(test::parse_or_throw(text));

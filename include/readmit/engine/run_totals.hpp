@@ -31,7 +31,9 @@ struct WindowTotals {
 ///
 /// Overall values are sums over partners, except
 /// median_days_request_to_removal, the median of every partner's removals
-/// pooled. Overall months_under_sanction therefore counts partner-months.
+/// pooled, and the docket_covered_* shares (the docket each amendment's
+/// terms cover at the end of the first month), weighted by the partners'
+/// pending dockets then. Overall months_under_sanction counts partner-months.
 ///
 /// After the whole-run totals come the window totals: first one window per
 /// US fiscal year the run touches (fyYYYY, removals), then the scenario's

@@ -7,6 +7,7 @@
 // reintegration_support in returnees.cpp, annual_cap here and in documents.cpp.
 // Reads: amendment_rules and the person's attributes. Changes: the partner's
 // AmendmentStatus, exemptions (person states), the event log.
+#include <array>
 #include <cstdint>
 
 #include "readmit/model/world.hpp"
@@ -26,8 +27,32 @@ void enter_into_force(World& world);
 /// person it covers.
 void set(World& world, std::size_t k, AmendmentKind a, bool on, const char* by);
 
+/// Whether amendment a's terms cover person p today, in force or not:
+/// exempting amendments, the persons they would exempt; humanitarian_review,
+/// the vulnerable; the others, everyone. Reads nothing but p and the rules.
+bool terms_cover(const World& world, std::uint32_t p, AmendmentKind a);
+
 /// Whether an amendment in force exempts person p today.
 bool covered(const World& world, std::uint32_t p);
+
+/// The amendments whose coverage of removals and of the docket is reported,
+/// with their metrics (the others cover every removal).
+struct CoverageMetrics {
+  AmendmentKind amendment;
+  Metric metric;  // removals of covered persons (flow)
+  Metric docket;  // share of the pending docket covered (level)
+};
+inline constexpr std::array<CoverageMetrics, 4> covered_removal_metrics = {{
+    {AmendmentKind::family_unity, Metric::removals_covered_family_unity, Metric::docket_covered_family_unity},
+    {AmendmentKind::childhood_arrival, Metric::removals_covered_childhood_arrival,
+     Metric::docket_covered_childhood_arrival},
+    {AmendmentKind::long_residence, Metric::removals_covered_long_residence, Metric::docket_covered_long_residence},
+    {AmendmentKind::humanitarian_review, Metric::removals_covered_humanitarian_review,
+     Metric::docket_covered_humanitarian_review},
+}};
+
+/// Counts p's removal (today) under each amendment whose terms cover p.
+void count_covered_removal(World& world, std::uint32_t p);
 
 /// Ends p's case as exempted if an amendment covers p; returns whether it did.
 bool exempt_if_covered(World& world, std::uint32_t p);

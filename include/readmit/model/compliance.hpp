@@ -1,7 +1,8 @@
 #pragma once
 // The removing state's compliance review (MODEL.md section 8): the measures
-// computed over a rolling window, and the classification rule written in the
-// scenario.
+// of a partner's own conduct over a rolling window, normalised by what was
+// asked of it, and the classification rule written in the scenario.
+#include <limits>
 #include <string_view>
 
 #include "readmit/scenario/scenario.hpp"
@@ -9,15 +10,22 @@
 namespace readmit {
 
 /// What one review measures for one partner over its window. NaN means the
-/// window held nothing to measure (no decisions, no charters, no removals
-/// and no releases); a NaN measure never exceeds a threshold.
+/// window held nothing to measure (no decisions, no received request old
+/// enough, no charter offered, no interview requested); a NaN measure never
+/// exceeds a threshold.
 struct ReviewMeasures {
-  double median_decision_days;   // median days from request to decision, decisions in the window
-  double undecided_share;        // of requests reaching the age timely_days in the window, the share then undecided
-  double denied_share;           // denials (incl. category and humanitarian) per decision in the window
-  double charter_refused_share;  // charters refused per charter offered in the window
-  double custody_releases;       // 180-day releases in the window
-  double release_removal_ratio;  // releases per removal (inf if releases but no removal)
+  double median_decision_days;  // median days from receipt to decision, decisions in the window
+  double undecided_share;  // of requests reaching timely_days since receipt in the window, the share then undecided
+  double denied_share;     // denials (incl. category and humanitarian) per decision in the window
+  double charter_refused_share;    // charters refused per charter offered with passengers ready
+  double interview_shortfall;      // persons requested for interview (up to the round size) not interviewed
+  double undecided_release_share;  // 180-day releases of received, undecided cases, per request received
+  double custody_releases;         // every 180-day release in the window (reported; never a threshold)
+
+  static constexpr ReviewMeasures none() {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    return {nan, nan, nan, nan, nan, nan, nan};
+  }
 };
 
 enum class ComplianceClass { compliant = 0, at_risk = 1, uncooperative = 2 };

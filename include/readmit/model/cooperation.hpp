@@ -1,19 +1,59 @@
 #pragma once
-// Partner cooperation (MODEL.md section 7): each month cooperation moves,
-// with inertia (adjustment speed) and noise, toward a target of baseline +
-// sanction pressure - backlash from returnees' severe outcomes in the
-// backlash window + a bonus while an amendment it asked for is in force.
-// Cooperation scales the partner's officers, decision times, acceptance and
-// charter acceptance (documents.cpp, flights.cpp).
-// Reads: cooperation parameters, the month's severe outcomes, the steps in
-// force, amendments. Changes: Diplomacy::cooperation and severe_by_month.
+// The partner as an actor (MODEL.md section 7). Its cooperation c drives the
+// officers it puts on requests, their speed, its acceptance and its charter
+// acceptance (documents.cpp, flights.cpp), and the interview rounds it
+// agrees to (interviews.cpp). c is its choice: each month it moves, with
+// inertia (adjustment speed) and noise, toward the target its interests
+// support at the time:
+//   target = halt.cooperation                      while it halts (negotiation.cpp)
+//          = clamp(D + R - (B - B0) + A, 0, 1)     otherwise, with
+//   D  its disposition (cooperation.baseline), given the domestic cost B0
+//      it bore at the start;
+//   R  its response to the sanction steps in force, of cost C (the sum of
+//      the steps' costs): sensitivity x (1 - exp(-C / sanction_cost_scale)),
+//      diminishing returns; the sensitivity is drawn once per replication and
+//      may be negative (the partner digs in);
+//   B  the domestic cost of receiving deportees, as rates so that volume
+//      alone does nothing: severe outcomes per returnee-year in follow-up
+//      and the share of removals that broke family or childhood ties, both
+//      over recent months with weights fading by backlash_half_life_months,
+//      from a prior (backlash_prior_share of the docket, in returnees) at what the
+//      docket's composition and the hazards lead it to expect: B0;
+//   A  amendment_bonus while an amendment it asked for is in force.
+// So lifting a sanction returns c toward what D, B and A support, not to 0.
+// Reads: cooperation parameters, the month's removals and outcomes, the steps
+// in force, amendments, the halt. Changes: Diplomacy (cooperation, target,
+// attention, backlash, sensitivity).
 #include <cstdint>
 
 #include "readmit/model/world.hpp"
 
 namespace readmit::cooperation {
 
-/// Month end: partner k's cooperation for the next month.
+/// Day 0: every partner's initial cooperation and its sanction sensitivity.
+void start(World& world);
+
+/// Cost to partner k of the sanction steps in force (ladder cost units).
+double sanction_cost(const World& world, std::size_t k);
+
+/// Target cooperation partner k adds (negative: withdraws) in answer to the
+/// sanction steps in force.
+double sanction_response(const World& world, std::size_t k);
+
+/// The cooperation partner k's interests support now (recomputed from the
+/// present state; Diplomacy::target holds the last value set).
+double target(const World& world, std::size_t k);
+
+/// Sets Diplomacy::target from the present state (after a halt starts or
+/// ends, or a sanction changes, so the partner's stated intention follows).
+void restate_target(World& world, std::size_t k);
+
+/// Whether removing p breaks family or childhood ties: a spouse or a minor
+/// child in the removing state, or arrival as a child.
+bool breaks_ties(const World& world, std::uint32_t p);
+
+/// Month end: partner k's attention to its returnees, its backlash, its
+/// target and its cooperation for the next month.
 void update(World& world, std::size_t k, int month);
 
 }  // namespace readmit::cooperation

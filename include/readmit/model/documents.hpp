@@ -6,7 +6,7 @@
 // after a denial, and the validity of issued documents.
 // Reads: the partner's agreement parameters, cooperation and amendments in
 // force. Changes: Population::request and the request fields, the partner's
-// DocumentDesk, the review's request records; a decision may schedule,
+// DocumentDesk, the review's records of its conduct (review.hpp); a decision may schedule,
 // re-detain or exempt the person.
 #include <cstdint>
 
@@ -22,11 +22,6 @@ void set_request(World& world, std::uint32_t p, RequestStatus next);
 /// records; the initial docket's old requests are not.
 void send_request(World& world, std::uint32_t p, bool counted = true);
 
-/// Opens the review's record of p's request, sent today.
-void open_record(World& world, std::uint32_t p);
-/// Closes p's open record today: decided, or withdrawn (ended without a decision).
-void resolve_record(World& world, std::uint32_t p, bool withdrawn);
-
 /// Officers at work for partner k today.
 std::int64_t document_servers(const World& world, std::size_t k);
 
@@ -41,7 +36,7 @@ void on_decision(World& world, std::uint32_t p, std::int32_t request_number);
 /// Calendar handler, EventKind::document_expiry: an unused document lapses.
 void on_document_expiry(World& world, std::uint32_t p, std::int32_t expiry_day);
 
-/// Month end: the month's decision times as quantiles, and the review window.
+/// Month end: the month's decision times (from request to decision) as quantiles.
 void close_month(World& world, std::size_t k, int month);
 
 }  // namespace readmit::documents

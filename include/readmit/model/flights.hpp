@@ -1,7 +1,9 @@
 #pragma once
 // Flights (MODEL.md section 5): weekly commercial seats and charters every
-// charter_interval_days, which the partner accepts with a probability that
-// rises with its cooperation. A scheduled person boards once the itinerary
+// charter_interval_days or charter_after_round_days after each interview
+// round the partner held (the removing state books the charter once the
+// round is done), which the partner accepts with a probability that
+// rises with its cooperation up to charter_full_cooperation. A scheduled person boards once the itinerary
 // notice has passed and while the document is valid; at the gate a person
 // may drop off (a stay, or relief). Removal hands the person to the
 // household and returnee sub-models.

@@ -1,12 +1,15 @@
 #pragma once
 // Interviews and raids (MODEL.md section 6): when the agreement requires an
 // interview, requests wait for the partner's interview rounds at detention
-// centres every interview_interval_days (the partner agrees to each round
-// with a probability equal to its cooperation). raid_lead_days before a
-// round, a raid re-detains persons on supervision whose request awaits an
-// interview, and their document packet is sent again.
-// Reads: interview parameters, cooperation, beds. Changes: the desk's
-// interview list, person states, the review's request records.
+// centres every interview_interval_days. raid_lead_days before a round the
+// partner states how many it will interview (the round size scaled by its
+// target cooperation: 0 refuses the round); if it agreed to any, a raid
+// re-detains persons on supervision whose request awaits an interview, and
+// their document packet is sent again. A partner ending a halt offers a
+// round at once (offer_round).
+// Reads: interview parameters, the partner's stance, beds. Changes: the
+// desk's interview list and round calendar, person states, the review's
+// records of the partner's conduct.
 #include <cstdint>
 
 #include "readmit/model/world.hpp"
@@ -18,5 +21,10 @@ void run_cycle(World& world, std::size_t k);
 
 /// The most persons a raid for partner k can re-detain today (0 on other days).
 std::int64_t raid_bound(const World& world, std::size_t k);
+
+/// Partner k offers an interview round (a halt has ended): the round falls
+/// 2 x raid_lead_days later (the removing state plans, then detains ahead),
+/// unless one was due sooner.
+void offer_round(World& world, std::size_t k);
 
 }  // namespace readmit::interviews

@@ -1,10 +1,19 @@
 #pragma once
-// Amendment requests and negotiation (MODEL.md section 7): the partner asks
-// for its amendments once its returnees' severe outcomes over a window reach
-// a threshold; at each review the removing state agrees with a probability,
-// and agreed amendments enter into force after a lag (amendments.cpp).
-// Reads: amendment_request and negotiation parameters, severe outcomes.
-// Changes: the partner's open request, pending amendments, the event log.
+// Negotiation (MODEL.md section 7): the partner's requests for amendments and
+// its halts.
+//  - Requests: the partner asks for its amendments when the domestic cost of
+//    receiving deportees (its backlash) reaches its threshold, or when it
+//    halts. Each month the removing state agrees to an open request with the
+//    monthly share of agree_prob_per_year; agreed amendments enter into force
+//    after a lag (amendments.cpp).
+//  - Halts: a halt of document issuing is a move with a reason (the
+//    amendments it asks for). It starts by a dated move (timeline) and ends
+//    when the reason is met (agreement), when the cost of the sanction steps
+//    in force reaches its value (halt.value), or by a dated move. On ending
+//    it, the partner offers an interview round at once.
+// Reads: amendment_request, halt and negotiation parameters, the backlash,
+// the sanction cost. Changes: Diplomacy::halted, the partner's open request,
+// pending amendments, the interview calendar, the event log.
 #include <cstdint>
 #include <vector>
 
@@ -15,10 +24,19 @@ namespace readmit::negotiation {
 /// Amendments partner k asks for that are neither in force nor agreed.
 std::vector<AmendmentKind> wanted(const World& world, std::size_t k);
 
-/// Month end: the partner opens a request if its threshold is reached.
-void maybe_request(World& world, std::size_t k, int month);
+/// A dated move of partner k: start (`active`) or end its halt.
+void move(World& world, std::size_t k, bool active);
 
-/// At review `review_number`, the removing state may agree to an open request.
-void negotiate(World& world, std::size_t k, std::int64_t review_number);
+/// Partner k ends its halt if the sanctions in force now cost it its value.
+void reconsider_halt(World& world, std::size_t k);
+
+/// Amendment a came into force for partner k: if it is one the partner
+/// asked for and nothing else is still wanted, the request is met (closed)
+/// and a halt for it ends.
+void amendment_in_force(World& world, std::size_t k, AmendmentKind a);
+
+/// Month end: the partner may end its halt or open a request; the removing
+/// state may agree to an open request.
+void month_end(World& world, std::size_t k, int month);
 
 }  // namespace readmit::negotiation

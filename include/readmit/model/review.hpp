@@ -1,11 +1,24 @@
 #pragma once
-// The removing state's compliance review (MODEL.md section 8), every
-// review_period_months: it measures the partner's conduct over a rolling
-// window (decision times, requests left undecided past timely_days, denials,
-// charters refused, 180-day releases) and classifies it by the scenario's
-// rule (compliance.hpp). What the class does to sanctions is sanctions.cpp.
-// Reads: the desk's request records and decision times, the window's flows.
-// Changes: Diplomacy (last review, class, reviews held), the event log.
+// The removing state's compliance review (MODEL.md section 8). It judges the
+// partner's own conduct, normalised by what was asked of it:
+//  - a request counts from the day the partner could act on it: the day it
+//    was sent or, where the partner interviews, the round at which the
+//    detained person was presented, up to the round size the partner agreed
+//    to (its interview capacity): a request of a person on supervision, or
+//    beyond that size, waits for the removing state;
+//  - charters count only when offered with passengers ready;
+//  - 180-day releases count against the partner only for persons whose
+//    received request it left undecided (not interviewed, or waiting for an
+//    officer; a decision under way is the partner acting).
+// So nothing the removing state did not provide (flights, beds, detainees to
+// interview) weighs on the class. Reviews fall every review_interval_days
+// from first_review_date (US: continuous monitoring, approximated weekly;
+// EU: the yearly assessment), each over the window_months before it. What a
+// class does to sanctions is sanctions.cpp.
+// The documents, interview, flight and custody sub-models record the
+// partner's conduct through the note_* functions below.
+// Reads: the partner's ConductRecord. Changes: the ConductRecord (pruning),
+// Diplomacy (last review, class, reviews held), the event log.
 #include <cstdint>
 
 #include "readmit/model/compliance.hpp"
@@ -13,19 +26,46 @@
 
 namespace readmit::review {
 
-/// What the review at the end of `month` measures for partner k.
-ReviewMeasures measure(const World& world, std::size_t k, int month);
+/// Whether a review falls today.
+bool due_today(const World& world);
+
+/// First day of the window of a review held today.
+std::int32_t window_start_day(const World& world);
+
+/// What a review held today measures for partner k.
+ReviewMeasures measure(const World& world, std::size_t k);
 
 struct Held {
   ComplianceClass compliance_class;
-  std::int64_t number;  // 0 for the partner's first review: the key of negotiation's draw
+  std::int64_t number;  // 0 for the partner's first review
 };
 
-/// Holds the review of partner k at the end of `month`: records and logs
-/// the measures and the class.
-Held hold(World& world, std::size_t k, int month);
+/// Holds today's review of partner k: records and logs the measures and
+/// the class, and prunes records older than the window.
+Held hold(World& world, std::size_t k);
 
-/// First day of the review window that ends with `month`.
-std::int32_t window_start_day(const World& world, int month);
+// ---- the partner's conduct, recorded as it happens ----
+
+/// Opens the record of p's request, sent today; it is received today
+/// unless the partner interviews first.
+void open_record(World& world, std::uint32_t p);
+/// Closes p's open record today: decided, or withdrawn (ended without a decision).
+void resolve_record(World& world, std::uint32_t p, bool withdrawn);
+/// p's request is now before the partner (presented at a round, or sent to
+/// officers when interviews were dropped); no effect if already received.
+void mark_received(World& world, std::uint32_t p);
+/// Whether p's request is before the partner and it has not acted on it:
+/// received, and neither decided nor being decided.
+bool left_undecided(const World& world, std::uint32_t p);
+
+/// Partner k decided p's request today.
+void note_decision(World& world, std::size_t k, std::uint32_t p, bool denied);
+/// Partner k was offered a charter with passengers ready today.
+void note_charter(World& world, std::size_t k, bool refused);
+/// An interview round fell today: `requested` persons presented (up to the
+/// agreed round size), `held` of them interviewed.
+void note_round(World& world, std::size_t k, std::int64_t requested, std::int64_t held);
+/// A 180-day release of p today.
+void note_custody_release(World& world, std::uint32_t p);
 
 }  // namespace readmit::review

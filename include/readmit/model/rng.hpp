@@ -25,12 +25,14 @@ enum class StreamPurpose : std::uint64_t {
   person_returnee,
   partner_arrivals,
   partner_cooperation,
-  partner_interviews,
+  partner_interviews,  // unused since round sizes follow the partner's stance; kept so later purposes keep their keys
   partner_charters,
   partner_visas,
   partner_linkage,
   partner_negotiation,
   person_amendment,
+  partner_disposition,
+  person_cohort,
 };
 
 /// xoshiro256** seeded through splitmix64 from the stream's key.

@@ -34,8 +34,9 @@ struct NewPerson {
   double backlog_u = 0;          // initial docket only: how far back it was sent, as a share of the maximum age
 };
 
-/// The draws of person `id` of partner k (`in_docket`: at the start, or in the inflow).
-NewPerson draw(const World& world, std::size_t k, std::uint32_t id, bool in_docket);
+/// The draws of person `id` of partner k (`in_docket`: at the start, or in
+/// the inflow), who enters on `entry` (cohorts give ages and residence then).
+NewPerson draw(const World& world, std::size_t k, std::uint32_t id, bool in_docket, Date entry);
 
 /// Writes the drawn attributes into person p's slot.
 void fill(World& world, std::uint32_t p, const NewPerson& n);

@@ -1,7 +1,7 @@
 #pragma once
 // The scenario's timeline: dated parameter changes (through the parameter
-// table's setters, into World::now), sanction decisions and amendment
-// switches, applied at the start of their day. The scenario is frozen; the
+// table's setters, into World::now), sanction decisions, amendment switches
+// and partners' moves (halts), applied at the start of their day. The scenario is frozen; the
 // timeline is the only way parameters change during a run.
 // Changes: World::now, and whatever the sanction and amendment sub-models change.
 #include "readmit/model/world.hpp"

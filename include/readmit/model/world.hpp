@@ -35,53 +35,98 @@ struct ScheduledEntry {
   std::uint32_t token;
 };
 
-/// One document request, for the review's undecided share.
-struct RequestRecord {
-  std::int32_t sent_day;
-  std::int32_t resolved_day;  // decided or withdrawn; INT32_MAX while pending
-  bool withdrawn;             // ended without a decision (relief, exemption)
-};
-
 /// A partner's document desk (documents.cpp, interviews.cpp): requests
-/// waiting for an interview or an officer, those being decided, and the
-/// records the review reads. The deques are cleaned lazily: an entry whose
-/// person has moved on is skipped when reached; the counts are exact.
+/// waiting for an interview or an officer, and those being decided. The
+/// deques are cleaned lazily: an entry whose person has moved on is skipped
+/// when reached; the counts are exact.
 struct DocumentDesk {
   std::deque<QueueEntry> awaiting_interview;
   std::int64_t awaiting_interview_count = 0;
   std::deque<QueueEntry> queue;
   std::int64_t queued = 0;
   std::int64_t in_decision = 0;
-  std::int64_t round_number = 0;                         // interview rounds so far (planned or not)
-  bool round_planned = false;                            // the partner agreed to the coming round
-  std::vector<RequestRecord> requests;                   // in order of sending
-  std::vector<double> decision_days;                     // this month
-  std::deque<std::vector<double>> window_decision_days;  // per month of the review window, newest last
+  std::int64_t round_number = 0;        // interview rounds so far (held or not)
+  std::int32_t next_round_day = -1;     // day of the coming interview round (-1: not yet set)
+  std::int64_t planned_round_size = 0;  // interviews the partner agreed to for the coming round
+  std::vector<double> decision_days;    // days from request to decision, this month (outputs)
 };
 
-/// The partner's standing with the removing state (cooperation.cpp,
-/// review.cpp, sanctions.cpp, linkage.cpp).
+/// One document request as the review sees it (MODEL.md section 8).
+struct RequestRecord {
+  std::int32_t sent_day;
+  std::int32_t received_day;  // first day the partner could act on it (sent, or presented at a round); INT32_MAX before
+  std::int32_t resolved_day;  // decided or withdrawn; INT32_MAX while pending
+  bool withdrawn;             // ended without a decision (relief, exemption, a packet sent again)
+};
+
+/// One day of the partner's conduct as the removing state records it for
+/// its reviews; only days with something to record are kept.
+struct ConductDay {
+  std::int32_t day = 0;
+  std::int32_t decisions = 0;
+  std::int32_t denials = 0;  // including category and humanitarian refusals
+  std::int32_t acceptances = 0;
+  std::int32_t charters_offered = 0;  // offered with passengers ready
+  std::int32_t charters_refused = 0;
+  std::int32_t requests_received = 0;     // requests now before the partner (sent, or presented at a round)
+  std::int32_t interviews_requested = 0;  // presented at a round, up to the agreed round size
+  std::int32_t interviews_held = 0;
+  std::int32_t custody_releases = 0;    // all 180-day releases (reported)
+  std::int32_t undecided_releases = 0;  // of those, persons whose received request the partner left undecided
+};
+
+/// A decision as the review sees it: its day, and days from receipt.
+struct DecisionRecord {
+  std::int32_t day;
+  float days_from_receipt;
+};
+
+/// What the removing state knows of one partner's conduct (review.cpp; the
+/// documents, interview, flight and custody sub-models record into it).
+struct ConductRecord {
+  std::vector<RequestRecord> requests;   // in order of sending
+  std::vector<std::uint32_t> received;   // indices into `requests`, in order of receipt
+  std::deque<ConductDay> days;           // oldest first; pruned to the review window
+  std::deque<DecisionRecord> decisions;  // oldest first; pruned to the review window
+};
+
+/// The partner's standing with the removing state and its own stance
+/// (cooperation.cpp, negotiation.cpp, review.cpp, sanctions.cpp, linkage.cpp).
 struct Diplomacy {
   double cooperation = 1.0;
+  double target = 1.0;                // the cooperation its interests support now (its intention)
+  double sanction_sensitivity = 0.0;  // drawn once per replication
+  bool halted = false;                // a halt of document issuing is on
+  bool awaiting_resumption = false;   // a halt ended and nobody has been removed since
+  // Domestic attention, fading with backlash_half_life_months: returnees
+  // received and the removals among them that broke family or childhood
+  // ties; returnee-years in follow-up and their severe outcomes.
+  double returned_salience = 0.0;
+  double family_salience = 0.0;
+  double exposure_salience = 0.0;
+  double severe_salience = 0.0;
+  double expected_family_share = 0.0;     // of the docket at the start: the partner's prior
+  double expected_severe_rate = 0.0;      // per returnee-year, from the docket and the hazards: its prior
+  double backlash_prior_weight = 0.0;     // the prior's weight in returnees (and returnee-years)
+  double backlash = 0.0;                  // domestic cost of receiving deportees (target units)
+  double backlash_at_start = 0.0;         // what the disposition already allows for
   std::int64_t sanction_step = 0;         // in force
   std::int64_t decided_step = 0;          // latest decision (in force after the lag)
   std::int64_t uncooperative_streak = 0;  // consecutive uncooperative reviews since the last decision
   std::int64_t compliant_streak = 0;      // consecutive compliant reviews since the last decision
   std::int32_t judged_from_day = 0;       // effect day of the last decision: reviews count from there
   double compliance_class = std::numeric_limits<double>::quiet_NaN();
-  ReviewMeasures last_review{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
-                             std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
-                             std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+  ReviewMeasures last_review = ReviewMeasures::none();
   std::int64_t reviews_held = 0;
   bool linkage_suspended = false;
-  std::deque<std::int64_t> severe_by_month;  // returnees' severe outcomes, newest last, for backlash
 };
 
 /// Amendments for one partner (amendments.cpp, negotiation.cpp).
 struct AmendmentStatus {
   std::array<bool, amendment_kind_count> in_force{};
-  bool request_open = false;  // a partner request awaits agreement
-  int cap_year = 0;           // calendar year counted by accepted_this_year (annual_cap)
+  bool request_open = false;       // a partner request awaits agreement
+  std::int64_t requests_made = 0;  // keys the negotiation's draws
+  int cap_year = 0;                // calendar year counted by accepted_this_year (annual_cap)
   std::int64_t accepted_this_year = 0;
 };
 
@@ -113,8 +158,10 @@ struct PartnerState {
   bool beds_assured = false;
   std::array<std::int64_t, person_state_count> stock{};
   DocumentDesk desk;
+  ConductRecord conduct;
   std::deque<ScheduledEntry> scheduled;        // persons with a document, by readiness; cleaned lazily (flights.cpp)
   std::int64_t charter_number = 0;             // charters offered so far
+  std::deque<std::int32_t> charters_booked;    // days of charters booked after interview rounds, in order
   std::int64_t detained_minors = 0;            // minor children of the partner's detained persons (households.cpp)
   std::int64_t supervised_with_request = 0;    // on supervision with a request pending or a document issued
   std::vector<std::uint32_t> new_returnees;    // removed this month, in removal order (returnees.cpp)
@@ -122,6 +169,7 @@ struct PartnerState {
   std::int64_t returnees_followed = 0;
   Diplomacy diplomacy;
   AmendmentStatus amendments;
+  std::vector<LoggedEvent> day_log;  // events logged in the partner's day, until the schedule merges them
 };
 
 /// A sanction decision waiting for its effect day.
@@ -163,6 +211,9 @@ struct World {
   std::vector<std::string> visa_categories;  // sorted; columns of the visa metrics
   ResolvedNames names;
   ReplicationResult result;
+  /// True while partners' days run (perhaps in parallel): logging then goes
+  /// to the partner's day log, which the schedule merges in partner order.
+  bool partner_phase = false;
 
   const PartnerParams& params(std::size_t k) const { return now.partners[k]; }
   Date today() const { return base.start_date.plus_days(day); }
@@ -190,7 +241,8 @@ struct World {
   void schedule(std::int32_t on_day, const Event& event) { partners[event.partner].calendar.schedule(on_day, event); }
 
   void log(std::size_t k, std::string kind, std::string detail) {
-    result.events.push_back({day, k, std::move(kind), std::move(detail)});
+    auto& events = partner_phase ? partners[k].day_log : result.events;
+    events.push_back({day, k, std::move(kind), std::move(detail)});
   }
 };
 

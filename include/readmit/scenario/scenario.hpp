@@ -49,6 +49,17 @@ enum class StartState : std::uint8_t { prison, detained, supervised };
 template <class Category, std::size_t N>
 using Shares = std::array<double, N>;
 
+/// An entry cohort of a partner's docket (population.cohorts.NAME): people
+/// who came in the same period and way. Age at arrival and years of
+/// residence follow from the birth and arrival years, so that they agree.
+struct Cohort {
+  std::string name;
+  double weight = 1.0;  // relative size; weights are normalised over the partner's cohorts
+  EntryStatus entry_status = EntryStatus::refugee;
+  Distribution arrival_year;  // calendar year of arrival, with its fraction
+  Distribution birth_year;    // calendar year of birth, with its fraction
+};
+
 struct PopulationParams {
   std::int64_t docket_at_start = 0;
   double inflow_per_month = 0.0;
@@ -67,6 +78,7 @@ struct PopulationParams {
   double main_earner_prob = 0.0;
   Shares<MentalHealthRisk, 3> mental_health_risk_shares{};
   Shares<TiesToPartner, 3> ties_shares{};
+  std::vector<Cohort> cohorts;  // empty: age at arrival, residence and entry status drawn independently
 };
 
 struct AgreementParams {
@@ -88,16 +100,35 @@ struct FlightParams {
   std::int64_t charter_offset_days = 0;
   std::int64_t charter_seats = 0;
   double charter_acceptance_base_prob = 1.0;
+  double charter_full_cooperation = 0.5;
+  std::int64_t charter_after_round_days = 0;  // > 0: also a charter this long after each interview round held
 };
 
+/// The partner as an actor (MODEL.md section 7): cooperation moves toward
+/// a target set by its disposition (`baseline`), its response to the
+/// sanction steps in force, the domestic cost of receiving deportees, and
+/// the value of the amendments it asked for that are in force.
 struct CooperationParams {
   double initial = 1.0;
-  double baseline = 1.0;
+  double baseline = 1.0;  // the disposition: the target when nothing presses
   double adjustment_speed_per_month = 0.0;
   double noise_sd = 0.0;
-  double backlash_per_severe_outcome = 0.0;
-  std::int64_t backlash_window_months = 0;
+  Distribution sanction_sensitivity;       // drawn once per replication; < 0: the partner digs in
+  double sanction_cost_scale = 1.0;        // cost of the steps in force at which 63% of the response is reached
+  double backlash_per_severe_rate = 0.0;   // target lost per severe outcome per returnee (recent, fading)
+  double backlash_per_family_share = 0.0;  // target lost when every recent removal broke a family or childhood tie
+  double backlash_half_life_months = 12.0;
+  double backlash_prior_share = 0.0;  // weight of the partner's prior, as a share of its docket at the start
   double amendment_bonus = 0.0;
+};
+
+/// A halt (MODEL.md section 7): the partner stops issuing documents as a
+/// lever. It starts by a dated move (timeline) and ends when its reason is
+/// met (the amendments it asks for are agreed), when the cost of the
+/// sanction steps in force reaches its value, or by a dated event.
+struct HaltParams {
+  double cooperation = 0.0;  // target cooperation while halted
+  double value = 0.0;        // cost of sanctions in force (ladder cost units) that ends it
 };
 
 struct HouseholdParams {
@@ -137,9 +168,8 @@ struct IssueLinkageParams {
 };
 
 struct AmendmentRequestParams {
-  std::vector<std::string> amendments;  // names from AmendmentKind
-  std::int64_t severe_outcome_threshold = 0;
-  std::int64_t window_months = 0;
+  std::vector<std::string> amendments;   // names from AmendmentKind
+  double domestic_cost_threshold = 0.0;  // backlash (target units) at which the partner asks
 };
 
 struct PartnerParams {
@@ -148,6 +178,7 @@ struct PartnerParams {
   AgreementParams agreement;
   FlightParams flights;
   CooperationParams cooperation;
+  HaltParams halt;
   HouseholdParams household;
   ReturneeParams returnees;
   std::vector<VisaDemand> visa_demand;
@@ -181,12 +212,16 @@ struct ClassificationRule {
   double undecided_share_above = std::numeric_limits<double>::infinity();
   double denied_share_above = std::numeric_limits<double>::infinity();
   double charter_refused_share_above = std::numeric_limits<double>::infinity();
-  double custody_releases_above = std::numeric_limits<double>::infinity();
-  double release_removal_ratio_above = std::numeric_limits<double>::infinity();
+  double interview_shortfall_above = std::numeric_limits<double>::infinity();
+  double undecided_release_share_above = std::numeric_limits<double>::infinity();
 };
 
+/// The removing state's review calendar and rule (MODEL.md section 8):
+/// reviews every review_interval_days from first_review_date (or from the
+/// start), each over the window_months before it.
 struct ComplianceParams {
-  std::int64_t review_period_months = 0;
+  std::int64_t review_interval_days = 0;
+  std::optional<Date> first_review_date;
   std::int64_t window_months = 0;
   std::int64_t timely_days = 0;
   ClassificationRule uncooperative;
@@ -197,7 +232,7 @@ struct SanctionStep {
   std::string name;
   std::vector<std::string> visa_categories;
   double refusal_prob = 0.0;
-  double pressure_weight = 0.0;
+  double cost = 0.0;  // what the step costs the partner while in force
 };
 
 struct SanctionLadder {
@@ -211,6 +246,7 @@ struct SanctionParams {
   std::int64_t escalate_after = 0;
   std::int64_t deescalate_after = 0;
   bool allow_deescalation = true;
+  bool lift_while_request_open = false;  // step down while the partner presses a request the state has not agreed to
   std::int64_t effect_lag_days = 0;
   bool reviews_wait_for_effect = true;
 
@@ -255,7 +291,7 @@ struct AmendmentRules {
 };
 
 struct NegotiationParams {
-  double agree_prob_per_review = 0.0;
+  double agree_prob_per_year = 0.0;
   std::int64_t entry_into_force_lag_days = 0;
 };
 
@@ -294,6 +330,11 @@ struct TimelineEvent {
     std::vector<std::size_t> partners;  // empty: every partner
     bool in_force = true;
   };
+  /// The partner starts (or ends) a halt of its document issuing.
+  struct HaltMove {
+    std::size_t partner = 0;
+    bool active = true;
+  };
 
   Date date;
   std::string id;  // optional; unique in the timeline
@@ -301,6 +342,7 @@ struct TimelineEvent {
   std::vector<Assignment> assignments;
   std::optional<SanctionDecision> sanction;
   std::optional<AmendmentSwitch> amendment;
+  std::optional<HaltMove> halt;
 };
 
 struct Scenario {

@@ -21,4 +21,9 @@ double quantile_sorted(std::span<const double> sorted, double prob);
 /// prob is not in [0, 1].
 std::vector<double> quantiles(std::vector<double> values, std::span<const double> probs);
 
+/// The type-7 quantile of `values` at `prob`, by selection rather than a full
+/// sort (linear time); the same bits as quantiles(). Reorders `values`.
+/// Throws as quantiles() does.
+double quantile_selected(std::span<double> values, double prob);
+
 }  // namespace readmit
