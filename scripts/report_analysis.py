@@ -294,21 +294,28 @@ def prim_values(folder, outcome, policy, baseline):
 
 
 def box_limits(box_rows):
-    """{parameter: (lower, upper, values text, lower quasi-p, upper quasi-p)} of one box's rows."""
+    """{parameter: (lower, upper, values kept, lower quasi-p, upper quasi-p)} of one box's rows; the values
+    kept are the texts of a parameter given as a list ('|'-separated in prim_boxes.csv), else None."""
     limits = {}
     for _, r in box_rows.iterrows():
         if isinstance(r["parameter"], str) and r["parameter"]:
-            limits[r["parameter"]] = (r["lower"], r["upper"], r["values"], r["lower_quasi_p"], r["upper_quasi_p"])
+            texts = str(r["values"]).split("|") if isinstance(r["values"], str) else None
+            limits[r["parameter"]] = (r["lower"], r["upper"], texts, r["lower_quasi_p"], r["upper_quasi_p"])
     return limits
+
+
+def text_limit(folder, parameter, texts):
+    """The texts a limit keeps, when the parameter's values are texts (numbers are limited by lower and upper)."""
+    return texts if texts and folder.positions(parameter)[1] else None
 
 
 def limit_words(folder, parameter, limit):
     """'0.2 <= name <= 0.6', 'name >= 22' (a side without a quasi-p is the data's range: no limit)."""
-    lower, upper, values, lower_p, upper_p = limit
+    lower, upper, texts, lower_p, upper_p = limit
     name = folder.labels.get(parameter, parameter)
     low_limited, high_limited = math.isfinite(lower_p), math.isfinite(upper_p)
-    if isinstance(values, str) and values:
-        text = f"{name} in {{{values}}}"
+    if text_limit(folder, parameter, texts):
+        text = f"{name} in {{{', '.join(texts)}}}"
     elif lower == upper:
         text = f"{name} = {fmt(lower, 3)}"
     elif low_limited and high_limited:
@@ -324,12 +331,11 @@ def limit_words(folder, parameter, limit):
 def inside(folder, limits):
     """Per point (design order), whether it lies inside every limit."""
     mask = np.ones(len(folder.design), dtype=bool)
-    for parameter, (lower, upper, values, _, _) in limits.items():
+    for parameter, (lower, upper, texts, _, _) in limits.items():
         if parameter not in folder.design:
             continue
-        if isinstance(values, str) and values:
-            kept = set(v.strip() for v in values.split(","))
-            mask &= folder.design[parameter].astype(str).isin(kept).to_numpy()
+        if text_limit(folder, parameter, texts):
+            mask &= folder.design[parameter].astype(str).isin(texts).to_numpy()
             continue
         x = pd.to_numeric(folder.design[parameter], errors="coerce").to_numpy(dtype=float)
         if math.isfinite(lower):
@@ -480,8 +486,8 @@ def span(limit, values, categories):
     if limit is None:
         return low - pad, high + pad
     lower, upper, texts, _, _ = limit
-    if categories and isinstance(texts, str) and texts:
-        kept = [categories.index(t.strip()) for t in texts.split(",") if t.strip() in categories]
+    if categories and texts:
+        kept = [categories.index(t) for t in texts if t in categories]
         return (min(kept) - pad, max(kept) + pad) if kept else (low - pad, high + pad)
     return (lower if math.isfinite(lower) else low) - pad, (upper if math.isfinite(upper) else high) + pad
 
