@@ -84,7 +84,6 @@ void add_monthly(std::vector<MetricDescription>& out, const std::vector<std::str
   }
 }
 
-
 /// The total of `metric` over window `window`, stored as `name`.
 MetricDescription window_total(const WindowTotals& window, const std::string& metric, const std::string& name) {
   MetricDescription d = run_total(metric);

@@ -131,6 +131,7 @@ TEST_CASE("malformed outcome windows give located errors", "[engine][windows][er
             f + ":8:34: error: outcome_windows.g.through: expected a date on or after `from` (2020-06-01), found "
                 "\"2020-03-31\""});
   CHECK(errors_of("  \"bad name\": {calendar_year: 2020}\n") ==
-        std::vector<std::string>{f + ":3:3: error: outcome_windows.bad name: expected a name of letters, digits, '_' "
-                                     "or '-', starting with a letter or a digit, at most 64 bytes, found \"bad name\""});
+        std::vector<std::string>{f +
+                                 ":3:3: error: outcome_windows.bad name: expected a name of letters, digits, '_' "
+                                 "or '-', starting with a letter or a digit, at most 64 bytes, found \"bad name\""});
 }

@@ -81,7 +81,7 @@ LoadedScenario load_scenario(const std::filesystem::path& path, const std::vecto
 struct MergedScenario {
   ConfigNode tree;
   std::vector<std::string> source_files;  // in merge order
-  std::vector<Diagnostic> warnings;        // the merge's own (timeline directives)
+  std::vector<Diagnostic> warnings;       // the merge's own (timeline directives)
 };
 MergedScenario merge_scenario_files(const std::filesystem::path& path,
                                     const std::vector<std::filesystem::path>& overlays = {});
