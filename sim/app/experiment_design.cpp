@@ -130,10 +130,7 @@ void read_experiment_design(Reader& r, const ConfigNode& root) {
       allowed.emplace_back("file");
       break;
   }
-  for (const auto& entry : design->entries())
-    if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end())
-      r.sink.error(entry.key_where, "design." + entry.key,
-                   unknown_name_message("unknown key", entry.key, allowed, " for the " + method->text() + " design"));
+  check_keys(*design, "design.", allowed, r.sink, "unknown key", " for the " + method->text() + " design");
   const auto required = [&](std::string_view key) -> const ConfigNode* {
     const ConfigNode* node = design->find(key);
     if (node == nullptr)

@@ -45,9 +45,10 @@ std::string grouped(std::size_t value);
 std::optional<std::size_t> times(std::size_t value, std::size_t factor);
 
 /// Reports each key of `map` that is not `known`, at its key, under
-/// `prefix` (e.g. "design."), with a "did you mean" suggestion.
-void check_keys(const ConfigNode& map, const std::string& prefix, std::span<const std::string_view> known,
-                DiagnosticSink& sink);
+/// `prefix` (e.g. "design."): `WHAT "KEY"QUALIFIER; did you mean ...`.
+/// Returns whether every key is known.
+bool check_keys(const ConfigNode& map, const std::string& prefix, std::span<const std::string_view> known,
+                DiagnosticSink& sink, std::string_view what = "unknown key", const std::string& qualifier = {});
 
 /// A value as flow-style YAML text, for a --set override.
 std::string flow_yaml(const ConfigNode& node);

@@ -135,14 +135,8 @@ std::optional<Uncertainty> read_uncertainty(Reader& r, const std::string& path, 
       {"triangular", {"dist", "min", "mode", "max"}},
       {"discrete", {"dist", "values", "weights"}}};
   const std::vector<std::string_view>& allowed = keys_of.at(dist);
-  bool ok = true;
-  for (const auto& entry : node.entries())
-    if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
-      r.sink.error(entry.key_where, key_path + "." + entry.key,
-                   unknown_name_message("unknown parameter", entry.key, allowed, " of a " + dist + " distribution"));
-      ok = false;
-    }
-  if (!ok) return std::nullopt;
+  if (!check_keys(node, key_path + ".", allowed, r.sink, "unknown parameter", " of a " + dist + " distribution"))
+    return std::nullopt;
   if (dist == "discrete") {
     const ConfigNode* values = node.find("values");
     if (values == nullptr) {
@@ -158,6 +152,7 @@ std::optional<Uncertainty> read_uncertainty(Reader& r, const std::string& path, 
     if (!value) return std::nullopt;
     numbers[entry.key] = *value;
   }
+  bool ok = true;
   for (const auto required : allowed) {
     const bool optional = required == "dist" || (dist == "normal" && (required == "min" || required == "max"));
     if (!optional && !numbers.contains(required)) {

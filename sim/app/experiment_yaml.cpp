@@ -25,11 +25,15 @@ bool valid_path(std::string_view path) {
   return std::none_of(path.begin(), path.end(), [](char c) { return c == '=' || c == ' ' || c == '\t'; });
 }
 
-void check_keys(const ConfigNode& map, const std::string& prefix, std::span<const std::string_view> known,
-                DiagnosticSink& sink) {
+bool check_keys(const ConfigNode& map, const std::string& prefix, std::span<const std::string_view> known,
+                DiagnosticSink& sink, std::string_view what, const std::string& qualifier) {
+  bool all_known = true;
   for (const auto& entry : map.entries())
-    if (std::find(known.begin(), known.end(), entry.key) == known.end())
-      sink.error(entry.key_where, prefix + entry.key, unknown_name_message("unknown key", entry.key, known));
+    if (std::find(known.begin(), known.end(), entry.key) == known.end()) {
+      sink.error(entry.key_where, prefix + entry.key, unknown_name_message(what, entry.key, known, qualifier));
+      all_known = false;
+    }
+  return all_known;
 }
 
 namespace {
