@@ -30,8 +30,6 @@ constexpr std::string_view keep_names[] = {"replications", "timeseries", "events
 /// Distinct errors about points reported before the rest are counted only.
 constexpr std::size_t max_point_errors = 50;
 
-std::string override_origin(const std::string& text) { return "command line (--set " + text + ")"; }
-
 /// Moves the loader's diagnostics about `--set` texts of this file to the
 /// position that produced them; others (inside the scenario files) stay.
 void relocate_into(const ScenarioError& error, const std::map<std::string, OverrideSource>& by_origin,
