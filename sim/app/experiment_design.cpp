@@ -1,111 +1,185 @@
-// The design of an experiment or sweep file: the points of a grid, a Latin
-// hypercube, a Sobol/Saltelli or Morris design (stats/design.hpp), or a
-// points file; and the numbers the analysis sees.
+// The design of an experiment or sweep file: its keys (a sweep's `grid` or
+// `latin_hypercube`, an experiment's `design`), its size, and its points: a
+// grid, a Latin hypercube, a Sobol/Saltelli or Morris design
+// (stats/design.hpp), or a points file (experiment_points_file.cpp); and the
+// numbers the analysis sees.
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <set>
 
 #include "experiment_reader.hpp"
-#include "readmit/io/csv.hpp"
 #include "readmit/util/text.hpp"
 
 namespace readmit::experiment_file {
 
-/// Reads the points CSV of the `points` design. Its header names the
-/// parameters (a first column `point` is allowed); with `uncertainties`,
-/// exactly theirs, and each value must lie in its distribution's range.
-void read_points_file(Reader& r) {
+namespace {
+
+constexpr std::string_view hypercube_keys[] = {"samples", "ranges"};
+constexpr std::string_view method_names[] = {"grid", "latin_hypercube", "sobol", "morris", "points"};
+
+}  // namespace
+
+std::string grouped(std::size_t value) {
+  std::string digits = std::to_string(value), text;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
+    text += digits[i];
+  }
+  return text;
+}
+
+std::optional<std::size_t> times(std::size_t value, std::size_t factor) {
+  if (factor != 0 && value > max_design_points / factor + 1) return std::nullopt;
+  return value * factor;
+}
+
+void read_sweep_design(Reader& r, const ConfigNode& root) {
   Experiment& e = r.experiment;
-  const std::string origin_text = e.points_file.string();
-  const auto origin = std::make_shared<const std::string>(origin_text);
-  std::ifstream in(e.points_file, std::ios::binary);
-  if (!in) {
-    r.sink.error(r.design_where, "design.file", "expected a readable CSV file, found none at " + origin_text);
+  e.sweep_syntax = true;
+  const ConfigNode* grid = root.find("grid");
+  const ConfigNode* hypercube = root.find("latin_hypercube");
+  if (grid != nullptr && hypercube != nullptr) {
+    r.sink.error(hypercube->where(), "latin_hypercube", "expected `grid` or `latin_hypercube`, found both");
     return;
   }
-  std::string line;
-  std::size_t line_number = 0;
-  std::vector<std::string> header;
-  const bool declared = !e.uncertainties.empty();
-  std::vector<std::size_t> column_of;  // per uncertainty: its CSV column
-  std::vector<LabelLookup> lookups;
-  for (const auto& u : e.uncertainties) lookups.emplace_back(u);
-  bool point_column = false;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    const auto fields = parse_csv_record(line);
-    const SourceLocation at_line{origin, int(line_number), 1};
-    if (!fields) {
-      r.sink.error(at_line, "", "expected a CSV record, found a quote that is not closed or text after it");
-      return;
+  for (const char* key : {"policies", "uncertainties", "design"})
+    if (const ConfigNode* node = root.find(key))
+      r.sink.error(node->where(), key,
+                   std::string("expected no `") + key + "` in a sweep file (with `" +
+                       (grid ? "grid" : "latin_hypercube") + "`); an experiment names its design under `design`");
+  if (grid != nullptr) {
+    e.method = DesignMethod::grid;
+    r.design_where = root.entry("grid")->key_where;
+    if (!grid->is_map()) {
+      r.sink.error(grid->where(), "grid", "expected a map of PATH: [values], found " + grid->describe());
+    } else if (grid->entries().empty()) {
+      r.sink.error(grid->where(), "grid", "expected at least one parameter, found an empty map");
     }
-    if (header.empty()) {
-      header = *fields;
-      point_column = !header.empty() && header[0] == "point";
-      for (std::size_t c = point_column ? 1 : 0; c < header.size(); ++c) {
-        if (!valid_path(header[c])) {
-          r.sink.error(at_line, "", "expected a parameter path as column name, found \"" + header[c] + "\"");
-          return;
-        }
-        if (!declared) {
-          Uncertainty u;
-          u.path = header[c];
-          u.description = "values from " + e.points_file.filename().string();
-          e.uncertainties.push_back(std::move(u));
-          r.uncertainty_where.push_back(at_line);
-          r.label_where.emplace_back();
-        }
-      }
-      for (const auto& u : e.uncertainties) {
-        const auto it = std::find(header.begin(), header.end(), u.path);
-        if (it == header.end()) {
-          r.sink.error(at_line, "", "expected a column for the uncertainty " + u.path + ", found none");
-          return;
-        }
-        column_of.push_back(std::size_t(it - header.begin()));
-      }
-      if (header.size() != column_of.size() + (point_column ? 1 : 0)) {
-        r.sink.error(at_line, "",
-                     "expected only the uncertainties' columns (and `point`), found " + std::to_string(header.size()) +
-                         " columns");
-        return;
-      }
-      continue;
-    }
-    if (fields->size() != header.size()) {
-      r.sink.error(at_line, "",
-                   "expected " + std::to_string(header.size()) + " fields, found " + std::to_string(fields->size()));
-      continue;
-    }
-    if (e.point_texts.size() >= max_design_points) {
-      r.sink.error(at_line, "", "expected at most " + grouped(max_design_points) + " design points, found more");
-      return;
-    }
-    if (point_column && (*fields)[0] != std::to_string(e.point_texts.size() + 1)) {
-      r.sink.error(at_line, "point",
-                   "expected point " + std::to_string(e.point_texts.size() + 1) + ", found \"" + (*fields)[0] + "\"");
-      continue;
-    }
-    std::vector<std::string> texts;
-    for (std::size_t d = 0; d < e.uncertainties.size(); ++d) {
-      const std::string& text = (*fields)[column_of[d]];
-      texts.push_back(text);
-      if (!declared) continue;
-      const auto& u = e.uncertainties[d];
-      const auto value = parse_real(text);
-      const bool is_label = lookups[d].of_text(text).has_value();
-      if (!u.labels.empty() ? !is_label
-                            : (!value || *value < u.distribution.min_value() || *value > u.distribution.max_value() ||
-                               (u.integer && std::floor(*value) != *value)))
-        r.sink.error(at_line, u.path,
-                     "expected a value of the uncertainty (" + u.description + "), found \"" + text + "\"");
-    }
-    e.point_texts.push_back(std::move(texts));
+    if (!grid->is_map()) return;
+    read_uncertainty_entries(r, *grid, "grid.", UncertaintySyntax::values);
+    return;
   }
-  if (header.empty()) r.sink.error(SourceLocation{origin, 1, 1}, "", "expected a header row, found an empty file");
+  e.method = DesignMethod::latin_hypercube;
+  r.design_where = root.entry("latin_hypercube")->key_where;
+  if (!hypercube->is_map()) {
+    r.sink.error(hypercube->where(), "latin_hypercube",
+                 "expected {samples: N, ranges: {PATH: {min: A, max: B}}}, found " + hypercube->describe());
+    return;
+  }
+  check_keys(*hypercube, "latin_hypercube.", hypercube_keys, r.sink);
+  if (const ConfigNode* samples = hypercube->find("samples")) {
+    if (auto n = r.integer_option(*samples, "latin_hypercube.samples", 1, 1000000)) e.samples = *n;
+  } else {
+    r.sink.error(hypercube->where(), "latin_hypercube.samples",
+                 "expected the number of samples, found nothing (required)");
+  }
+  const ConfigNode* ranges = hypercube->find("ranges");
+  if (ranges == nullptr || !ranges->is_map() || ranges->entries().empty()) {
+    r.sink.error(ranges ? ranges->where() : hypercube->where(), "latin_hypercube.ranges",
+                 "expected a map of PATH: {min: A, max: B}, found " + (ranges ? ranges->describe() : "nothing"));
+    return;
+  }
+  read_uncertainty_entries(r, *ranges, "latin_hypercube.ranges.", UncertaintySyntax::range);
+}
+
+void read_experiment_design(Reader& r, const ConfigNode& root) {
+  Experiment& e = r.experiment;
+  const ConfigNode* design = root.find("design");
+  if (design == nullptr) {
+    if (root.find("uncertainties") != nullptr)
+      r.sink.error(root.where(), "design",
+                   "expected the design of the uncertainties (grid, latin_hypercube, sobol, morris or points), found "
+                   "nothing (required)");
+    e.method = DesignMethod::grid;  // no uncertainty: one point
+    return;
+  }
+  r.design_where = root.entry("design")->key_where;
+  if (!design->is_map()) {
+    r.sink.error(design->where(), "design", "expected {method: ..., ...}, found " + design->describe());
+    return;
+  }
+  const ConfigNode* method = design->find("method");
+  if (method == nullptr || !method->is_scalar()) {
+    r.sink.error(method ? method->where() : design->where(), "design.method",
+                 "expected grid, latin_hypercube, sobol, morris or points, found " +
+                     (method ? method->describe() : std::string("nothing")));
+    return;
+  }
+  const auto it = std::find(std::begin(method_names), std::end(method_names), method->text());
+  if (it == std::end(method_names)) {
+    r.sink.error(method->where(), "design.method",
+                 unknown_name_message("unknown design", method->text(), method_names));
+    return;
+  }
+  e.method = DesignMethod(it - std::begin(method_names));
+  std::vector<std::string_view> allowed{"method"};
+  switch (e.method) {
+    case DesignMethod::grid:
+      allowed.emplace_back("levels");
+      break;
+    case DesignMethod::latin_hypercube:
+      allowed.insert(allowed.end(), {"samples", "seed"});
+      break;
+    case DesignMethod::sobol:
+      allowed.emplace_back("base_samples");
+      break;
+    case DesignMethod::morris:
+      allowed.insert(allowed.end(), {"trajectories", "levels", "candidates", "seed"});
+      break;
+    case DesignMethod::points:
+      allowed.emplace_back("file");
+      break;
+  }
+  check_keys(*design, "design.", allowed, r.sink, "unknown key", " for the " + method->text() + " design");
+  const auto required = [&](std::string_view key) -> const ConfigNode* {
+    const ConfigNode* node = design->find(key);
+    if (node == nullptr)
+      r.sink.error(design->where(), "design." + std::string(key),
+                   "expected a value (required by the " + method->text() + " design), found nothing");
+    return node;
+  };
+  if (e.uncertainties.empty() && root.find("uncertainties") == nullptr && e.method != DesignMethod::points)
+    r.sink.error(design->where(), "design",
+                 "expected `uncertainties` for the " + method->text() + " design, found none");
+  if (e.method == DesignMethod::latin_hypercube) {
+    if (const ConfigNode* n = required("samples"))
+      if (auto v = r.integer_option(*n, "design.samples", 1, max_design_points)) e.samples = *v;
+  } else if (e.method == DesignMethod::sobol) {
+    if (const ConfigNode* n = required("base_samples"))
+      if (auto v = r.integer_option(*n, "design.base_samples", 2, max_design_points)) e.samples = *v;
+  } else if (e.method == DesignMethod::morris) {
+    if (const ConfigNode* n = required("trajectories"))
+      if (auto v = r.integer_option(*n, "design.trajectories", 2, max_design_points)) e.samples = *v;
+    e.levels = 4;
+    if (const ConfigNode* n = design->find("levels")) {
+      if (auto v = r.integer_option(*n, "design.levels", 2, 1000)) {
+        if (*v % 2 != 0)
+          r.sink.error(n->where(), "design.levels", "expected an even number of levels, found \"" + n->text() + "\"");
+        e.levels = *v;
+      }
+    }
+    if (const ConfigNode* n = design->find("candidates"))
+      if (auto v = r.integer_option(*n, "design.candidates", 0, 100000)) {
+        if (*v != 0 && *v < e.samples)
+          r.sink.error(
+              n->where(), "design.candidates",
+              "expected 0 or at least `trajectories` (" + std::to_string(e.samples) + "), found \"" + n->text() + "\"");
+        e.candidates = *v;
+      }
+  } else if (e.method == DesignMethod::grid) {
+    if (const ConfigNode* n = design->find("levels"))
+      if (auto v = r.integer_option(*n, "design.levels", 1, max_design_points)) e.levels = *v;
+  } else if (e.method == DesignMethod::points) {
+    if (const ConfigNode* n = required("file")) {
+      if (!n->is_scalar() || n->text().empty())
+        r.sink.error(n->where(), "design.file", "expected a CSV file, found " + n->describe());
+      else
+        e.points_file = (r.directory / n->text()).lexically_normal();
+    }
+  }
+  if (const ConfigNode* n = design->find("seed")) {
+    if (auto v = r.integer_option(*n, "design.seed", 0, std::size_t(9007199254740991))) r.design_seed = *v;
+  }
 }
 
 /// The number (for the analysis) of each point's text: a number, or the
@@ -268,3 +342,9 @@ void expand_design(Experiment& e) {
 }
 
 }  // namespace readmit::experiment_file
+
+namespace readmit {
+
+std::string_view Experiment::method_name() const { return experiment_file::method_names[std::size_t(method)]; }
+
+}  // namespace readmit

@@ -1,17 +1,26 @@
 #pragma once
 // Internal to the app module: the state of an experiment or sweep file being
-// read (experiment_file.cpp) and the expansion of its design into points
-// (experiment_design.cpp).
+// read, and the pieces that read it:
+//   experiment_file.cpp          load_experiment: common keys, cross-checks,
+//                                every point checked under every policy
+//   experiment_yaml.cpp          numbers, paths, keys, overrides as --set texts
+//   experiment_policies.cpp      `policies`
+//   experiment_uncertainties.cpp `uncertainties`, a grid's values, ranges
+//   experiment_design.cpp        the design: its keys, size and points
+//   experiment_points_file.cpp   the points CSV of the `points` design
+//   experiment_outcomes.cpp      `outcomes`, `analysis` and `prim`
 #include <charconv>
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "readmit/app/experiment.hpp"
+#include "readmit/engine/run_totals.hpp"
 
 namespace readmit::experiment_file {
 
@@ -35,6 +44,15 @@ std::string grouped(std::size_t value);
 /// value * factor, or nullopt past max_design_points (no overflow).
 std::optional<std::size_t> times(std::size_t value, std::size_t factor);
 
+/// Reports each key of `map` that is not `known`, at its key, under
+/// `prefix` (e.g. "design."): `WHAT "KEY"QUALIFIER; did you mean ...`.
+/// Returns whether every key is known.
+bool check_keys(const ConfigNode& map, const std::string& prefix, std::span<const std::string_view> known,
+                DiagnosticSink& sink, std::string_view what = "unknown key", const std::string& qualifier = {});
+
+/// A value as flow-style YAML text, for a --set override.
+std::string flow_yaml(const ConfigNode& node);
+
 /// Where an override came from in the experiment file, to relocate the
 /// scenario loader's messages about it.
 struct OverrideSource {
@@ -43,6 +61,12 @@ struct OverrideSource {
   SourceLocation value_where;
   std::string suffix;  // appended to the message
 };
+
+/// Reads a map of overrides (`set`, a policy's `set`), flattening nested
+/// maps into dotted paths; lists are kept whole (flow YAML).
+void read_overrides(const ConfigNode& node, const std::string& key_prefix, const std::string& prefix,
+                    std::vector<std::pair<std::string, std::string>>& out, std::vector<OverrideSource>& sources,
+                    DiagnosticSink& sink);
 
 /// The parts of a file being read: the sink, the source positions of its
 /// overrides, and what the design needs before the scenario loads.
@@ -101,6 +125,39 @@ class LabelLookup {
   std::unordered_map<std::string, std::size_t> by_text_;
   std::map<double, std::size_t> by_value_;
 };
+
+/// The experiment syntax's `policies`: each policy's overlays and overrides.
+void read_policies(Reader& r, const ConfigNode& policies);
+
+/// How the entries of a map of uncertainties are written.
+enum class UncertaintySyntax {
+  distribution,  // an experiment's: {dist: KIND, ...} or a list of values
+  values,        // a sweep's grid: a list of values
+  range,         // a sweep's latin_hypercube.ranges: {min: A, max: B}
+};
+
+/// Reads each PATH: SPEC entry of `map` into an uncertainty, with its
+/// positions; messages name `key_prefix` + PATH.
+void read_uncertainty_entries(Reader& r, const ConfigNode& map, const std::string& key_prefix,
+                              UncertaintySyntax syntax);
+
+/// The experiment syntax's `uncertainties`.
+void read_uncertainties(Reader& r, const ConfigNode& uncertainties);
+
+/// The sweep syntax: `grid` (every combination) or `latin_hypercube`.
+void read_sweep_design(Reader& r, const ConfigNode& root);
+
+/// The experiment syntax's `design`, once its uncertainties are read.
+void read_experiment_design(Reader& r, const ConfigNode& root);
+
+/// `outcomes` and `analysis`, and the `prim` questions kept for read_prim.
+void read_outcomes(Reader& r, const ConfigNode& root);
+
+/// PRIM questions, once outcomes and policies are known.
+void read_prim(Reader& r);
+
+/// Whether the run totals of `layout` have `outcome`; otherwise the reason.
+std::string missing_outcome(const RunTotalsLayout& layout, const Outcome& outcome);
 
 /// Reads the points CSV of the `points` design. Its header names the
 /// parameters (a first column `point` is allowed); with `uncertainties`,

@@ -1,7 +1,8 @@
 #pragma once
 // Internal to the app module: the tables an experiment writes, each as a CSV
-// file and a table of its SQLite database from the same rows, and the
-// analysis tables (sensitivity, PRIM boxes).
+// file and a table of its SQLite database from the same rows
+// (experiment_tables.cpp), and the analysis tables, sensitivity and PRIM
+// boxes (experiment_analysis.cpp).
 #include <filesystem>
 #include <optional>
 #include <string>

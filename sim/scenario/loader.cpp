@@ -273,9 +273,10 @@ ConfigNode relocated(const ConfigNode& node, const SourceLocation& where) {
   return ConfigNode::make_null(where);
 }
 
-/// Applies one "key.path=value" text; messages name `label` ("--set k=v").
-void apply_override(ConfigNode& tree, const std::string& text, const std::string& label, DiagnosticSink& sink) {
-  auto origin = std::make_shared<const std::string>("command line (" + label + ")");
+/// Applies one "key.path=value" text; messages name `origin_text`
+/// ("command line (--set k=v)").
+void apply_override(ConfigNode& tree, const std::string& text, const std::string& origin_text, DiagnosticSink& sink) {
+  auto origin = std::make_shared<const std::string>(origin_text);
   const SourceLocation where{origin, 0, 0, SourceLocation::Kind::command_line};
   if (const auto bad = invalid_utf8_at(text); bad != std::string::npos) {
     sink.error(where, "", "expected UTF-8 text, found a byte that is not UTF-8 at byte offset " + std::to_string(bad));
@@ -348,8 +349,10 @@ void apply_override(ConfigNode& tree, const std::string& text, const std::string
 }  // namespace
 
 void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides, DiagnosticSink& sink) {
-  for (const auto& text : overrides) apply_override(tree, text, "--set " + excerpt(text, 200), sink);
+  for (const auto& text : overrides) apply_override(tree, text, override_origin(text), sink);
 }
+
+std::string override_origin(std::string_view text) { return "command line (--set " + excerpt(text, 200) + ")"; }
 
 MergedScenario merge_scenario_files(const std::filesystem::path& path,
                                     const std::vector<std::filesystem::path>& overlays) {
@@ -373,7 +376,7 @@ LoadedScenario resolve_with_overrides(const MergedScenario& merged, const LoadOp
   std::string seed_label;
   if (options.seed) {
     seed_label = options.seed_origin + " " + excerpt(*options.seed, 40);
-    apply_override(tree, "seed=" + *options.seed, seed_label, sink);
+    apply_override(tree, "seed=" + *options.seed, "command line (" + seed_label + ")", sink);
   }
   sink.throw_if_any();
   LoadedScenario loaded = resolve_scenario(tree);

@@ -302,6 +302,13 @@ TEST_CASE("malformed experiment files give located errors", "[experiment][errors
         std::vector<std::string>{
             f + ":2:55: error: removing_state.raid_size: expected a whole number in [0, 10000000], found \"-2\"",
             f + ":3:52: error: removing_state.release_prob: expected a probability in [0, 1], found \"1.4\""});
+  // Also when the override is longer than the loader shows of it (200 bytes).
+  CHECK(errors_of(scenario + "policies: {a: {}, b: {set: {removing_state.raid_size: " + std::string(250, '9') +
+                  "}}}\n") ==
+        std::vector<std::string>{f +
+                                 ":2:55: error: removing_state.raid_size: expected a whole number in [0, 10000000], "
+                                 "found \"" +
+                                 std::string(60, '9') + "...\" (250 bytes)"});
   CHECK(errors_of(scenario + "uncertainties: {removing_state.release_prob: [0.2]}\n"
                              "design: {method: sobol, base_samples: 100000}\n") ==
         std::vector<std::string>{f + ":3:1: error: design: expected at most 100,000 design points, found more (100000 "

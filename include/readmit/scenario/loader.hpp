@@ -98,6 +98,11 @@ LoadedScenario resolve_scenario(const ConfigNode& merged);
 /// Applies "key.path=value" overrides to a merged tree; errors go to `sink`.
 void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides, DiagnosticSink& sink);
 
+/// The origin that messages about an override name: `command line (--set
+/// TEXT)`, TEXT as excerpt() shows it (at most 200 bytes). Experiments look
+/// it up to move such messages to the place in their file that wrote TEXT.
+std::string override_origin(std::string_view text);
+
 /// A --seed text as the `seed` key would read it. Throws ScenarioError
 /// located at `origin` ("command line (--seed -1)").
 std::uint64_t parse_seed(std::string_view text, const std::string& origin);

@@ -1,0 +1,153 @@
+// A point of an experiment: computed (every policy, on a scratch folder) into
+// its output files, packed so that an MPI worker can send them; stored in
+// its folder with the record of the inputs that made it, so that a rerun
+// reuses it only if those inputs are the same.
+#include <stdlib.h>
+#include <unistd.h>
+#include <algorithm>
+#include <fstream>
+
+#include "byte_codec.hpp"
+#include "experiment_run.hpp"
+#include "readmit/app/ensemble_run.hpp"
+#include "readmit/engine/ensemble.hpp"
+#include "readmit/io/run_output.hpp"
+
+namespace readmit::experiment_run {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// The key of metadata.json that records what made a point.
+constexpr std::string_view point_record_key = "experiment_point";
+
+std::string read_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// A private folder for one point's scratch files, removed when done.
+class ScratchFolder {
+ public:
+  ScratchFolder() {
+    // Scratch files are written and read back at once: on tmpfs when there is
+    // one (their fsyncs cost nothing), unless TMPDIR says where.
+    std::error_code ec;
+    const fs::path root =
+        std::getenv("TMPDIR") == nullptr && fs::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK) == 0
+            ? fs::path("/dev/shm")
+            : fs::temp_directory_path();
+    std::string pattern = (root / "readmit-point-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw IoError("cannot create a temporary folder in " + pattern);
+    path_ = pattern;
+  }
+  ~ScratchFolder() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  ScratchFolder(const ScratchFolder&) = delete;
+  ScratchFolder& operator=(const ScratchFolder&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+}  // namespace
+
+nlohmann::ordered_json point_record(const Experiment& e, std::size_t point) {
+  nlohmann::ordered_json record;
+  record["point"] = point + 1;
+  auto& policies = record["policies"] = nlohmann::ordered_json::array();
+  for (std::size_t q = 0; q < e.policies.size(); ++q) {
+    nlohmann::ordered_json policy;
+    policy["name"] = e.policies[q].name;
+    policy["overrides"] = e.overrides(point, q);
+    std::vector<std::string> overlays;
+    for (const auto& overlay : e.policies[q].overlays) overlays.push_back(overlay.string());
+    policy["overlays"] = overlays;
+    policy["scenario_hash"] = e.scenario_hashes[point * e.policies.size() + q];
+    policies.push_back(policy);
+  }
+  record["seed"] = e.seeds[point];
+  record["replications"] = e.point_replications[point];
+  record["keep"] = {
+      {"replications", e.keep.replications}, {"timeseries", e.keep.timeseries}, {"events", e.keep.events}};
+  return record;
+}
+
+std::string stale_reason(const fs::path& metadata_file, const nlohmann::ordered_json& expected) {
+  nlohmann::json stored;
+  try {
+    stored = nlohmann::json::parse(read_bytes(metadata_file)).at(std::string(point_record_key));
+  } catch (const std::exception&) {
+    return "no readable " + std::string(point_record_key) + " in metadata.json";
+  }
+  for (const auto& [key, value] : expected.items())
+    if (!stored.contains(key) || stored[key] != nlohmann::json(value))
+      return key + " was " + (stored.contains(key) ? stored[key].dump() : "missing") + ", now " + value.dump();
+  return {};
+}
+
+std::string compute_point(const Experiment& e, std::size_t point, unsigned threads, const std::string& command) {
+  ScratchFolder scratch;
+  std::vector<std::unique_ptr<ScenarioResults>> results;
+  for (std::size_t q = 0; q < e.policies.size(); ++q) {
+    LoadedScenario loaded = resolve_with_overrides(e.merged[q], e.overrides(point, q));
+    loaded.scenario.seed = e.seeds[point];  // common random numbers
+    results.push_back(std::make_unique<ScenarioResults>(std::move(loaded), scratch.path()));
+    ScenarioResults& r = *results.back();
+    EnsembleOptions ensemble;
+    ensemble.replications = e.point_replications[point];
+    ensemble.threads = threads;
+    stream_ensemble(r.scenario(), ensemble, 0, [&r](std::uint64_t, ReplicationResult&& result) { r.add(result); });
+  }
+  std::vector<const ScenarioResults*> views;
+  for (const auto& r : results) views.push_back(r.get());
+  RunInfo info;
+  info.command = command + " point";
+  info.command_line = e.file.string() + " (point " + std::to_string(point + 1) + ")";
+  info.threads = resolved_thread_count(threads);
+  info.outputs.files = {"summary", "comparison"};
+  if (e.keep.replications) info.outputs.files.emplace_back("replications");
+  if (e.keep.timeseries) info.outputs.files.insert(info.outputs.files.end(), {"timeseries", "comparison_timeseries"});
+  if (e.keep.events) info.outputs.files.emplace_back("events");
+  write_outputs(scratch.path(), views, info);
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(scratch.path()))
+    if (entry.is_regular_file() && entry.path().filename().string().front() != '.') files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  ByteWriter out;
+  out.put(std::uint64_t(files.size()));
+  for (const auto& file : files) {
+    out.put_text(file.filename().string());
+    out.put_text(read_bytes(file));
+  }
+  return out.take();
+}
+
+void store_point(const PointFolders& folders, const Experiment& e, std::size_t point, const std::string& packed) {
+  const fs::path dir = folders.dir(point + 1);
+  std::error_code ec;
+  fs::remove_all(dir, ec);  // a point killed half-way starts afresh
+  fs::create_directories(dir, ec);
+  if (ec) throw IoError("cannot create output folder '" + dir.string() + "': " + ec.message());
+  ByteReader in(packed);
+  const auto count = in.get<std::uint64_t>();
+  std::string metadata;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const std::string name = in.get_text();
+    std::string contents = in.get_text();
+    if (name.find('/') != std::string::npos || name.starts_with('.')) throw IoError("a point sent a bad file name");
+    if (name == "metadata.json")
+      metadata = std::move(contents);
+    else
+      write_file_atomically(dir / name, contents);
+  }
+  auto meta = nlohmann::ordered_json::parse(metadata);
+  meta[std::string(point_record_key)] = point_record(e, point);
+  write_file_atomically(dir / "metadata.json", meta.dump(2) + "\n");
+}
+
+}  // namespace readmit::experiment_run
