@@ -26,6 +26,14 @@ SOBOL_AXIS = (-0.15, 1.15)  # Sobol indices are shares of variance; estimates st
 
 def method_paragraph(folder):
     """How to read the section's charts: the design's index, once."""
+    text = index_paragraph(folder)
+    resamples = folder.metadata.get("analysis", {}).get("bootstrap_samples")
+    if resamples:
+        text += f" Each interval comes from {resamples} bootstrap resamples."
+    return text
+
+
+def index_paragraph(folder):
     index = folder.main_index()
     if index == "sobol_total":
         return ("Sobol indices (Saltelli design): the total index ST (Jansen's estimator) is the share of the "
@@ -371,8 +379,15 @@ def prim_query(section, folder, query, rows):
     cases, points = int(first["points_of_interest"]), int(first["points"])
     boxes = [(int(b), group) for b, group in rows.groupby("box", sort=True) if math.isfinite(b)]
     section.subheading(f"Question {query}: where is {statement}?")
+    settings = folder.metadata.get("prim", [])
+    search = ""
+    if 0 < query <= len(settings):
+        o = settings[query - 1]
+        search = (f" A box is kept if its density reaches {fmt(o['threshold_density'], 3)}; peeling removes "
+                  f"{fmt(100 * o['peel_alpha'], 3)}% of a box's points a step and stops before the box holds less "
+                  f"than {fmt(100 * o['min_mass'], 3)}% of all points; at most {o['max_boxes']} boxes.")
     section.paragraph(f"Cases of interest: {cases} of {points} points "
-                      f"({fmt(100.0 * cases / points if points else float('nan'), 3)}%).")
+                      f"({fmt(100.0 * cases / points if points else float('nan'), 3)}%).{search}")
     if not boxes:
         section.note("PRIM found no box whose density reaches the threshold: the cases of interest (below) do not "
                      "gather in a region of the parameters, or are too few.")

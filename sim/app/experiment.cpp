@@ -168,6 +168,17 @@ ExperimentOutcome run_experiment(const ExperimentOptions& options, WorkQueue& qu
   for (const auto& policy : e.policies) policies.push_back(policy.name);
   auto& outcomes = meta["outcomes"] = nlohmann::ordered_json::array();
   for (const auto& o : e.outcomes) outcomes.push_back(o.name());
+  // The analysis settings, so that a report can say how its intervals and
+  // boxes were found.
+  meta["analysis"] = {{"bootstrap_samples", e.bootstrap_samples}};
+  auto& prim = meta["prim"] = nlohmann::ordered_json::array();
+  for (const auto& q : e.prim)
+    prim.push_back({{"question", q.name()},
+                    {"peel_alpha", q.options.peel_alpha},
+                    {"paste_alpha", q.options.paste_alpha},
+                    {"min_mass", q.options.min_mass},
+                    {"threshold_density", q.options.threshold_density},
+                    {"max_boxes", q.options.max_boxes}});
   meta["shard"] = {{"index", shard.index}, {"count", shard.count}};
   meta["points_total"] = outcome.points_total;
   meta["points_done"] = outcome.points_selected;

@@ -101,6 +101,10 @@ TEST_CASE("an experiment writes its tables, its database and its analysis", "[ex
                                         "metadata.json"});
   CHECK(meta["policies"] == nlohmann::json{"status_quo", "more_officers"});
   CHECK(meta["outcomes"] == nlohmann::json{"removals", "alpha:removals", "custody_releases"});
+  CHECK(meta["analysis"]["bootstrap_samples"] == 50);
+  REQUIRE(meta["prim"].size() == 2);
+  CHECK(meta["prim"][0]["threshold_density"] == 0.8);
+  CHECK(meta["prim"][1]["question"].get<std::string>().find("custody_releases") != std::string::npos);
 
   const auto summary = csv_rows(out / "summary.csv");
   CHECK(summary[0] == std::vector<std::string>{"point", "policy", "partner", "metric", "n", "mean", "sd", "p05", "p25",
