@@ -56,7 +56,8 @@ void record_coverage(World& world, std::size_t k, int month, const Coverage* cen
     world.metric(month, k, coverage[a].docket) = pending > 0 ? double((*census)[a]) / pending : std::nan("");
 }
 
-void record_stocks(World& world, std::size_t k, int month) {  const auto& partner = world.partners[k];
+void record_stocks(World& world, std::size_t k, int month) {
+  const auto& partner = world.partners[k];
   auto record = [&](Metric m, double value) { world.metric(month, k, m) = value; };
   auto stock = [&](PersonState st) { return double(partner.stock[std::size_t(st)]); };
   record(Metric::stock_prison, stock(PersonState::prison));

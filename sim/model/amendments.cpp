@@ -81,9 +81,8 @@ bool covered(const World& world, std::uint32_t p) {
 
 void count_covered_removal(World& world, std::uint32_t p) {
   const std::size_t k = world.people.partner[p];
-  for (std::size_t i = 0; i < covered_removal_metrics.size(); ++i)
-    if (terms_cover(world, p, covered_removal_metrics[i].amendment))
-      world.flow(k, covered_removal_metrics[i].metric) += 1;
+  for (const auto& covered_metric : covered_removal_metrics)
+    if (terms_cover(world, p, covered_metric.amendment)) world.flow(k, covered_metric.metric) += 1;
 }
 
 bool exempt_if_covered(World& world, std::uint32_t p) {

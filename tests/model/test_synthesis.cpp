@@ -24,14 +24,18 @@ TEST_CASE("a person's draws depend only on the seed, the replication, the partne
           "[model][synthesis]") {
   TestWorld one({"removing_state.relief_hazard_per_month=0.01"});
   TestWorld two({"removing_state.relief_hazard_per_month=0.01"});
-  CHECK(same(synthesis::draw(one.world, 0, 5, true, one.world.today()), synthesis::draw(two.world, 0, 5, true, two.world.today())));
-  CHECK_FALSE(same(synthesis::draw(one.world, 0, 5, true, one.world.today()), synthesis::draw(one.world, 0, 6, true, one.world.today())));
+  CHECK(same(synthesis::draw(one.world, 0, 5, true, one.world.today()),
+             synthesis::draw(two.world, 0, 5, true, two.world.today())));
+  CHECK_FALSE(same(synthesis::draw(one.world, 0, 5, true, one.world.today()),
+                   synthesis::draw(one.world, 0, 6, true, one.world.today())));
   World other_replication(one.scenario, 1);
-  CHECK_FALSE(same(synthesis::draw(one.world, 0, 5, true, one.world.today()), synthesis::draw(other_replication, 0, 5, true, other_replication.today())));
+  CHECK_FALSE(same(synthesis::draw(one.world, 0, 5, true, one.world.today()),
+                   synthesis::draw(other_replication, 0, 5, true, other_replication.today())));
   // Common random numbers: adding a partner does not change the first partner's persons.
   TestWorld wider({"removing_state.relief_hazard_per_month=0.01"},
                   readmit::test::quiet_base_yaml + readmit::test::quiet_partner_yaml("beta"));
-  CHECK(same(synthesis::draw(one.world, 0, 5, true, one.world.today()), synthesis::draw(wider.world, 0, 5, true, wider.world.today())));
+  CHECK(same(synthesis::draw(one.world, 0, 5, true, one.world.today()),
+             synthesis::draw(wider.world, 0, 5, true, wider.world.today())));
 }
 
 TEST_CASE("the docket reproduces its configured shares and distributions", "[model][synthesis]") {

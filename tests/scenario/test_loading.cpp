@@ -426,11 +426,11 @@ std::string table_pattern(const std::string& key_path) {
 // Concrete path of a table path in `instantiated_text` below.
 std::string concrete(std::string_view pattern) {
   std::string path(pattern);
-  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"cohorts.*", "cohorts.c1"},
-           {"partners.*", "partners.alpha"},
-           {"sanctions.ladders.*", "sanctions.ladders.custom"},
-           {".[]", ".0"}}) {
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{{"cohorts.*", "cohorts.c1"},
+                                                        {"partners.*", "partners.alpha"},
+                                                        {"sanctions.ladders.*", "sanctions.ladders.custom"},
+                                                        {".[]", ".0"}}) {
     for (auto at = path.find(from); at != std::string::npos; at = path.find(from, at + to.size()))
       path.replace(at, from.size(), to);
   }

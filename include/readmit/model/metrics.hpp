@@ -10,6 +10,8 @@
 
 namespace readmit {
 
+// One row per metric: name, kind, unit, meaning. Kept one per line for reading.
+// clang-format off
 #define READMIT_METRICS(X) \
   X(stock_prison, stock, "persons", "persons serving a sentence before post-order detention") \
   X(stock_detained, stock, "persons", "persons in post-order detention before their document request") \
@@ -107,6 +109,7 @@ namespace readmit {
   X(docket_covered_childhood_arrival, level, "share", "share of the pending docket childhood_arrival's terms cover") \
   X(docket_covered_long_residence, level, "share", "share of the pending docket long_residence's terms cover") \
   X(docket_covered_humanitarian_review, level, "share", "share of the pending docket that is vulnerable (humanitarian_review)")
+// clang-format on
 
 enum class Metric : std::size_t {
 #define READMIT_METRIC_ENUM(name, kind, unit, meaning) name,
