@@ -1,6 +1,8 @@
 #include "readmit/io/csv.hpp"
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 #include "readmit/io/output_file.hpp"
 
@@ -112,9 +114,28 @@ void CsvWriter::end_row() {
 
 void CsvWriter::write_numbers(std::string_view prefix, std::span<const double> numbers) {
   out_->append(prefix);
+  // Statistics repeat (the mean and quantiles of one replication, or of
+  // counts that are mostly 0): a number equal to the last one formatted in
+  // this row copies its text instead of formatting it again.
+  bool have_last = false;
+  std::uint64_t last_bits = 0;
+  std::size_t last_begin = 0, last_size = 0;
   for (std::size_t i = 0; i < numbers.size(); ++i) {
     if (i > 0) out_->push_back(',');
-    append_number(numbers[i]);
+    const double value = numbers[i];
+    if (!std::isfinite(value)) {
+      append_number(value);
+    } else if (have_last && std::bit_cast<std::uint64_t>(value) == last_bits) {
+      char last[32];  // a copy: appending a string's own bytes may reallocate under them
+      out_->copy(last, last_size, last_begin);
+      out_->append(last, last_size);
+    } else {
+      last_begin = out_->size();
+      append_number(value);
+      last_size = out_->size() - last_begin;
+      last_bits = std::bit_cast<std::uint64_t>(value);
+      have_last = true;
+    }
   }
   end_row();
 }

@@ -57,11 +57,13 @@ void write_replications(CsvWriter& csv, const ScenarioResults& s) {
 /// The rows of one month of timeseries.csv, from `values` laid out as
 /// MonthlyStore::read_months gives them (`count` months, month `t` of them).
 std::string timeseries_month(const ScenarioResults& s, const OutputSelection& selection,
-                             const std::vector<double>& values, std::size_t count, std::size_t t, std::size_t month) {
+                             const std::vector<std::string>& column_fields, const std::vector<double>& values,
+                             std::size_t count, std::size_t t, std::size_t month) {
   const auto& store = s.monthly();
   const std::size_t reps = store.replications(), partners = store.partners(), columns = store.columns();
   const std::string label = month_label(s.scenario(), month);
   std::string text;
+  text.reserve((partners + 1) * columns * 96);  // about a row's length: no copies while growing
   CsvWriter csv(text);
   std::vector<double> sample(reps), scratch;
   // The first four fields repeat: encode them once per partner and metric.
@@ -85,7 +87,7 @@ std::string timeseries_month(const ScenarioResults& s, const OutputSelection& se
         }
       }
       const auto v = statistic_values(summarize_finite(sample, scratch));
-      prefix.assign(partner_and_month).append(csv_field(s.columns()[c])).push_back(',');
+      prefix.assign(partner_and_month).append(column_fields[c]).push_back(',');
       csv.write_numbers(prefix, v);
     }
   }
@@ -101,6 +103,8 @@ void write_timeseries(CsvWriter& out, const ScenarioResults& s, const OutputSele
   const auto& store = s.monthly();
   const std::size_t month_bytes = std::max<std::size_t>(1, store.replications() * store.month_size() * sizeof(double));
   const std::size_t block = std::max<std::size_t>(1, statistics_block_bytes / month_bytes);
+  std::vector<std::string> column_fields;
+  for (const auto& column : s.columns()) column_fields.push_back(csv_field(column));
   std::vector<double> values;
   for (std::size_t first = 0; first < store.months(); first += block) {
     const std::size_t count = std::min(block, store.months() - first);
@@ -108,7 +112,7 @@ void write_timeseries(CsvWriter& out, const ScenarioResults& s, const OutputSele
     std::vector<std::string> months(count);
     arena.execute([&] {
       tbb::parallel_for(std::size_t(0), count, [&](std::size_t t) {
-        months[t] = timeseries_month(s, selection, values, count, t, first + t);
+        months[t] = timeseries_month(s, selection, column_fields, values, count, t, first + t);
       });
     });
     for (const auto& text : months) out.write_raw(text);
@@ -199,9 +203,13 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   // about to change: remove it first, write the new one last.
   std::error_code ignored;
   std::filesystem::remove(directory / "metadata.json", ignored);
+  // Emitting YAML is slow (yaml-cpp checks every scalar): once per scenario.
+  std::vector<std::string> resolved_texts;
   std::string resolved;
-  for (std::size_t i = 0; i < scenarios.size(); ++i)
-    resolved += (i ? "---\n" : "") + scenarios[i]->loaded().resolved_yaml();
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    resolved_texts.push_back(scenarios[i]->loaded().resolved_yaml());
+    resolved += (i ? "---\n" : "") + resolved_texts.back();
+  }
   write_file_atomically(directory / "scenario.resolved.yaml", resolved);
 
   const auto& selection = info.outputs;
@@ -271,7 +279,7 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   meta["compiler"] = std::string(compiler());
   meta["command"] = info.command;
   meta["scenario"] = base.name;
-  meta["scenario_hash"] = text_hash(scenarios.front()->loaded().resolved_yaml());
+  meta["scenario_hash"] = text_hash(resolved_texts.front());
   meta["seed"] = base.seed;
   meta["replications"] = scenarios.front()->replications();
   meta["threads"] = info.threads;
@@ -293,10 +301,11 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   timings["output_seconds"] = std::chrono::duration<double>(now - writing_started).count();
   meta["command_line"] = info.command_line;
   auto& list = meta["scenarios"] = nlohmann::ordered_json::array();
-  for (const auto* s : scenarios) {
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    const auto* s = scenarios[i];
     nlohmann::ordered_json entry;
     entry["name"] = s->name();
-    entry["scenario_hash"] = text_hash(s->loaded().resolved_yaml());
+    entry["scenario_hash"] = text_hash(resolved_texts[i]);
     entry["source_files"] = s->loaded().source_files;
     entry["overrides"] = s->loaded().overrides;
     entry["start_date"] = s->scenario().start_date.to_string();

@@ -50,6 +50,24 @@ TEST_CASE("CsvWriter::write_values formats numbers reproducibly", "[io][csv]") {
   CHECK(out.str() == "\"arm,a\",b,3,-7,18446744073709551615,0.25,NA,-Inf\n\n");
 }
 
+TEST_CASE("CsvWriter::write_numbers writes a repeated number as if formatted again", "[io][csv]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> row = {1, 111, nan, 111, 111, 0.1 + 0.2, 0.1 + 0.2, 0.3, -0.0, 0.0, nan, nan, 2.5e-300};
+  std::string expected = "p,";
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    std::ostringstream one;
+    CsvWriter(one).write_values(row[i]);
+    expected += one.str().substr(0, one.str().size() - 1) + (i + 1 < row.size() ? "," : "\n");
+  }
+  std::string text;
+  {
+    CsvWriter writer(text);
+    for (int repeat = 0; repeat < 3; ++repeat) writer.write_numbers("p,", row);
+  }
+  CHECK(text == expected + expected + expected);
+  CHECK(expected == "p,1,111,NA,111,111,0.30000000000000004,0.30000000000000004,0.3,-0,0,NA,NA,2.5e-300\n");
+}
+
 TEST_CASE("parse_csv_record reads back what CsvWriter writes", "[io][csv]") {
   using readmit::parse_csv_record;
   const std::vector<std::string> fields{"plain", "", "a,b", "say \"hi\"", " padded ", "\""};
