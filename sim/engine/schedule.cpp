@@ -3,11 +3,6 @@
 // (docs/model.md, "Process overview and scheduling"); the reasons:
 //
 // Each day
-// The schedule of a replication: a day, and a month's end, as scripts that
-// call the sub-models of sim/model/ top to bottom. The order is the model's
-// (docs/model.md, "Process overview and scheduling"); the reasons:
-//
-// Each day
 //  1. the timeline's dated changes and partners' moves, then amendments
 //     entering into force: a change dated today governs all of today;
 //  2. on a month's first day, that month's arrivals are drawn (and their
@@ -117,6 +112,21 @@ void run_partner_day(World& world, std::size_t k) {
   households::count_day(world, k);
 }
 
+/// Runs partner_work(k) for every partner in parallel (each touches only its own state).
+template <class PartnerWork>
+void for_each_partner(World& world, PartnerWork&& partner_work) {
+  if (world.partners.size() == 1) {
+    partner_work(std::size_t{0});
+    return;
+  }
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, world.partners.size(), 1),
+      [&](const tbb::blocked_range<std::size_t>& range) {
+        for (std::size_t k = range.begin(); k != range.end(); ++k) partner_work(k);
+      },
+      tbb::simple_partitioner());
+}
+
 void run_day(World& world, std::size_t& next_timeline_entry, bool month_begins, std::vector<std::int64_t>& bounds) {
   timeline::apply_due(world, next_timeline_entry);
   amendments::enter_into_force(world);
@@ -131,25 +141,14 @@ void run_day(World& world, std::size_t& next_timeline_entry, bool month_begins, 
     partner.day_log.clear();
   }
   if (review::due_today(world)) {
+    // Measuring reads only each partner's own records (in parallel); holding
+    // the reviews and answering them logs and decides in partner order.
+    std::vector<ReviewMeasures> measures(world.partners.size());
+    for_each_partner(world, [&](std::size_t k) { measures[k] = review::measure(world, k); });
     for (std::size_t k = 0; k < world.partners.size(); ++k)
-      sanctions::respond_to_review(world, k, review::hold(world, k).compliance_class);
+      sanctions::respond_to_review(world, k, review::hold(world, k, measures[k]).compliance_class);
     sanctions::apply_due(world);
   }
-}
-
-/// Runs partner_month(k) for every partner in parallel (each touches only its own state).
-template <class PartnerMonth>
-void for_each_partner(World& world, PartnerMonth&& partner_month) {
-  if (world.partners.size() == 1) {
-    partner_month(std::size_t{0});
-    return;
-  }
-  tbb::parallel_for(
-      tbb::blocked_range<std::size_t>(0, world.partners.size(), 1),
-      [&](const tbb::blocked_range<std::size_t>& range) {
-        for (std::size_t k = range.begin(); k != range.end(); ++k) partner_month(k);
-      },
-      tbb::simple_partitioner());
 }
 
 void close_month(World& world) {

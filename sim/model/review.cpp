@@ -84,9 +84,8 @@ ReviewMeasures measure(const World& world, std::size_t k) {
   return m;
 }
 
-Held hold(World& world, std::size_t k) {
+Held hold(World& world, std::size_t k, const ReviewMeasures& m) {
   auto& diplomacy = world.partners[k].diplomacy;
-  const ReviewMeasures m = measure(world, k);
   const ComplianceClass c = classify(world.now.compliance, m);
   diplomacy.last_review = m;
   diplomacy.compliance_class = double(int(c));

@@ -222,22 +222,34 @@ void schedule_arrivals(World& world, int month) {
   const Date first_of_month = world.base.start_date.plus_months(month);
   const std::int32_t first_day = world.day_of(first_of_month);
   const std::int32_t length = first_of_month.plus_months(1).days_since_epoch - first_of_month.days_since_epoch;
-  for (std::size_t k = 0; k < world.partners.size(); ++k) {
-    auto& partner = world.partners[k];
+  const std::size_t partners = world.partners.size();
+  // Each partner draws its arrival days from its own stream; then each gets
+  // a block of persons in partner order (the indices of adding them one by
+  // one) and fills it in parallel: a partner touches only its own persons,
+  // children, pending arrivals and calendar.
+  std::vector<std::vector<std::int32_t>> days(partners);
+  tbb::parallel_for(std::size_t(0), partners, [&](std::size_t k) {
     auto rng = world.partner_stream(k, StreamPurpose::partner_arrivals, std::uint64_t(month));
     const std::int64_t count = draw_poisson(world.params(k).population.inflow_per_month, rng);
-    std::vector<std::int32_t> days;
-    for (std::int64_t i = 0; i < count; ++i) days.push_back(first_day + std::int32_t(rng.uniform01() * length));
-    std::sort(days.begin(), days.end());
-    for (auto d : days) {
-      const std::uint32_t id = partner.next_local_id++;
-      const NewPerson n = draw(world, k, id, /*in_docket=*/false, world.base.start_date.plus_days(d));
-      const std::uint32_t p = world.people.add(std::uint16_t(k), id);
+    days[k].reserve(std::size_t(count));
+    for (std::int64_t i = 0; i < count; ++i) days[k].push_back(first_day + std::int32_t(rng.uniform01() * length));
+    std::sort(days[k].begin(), days[k].end());
+  });
+  std::vector<std::uint32_t> first(partners);
+  for (std::size_t k = 0; k < partners; ++k)
+    first[k] = world.people.add_block(std::uint16_t(k), world.partners[k].next_local_id, days[k].size());
+  tbb::parallel_for(std::size_t(0), partners, [&](std::size_t k) {
+    auto& partner = world.partners[k];
+    for (std::size_t i = 0; i < days[k].size(); ++i) {
+      const std::int32_t d = days[k][i];
+      const std::uint32_t p = first[k] + std::uint32_t(i);
+      const NewPerson n =
+          draw(world, k, partner.next_local_id++, /*in_docket=*/false, world.base.start_date.plus_days(d));
       fill(world, p, n);
       partner.arrivals.push_back({p, n.start, n.sentence_days});
       world.schedule(d, {p, std::uint16_t(k), EventKind::arrival, 0});
     }
-  }
+  });
 }
 
 void on_arrival(World& world, std::size_t k, std::uint32_t p) {

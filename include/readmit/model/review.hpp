@@ -40,9 +40,10 @@ struct Held {
   std::int64_t number;  // 0 for the partner's first review
 };
 
-/// Holds today's review of partner k: records and logs the measures and
-/// the class, and prunes records older than the window.
-Held hold(World& world, std::size_t k);
+/// Holds today's review of partner k on its measures (`measure(world, k)`,
+/// taken today): records and logs them and the class, and prunes records
+/// older than the window.
+Held hold(World& world, std::size_t k, const ReviewMeasures& m);
 
 // ---- the partner's conduct, recorded as it happens ----
 
