@@ -7,6 +7,7 @@
 // drops), and nothing may warn. The README's error example and the claims
 // written around the examples are checked as they read.
 #include <catch2/catch.hpp>
+#include <sstream>
 
 #include "../scenario/scenario_test_support.hpp"
 #include "cli_runner.hpp"
@@ -137,4 +138,38 @@ TEST_CASE("the README's error example is what readmit says", "[cli][docs]") {
   const auto r = run_readmit({"validate", "scenarios/x.yaml"}, work.path());
   CHECK(r.code == 2);
   CHECK(readme.find("$ readmit validate scenarios/x.yaml\n" + r.err + "```") != std::string::npos);
+}
+
+TEST_CASE("the README's `readmit show --origin | grep` transcript is what readmit says", "[cli][docs]") {
+  // Each "$ readmit show ARGS | grep -e P ..." line of the README, followed
+  // by the lines it printed up to the closing ```; P is a substring, or a
+  // line's start when it begins with '^'.
+  const std::string readme = read_text(source / "README.md");
+  std::size_t transcripts = 0;
+  for (auto at = readme.find("\n$ readmit show "); at != std::string::npos;
+       at = readme.find("\n$ readmit show ", at + 1)) {
+    const auto line_end = readme.find('\n', at + 1);
+    const std::string command = readme.substr(at + 3, line_end - at - 3);
+    const auto pipe = command.find(" | grep ");
+    if (pipe == std::string::npos) continue;
+    ++transcripts;
+    INFO(command);
+    std::vector<std::string> arguments, patterns;
+    std::istringstream words(command.substr(std::string("readmit ").size(), pipe - std::string("readmit ").size()));
+    for (std::string word; words >> word;) arguments.push_back(word);
+    std::istringstream filter(command.substr(pipe + std::string(" | grep ").size()));
+    for (std::string word; filter >> word;)
+      if (word != "-e") patterns.push_back(word);
+    const auto shown = run_readmit(arguments, source);
+    REQUIRE(shown.code == 0);
+    std::string printed;
+    for (const auto& line : lines_of(shown.out))
+      if (std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
+            return p.starts_with('^') ? line.starts_with(p.substr(1)) : line.find(p) != std::string::npos;
+          }))
+        printed += line + "\n";
+    const auto block_end = readme.find("```", line_end);
+    CHECK(readme.substr(line_end + 1, block_end - line_end - 1) == printed);
+  }
+  CHECK(transcripts >= 1);
 }
