@@ -173,10 +173,17 @@ RunEstimate estimate_run(std::span<const Scenario* const> scenarios, std::size_t
     in_flight = std::max(in_flight, 8.0 * e.threads * (months * partners * columns * 8 + persons * 8));
     totals += reps * (partners + 1) * metrics * 8;
     statistics = std::max(statistics, std::max(double(statistics_block_bytes), reps * partners * columns * 8));
+    // Events: a review of every partner each review interval (the timeline
+    // switches reviews off at most) and a few others a month, about 60
+    // bytes a row, kept in a temporary file during the run and then written.
+    const double days = double(s->end_date().days_since_epoch - s->start_date.days_since_epoch);
+    const double reviews =
+        s->compliance.review_interval_days > 0 ? days / double(s->compliance.review_interval_days) + 1 : 0;
+    const double event_bytes = reps * partners * (reviews + months) * 60;
     e.disk_bytes += reps * months * partners * columns * 8     // monthly values, during the run
                     + months * (partners + 1) * columns * 150  // timeseries.csv
                     + reps * (partners + 1) * metrics * 40     // replications.csv
-                    + reps * partners * months * 30            // events.csv
+                    + 2 * event_bytes                          // events: during the run, then events.csv
                     + (write_monthly ? reps * months * partners * columns * 45 : 0);
   }
   const double simulation = double(e.threads) * e.persons_per_replication * bytes_per_person;

@@ -1,10 +1,9 @@
 #include "readmit/io/ensemble_results.hpp"
 
-#include <sstream>
+#include <algorithm>
+#include <stdexcept>
 
 #include "readmit/io/csv.hpp"
-
-#include <stdexcept>
 
 #include "readmit/model/metrics.hpp"
 #include "readmit/stats/moments.hpp"
@@ -12,27 +11,52 @@
 
 namespace readmit {
 
+namespace {
+
+/// Event rows held in memory before they go to the temporary file, and the
+/// size of the chunks read back.
+constexpr std::size_t event_buffer_bytes = std::size_t(1) << 20;
+
+}  // namespace
+
 ScenarioResults::ScenarioResults(LoadedScenario loaded, const std::filesystem::path& work_directory)
-    : loaded_(std::move(loaded)), layout_(loaded_.scenario), columns_(monthly_column_names(loaded_.scenario)) {
+    : loaded_(std::move(loaded)),
+      layout_(loaded_.scenario),
+      columns_(monthly_column_names(loaded_.scenario)),
+      event_file_(work_directory, "event rows") {
   monthly_ = std::make_unique<MonthlyStore>(work_directory, std::size_t(loaded_.scenario.horizon_months),
                                             loaded_.scenario.partners.size(), columns_.size());
 }
 
 void ScenarioResults::add(const ReplicationResult& result) {
   monthly_->append(result.monthly);
-  std::ostringstream rows;
-  CsvWriter csv(rows);
-  const auto& scenario = loaded_.scenario;
-  for (const auto& e : result.events)
-    csv.write_values(scenario.name, replications_ + 1, scenario.start_date.plus_days(e.day).to_string(),
-                     scenario.partners[e.partner].name, e.kind, e.detail);
-  event_rows_ += rows.str();
+  {
+    CsvWriter csv(event_rows_);
+    const auto& scenario = loaded_.scenario;
+    for (const auto& e : result.events)
+      csv.write_values(scenario.name, replications_ + 1, scenario.start_date.plus_days(e.day).to_string(),
+                       scenario.partners[e.partner].name, e.kind, e.detail);
+  }
+  if (event_rows_.size() >= event_buffer_bytes) {
+    event_file_.append(event_rows_);
+    event_rows_.clear();
+  }
   const auto values = layout_.compute(result);
   totals_.insert(totals_.end(), values.begin(), values.end());
   timings_.synthesis_seconds += result.timings.synthesis_seconds;
   timings_.simulation_seconds += result.timings.simulation_seconds;
   persons_ += result.persons;
   ++replications_;
+}
+
+void ScenarioResults::write_event_rows(CsvWriter& csv) const {
+  std::string chunk;
+  for (std::size_t offset = 0; offset < event_file_.size(); offset += chunk.size()) {
+    chunk.resize(std::min(event_buffer_bytes, event_file_.size() - offset));
+    event_file_.read_at(chunk.data(), chunk.size(), offset);
+    csv.write_raw(chunk);
+  }
+  csv.write_raw(event_rows_);
 }
 
 std::vector<double> ScenarioResults::total_values(std::size_t slot, std::size_t metric) const {

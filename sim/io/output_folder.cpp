@@ -47,7 +47,7 @@ std::string now_utc() {
 }  // namespace
 
 bool is_stale_temporary_name(std::string_view name) {
-  if (name.starts_with(".readmit-monthly.")) return true;
+  if (name.starts_with(".readmit-spill.")) return true;
   // ".NAME.PID.N.tmp", as AtomicFileWriter names its temporary files.
   if (!name.starts_with(".") || !name.ends_with(".tmp")) return false;
   std::string_view rest = name.substr(0, name.size() - 4);

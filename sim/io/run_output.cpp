@@ -252,7 +252,7 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   });
   csv_file("events", [&](CsvWriter& csv) {
     csv.write_row({"scenario", "replication", "date", "partner", "event", "detail"});
-    for (const auto* s : scenarios) csv.write_raw(s->event_rows());
+    for (const auto* s : scenarios) s->write_event_rows(csv);
   });
   csv_file("monthly", [&](CsvWriter& csv) {
     csv.write_row({"scenario", "replication", "month", "partner", "metric", "value"});

@@ -138,11 +138,11 @@ TEST_CASE("an output folder holds one run's files only", "[cli][options][folders
   SECTION("a run after a comparison leaves no comparison.csv") {
     // and the temporaries of an interrupted run are cleaned.
     work.write("out/.summary.csv.12345.0.tmp", "partial");
-    work.write("out/.readmit-monthly.Ab12Cd", "partial");
+    work.write("out/.readmit-spill.Ab12Cd", "partial");
     REQUIRE(run_readmit({"run", minimal, "-r", "1", "--out", out.string()}).code == 0);
     CHECK_FALSE(fs::exists(out / "comparison.csv"));
     CHECK_FALSE(fs::exists(out / ".summary.csv.12345.0.tmp"));
-    CHECK_FALSE(fs::exists(out / ".readmit-monthly.Ab12Cd"));
+    CHECK_FALSE(fs::exists(out / ".readmit-spill.Ab12Cd"));
     CHECK(column(out / "summary.csv", 0) == std::set<std::string>{"minimal"});
   }
   SECTION("a folder readmit did not create is refused unless --force, and its files are kept") {

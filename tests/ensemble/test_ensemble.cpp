@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "../engine/engine_fixtures.hpp"
@@ -405,4 +406,30 @@ TEST_CASE("a failed write leaves no partial file under a final name", "[ensemble
     CHECK(read_text(entry.path()) == read_text(good / name));
   }
   CHECK_FALSE(fs::exists(bad / "metadata.json"));  // written last: the folder is visibly incomplete
+}
+
+TEST_CASE("event rows spilled to disk come back whole and in replication order", "[ensemble][events]") {
+  // Past 1 MB, event rows wait in a temporary file: a long run's events.csv
+  // must begin with a short run's (same seed) and hold every replication once.
+  TempDir dir;
+  const auto short_out = dir.path() / "short", long_out = dir.path() / "long";
+  run_ensembles(options_for({scenario_file}, short_out, 2, 20));
+  run_ensembles(options_for({scenario_file}, long_out, 2, 320));
+  const std::string short_events = read_text(short_out / "events.csv");
+  const std::string long_events = read_text(long_out / "events.csv");
+  REQUIRE(long_events.size() > (std::size_t(3) << 20));  // spilled more than once
+  CHECK(long_events.compare(0, short_events.size(), short_events) == 0);
+  const auto rows = read_csv(long_out / "events.csv");
+  int last = 0;
+  bool in_order = true;
+  std::set<int> seen;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const int replication = std::stoi(rows[i][1]);
+    in_order = in_order && replication >= last;
+    last = replication;
+    seen.insert(replication);
+  }
+  CHECK(in_order);
+  CHECK(seen.size() == 320);
+  CHECK(fs::file_size(long_out / "events.csv") == long_events.size());
 }

@@ -1,4 +1,5 @@
-// MonthlyStore: per-replication monthly values on disk, read back by months.
+// MonthlyStore: per-replication monthly values on disk, read back by months;
+// the TemporaryFile it (and the event rows) spill into.
 #include "readmit/io/monthly_store.hpp"
 
 #include <filesystem>
@@ -9,6 +10,7 @@
 
 #include "../scenario/scenario_test_support.hpp"
 #include "readmit/io/atomic_file.hpp"
+#include "readmit/io/temporary_file.hpp"
 
 using readmit::MonthlySeries;
 using readmit::MonthlyStore;
@@ -70,4 +72,21 @@ TEST_CASE("MonthlyStore in a missing folder throws IoError naming it", "[io][sto
   } catch (const readmit::IoError& e) {
     CHECK(std::string(e.what()).find(missing.string()) != std::string::npos);
   }
+}
+
+TEST_CASE("TemporaryFile gives back what was written, leaves no name and reports short reads", "[io][store]") {
+  TempDir dir;
+  readmit::TemporaryFile file(dir.path(), "event rows");
+  CHECK(std::filesystem::is_empty(dir.path()));  // unlinked at once
+  file.append("abc");
+  file.append("defgh");
+  file.write_at("XY", 2, 1);
+  CHECK(file.size() == 8);
+  std::string back(8, '\0');
+  file.read_at(back.data(), back.size(), 0);
+  CHECK(back == "aXYdefgh");
+  std::string past(4, '\0');
+  CHECK_THROWS_WITH(file.read_at(past.data(), past.size(), 6),
+                    Catch::Matchers::Contains("cannot read the temporary event rows in '" + dir.path().string()) &&
+                        Catch::Matchers::Contains("shorter than expected"));
 }

@@ -6,9 +6,11 @@
 // replications x (partners + 1) x totals doubles (about 35 totals: 0.6 KB per
 // replication for one partner), because their quantiles and the paired
 // differences need every value. Monthly values go to a MonthlyStore on disk
-// (months x partners x columns x 8 bytes per replication, about 60 KB for the
-// Cambodia scenario) and are read back a block of months at a time when the
-// statistics are written, in blocks of at most `statistics_block_bytes` (32 MB).
+// (months x partners x columns x 8 bytes per replication, about 100 KB for
+// the Cambodia scenario) and are read back a block of months at a time when
+// the statistics are written, in blocks of at most `statistics_block_bytes`
+// (32 MB). Event rows go to a temporary file too (about 28 KB per Cambodia
+// replication, most of them its weekly reviews), past a 1 MB buffer.
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -18,7 +20,9 @@
 
 #include "readmit/engine/replication.hpp"
 #include "readmit/engine/run_totals.hpp"
+#include "readmit/io/csv.hpp"
 #include "readmit/io/monthly_store.hpp"
+#include "readmit/io/temporary_file.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/stats/interval.hpp"
 
@@ -54,10 +58,9 @@ class ScenarioResults {
   /// Summary (finite values only) of one run total.
   Summary total_summary(std::size_t slot, std::size_t metric) const;
 
-  /// The event logs of every replication as CSV rows
-  /// (scenario,replication,date,partner,event,detail): a few dozen short
-  /// rows per replication, kept in memory until the outputs are written.
-  const std::string& event_rows() const { return event_rows_; }
+  /// Writes the event logs of every replication as CSV rows
+  /// (scenario,replication,date,partner,event,detail), in replication order.
+  void write_event_rows(CsvWriter& csv) const;
 
   /// The replications' timings, summed (thread seconds).
   const ReplicationTimings& timings() const { return timings_; }
@@ -71,7 +74,8 @@ class ScenarioResults {
   std::unique_ptr<MonthlyStore> monthly_;
   std::vector<double> totals_;  // [replication][slot][metric]
   std::size_t replications_ = 0;
-  std::string event_rows_;
+  TemporaryFile event_file_;  // event rows past the buffer, in order
+  std::string event_rows_;    // the rows not yet in event_file_
   ReplicationTimings timings_;
   std::size_t persons_ = 0;
 };

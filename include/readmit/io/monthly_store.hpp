@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "readmit/io/temporary_file.hpp"
 #include "readmit/model/metrics.hpp"
 
 namespace readmit {
@@ -22,9 +23,6 @@ class MonthlyStore {
  public:
   /// Throws IoError naming `directory` if the file cannot be created.
   MonthlyStore(const std::filesystem::path& directory, std::size_t months, std::size_t partners, std::size_t columns);
-  ~MonthlyStore();
-  MonthlyStore(const MonthlyStore&) = delete;
-  MonthlyStore& operator=(const MonthlyStore&) = delete;
 
   /// Appends one replication. Throws IoError on a failed write and
   /// std::invalid_argument if the series has another shape.
@@ -49,13 +47,10 @@ class MonthlyStore {
   void read_replication(std::size_t replication, std::vector<double>& out) const;
 
  private:
-  std::filesystem::path directory_;
-  int fd_ = -1;
+  TemporaryFile file_;
   std::size_t months_, partners_, columns_;
   std::size_t replications_ = 0;
   std::vector<double> buffer_;
-
-  void read_exactly(void* data, std::size_t bytes, std::size_t offset) const;
 };
 
 }  // namespace readmit

@@ -51,7 +51,7 @@ class OutputFolder {
 };
 
 /// Whether `name` is a temporary readmit leaves only when killed while
-/// writing: `.NAME.PID.N.tmp` (atomic files) or `.readmit-monthly.XXXXXX`.
+/// writing: `.NAME.PID.N.tmp` (atomic files) or `.readmit-spill.XXXXXX` (monthly values, event rows).
 bool is_stale_temporary_name(std::string_view name);
 
 }  // namespace readmit
