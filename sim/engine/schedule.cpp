@@ -141,10 +141,14 @@ void run_day(World& world, std::size_t& next_timeline_entry, bool month_begins, 
     partner.day_log.clear();
   }
   if (review::due_today(world)) {
-    // Measuring reads only each partner's own records (in parallel); holding
-    // the reviews and answering them logs and decides in partner order.
+    // Pruning and measuring touch only each partner's own records (in
+    // parallel); holding the reviews and answering them logs and decides in
+    // partner order.
     std::vector<ReviewMeasures> measures(world.partners.size());
-    for_each_partner(world, [&](std::size_t k) { measures[k] = review::measure(world, k); });
+    for_each_partner(world, [&](std::size_t k) {
+      review::prune(world, k);
+      measures[k] = review::measure(world, k);
+    });
     for (std::size_t k = 0; k < world.partners.size(); ++k)
       sanctions::respond_to_review(world, k, review::hold(world, k, measures[k]).compliance_class);
     sanctions::apply_due(world);

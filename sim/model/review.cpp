@@ -34,16 +34,23 @@ std::int32_t window_start_day(const World& world) {
   return world.day_of(world.today().plus_months(-int(world.now.compliance.window_months))) + 1;
 }
 
+void prune(World& world, std::size_t k) {
+  auto& conduct = world.partners[k].conduct;
+  const std::int32_t start = window_start_day(world);
+  while (!conduct.days.empty() && conduct.days.front().day < start) conduct.days.pop_front();
+  while (!conduct.decisions.empty() && conduct.decisions.front().day < start) {
+    conduct.decision_days.erase(conduct.decisions.front().days_from_receipt);
+    conduct.decisions.pop_front();
+  }
+}
+
 ReviewMeasures measure(const World& world, std::size_t k) {
   const auto& conduct = world.partners[k].conduct;
   const double nan = std::nan("");
   const std::int32_t start = window_start_day(world);
   ReviewMeasures m = ReviewMeasures::none();
 
-  std::vector<double> days;
-  for (const auto& d : conduct.decisions)
-    if (d.day >= start) days.push_back(double(d.days_from_receipt));
-  m.median_decision_days = days.empty() ? nan : quantile_selected(days, 0.5);
+  m.median_decision_days = conduct.decision_days.size() > 0 ? conduct.decision_days.quantile(0.5) : nan;
 
   // Received requests that reached the age of timely_days within the window.
   const std::int32_t timely = std::int32_t(world.now.compliance.timely_days);
@@ -91,12 +98,6 @@ Held hold(World& world, std::size_t k, const ReviewMeasures& m) {
   diplomacy.compliance_class = double(int(c));
   world.flow(k, Metric::reviews) += 1;
   world.log(k, "review", std::string(compliance_class_name(c)));
-  // Records older than the window can no longer be read (a window lengthened
-  // later by the timeline starts from what is kept).
-  auto& conduct = world.partners[k].conduct;
-  const std::int32_t start = window_start_day(world);
-  while (!conduct.days.empty() && conduct.days.front().day < start) conduct.days.pop_front();
-  while (!conduct.decisions.empty() && conduct.decisions.front().day < start) conduct.decisions.pop_front();
   return {c, diplomacy.reviews_held++};
 }
 
@@ -150,7 +151,9 @@ void note_decision(World& world, std::size_t k, std::uint32_t p, bool denied) {
   if (index == no_record) return;  // an old request of the initial docket: no receipt day on record
   const auto& record = world.partners[k].conduct.requests[index];
   const std::int32_t received = record.received_day == never ? world.day : record.received_day;
-  world.partners[k].conduct.decisions.push_back({world.day, float(world.day - received)});
+  const auto days_from_receipt = std::uint32_t(world.day - received);
+  world.partners[k].conduct.decisions.push_back({world.day, days_from_receipt});
+  world.partners[k].conduct.decision_days.insert(days_from_receipt);
 }
 
 void note_charter(World& world, std::size_t k, bool refused) {

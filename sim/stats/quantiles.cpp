@@ -71,4 +71,58 @@ double quantile_selected(std::span<double> values, double prob) {
   return interpolate(*lower, *std::min_element(lower + 1, values.end()), fraction);
 }
 
+void WholeNumberQuantiles::insert(std::uint32_t value) {
+  if (value >= counts_.size()) {
+    // Rebuild at the next power of two that holds the value.
+    std::size_t capacity = std::max<std::size_t>(64, counts_.size());
+    while (capacity <= value) capacity *= 2;
+    counts_.resize(capacity, 0);
+    tree_.assign(capacity + 1, 0);
+    for (std::size_t i = 1; i <= capacity; ++i) {
+      tree_[i] += counts_[i - 1];
+      const std::size_t parent = i + (i & (~i + 1));
+      if (parent <= capacity) tree_[parent] += tree_[i];
+    }
+  }
+  add(value, 1);
+  ++size_;
+}
+
+void WholeNumberQuantiles::erase(std::uint32_t value) {
+  if (value >= counts_.size() || counts_[value] == 0)
+    throw std::invalid_argument("WholeNumberQuantiles::erase: " + std::to_string(value) + " is not held");
+  add(value, -1);
+  --size_;
+}
+
+void WholeNumberQuantiles::add(std::uint32_t value, std::int32_t delta) {
+  counts_[value] += delta;
+  for (std::size_t i = std::size_t(value) + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] += delta;
+}
+
+std::uint32_t WholeNumberQuantiles::kth(std::size_t k) const {
+  // Descend the tree: the largest position whose prefix sum is at most k.
+  std::size_t position = 0;
+  auto remaining = std::int64_t(k);  // sums of int32 counts compared in 64 bits
+  for (std::size_t step = counts_.size(); step > 0; step /= 2) {
+    if (position + step < tree_.size() && tree_[position + step] <= remaining) {
+      position += step;
+      remaining -= tree_[position];
+    }
+  }
+  return std::uint32_t(position);
+}
+
+double WholeNumberQuantiles::quantile(double prob) const {
+  if (size_ == 0) throw std::invalid_argument("quantiles of an empty sample");
+  check_probability(prob);
+  const double position = static_cast<double>(size_ - 1) * prob;
+  const double lower_position = std::floor(position);
+  const auto lower_index = static_cast<std::size_t>(lower_position);
+  const double fraction = position - lower_position;
+  const double lower = double(kth(lower_index));
+  if (fraction == 0.0) return lower;
+  return interpolate(lower, double(kth(lower_index + 1)), fraction);
+}
+
 }  // namespace readmit

@@ -2,9 +2,12 @@
 
 #include <array>
 #include <boost/random/mersenne_twister.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <deque>
 #include <limits>
 #include <stdexcept>
 #include <vector>
@@ -105,4 +108,39 @@ TEST_CASE("quantile_selected gives the bits of quantiles() without sorting", "[s
   }
   std::vector<double> empty;
   CHECK_THROWS_AS(readmit::quantile_selected(empty, 0.5), std::invalid_argument);
+}
+
+TEST_CASE("WholeNumberQuantiles gives the bits of quantiles() as values come and go", "[stats][quantiles]") {
+  boost::random::mt19937 generator(20261130u);
+  boost::random::uniform_int_distribution<std::uint32_t> small(0, 40), large(0, 5000);
+  readmit::WholeNumberQuantiles window;
+  std::deque<std::uint32_t> held;
+  std::size_t compared = 0;
+  for (int step = 0; step < 4000; ++step) {
+    // Mostly small values, now and then a large one (the tree grows); the
+    // oldest values leave, as a review window's decisions do.
+    const std::uint32_t value = step % 97 == 0 ? large(generator) : small(generator);
+    window.insert(value);
+    held.push_back(value);
+    while (held.size() > 300 || (step % 50 == 49 && held.size() > 1)) {
+      window.erase(held.front());
+      held.pop_front();
+    }
+    REQUIRE(window.size() == held.size());
+    if (step % 7 != 0) continue;
+    const std::vector<double> values(held.begin(), held.end());
+    for (const double prob : {0.0, 0.25, 0.5, 0.9, 1.0}) {
+      const double probs[] = {prob};
+      CHECK(window.quantile(prob) == readmit::quantiles(values, probs)[0]);
+      ++compared;
+    }
+  }
+  CHECK(compared > 2000);
+  CHECK_THROWS_AS(window.erase(100000), std::invalid_argument);
+  readmit::WholeNumberQuantiles empty;
+  CHECK_THROWS_AS(empty.quantile(0.5), std::invalid_argument);
+  empty.insert(3);
+  CHECK_THROWS_AS(empty.quantile(1.5), std::invalid_argument);
+  empty.erase(3);
+  CHECK_THROWS_AS(empty.erase(3), std::invalid_argument);
 }

@@ -32,7 +32,12 @@ bool due_today(const World& world);
 /// First day of the window of a review held today.
 std::int32_t window_start_day(const World& world);
 
-/// What a review held today measures for partner k.
+/// Drops partner k's records older than the window of a review held today
+/// (a window lengthened later by the timeline starts from what is kept).
+void prune(World& world, std::size_t k);
+
+/// What a review held today measures for partner k, over the records
+/// prune() kept.
 ReviewMeasures measure(const World& world, std::size_t k);
 
 struct Held {
@@ -41,8 +46,7 @@ struct Held {
 };
 
 /// Holds today's review of partner k on its measures (`measure(world, k)`,
-/// taken today): records and logs them and the class, and prunes records
-/// older than the window.
+/// taken today): records and logs them and the class.
 Held hold(World& world, std::size_t k, const ReviewMeasures& m);
 
 // ---- the partner's conduct, recorded as it happens ----

@@ -19,6 +19,7 @@
 #include "readmit/model/replication_result.hpp"
 #include "readmit/model/rng.hpp"
 #include "readmit/scenario/scenario.hpp"
+#include "readmit/stats/quantiles.hpp"
 
 namespace readmit {
 
@@ -78,7 +79,7 @@ struct ConductDay {
 /// A decision as the review sees it: its day, and days from receipt.
 struct DecisionRecord {
   std::int32_t day;
-  float days_from_receipt;
+  std::uint32_t days_from_receipt;
 };
 
 /// What the removing state knows of one partner's conduct (review.cpp; the
@@ -88,6 +89,7 @@ struct ConductRecord {
   std::vector<std::uint32_t> received;   // indices into `requests`, in order of receipt
   std::deque<ConductDay> days;           // oldest first; pruned to the review window
   std::deque<DecisionRecord> decisions;  // oldest first; pruned to the review window
+  WholeNumberQuantiles decision_days;    // the days_from_receipt of `decisions`, for their median
 };
 
 /// The partner's standing with the removing state and its own stance
