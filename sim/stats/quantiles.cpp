@@ -55,22 +55,6 @@ std::vector<double> quantiles(std::vector<double> values, std::span<const double
   return result;
 }
 
-double quantile_selected(std::span<double> values, double prob) {
-  if (values.empty()) throw std::invalid_argument("quantiles of an empty sample");
-  if (std::any_of(values.begin(), values.end(), [](double value) { return std::isnan(value); }))
-    throw std::invalid_argument("quantiles of a sample containing NaN");
-  check_probability(prob);
-  const double position = static_cast<double>(values.size() - 1) * prob;
-  const double lower_position = std::floor(position);
-  const auto lower_index = static_cast<std::size_t>(lower_position);
-  const double fraction = position - lower_position;
-  const auto lower = values.begin() + std::ptrdiff_t(lower_index);
-  std::nth_element(values.begin(), lower, values.end());
-  if (fraction == 0.0) return *lower;
-  // The next order statistic: the smallest of those after it.
-  return interpolate(*lower, *std::min_element(lower + 1, values.end()), fraction);
-}
-
 void WholeNumberQuantiles::insert(std::uint32_t value) {
   if (value >= counts_.size()) {
     // Rebuild at the next power of two that holds the value.

@@ -94,22 +94,6 @@ TEST_CASE("quantiles rejects invalid input", "[stats][quantiles]") {
   CHECK_THROWS_AS(quantile_sorted(std::vector<double>{1.0}, 2.0), std::invalid_argument);
 }
 
-TEST_CASE("quantile_selected gives the bits of quantiles() without sorting", "[stats][quantiles]") {
-  boost::random::mt19937 generator(20261129u);
-  boost::random::uniform_real_distribution<double> any(-1e3, 1e3);
-  for (const std::size_t n : {1u, 2u, 3u, 10u, 101u, 1000u}) {
-    std::vector<double> values(n);
-    for (auto& v : values) v = std::floor(any(generator) * 4) / 4;  // ties too
-    for (const double prob : {0.0, 0.05, 0.25, 0.5, 0.9, 1.0}) {
-      std::vector<double> copy = values;
-      const double probs[] = {prob};
-      CHECK(readmit::quantile_selected(copy, prob) == readmit::quantiles(values, probs)[0]);
-    }
-  }
-  std::vector<double> empty;
-  CHECK_THROWS_AS(readmit::quantile_selected(empty, 0.5), std::invalid_argument);
-}
-
 TEST_CASE("WholeNumberQuantiles gives the bits of quantiles() as values come and go", "[stats][quantiles]") {
   boost::random::mt19937 generator(20261130u);
   boost::random::uniform_int_distribution<std::uint32_t> small(0, 40), large(0, 5000);

@@ -23,11 +23,6 @@ double quantile_sorted(std::span<const double> sorted, double prob);
 /// prob is not in [0, 1].
 std::vector<double> quantiles(std::vector<double> values, std::span<const double> probs);
 
-/// The type-7 quantile of `values` at `prob`, by selection rather than a full
-/// sort (linear time); the same bits as quantiles(). Reorders `values`.
-/// Throws as quantiles() does.
-double quantile_selected(std::span<double> values, double prob);
-
 /// A multiset of small non-negative whole numbers (days, counts) kept as
 /// counts in a Fenwick tree, for a quantile of a window that values enter
 /// and leave one at a time: insert and erase in O(log V), a quantile in
