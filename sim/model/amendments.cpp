@@ -1,6 +1,9 @@
 #include "readmit/model/amendments.hpp"
 
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_reduce.h>
 #include <algorithm>
+#include <vector>
 
 #include "readmit/model/negotiation.hpp"
 #include "readmit/model/pipeline.hpp"
@@ -44,9 +47,26 @@ void set(World& world, std::size_t k, AmendmentKind a, bool on, const char* by) 
             std::string(amendment_names()[std::size_t(a)]) + " by " + by);
   if (on) negotiation::amendment_in_force(world, k, a);
   if (!on || !exempts(a)) return;
+  // Who is covered now is read for every person, in parallel; exempting
+  // changes only those found, and one's exemption changes no one else's
+  // coverage, so they are exempted afterwards, in person order.
+  using Found = std::vector<std::uint32_t>;
   const auto& people = world.people;
-  for (std::uint32_t p = 0; p < people.size(); ++p)
-    if (people.partner[p] == k && people.entered(p) && !is_terminal(people.state[p])) exempt_if_covered(world, p);
+  const Found covered_now = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, people.size(), 8192), Found(),
+      [&](const tbb::blocked_range<std::size_t>& range, Found found) {
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          const auto p = std::uint32_t(i);
+          if (people.partner[p] == k && people.entered(p) && !is_terminal(people.state[p]) && covered(world, p))
+            found.push_back(p);
+        }
+        return found;
+      },
+      [](Found left, const Found& right) {  // in order: left's persons come first
+        left.insert(left.end(), right.begin(), right.end());
+        return left;
+      });
+  for (const std::uint32_t p : covered_now) exempt_if_covered(world, p);
 }
 
 bool terms_cover(const World& world, std::uint32_t p, AmendmentKind a) {
