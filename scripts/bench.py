@@ -68,9 +68,15 @@ def measure(readmit, runs, cores):
             days = scenario_days(scenario, readmit)
             entry = {"workload": name, "scenario": scenario, "replications": replications, "target": target,
                      "threads": {}}
-            for threads in range(1, cores + 1):
-                samples = [run_once(readmit, scenario, replications, threads, os.path.join(scratch, name))
-                           for _ in range(runs)]
+            # Rounds of every thread count in turn, so that a machine getting
+            # slower or faster during the runs weighs on each count alike and
+            # the speed-ups compare like with like.
+            by_threads = {threads: [] for threads in range(1, cores + 1)}
+            for _ in range(runs):
+                for threads in by_threads:
+                    by_threads[threads].append(
+                        run_once(readmit, scenario, replications, threads, os.path.join(scratch, name)))
+            for threads, samples in by_threads.items():
                 walls = [s[0] for s in samples]
                 median_index = walls.index(statistics.median_low(walls))
                 wall, peak, meta = samples[median_index]
@@ -91,9 +97,11 @@ def measure(readmit, runs, cores):
                 }
                 print(f"{name}: {threads} thread(s): {statistics.median(walls):.3f} s median of {runs}, "
                       f"peak {peak / 2**20:.0f} MiB", file=sys.stderr)
-            one = entry["threads"]["1"]["wall_seconds_median"]
+            # Speed-up: the median over rounds of the 1-thread wall time over
+            # this count's, both from the same round.
+            one = entry["threads"]["1"]["wall_seconds_all"]
             for threads, row in entry["threads"].items():
-                row["speedup"] = one / row["wall_seconds_median"]
+                row["speedup"] = statistics.median(a / b for a, b in zip(one, row["wall_seconds_all"]))
                 row["parallel_efficiency"] = row["speedup"] / int(threads)
             results.append(entry)
     finally:

@@ -1,11 +1,21 @@
 #include "readmit/model/population.hpp"
 
+#include <oneapi/tbb/parallel_for.h>
 #include <algorithm>
+#include <functional>
 #include <limits>
+#include <vector>
 
 #include "readmit/model/calendar.hpp"
 
 namespace readmit {
+
+namespace {
+
+/// Blocks at least this large grow their columns in parallel.
+constexpr std::size_t parallel_block_persons = 65536;
+
+}  // namespace
 
 std::string_view person_state_name(PersonState state) {
   static constexpr std::string_view names[] = {"prison",  "detained", "awaiting_document", "scheduled",  "supervised",
@@ -48,7 +58,17 @@ std::uint32_t Population::add(std::uint16_t partner_index, std::uint32_t id) { r
 
 std::uint32_t Population::add_block(std::uint16_t partner_index, std::uint32_t first_id, std::size_t count) {
   const auto first = static_cast<std::uint32_t>(size());
-  for_each_column([&](auto& column, auto initial) { column.resize(column.size() + count, initial); });
+  if (count < parallel_block_persons) {
+    for_each_column([&](auto& column, auto initial) { column.resize(column.size() + count, initial); });
+  } else {
+    // A large block (a docket): the columns grow in parallel, each touching
+    // its new memory for the first time.
+    std::vector<std::function<void()>> grow;
+    for_each_column([&](auto& column, auto initial) {
+      grow.emplace_back([&column, initial, count] { column.resize(column.size() + count, initial); });
+    });
+    tbb::parallel_for(std::size_t(0), grow.size(), [&](std::size_t i) { grow[i](); });
+  }
   std::fill(partner.begin() + first, partner.end(), partner_index);
   for (std::size_t i = 0; i < count; ++i) local_id[first + i] = first_id + std::uint32_t(i);
   return first;
