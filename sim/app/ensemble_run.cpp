@@ -145,7 +145,7 @@ void check_estimate(const RunEstimate& estimate, std::span<const Scenario* const
   const auto space = std::filesystem::space(existing, ec);
   if (!ec && estimate.disk_bytes > double(space.available))
     throw UsageError("the run writes about " + format_bytes(estimate.disk_bytes) + " into " + out_dir.string() +
-                     " (outputs and the monthly values kept during the run), more than the " +
+                     " (outputs, and the monthly values and event rows kept during the run), more than the " +
                      format_bytes(double(space.available)) + " free there");
 }
 
