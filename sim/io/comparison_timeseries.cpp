@@ -20,24 +20,6 @@ struct Pairing {
   std::vector<std::size_t> alt_columns;   // the alternative's of the same name
 };
 
-/// The sample of one value over replications: partner `slot`, or the sum
-/// over partners when slot == partners.
-void gather(const std::vector<double>& values, const MonthlyStore& store, std::size_t count, std::size_t t,
-            std::size_t slot, std::size_t column, std::vector<double>& sample) {
-  const std::size_t partners = store.partners(), columns = store.columns();
-  sample.resize(store.replications());
-  for (std::size_t r = 0; r < store.replications(); ++r) {
-    const double* month_values = values.data() + (r * count + t) * store.month_size();
-    if (slot < partners) {
-      sample[r] = month_values[slot * columns + column];
-    } else {
-      double sum = 0;  // partner order: the same bits every time
-      for (std::size_t k = 0; k < partners; ++k) sum += month_values[k * columns + column];
-      sample[r] = sum;
-    }
-  }
-}
-
 std::string month_rows(const Pairing& pair, const std::vector<double>& base_values,
                        const std::vector<double>& alt_values, std::size_t count, std::size_t t, std::size_t month) {
   const auto& base_store = pair.baseline.monthly();
@@ -52,8 +34,8 @@ std::string month_rows(const Pairing& pair, const std::vector<double>& base_valu
     for (std::size_t i = 0; i < pair.base_columns.size(); ++i) {
       const std::size_t bc = pair.base_columns[i], ac = pair.alt_columns[i];
       if (slot == partners && !monthly_column_has_overall(bc)) continue;
-      gather(base_values, base_store, count, t, slot, bc, base_sample);
-      gather(alt_values, alt_store, count, t, slot, ac, alt_sample);
+      base_store.gather(base_values, count, t, slot, bc, base_sample);
+      alt_store.gather(alt_values, count, t, slot, ac, alt_sample);
       const Summary difference = paired_difference_finite(alt_sample, base_sample);
       const Summary base = summarize_finite(base_sample, scratch);
       const Summary alt = summarize_finite(alt_sample, scratch);

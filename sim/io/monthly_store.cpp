@@ -33,6 +33,21 @@ void MonthlyStore::read_months(std::size_t first_month, std::size_t month_count,
                   r * record + first_month * month_size() * sizeof(double));
 }
 
+void MonthlyStore::gather(const std::vector<double>& block, std::size_t month_count, std::size_t t, std::size_t slot,
+                          std::size_t column, std::vector<double>& sample) const {
+  sample.resize(replications_);
+  for (std::size_t r = 0; r < replications_; ++r) {
+    const double* month_values = block.data() + (r * month_count + t) * month_size();
+    if (slot < partners_) {
+      sample[r] = month_values[slot * columns_ + column];
+    } else {
+      double sum = 0;  // partner order: the same bits every time
+      for (std::size_t k = 0; k < partners_; ++k) sum += month_values[k * columns_ + column];
+      sample[r] = sum;
+    }
+  }
+}
+
 void MonthlyStore::read_replication(std::size_t replication, std::vector<double>& out) const {
   if (replication >= replications_) throw std::out_of_range("MonthlyStore::read_replication: no such replication");
   const std::size_t count = months_ * month_size();

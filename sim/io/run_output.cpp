@@ -60,12 +60,12 @@ std::string timeseries_month(const ScenarioResults& s, const OutputSelection& se
                              const std::vector<std::string>& column_fields, const std::vector<double>& values,
                              std::size_t count, std::size_t t, std::size_t month) {
   const auto& store = s.monthly();
-  const std::size_t reps = store.replications(), partners = store.partners(), columns = store.columns();
+  const std::size_t partners = store.partners(), columns = store.columns();
   const std::string label = month_label(s.scenario(), month);
   std::string text;
   text.reserve((partners + 1) * columns * 96);  // about a row's length: no copies while growing
   CsvWriter csv(text);
-  std::vector<double> sample(reps), scratch;
+  std::vector<double> sample, scratch;
   // The first four fields repeat: encode them once per partner and metric.
   const std::string scenario_and = csv_field(s.name()) + ",";
   std::string prefix;
@@ -76,16 +76,7 @@ std::string timeseries_month(const ScenarioResults& s, const OutputSelection& se
     for (std::size_t c = 0; c < columns; ++c) {
       if ((slot == partners && !monthly_column_has_overall(c)) || !selected(selection.metrics, s.columns()[c]))
         continue;
-      for (std::size_t r = 0; r < reps; ++r) {
-        const double* month_values = values.data() + (r * count + t) * store.month_size();
-        if (slot < partners) {
-          sample[r] = month_values[slot * columns + c];
-        } else {
-          double sum = 0;  // partner order: the same bits every time
-          for (std::size_t k = 0; k < partners; ++k) sum += month_values[k * columns + c];
-          sample[r] = sum;
-        }
-      }
+      store.gather(values, count, t, slot, c, sample);
       const auto v = statistic_values(summarize_finite(sample, scratch));
       prefix.assign(partner_and_month).append(column_fields[c]).push_back(',');
       csv.write_numbers(prefix, v);

@@ -9,22 +9,15 @@
 
 namespace readmit::accounting {
 
-namespace {
-
-// Passes over persons run in parallel above this many; the counts are
-// integers, so the result does not depend on the split.
-constexpr std::size_t parallel_grain = 8192;
-
-}  // namespace
-
 bool census_month(int month) { return month % 12 == 0; }
 
 std::vector<Coverage> coverage_census(const World& world) {
   using Counts = std::vector<Coverage>;
   const auto& people = world.people;
   const auto& coverage = amendments::covered_removal_metrics;
+  // Integer counts: the result does not depend on how the pass is split.
   return tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, people.size(), parallel_grain), Counts(world.partners.size()),
+      tbb::blocked_range<std::size_t>(0, people.size(), person_scan_grain), Counts(world.partners.size()),
       [&](const tbb::blocked_range<std::size_t>& range, Counts local) {
         for (std::size_t i = range.begin(); i != range.end(); ++i) {
           const auto p = std::uint32_t(i);

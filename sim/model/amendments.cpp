@@ -53,7 +53,7 @@ void set(World& world, std::size_t k, AmendmentKind a, bool on, const char* by) 
   using Found = std::vector<std::uint32_t>;
   const auto& people = world.people;
   const Found covered_now = tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, people.size(), 8192), Found(),
+      tbb::blocked_range<std::size_t>(0, people.size(), person_scan_grain), Found(),
       [&](const tbb::blocked_range<std::size_t>& range, Found found) {
         for (std::size_t i = range.begin(); i != range.end(); ++i) {
           const auto p = std::uint32_t(i);

@@ -69,8 +69,7 @@ ReviewMeasures measure(const World& world, std::size_t k) {
   m.undecided_share = old_enough > 0 ? undecided / old_enough : nan;
 
   ConductDay sum;
-  for (const auto& d : conduct.days) {
-    if (d.day < start) continue;
+  for (const auto& d : conduct.days) {  // prune() kept the window's days only
     sum.decisions += d.decisions;
     sum.denials += d.denials;
     sum.acceptances += d.acceptances;

@@ -41,6 +41,13 @@ class MonthlyStore {
   /// Throws IoError on a failed read.
   void read_months(std::size_t first_month, std::size_t month_count, std::vector<double>& out) const;
 
+  /// From `block`, as read_months gave it for `month_count` months, the
+  /// value of month `t` of the block, partner `slot` (or the sum over
+  /// partners, in partner order, when slot == partners()) and `column`, in
+  /// every replication: one sample over replications, into `sample`.
+  void gather(const std::vector<double>& block, std::size_t month_count, std::size_t t, std::size_t slot,
+              std::size_t column, std::vector<double>& sample) const;
+
   /// Reads every month of one replication into `out`, laid out
   /// out[month * month_size() + partner * columns() + column].
   /// Throws IoError on a failed read.

@@ -45,6 +45,10 @@ constexpr std::int32_t no_day = INT32_MIN;
 /// Population::request_record of a person with no open request record.
 constexpr std::uint32_t no_record = UINT32_MAX;
 
+/// Persons per task of a parallel pass over every person (a census, a
+/// search): below this, a pass stays on one thread.
+inline constexpr std::size_t person_scan_grain = 8192;
+
 class Population {
  public:
   explicit Population(std::size_t partners = 1) : child_age_at_entry(partners) {}
