@@ -9,7 +9,8 @@
 //     persons created; each enters on its own day);
 //  3. sanction decisions reaching their effect day take effect (before the
 //     partner acts, so a step in force today counts today; the partner
-//     answers at once, e.g. ends a halt);
+//     answers at once, e.g. ends a halt); a proposal whose effect day has
+//     passed takes effect once the evidence justifies it;
 //  4. each partner's day, partners as if one after another in partner order
 //     (they compete only for detention beds; custody.hpp runs them in
 //     parallel wherever beds cannot run out, which gives the same result):
@@ -23,14 +24,16 @@
 //     e. the day's person-days, bed-days and child-days;
 //  5. on a review day (every review_interval_days, not tied to months: the
 //     US monitors continuously, the EU assesses yearly), each partner's
-//     review and the sanction rule's answer, judged on the day's conduct;
-//     decisions without a lag take effect at once.
+//     review, and the removing state's decision on it (decisions.cpp),
+//     judged on the day's conduct; decisions without a lag take effect at
+//     once.
 // At a month's end, per partner (in parallel: each touches only its own
 // state): stocks, coverage (on census months) and decision times are
 // recorded, returnees followed, visas applied for; then, partner by partner,
-// negotiation (a halt reconsidered, a request opened or agreed). Only then
-// does each partner set next month's cooperation, so it answers this month's
-// sanctions, outcomes and agreements. The snapshot of the relationship comes
+// negotiation (a request opened or agreed). Only then does each partner set
+// next month's cooperation, so it answers this month's sanctions, outcomes
+// and agreements; then, partner by partner, its stance is followed (a halt
+// starting or ending is logged). The snapshot of the relationship comes
 // last.
 #include "readmit/engine/replication.hpp"
 
@@ -44,6 +47,7 @@
 #include "readmit/model/amendments.hpp"
 #include "readmit/model/cooperation.hpp"
 #include "readmit/model/custody.hpp"
+#include "readmit/model/decisions.hpp"
 #include "readmit/model/documents.hpp"
 #include "readmit/model/flights.hpp"
 #include "readmit/model/households.hpp"
@@ -150,7 +154,7 @@ void run_day(World& world, std::size_t& next_timeline_entry, bool month_begins, 
       measures[k] = review::measure(world, k);
     });
     for (std::size_t k = 0; k < world.partners.size(); ++k)
-      sanctions::respond_to_review(world, k, review::hold(world, k, measures[k]).compliance_class);
+      decisions::respond_to_review(world, k, review::hold(world, k, measures[k]).compliance_class);
     sanctions::apply_due(world);
   }
 }
@@ -167,10 +171,11 @@ void close_month(World& world) {
     visas::demand(world, k, month);
   });
   for (std::size_t k = 0; k < world.partners.size(); ++k) negotiation::month_end(world, k, month);
-  for_each_partner(world, [&](std::size_t k) {
-    cooperation::update(world, k, month);
+  for_each_partner(world, [&](std::size_t k) { cooperation::update(world, k, month); });
+  for (std::size_t k = 0; k < world.partners.size(); ++k) {
+    negotiation::follow_stance(world, k);
     accounting::record_diplomacy(world, k, month);
-  });
+  }
 }
 
 }  // namespace
@@ -181,6 +186,9 @@ ReplicationResult run_replication(const Scenario& scenario, std::uint64_t replic
   World world(scenario, replication);
   synthesis::synthesize_docket(world);
   cooperation::start(world);
+  decisions::start(world);
+  interviews::start(world);
+  flights::start(world);
   const auto synthesized = Clock::now();
   std::size_t next_timeline_entry = 0;
   std::vector<std::int64_t> bounds(world.partners.size());

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "readmit/model/cooperation.hpp"
+#include "readmit/model/decisions.hpp"
 #include "readmit/model/sanctions.hpp"
 
 namespace readmit::accounting {
@@ -75,6 +76,9 @@ void record_diplomacy(World& world, std::size_t k, int month) {
   record(Metric::cooperation, d.cooperation);
   record(Metric::cooperation_target, d.target);
   record(Metric::halted, d.halted ? 1 : 0);
+  record(Metric::demand_pressed, d.demand_pressed);
+  record(Metric::sanction_evidence, decisions::evidence_today(world, k));
+  record(Metric::standing, decisions::standing(world, k));
   record(Metric::sanction_step, double(d.sanction_step));
   record(Metric::sanction_cost, cooperation::sanction_cost(world, k));
   record(Metric::sanction_response, cooperation::sanction_response(world, k));

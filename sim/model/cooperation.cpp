@@ -75,22 +75,47 @@ double sanction_cost(const World& world, std::size_t k) {
   return total;
 }
 
+double felt_sanction_cost(const World& world, std::size_t k) {
+  return std::max(sanction_cost(world, k), world.partners[k].diplomacy.remembered_sanction_cost);
+}
+
 double sanction_response(const World& world, std::size_t k) {
-  const double cost = sanction_cost(world, k);
+  const double cost = felt_sanction_cost(world, k);
   if (cost <= 0.0) return 0.0;
   return world.partners[k].diplomacy.sanction_sensitivity *
          (1.0 - std::exp(-cost / world.params(k).cooperation.sanction_cost_scale));
 }
 
-double target(const World& world, std::size_t k) {
-  const auto& diplomacy = world.partners[k].diplomacy;
-  if (diplomacy.halted) return world.params(k).halt.cooperation;
-  const auto& c = world.params(k).cooperation;
-  const double backlash_change = diplomacy.backlash - diplomacy.backlash_at_start;
-  return std::clamp(c.baseline + sanction_response(world, k) - backlash_change + amendment_bonus(world, k), 0.0, 1.0);
+double family_rate(const World& world, std::size_t k) {
+  const auto& d = world.partners[k].diplomacy;
+  return d.fading_months > 0 ? d.family_salience / d.fading_months : 0.0;
 }
 
-void restate_target(World& world, std::size_t k) { world.partners[k].diplomacy.target = target(world, k); }
+double demand_value(const World& world, std::size_t k) {
+  if (!world.partners[k].amendments.request_open) return 0.0;
+  const auto& b = world.params(k).bargaining;
+  if (b.demand_value <= 0.0 || b.value_elasticity == 0.0) return b.demand_value;
+  const double now = std::max(family_rate(world, k), rate_floor_per_month);
+  const double then = std::max(world.partners[k].diplomacy.family_rate_at_request, rate_floor_per_month);
+  return b.demand_value * std::pow(now / then, b.value_elasticity);
+}
+
+double unpressed_target(const World& world, std::size_t k) {
+  const auto& diplomacy = world.partners[k].diplomacy;
+  const auto& c = world.params(k).cooperation;
+  const double backlash_change = diplomacy.backlash - diplomacy.backlash_at_start;
+  return c.baseline + sanction_response(world, k) - backlash_change + amendment_bonus(world, k);
+}
+
+double target(const World& world, std::size_t k) {
+  return std::clamp(unpressed_target(world, k) - demand_value(world, k), 0.0, 1.0);
+}
+
+void restate_target(World& world, std::size_t k) {
+  auto& diplomacy = world.partners[k].diplomacy;
+  diplomacy.demand_pressed = demand_value(world, k);
+  diplomacy.target = target(world, k);
+}
 
 bool breaks_ties(const World& world, std::uint32_t p) {
   const auto& people = world.people;
@@ -105,13 +130,21 @@ void update(World& world, std::size_t k, int month) {
   const double keep = std::pow(0.5, 1.0 / c.backlash_half_life_months);
   // Rates, so that volume alone does nothing: severe outcomes per
   // returnee-year in follow-up, and the share of removals that broke ties.
+  diplomacy.fading_months = keep * diplomacy.fading_months + 1.0;
   diplomacy.returned_salience = keep * diplomacy.returned_salience + world.metric(month, k, Metric::removals);
   diplomacy.family_salience = keep * diplomacy.family_salience + world.metric(month, k, Metric::removals_breaking_ties);
   diplomacy.exposure_salience =
       keep * diplomacy.exposure_salience + world.metric(month, k, Metric::returnees_followed) / 12.0;
   diplomacy.severe_salience = keep * diplomacy.severe_salience + world.metric(month, k, Metric::severe_outcomes);
   diplomacy.backlash = domestic_cost(world, k);
-  diplomacy.target = target(world, k);
+  // The memory of sanctions borne fades; the steps in force renew it.
+  const double memory =
+      c.sanction_memory_half_life_months > 0
+          ? diplomacy.remembered_sanction_cost * std::pow(0.5, 1.0 / c.sanction_memory_half_life_months)
+          : 0.0;
+  diplomacy.remembered_sanction_cost =
+      std::max(memory, c.sanction_memory_half_life_months > 0 ? sanction_cost(world, k) : 0.0);
+  restate_target(world, k);
   auto rng = world.partner_stream(k, StreamPurpose::partner_cooperation, std::uint64_t(month));
   const double noise = c.noise_sd > 0 ? draw_normal(0.0, c.noise_sd, rng) : 0.0;
   diplomacy.cooperation = std::clamp(

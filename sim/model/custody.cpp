@@ -38,6 +38,13 @@ std::int64_t beds_in_use(const World& world) {
 
 void begin_detention(World& world, std::uint32_t p) {
   const std::size_t k = world.people.partner[p];
+  if (!flights::can_fly(world, k)) {
+    // Detention is for removal: without flights the removing state does not detain.
+    pipeline::set_state(world, p, PersonState::supervised);
+    world.flow(k, Metric::released_no_flight) += 1;
+    schedule_first_request(world, p);
+    return;
+  }
   if (!has_bed(world, k)) {
     pipeline::set_state(world, p, PersonState::supervised);
     world.flow(k, Metric::released_no_bed) += 1;
@@ -81,7 +88,8 @@ void for_each_partner_sharing_beds(World& world, std::span<const std::int64_t> m
 }
 
 bool redetain(World& world, std::uint32_t p) {
-  if (!has_bed(world, world.people.partner[p])) return false;
+  const std::size_t k = world.people.partner[p];
+  if (!flights::can_fly(world, k) || !has_bed(world, k)) return false;
   const bool has_document = world.people.request[p] == RequestStatus::issued;
   pipeline::set_state(world, p, has_document ? PersonState::scheduled : PersonState::awaiting_document);
   world.people.detention_start[p] = world.day;

@@ -1,6 +1,7 @@
 #include "readmit/model/flights.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "readmit/model/amendments.hpp"
 #include "readmit/model/cooperation.hpp"
@@ -49,6 +50,21 @@ void remove(World& world, std::uint32_t p) {
 
 }  // namespace
 
+bool can_fly(const World& world, std::size_t k) {
+  const auto& f = world.params(k).flights;
+  return f.commercial_seats_per_week > 0 ||
+         (f.charter_seats > 0 && (f.charter_interval_days > 0 || f.charter_after_round_days > 0));
+}
+
+void start(World& world) {
+  for (std::size_t k = 0; k < world.partners.size(); ++k) {
+    const auto interval = world.params(k).flights.charter_interval_days;
+    auto rng = world.partner_stream(k, StreamPurpose::partner_interviews, 1);
+    const double u = rng.uniform01();  // drawn whatever the interval, so other draws keep their place
+    world.partners[k].charter_phase_days = interval > 0 ? std::int32_t(std::floor(u * double(interval))) : 0;
+  }
+}
+
 void make_ready(World& world, std::uint32_t p) {
   world.people.ready_day[p] = world.day;
   world.partners[world.people.partner[p]].scheduled.push_back({p, world.people.token[p]});
@@ -64,16 +80,18 @@ void fly(World& world, std::size_t k) {
     after_round = after_round || booked.front() == day;
     booked.pop_front();
   }
-  const bool on_cycle = f.charter_interval_days > 0 && day >= f.charter_offset_days &&
-                        (day - f.charter_offset_days) % f.charter_interval_days == 0;
+  // The cycle's phase is drawn per replication: no result may hinge on where
+  // a fixed cycle happens to fall from start_date.
+  const std::int64_t first =
+      f.charter_offset_days + world.partners[k].charter_phase_days % std::max<std::int64_t>(f.charter_interval_days, 1);
+  const bool on_cycle = f.charter_interval_days > 0 && day >= first && (day - first) % f.charter_interval_days == 0;
   if (on_cycle || (after_round && f.charter_seats > 0)) {
     auto& partner = world.partners[k];
     auto rng = world.partner_stream(k, StreamPurpose::partner_charters, std::uint64_t(partner.charter_number++));
-    // A halt stops new documents, not the return of nationals holding documents already issued.
-    const double willing =
-        partner.diplomacy.halted
-            ? 1.0
-            : std::min(1.0, partner.diplomacy.cooperation / std::max(f.charter_full_cooperation, 1e-9));
+    // Refusing a charter, or some of its seats, is a deliberate act: a
+    // partner at charter_full_cooperation or above accepts at the base rate
+    // and every seat; below it, fewer of both (bargaining by degrees).
+    const double willing = std::min(1.0, partner.diplomacy.cooperation / std::max(f.charter_full_cooperation, 1e-9));
     const bool accepted = rng.bernoulli(f.charter_acceptance_base_prob * willing);
     // Only a charter with passengers ready was asked of the partner.
     const bool asked = eligible_count(world, k) > 0;
@@ -82,7 +100,8 @@ void fly(World& world, std::size_t k) {
       if (asked) world.flow(k, Metric::charters_refused) += 1;
       return;
     }
-    if (const std::int64_t flown = board(world, k, f.charter_seats); flown > 0) {
+    const auto seats = std::int64_t(std::ceil(double(f.charter_seats) * willing));
+    if (const std::int64_t flown = board(world, k, seats); flown > 0) {
       world.flow(k, Metric::charters_flown) += 1;
       world.flow(k, Metric::charter_removals) += double(flown);
     }

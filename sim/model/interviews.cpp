@@ -5,6 +5,7 @@
 
 #include "readmit/model/custody.hpp"
 #include "readmit/model/documents.hpp"
+#include "readmit/model/flights.hpp"
 #include "readmit/model/review.hpp"
 
 namespace readmit::interviews {
@@ -75,14 +76,8 @@ void hold_round(World& world, std::size_t k) {
 
 namespace {
 
-/// Day `day` is partner k's raid day: raid_lead_days before a round.
-/// Day of partner k's coming interview round (the first one at the end of
-/// the first interval).
-std::int32_t next_round_day(const World& world, std::size_t k) {
-  const auto& desk = world.partners[k].desk;
-  return desk.next_round_day < 0 ? std::int32_t(world.params(k).agreement.interview_interval_days) - 1
-                                 : desk.next_round_day;
-}
+/// Day of partner k's coming interview round.
+std::int32_t next_round_day(const World& world, std::size_t k) { return world.partners[k].desk.next_round_day; }
 
 /// Days before a round that the removing state raids.
 std::int32_t raid_lead(const World& world, std::size_t k) {
@@ -92,9 +87,23 @@ std::int32_t raid_lead(const World& world, std::size_t k) {
 
 }  // namespace
 
+void start(World& world) {
+  for (std::size_t k = 0; k < world.partners.size(); ++k) {
+    // The first round falls on a day drawn once per replication within the
+    // first interval: no result may hinge on where a cycle counted from
+    // start_date happens to fall.
+    auto rng = world.partner_stream(k, StreamPurpose::partner_interviews, 0);
+    const double u = rng.uniform01();
+    world.partners[k].desk.next_round_day =
+        std::int32_t(std::floor(u * double(world.params(k).agreement.interview_interval_days)));
+  }
+}
+
 std::int64_t raid_bound(const World& world, std::size_t k) {
   const bool raid_day = world.day == next_round_day(world, k) - raid_lead(world, k);
-  return world.params(k).agreement.interview_required && raid_day ? world.now.removing_state.raid_size : 0;
+  return world.params(k).agreement.interview_required && raid_day && flights::can_fly(world, k)
+             ? world.now.removing_state.raid_size
+             : 0;
 }
 
 void run_cycle(World& world, std::size_t k) {
@@ -111,17 +120,18 @@ void run_cycle(World& world, std::size_t k) {
     return;
   }
   const std::int32_t interval = std::int32_t(agreement.interview_interval_days);
-  desk.next_round_day = next_round_day(world, k);
   if (world.day == desk.next_round_day - raid_lead(world, k)) {
     // The partner states the delegation it will send, from its present stance
     // (its target cooperation); the removing state detains ahead of an agreed round.
     const double intention = world.partners[k].diplomacy.target;
     desk.planned_round_size = std::llround(double(agreement.interview_round_size) * std::clamp(intention, 0.0, 1.0));
+    desk.round_planned_day = world.day;
     if (desk.planned_round_size > 0) raid(world, k);
   }
   if (world.day == desk.next_round_day) {
     hold_round(world, k);
     desk.planned_round_size = 0;
+    desk.round_planned_day = -1;
     ++desk.round_number;
     desk.next_round_day += interval;
   }
@@ -133,9 +143,14 @@ void offer_round(World& world, std::size_t k) {
   const std::int32_t lead = std::int32_t(std::min<std::int64_t>(world.now.removing_state.raid_lead_days,
                                                                 world.params(k).agreement.interview_interval_days - 1));
   // The removing state plans its raid (raid_lead_days), then detains ahead
-  // of the round (raid_lead_days again).
+  // of the round (raid_lead_days again). A round whose delegation was
+  // already stated was planned under the old stance: the offer replaces it.
   const std::int32_t soonest = world.day + 2 * std::max(lead, 1);
-  if (desk.next_round_day < 0 || desk.next_round_day > soonest) desk.next_round_day = soonest;
+  if (desk.next_round_day > soonest || desk.round_planned_day >= 0) {
+    desk.next_round_day = soonest;
+    desk.planned_round_size = 0;
+    desk.round_planned_day = -1;
+  }
 }
 
 }  // namespace readmit::interviews

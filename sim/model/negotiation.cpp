@@ -24,18 +24,18 @@ void open_request(World& world, std::size_t k) {
   if (status.request_open || kinds.empty()) return;
   status.request_open = true;
   ++status.requests_made;
+  world.partners[k].diplomacy.family_rate_at_request = cooperation::family_rate(world, k);
   world.flow(k, Metric::amendment_requests) += 1;
   world.log(k, "amendment_requested", joined_names(kinds));
+  follow_stance(world, k);
 }
 
-void end_halt(World& world, std::size_t k, const char* why) {
-  auto& diplomacy = world.partners[k].diplomacy;
-  if (!diplomacy.halted) return;
-  diplomacy.halted = false;
-  diplomacy.awaiting_resumption = true;
-  world.log(k, "halt_ended", why);
-  cooperation::restate_target(world, k);
-  interviews::offer_round(world, k);
+void close_request(World& world, std::size_t k, const char* kind, const char* why) {
+  auto& status = world.partners[k].amendments;
+  if (!status.request_open) return;
+  status.request_open = false;
+  if (kind != nullptr) world.log(k, kind, why);
+  follow_stance(world, k);
 }
 
 }  // namespace
@@ -50,39 +50,40 @@ std::vector<AmendmentKind> wanted(const World& world, std::size_t k) {
   return kinds;
 }
 
-void move(World& world, std::size_t k, bool active) {
+void move(World& world, std::size_t k, bool open) {
+  if (open)
+    open_request(world, k);
+  else
+    close_request(world, k, "amendment_request_withdrawn", "by a dated move");
+}
+
+void follow_stance(World& world, std::size_t k) {
+  cooperation::restate_target(world, k);
   auto& diplomacy = world.partners[k].diplomacy;
-  if (!active) {
-    end_halt(world, k, "by a dated move");
+  // A halt is bargaining that leaves nothing: not a partner whose interests
+  // support no cooperation anyway.
+  const bool halting =
+      diplomacy.demand_pressed > 0.0 && diplomacy.target <= 0.0 && cooperation::unpressed_target(world, k) > 0.0;
+  if (halting == diplomacy.halted) return;
+  diplomacy.halted = halting;
+  if (halting) {
+    world.log(k, "halt_started", "document issuing stopped to press the request");
     return;
   }
-  if (diplomacy.halted) return;
-  diplomacy.halted = true;
-  world.log(k, "halt_started", "document issuing stopped");
-  open_request(world, k);
-  cooperation::restate_target(world, k);
+  diplomacy.awaiting_resumption = true;
+  world.log(k, "halt_ended",
+            world.partners[k].amendments.request_open ? "the pull of its interests outweighs the demand"
+                                                      : "its request ended");
+  interviews::offer_round(world, k);
 }
 
 void amendment_in_force(World& world, std::size_t k, AmendmentKind a) {
-  auto& status = world.partners[k].amendments;
   const auto& requested = world.names.requested[k];
   if (std::find(requested.begin(), requested.end(), a) == requested.end() || !wanted(world, k).empty()) return;
-  if (status.request_open) {
-    status.request_open = false;
-    world.log(k, "amendment_request_met", "every amendment asked for is in force");
-  }
-  end_halt(world, k, "its amendments are in force");
-}
-
-void reconsider_halt(World& world, std::size_t k) {
-  if (!world.partners[k].diplomacy.halted) return;
-  const double cost = cooperation::sanction_cost(world, k);
-  if (cost > 0.0 && cost >= world.params(k).halt.value)
-    end_halt(world, k, "the sanctions cost more than the halt is worth");
+  close_request(world, k, "amendment_request_met", "every amendment asked for is in force");
 }
 
 void month_end(World& world, std::size_t k, int month) {
-  reconsider_halt(world, k);
   auto& status = world.partners[k].amendments;
   if (!status.request_open &&
       world.partners[k].diplomacy.backlash >= world.params(k).amendment_request.domestic_cost_threshold)
@@ -91,13 +92,12 @@ void month_end(World& world, std::size_t k, int month) {
   auto rng = world.partner_stream(k, StreamPurpose::partner_negotiation, std::uint64_t(month));
   const double per_month = 1.0 - std::pow(1.0 - world.now.negotiation.agree_prob_per_year, 1.0 / 12.0);
   if (!rng.bernoulli(per_month)) return;
-  status.request_open = false;
   world.flow(k, Metric::negotiation_agreements) += 1;
   const std::int32_t effect_day = world.day + std::int32_t(world.now.negotiation.entry_into_force_lag_days);
   const auto kinds = wanted(world, k);
   for (auto a : kinds) world.pending_amendments.push_back({effect_day, k, a});
   world.log(k, "negotiation_agreed", joined_names(kinds));
-  end_halt(world, k, "its amendments were agreed");
+  close_request(world, k, nullptr, nullptr);  // the agreement is the event
 }
 
 }  // namespace readmit::negotiation

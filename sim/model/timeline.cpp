@@ -15,7 +15,7 @@ namespace {
 /// amendment, of its first parameter change, else every partner.
 std::vector<std::size_t> concerned_partners(const World& world, const TimelineEvent& event) {
   if (event.sanction) return {event.sanction->partner};
-  if (event.halt) return {event.halt->partner};
+  if (event.request) return {event.request->partner};
   if (event.amendment && !event.amendment->partners.empty()) return event.amendment->partners;
   if (!event.assignments.empty() && event.assignments.front().path.rfind("partners.", 0) == 0)
     return {event.assignments.front().keys.front()};
@@ -29,7 +29,7 @@ void apply(World& world, const TimelineEvent& event) {
   if (!event.note.empty())
     for (auto k : concerned_partners(world, event)) world.log(k, "timeline", event.note);
   if (event.sanction) sanctions::decide(world, event.sanction->partner, event.sanction->step, "timeline");
-  if (event.halt) negotiation::move(world, event.halt->partner, event.halt->active);
+  if (event.request) negotiation::move(world, event.request->partner, event.request->open);
   if (event.amendment) {
     const auto& listed = event.amendment->partners;
     for (std::size_t k = 0; k < world.partners.size(); ++k)

@@ -198,6 +198,14 @@ const ParamSpec rows[] = {
               "returns diminish beyond it.",
    .source = "[A] the us_243d steps cost 0.15-0.2 each: the fourth step adds little",
    .set = TO(PARTNER.cooperation.sanction_cost_scale), .timeline_settable = true},
+  {.path = "partners.*.cooperation.sanction_memory_half_life_months", .type = T::real, .unit = "months",
+   .default_yaml = "24", .min = 0, .max = 600,
+   .meaning = "A sanction, once felt, stays credible: the partner answers the larger of the cost of the steps in force and "
+              "the highest cost it has borne, fading with this half-life (0: only the steps in force count). So lifting a "
+              "sanction does not at once undo the partner's answer to it.",
+   .source = "[A] Cambodia said in 2022 it would keep accepting deportees [S]; no partner whose sanction was lifted "
+             "(Guyana, Gambia, Guinea, Ghana) is reported to have stopped cooperating again [S]",
+   .set = TO(PARTNER.cooperation.sanction_memory_half_life_months), .timeline_settable = true},
   {.path = "partners.*.cooperation.backlash_per_severe_rate", .type = T::real, .unit = "per (outcome/returnee-year)",
    .default_yaml = "10", .min = 0, .max = 1000,
    .meaning = "Target lost per severe outcome per returnee-year in follow-up, both counted over recent months with fading "
@@ -226,17 +234,45 @@ const ParamSpec rows[] = {
    .meaning = "Target gained while amendments the partner asked for are in force (the value of what it asked for).",
    .source = "[A]", .set = TO(PARTNER.cooperation.amendment_bonus), .timeline_settable = true},
 
-  {.path = "partners.*.halt", .type = T::section,
-   .meaning = "A halt of document issuing as a lever: started by a dated move (timeline halt), ended when the amendments it "
-              "asks for are agreed, when the cost of the sanctions in force reaches its value, or by a dated move."},
-  {.path = "partners.*.halt.cooperation", .type = T::probability, .default_yaml = "0",
-   .meaning = "Target cooperation while halted.", .source = "Cambodia issued no new travel documents Oct 2016 - Aug 2017 [S]",
-   .set = TO(PARTNER.halt.cooperation), .timeline_settable = true},
-  {.path = "partners.*.halt.value", .type = T::real, .unit = "cost", .default_yaml = "0.1", .min = 0, .max = 100,
-   .meaning = "What the halt is worth to the partner, in the ladder's cost units: it ends once the cost of the steps in force "
-              "reaches this.",
-   .source = "[A] Cambodia offered interviews two days after the mildest 243(d) step took effect [S], so at most that step's cost",
-   .set = TO(PARTNER.halt.value), .timeline_settable = true},
+  {.path = "partners.*.bargaining", .type = T::section,
+   .meaning = "While its request for amendments is open, the partner withholds cooperation to press it: by degrees (slower "
+              "decisions, smaller interview rounds, fewer charter seats accepted), all of it being a halt of new documents. "
+              "What it withholds is the demand's value, which follows the rate of removals that break family or childhood ties "
+              "against the rate when it asked: pressing harder as such removals quicken, easing as they stop (as during a halt). "
+              "The answer to sanctions (cooperation.sanction_sensitivity) and the disposition pull the other way."},
+  {.path = "partners.*.bargaining.demand_value", .type = T::real, .unit = "target", .default_yaml = "0", .min = 0, .max = 10,
+   .meaning = "Target cooperation the partner withholds while its request is open, at the removal rate of the request's "
+              "opening; at or above its disposition it halts.",
+   .source = "[A] fitted where the record allows (docs/calibration.md): Cambodia issued no new travel documents from Oct 2016 "
+             "while asking to amend the MOU [S]",
+   .set = TO(PARTNER.bargaining.demand_value), .timeline_settable = true},
+  {.path = "partners.*.bargaining.value_elasticity", .type = T::real, .default_yaml = "0", .min = 0, .max = 5,
+   .meaning = "How the demand's value follows the recent rate of removals breaking ties, relative to that rate when the request "
+              "opened (fading with cooperation.backlash_half_life_months): value = demand_value x (rate now / rate then)^"
+              "value_elasticity; 0 keeps it fixed.",
+   .source = "[A] Cambodia pressed its request again as removals resumed (2019, 2022) [S] and was listed uncooperative again "
+             "in Jan 2020 [S]",
+   .set = TO(PARTNER.bargaining.value_elasticity), .timeline_settable = true},
+
+  {.path = "partners.*.standing", .type = T::section,
+   .meaning = "The partner's standing with the removing state: what sanctioning it would cost the removing state (its trade "
+              "and the visas the removing state's own citizens, firms and universities want), and whether a visa sanction "
+              "can bite at all. The removing state weighs it against the partner's non-compliance (sanctions.*)."},
+  {.path = "partners.*.standing.trade_usd_millions_per_year", .type = T::real, .unit = "USD millions/year", .default_yaml = "0",
+   .min = 0, .max = 1e8,
+   .meaning = "Goods trade (exports plus imports) between the removing state and the partner.",
+   .source = "US Census Bureau trade by country (docs/sources.md)",
+   .set = TO(PARTNER.standing.trade_usd_millions_per_year), .timeline_settable = true},
+  {.path = "partners.*.standing.visas_issued_per_year", .type = T::real, .unit = "visas/year", .default_yaml = "0",
+   .min = 0, .max = 1e9,
+   .meaning = "Visas the removing state issues to the partner's nationals a year (nonimmigrant visas for the US).",
+   .source = "State Department, Report of the Visa Office (docs/sources.md)",
+   .set = TO(PARTNER.standing.visas_issued_per_year), .timeline_settable = true},
+  {.path = "partners.*.standing.visa_services", .type = T::boolean, .default_yaml = "true",
+   .meaning = "Whether the removing state issues visas in the partner's country; a visa sanction (INA 243(d): consular "
+              "officers \"in that foreign country\") bites only there, so without them no step is taken.",
+   .source = "8 U.S.C. 1253(d) [S]; no US embassy in Iran since 1980; visa services in Havana suspended from Sep 2017 [S]",
+   .set = TO(PARTNER.standing.visa_services), .timeline_settable = true},
 
   {.path = "partners.*.household", .type = T::section, .meaning = "Whether a household follows a removed person."},
   {.path = "partners.*.household.follow_prob_citizen_spouse", .type = T::probability, .default_yaml = "0.1",
@@ -314,7 +350,7 @@ const ParamSpec rows[] = {
   {.path = "partners.*.amendment_request.domestic_cost_threshold", .type = T::real, .unit = "target", .default_yaml = "0.15",
    .min = 0, .max = inf,
    .meaning = "Backlash (target cooperation lost to the domestic cost of receiving deportees) at which the partner asks for "
-              "its amendments (.inf: only a halt makes it ask).",
+              "its amendments (.inf: only a dated move, timeline request, makes it ask).",
    .source = "[A] Cambodia asked after suicides and family separations among its returnees [S]",
    .set = TO(PARTNER.amendment_request.domestic_cost_threshold), .timeline_settable = true, .infinity_ok = true},
 };

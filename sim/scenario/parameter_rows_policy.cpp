@@ -81,31 +81,76 @@ const ParamSpec rows[] = {
   {.path = "sanctions", .type = T::section, .meaning = "The removing state's sanction ladder and when it climbs or steps down."},
   {.path = "sanctions.ladder", .type = T::ladder_ref, .default_yaml = "us_243d",
    .meaning = "The ladder in use: a preset (us_243d, eu_art25a) or a key of sanctions.ladders.", .set = TO(s.sanctions.ladder)},
-  {.path = "sanctions.escalate_after", .type = T::integer, .unit = "reviews", .default_yaml = "13", .min = 1, .max = 100000,
-   .meaning = "Consecutive uncooperative reviews before the removing state decides to climb one step (US: DHS's notice to "
-              "State; EU: the Commission's proposal); the step takes effect after effect_lag_days.",
-   .source = "[A] a quarter of weekly findings",
+  {.path = "sanctions.escalate_after", .type = T::real, .unit = "reviews", .default_yaml = "13", .min = 0.001, .max = 100000,
+   .meaning = "Evidence, in uncooperative reviews' worth, on which the removing state decides a step of cost 1 against a "
+              "partner of no standing (US: DHS's notice to State; EU: the Commission's proposal). A partner of standing W "
+              "needs (1 + W) times as much for a step, times the step's removing_state_cost; the step takes effect after "
+              "effect_lag_days.",
+   .source = "[A] fitted (docs/calibration.md): a quarter of weekly findings",
    .set = TO(s.sanctions.escalate_after), .timeline_settable = true},
-  {.path = "sanctions.deescalate_after", .type = T::integer, .unit = "reviews", .default_yaml = "26", .min = 1, .max = 100000,
-   .meaning = "Consecutive compliant reviews before stepping down one step.", .source = "[A] half a year of weekly findings",
+  {.path = "sanctions.deescalate_after", .type = T::real, .unit = "reviews", .default_yaml = "26", .min = 0.001, .max = 100000,
+   .meaning = "Compliant reviews' worth (at-risk reviews count nothing, an uncooperative one resets it) before the removing "
+              "state steps down one step for a partner of no standing; a partner of standing W needs 1 / (1 + W) as much, "
+              "since the sanction costs the removing state more.",
+   .source = "[A] lifts came 2-15 months after cooperation resumed: Guyana, Gambia, Guinea, Ghana [S]",
    .set = TO(s.sanctions.deescalate_after), .timeline_settable = true},
   {.path = "sanctions.allow_deescalation", .type = T::boolean, .default_yaml = "true",
    .meaning = "Whether the ladder may step down at all (false: a step, once taken, stays).",
    .source = "steps were lifted for Guyana, Gambia, Guinea and Ghana [S]",
    .set = TO(s.sanctions.allow_deescalation), .timeline_settable = true},
-  {.path = "sanctions.lift_while_request_open", .type = T::boolean, .default_yaml = "false",
-   .meaning = "Whether the ladder may step down while the partner presses an amendment request the removing state has "
-              "not agreed to (false: the open dispute keeps the step, however compliant the partner's conduct).",
-   .source = "Cambodia's account: it kept accepting deportees and was still called uncooperative for asking to amend "
-             "the MOU (May 2022) [S]; the US declined its requests of 2016-2022 [S]",
-   .set = TO(s.sanctions.lift_while_request_open), .timeline_settable = true},
   {.path = "sanctions.effect_lag_days", .type = T::integer, .unit = "days", .default_yaml = "28", .min = 0, .max = 3650,
-   .meaning = "Days between a sanction decision and its effect.", .source = "DHS notice 16 Aug 2017, effect 13 Sep 2017 [S]",
+   .meaning = "Days between a decision (notice, proposal) and its effect; a proposal not yet justified by the partner's "
+              "standing (notice_weighs_standing false) waits at that point for the evidence to justify it.",
+   .source = "DHS notice 16 Aug 2017, effect 13 Sep 2017 [S]; EU: proposal 15 Jul 2021, Council decision 7 Oct 2021 [S]",
    .set = TO(s.sanctions.effect_lag_days), .timeline_settable = true},
   {.path = "sanctions.reviews_wait_for_effect", .type = T::boolean, .default_yaml = "true",
-   .meaning = "After a decision, only reviews whose whole window follows its effect count toward the next one.",
+   .meaning = "After a decision, only reviews whose whole window follows its effect add evidence toward the next one.",
    .source = "[A] a sanction is judged on the partner's answer to it, not on the data that caused it",
    .set = TO(s.sanctions.reviews_wait_for_effect), .timeline_settable = true},
+  {.path = "sanctions.evidence_half_life_days", .type = T::real, .unit = "days", .default_yaml = "182", .min = 1, .max = inf,
+   .meaning = "Half-life of the removing state's evidence of a partner's non-compliance (.inf: it never fades): evidence "
+              "builds while a partner stays uncooperative and fades once it complies.",
+   .source = "[A] half a year of findings",
+   .set = TO(s.sanctions.evidence_half_life_days), .timeline_settable = true, .infinity_ok = true},
+  {.path = "sanctions.at_risk_weight", .type = T::probability, .default_yaml = "0",
+   .meaning = "Evidence an at-risk review adds, against an uncooperative review's 1.",
+   .source = "[A] ICE lists at-risk countries apart; no 243(d) step was taken against one that was never listed "
+             "uncooperative, Sierra Leone aside [S]",
+   .set = TO(s.sanctions.at_risk_weight), .timeline_settable = true},
+  {.path = "sanctions.waiting_reference_persons", .type = T::real, .unit = "persons", .default_yaml = "1000", .min = 1, .max = 1e9,
+   .meaning = "Persons with final orders pending for whom a review adds its evidence as is; more (fewer) waiting add more "
+              "(less), by waiting_elasticity.",
+   .source = "[A] the figures officials cite: >1,900 Cambodians, 2,137 Guineans, 831 Sierra Leoneans (2017) [S]",
+   .set = TO(s.sanctions.waiting_reference_persons), .timeline_settable = true},
+  {.path = "sanctions.waiting_elasticity", .type = T::real, .default_yaml = "0", .min = 0, .max = 3,
+   .meaning = "How much how many people wait weighs: each review adds (pending persons / waiting_reference_persons)^"
+              "waiting_elasticity times its evidence (0: numbers do not matter).",
+   .source = "[A] fitted on the 2016-2017 decisions (docs/calibration.md)",
+   .set = TO(s.sanctions.waiting_elasticity), .timeline_settable = true},
+  {.path = "sanctions.trade_scale_usd_millions", .type = T::real, .unit = "USD millions/year", .default_yaml = ".inf",
+   .min = 1, .max = inf,
+   .meaning = "Trade with a partner (partners.*.standing) that adds 1 to its standing: sanctioning it needs twice the "
+              "evidence (.inf: trade weighs nothing).",
+   .source = "[A] fitted on the 2016-2017 decisions: 243(d) was used on Cambodia, Guinea or Laos and never on China or "
+             "Vietnam, though all were listed [S]",
+   .set = TO(s.sanctions.trade_scale_usd_millions), .timeline_settable = true, .infinity_ok = true},
+  {.path = "sanctions.visas_scale", .type = T::real, .unit = "visas/year", .default_yaml = ".inf", .min = 1, .max = inf,
+   .meaning = "Visas issued a year to a partner's nationals (partners.*.standing) that add 1 to its standing (.inf: they "
+              "weigh nothing).",
+   .source = "[A] fitted on the 2016-2017 decisions", .set = TO(s.sanctions.visas_scale), .timeline_settable = true,
+   .infinity_ok = true},
+  {.path = "sanctions.discretion_sd", .type = T::real, .default_yaml = "0", .min = 0, .max = 3,
+   .meaning = "Spread of the decision-maker's discretion: each partner's thresholds are multiplied by a log-normal factor "
+              "of this standard deviation (of its logarithm), drawn once per replication.",
+   .source = "[A] INA 243(d) leaves the decision to the Secretary of State; the EU Council let proposals sit for years [S]",
+   .set = TO(s.sanctions.discretion_sd)},
+  {.path = "sanctions.notice_weighs_standing", .type = T::boolean, .default_yaml = "true",
+   .meaning = "Whether the first stage already weighs the partner's standing (US: DHS notifies when the administration will "
+              "act). false (EU): the Commission proposes on the evidence alone, and the Council adopts the proposal only once "
+              "the evidence justifies it given the partner's standing; a compliant review withdraws a proposal not adopted.",
+   .source = "EU Art. 25a(5): Commission proposal, Council implementing decision; the Council let the proposals on "
+             "Bangladesh and Iraq sit [S]",
+   .set = TO(s.sanctions.notice_weighs_standing), .timeline_settable = true},
   {.path = "sanctions.ladders", .type = T::map_of, .default_yaml = "{}", .max = 100,
    .meaning = "Ladders defined or overridden by the scenario (a key naming a preset replaces its steps).", .make = make_ladder},
   {.path = "sanctions.ladders.*", .type = T::section, .meaning = "One ladder."},
@@ -122,6 +167,10 @@ const ParamSpec rows[] = {
    .meaning = "What the step costs the partner while in force (refused visas weighted by whom they hurt), in cost units "
               "summed over the steps in force; the partner's response to it is set by its sanction_sensitivity.",
    .source = "[A]", .set = TO(s.sanctions.ladders[k[0]].steps[k[1]].cost)},
+  {.path = "sanctions.ladders.*.steps.[].removing_state_cost", .type = T::real, .default_yaml = "1", .min = 0.001, .max = 1000,
+   .meaning = "What taking the step costs the removing state, relative to a step of 1: the visas its own citizens, firms "
+              "and universities want refused, families of its citizens among them; the evidence needed scales with it.",
+   .source = "[A]", .set = TO(s.sanctions.ladders[k[0]].steps[k[1]].removing_state_cost)},
 
   // ---- amendments ----
   {.path = "amendment_rules", .type = T::section,
@@ -223,13 +272,14 @@ const ParamSpec rows[] = {
    .meaning = "Partners concerned (empty: all).", .set = set_event_amendment_partners},
   {.path = "timeline.[].amendment.in_force", .type = T::boolean, .default_yaml = "true",
    .meaning = "Switch on (true) or off (false).", .set = TO(s.timeline[k[0]].amendment->in_force)},
-  {.path = "timeline.[].halt", .type = T::section,
-   .meaning = "A partner's dated move: it halts its document issuing (and asks for the amendments it wants), or ends a halt.",
-   .make = engage_halt, .optional_section = true},
-  {.path = "timeline.[].halt.partner", .type = T::partner_ref, .required = true,
-   .meaning = "The partner that moves.", .set = set_event_halt_partner},
-  {.path = "timeline.[].halt.active", .type = T::boolean, .default_yaml = "true",
-   .meaning = "Start (true) or end (false) the halt.", .set = TO(s.timeline[k[0]].halt->active)},
+  {.path = "timeline.[].request", .type = T::section,
+   .meaning = "A partner's dated move: it asks for the amendments it wants (amendment_request.amendments), and bargains "
+              "for them while the request is open (bargaining.*), or it withdraws the request.",
+   .make = engage_request, .optional_section = true},
+  {.path = "timeline.[].request.partner", .type = T::partner_ref, .required = true,
+   .meaning = "The partner that moves.", .set = set_event_request_partner},
+  {.path = "timeline.[].request.open", .type = T::boolean, .default_yaml = "true",
+   .meaning = "Open (true) or withdraw (false) the request.", .set = TO(s.timeline[k[0]].request->open)},
 
   // ---- outcome windows ----
   {.path = "outcome_windows", .type = T::map_of, .default_yaml = "{}",

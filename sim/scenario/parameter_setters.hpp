@@ -91,16 +91,16 @@ inline std::optional<std::size_t> engage_amendment(Scenario& s, const PathKeys& 
   return std::nullopt;
 }
 
-inline std::optional<std::size_t> engage_halt(Scenario& s, const PathKeys& k, std::string_view) {
-  s.timeline[k[0]].halt.emplace(TimelineEvent::HaltMove{});  // likewise
+inline std::optional<std::size_t> engage_request(Scenario& s, const PathKeys& k, std::string_view) {
+  s.timeline[k[0]].request.emplace(TimelineEvent::RequestMove{});  // likewise
   return std::nullopt;
 }
 
 inline void set_event_partner(Scenario& s, const PathKeys& k, const ParamValue& v) {
   s.timeline[k[0]].sanction->partner = s.partner_index(std::get<std::string>(v));
 }
-inline void set_event_halt_partner(Scenario& s, const PathKeys& k, const ParamValue& v) {
-  s.timeline[k[0]].halt->partner = s.partner_index(std::get<std::string>(v));
+inline void set_event_request_partner(Scenario& s, const PathKeys& k, const ParamValue& v) {
+  s.timeline[k[0]].request->partner = s.partner_index(std::get<std::string>(v));
 }
 inline void set_event_amendment(Scenario& s, const PathKeys& k, const ParamValue& v) {
   s.timeline[k[0]].amendment->amendment = *amendment_from_name(std::get<std::string>(v));

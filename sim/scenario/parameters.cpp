@@ -138,15 +138,15 @@ std::vector<SanctionLadder> sanction_presets() {
   // US INA 243(d) as used from 2017 and described by the 2019 State rule.
   SanctionLadder us{
       "us_243d",
-      {{"officials_dg_plus_b", {"b_officials_dg_plus", "b_officials_dg_plus_family"}, 1.0, 0.15},
-       {"all_officials", {"b_officials_other", "f_officials_family", "b_officials_family_other"}, 1.0, 0.15},
-       {"all_b_visas", {"b_general"}, 1.0, 0.2},
-       {"all_visas", {"f_students", "j_exchange", "other_nonimmigrant", "immigrant"}, 1.0, 0.2}}};
+      {{"officials_dg_plus_b", {"b_officials_dg_plus", "b_officials_dg_plus_family"}, 1.0, 0.15, 1.0},
+       {"all_officials", {"b_officials_other", "f_officials_family", "b_officials_family_other"}, 1.0, 0.15, 1.5},
+       {"all_b_visas", {"b_general"}, 1.0, 0.2, 3.0},
+       {"all_visas", {"f_students", "j_exchange", "other_nonimmigrant", "immigrant"}, 1.0, 0.2, 4.0}}};
   // EU Visa Code Article 25a: restrictions on the handling of Schengen
   // visas, counted as the share of applications refused or deterred.
   SanctionLadder eu{"eu_art25a",
-                    {{"step1_handling", {"schengen_short_stay", "schengen_officials"}, 0.05, 0.1},
-                     {"step2_fee", {"schengen_short_stay", "schengen_officials"}, 0.1, 0.1}}};
+                    {{"step1_handling", {"schengen_short_stay", "schengen_officials"}, 0.05, 0.1, 1.0},
+                     {"step2_fee", {"schengen_short_stay", "schengen_officials"}, 0.1, 0.1, 1.5}}};
   return {us, eu};
 }
 

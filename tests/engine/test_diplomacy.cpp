@@ -19,7 +19,8 @@ using readmit::test::total;
 namespace {
 
 /// A partner that never decides: 100 new detainees a month whose requests
-/// stay undecided, reviewed weekly (days 6, 13, ...) over a one-month window.
+/// stay undecided, reviewed weekly (days 6, 13, ...) over a one-month window;
+/// the removing state's evidence never fades.
 std::vector<std::string> halted(std::vector<std::string> more) {
   std::vector<std::string> o = {"partners.alpha.population.inflow_per_month=100",
                                 "partners.alpha.agreement.document_officers=0",
@@ -28,6 +29,7 @@ std::vector<std::string> halted(std::vector<std::string> more) {
                                 "compliance.timely_days=1",
                                 "sanctions.effect_lag_days=0",
                                 "sanctions.escalate_after=2",
+                                "sanctions.evidence_half_life_days=.inf",
                                 "sanctions.reviews_wait_for_effect=false",
                                 "removing_state.release_prob=0"};
   o.insert(o.end(), more.begin(), more.end());
@@ -97,23 +99,42 @@ TEST_CASE("a rule that can never fire never fires, even against a partner that d
   REQUIRE(last(r, Metric::review_undecided_share) == 1.0);
 }
 
-TEST_CASE("a rule that always fires reaches the top step after escalate_after x steps reviews",
+TEST_CASE("a rule that always fires reaches the top step after escalate_after x the steps' costs in reviews",
           "[diplomacy][sanctions]") {
-  const auto s = make_scenario(halted({}));
-  const auto steps = s.sanctions.active_ladder().steps.size();
-  REQUIRE(steps == 4);  // us_243d
-  const auto r = run_replication(s, 0);
+  auto run = [](std::vector<std::string> more) {
+    const auto s = make_scenario(halted(std::move(more)));
+    return std::make_pair(s, run_replication(s, 0));
+  };
+  // Every step costing the removing state 1: a step every escalate_after reviews.
+  const auto [flat, r] =
+      run({"sanctions.ladders={us_243d: {steps: [{name: a, visa_categories: [b_general]}, "
+           "{name: b, visa_categories: [b_general]}, {name: c, visa_categories: [b_general]}, "
+           "{name: d, visa_categories: [b_general]}]}}"});
+  const auto steps = flat.sanctions.active_ladder().steps.size();
+  REQUIRE(steps == 4);
   const auto reviews = event_days(r, "review");
   const auto decided = event_days(r, "sanction_decided");
   REQUIRE(reviews.front() == 6);  // review_interval_days - 1 after the start
   REQUIRE(decided.size() == steps);
   // Requests sent on day d are undecided on day d + 1: every review from the
-  // first finds the partner uncooperative, so decision n falls on review
-  // n x escalate_after, and takes effect at once.
+  // first finds the partner uncooperative and adds one review's worth of
+  // evidence, so decision n falls on review n x escalate_after, and takes
+  // effect at once; the evidence starts afresh after each.
   for (std::size_t n = 1; n <= steps; ++n) REQUIRE(decided[n - 1] == reviews[2 * n - 1]);
   REQUIRE(total(r, Metric::sanction_decisions) == double(steps));
   REQUIRE(last(r, Metric::sanction_step) == double(steps));
   REQUIRE(last(r, Metric::compliance_class) == 2);
+  // us_243d's steps cost the removing state 1, 1.5, 3 and 4: each needs that
+  // many times escalate_after reviews.
+  const auto [preset, climbing] = run({});
+  const auto preset_reviews = event_days(climbing, "review");
+  const auto preset_decided = event_days(climbing, "sanction_decided");
+  REQUIRE(preset_decided.size() == steps);
+  std::size_t needed = 0;
+  for (std::size_t n = 1; n <= steps; ++n) {
+    needed += std::size_t(std::ceil(2 * preset.sanctions.active_ladder().steps[n - 1].removing_state_cost));
+    REQUIRE(preset_decided[n - 1] == preset_reviews[needed - 1]);
+  }
 }
 
 TEST_CASE("reviews follow the calendar: an interval in days from a first date, not month ends", "[diplomacy][review]") {
@@ -146,8 +167,14 @@ TEST_CASE("de-escalation after compliant reviews, and hysteresis when the ladder
   const std::int32_t relaxed =
       Date::from_ymd(2020, 9, 1).days_since_epoch - Date::from_ymd(2020, 1, 1).days_since_epoch;
   const auto first_compliant = std::size_t(std::lower_bound(reviews.begin(), reviews.end(), relaxed) - reviews.begin());
-  // One step down every 3 compliant reviews.
-  for (std::size_t n = 1; n <= 4; ++n) REQUIRE(decided[3 + n] == reviews[first_compliant + 3 * n - 1]);
+  // Each step down needs 3 compliant reviews' worth over what the step costs
+  // the removing state (4, 3, 1.5, 1: the costliest is lifted soonest).
+  const auto& ladder = make_scenario(halted({})).sanctions.active_ladder();
+  std::size_t needed = 0;
+  for (std::size_t n = 1; n <= 4; ++n) {
+    needed += std::size_t(std::ceil(3.0 / ladder.steps[4 - n].removing_state_cost));
+    REQUIRE(decided[3 + n] == reviews[first_compliant + needed - 1]);
+  }
   REQUIRE(last(stepping_down, Metric::sanction_step) == 0);
   REQUIRE(last(stepping_down, Metric::compliance_class) == 0);
 
@@ -155,15 +182,30 @@ TEST_CASE("de-escalation after compliant reviews, and hysteresis when the ladder
   for (std::size_t t = 7; t < 24; ++t) REQUIRE(at(sticky, t, Metric::sanction_step) == 4);
 }
 
-TEST_CASE("an at-risk review breaks both streaks: neither escalation nor lifting", "[diplomacy][sanctions]") {
+TEST_CASE("an at-risk review adds at_risk_weight of evidence and no credit toward lifting", "[diplomacy][sanctions]") {
   // Every review finds the partner at risk only (the uncooperative rule never fires).
-  const auto r =
-      run_replication(make_scenario(halted({"compliance.uncooperative.undecided_share_above=.inf",
-                                            "timeline=[{date: 2020-03-01, sanction: {partner: alpha, step: 1}}]"})),
-                      0);
+  auto run = [](const std::string& weight) {
+    return run_replication(
+        make_scenario(
+            halted({"compliance.uncooperative.undecided_share_above=.inf", "sanctions.at_risk_weight=" + weight,
+                    "timeline=[{date: 2020-03-01, sanction: {partner: alpha, step: 1}}]"})),
+        0);
+  };
+  const auto r = run("0");
   REQUIRE(last(r, Metric::compliance_class) == 1);
   REQUIRE(total(r, Metric::sanction_decisions) == 1);  // the timeline's
   REQUIRE(last(r, Metric::sanction_step) == 1);
+  REQUIRE(last(r, Metric::sanction_evidence) == 0);
+  // At half an uncooperative review's worth: step 1 after 4 at-risk reviews
+  // (the timeline's step 1 then changes nothing), step 2 (cost 1.5) 6 later,
+  // step 3 (cost 3) 12 after that.
+  const auto weighed = run("0.5");
+  const auto reviews = event_days(weighed, "review");
+  const auto decided = event_days(weighed, "sanction_decided");
+  REQUIRE(decided.size() >= 3);
+  REQUIRE(decided[0] == reviews[3]);
+  REQUIRE(decided[1] == reviews[3 + 6]);
+  REQUIRE(decided[2] == reviews[3 + 6 + 12]);
 }
 
 TEST_CASE("a sanction decision takes effect after the effect lag", "[diplomacy][sanctions]") {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <limits>
 
 #include "model_fixtures.hpp"
 #include "readmit/scenario/parameters.hpp"
@@ -15,7 +16,8 @@ namespace {
 
 constexpr std::uint64_t replications = 12;
 
-bool is_halt(const TimelineEvent& e) { return e.halt.has_value(); }
+/// Cambodia's dated move of October 2016: it asks to amend the MOU and presses the request.
+bool is_request(const TimelineEvent& e) { return e.request.has_value(); }
 
 std::vector<double> totals(const std::vector<ReplicationResult>& results, Metric m, std::size_t partner = 0,
                            std::size_t first = 0, std::size_t end = SIZE_MAX) {
@@ -29,7 +31,7 @@ std::vector<double> totals(const std::vector<ReplicationResult>& results, Metric
 TEST_CASE("a partner that never halts removes no fewer people than the same partner that halts",
           "[model][counterfactual]") {
   const Scenario halting = library_scenario("cambodia_2017.yaml");
-  const Scenario never = without_events(halting, is_halt);
+  const Scenario never = without_events(halting, is_request);
   REQUIRE(never.timeline.size() + 1 == halting.timeline.size());
   const auto with_halt = run_all(halting, replications);
   const auto without = run_all(never, replications);
@@ -42,7 +44,7 @@ TEST_CASE("a partner that never halts removes no fewer people than the same part
 
 TEST_CASE("a cooperating partner is not escalated when the removing state has no flights, beds or officers",
           "[model][counterfactual]") {
-  const Scenario base = without_events(library_scenario("cambodia_2017.yaml"), is_halt);
+  const Scenario base = without_events(library_scenario("cambodia_2017.yaml"), is_request);
   // Each limit from the start, and through every dated change of the timeline.
   const std::vector<std::pair<std::string, std::vector<std::string>>> limits = {
       {"no flights",
@@ -51,7 +53,7 @@ TEST_CASE("a cooperating partner is not escalated when the removing state has no
       {"no officers to detain ahead of rounds", {"removing_state.raid_size=0"}},
   };
   for (const auto& [what, overrides] : limits) {
-    Scenario limited = without_events(library_scenario("cambodia_2017.yaml", overrides), is_halt);
+    Scenario limited = without_events(library_scenario("cambodia_2017.yaml", overrides), is_request);
     // The timeline restores flights and sets raid sizes: hold the limit all along.
     for (auto& event : limited.timeline)
       event.assignments.erase(std::remove_if(event.assignments.begin(), event.assignments.end(),
@@ -84,6 +86,9 @@ TEST_CASE("doubling a partner's docket with the same conduct per person leaves i
   p.flights.charter_seats *= 2;
   p.flights.commercial_seats_per_week *= 2;
   doubled.removing_state.raid_size *= 2;
+  // The same conduct per person waiting: the removing state's reference for
+  // how many wait scales too (MODEL.md section 8 weighs numbers by design).
+  doubled.sanctions.waiting_reference_persons *= 2;
   for (auto& event : doubled.timeline)
     for (auto& a : event.assignments)
       if (a.path.find("raid_size") != std::string::npos || a.path.find("seats") != std::string::npos)
@@ -197,4 +202,62 @@ TEST_CASE("lifting a sanction on a cooperatively disposed partner does not colla
   // Cooperation goes back toward what the disposition supports, not to zero.
   const double disposition = sanctioned.partners[0].cooperation.baseline;
   for (const auto& r : ended) REQUIRE(r.monthly.at(end - 1, 0, Metric::cooperation) > disposition - 0.2);
+}
+
+TEST_CASE("two partners with the same conduct: the one that weighs more is sanctioned no sooner and no harder",
+          "[model][counterfactual]") {
+  // Cambodia as it is, and as a partner of ten times its trade with the US:
+  // common random numbers give both the same conduct until a decision differs.
+  const Scenario light = library_scenario("cambodia_2017.yaml");
+  Scenario heavy = light;
+  heavy.partners[0].standing.trade_usd_millions_per_year *= 10;
+  REQUIRE(heavy.sanctions.trade_scale_usd_millions < std::numeric_limits<double>::infinity());
+  const auto a = run_all(light, replications);
+  const auto b = run_all(heavy, replications);
+  std::size_t heavy_spared = 0;
+  for (std::size_t r = 0; r < replications; ++r) {
+    auto first_step = [](const ReplicationResult& x) {
+      for (std::size_t t = 0; t < x.monthly.months(); ++t)
+        if (x.monthly.at(t, 0, Metric::sanction_step) > 0) return t;
+      return x.monthly.months();
+    };
+    auto top_step = [](const ReplicationResult& x) {
+      double top = 0;
+      for (std::size_t t = 0; t < x.monthly.months(); ++t)
+        top = std::max(top, x.monthly.at(t, 0, Metric::sanction_step));
+      return top;
+    };
+    INFO("replication " << r);
+    REQUIRE(first_step(b[r]) >= first_step(a[r]));
+    REQUIRE(top_step(b[r]) <= top_step(a[r]));
+    heavy_spared += first_step(b[r]) > first_step(a[r]) ? 1 : 0;
+  }
+  REQUIRE(heavy_spared > 0);  // standing does weigh
+}
+
+TEST_CASE("the removing state does not detain for removal what it cannot fly", "[model][counterfactual]") {
+  // No flight to Cambodia at any time: nobody is detained for removal.
+  Scenario grounded = library_scenario("cambodia_2017.yaml", {"partners.cambodia.flights.charter_seats=0",
+                                                              "partners.cambodia.flights.commercial_seats_per_week=0"});
+  for (auto& event : grounded.timeline)
+    event.assignments.erase(
+        std::remove_if(event.assignments.begin(), event.assignments.end(),
+                       [](const TimelineEvent::Assignment& a) { return a.path.find("seats") != std::string::npos; }),
+        event.assignments.end());
+  for (const auto& r : run_all(grounded, 4)) {
+    REQUIRE(sum_months(r, Metric::detentions, 0) == 0);
+    REQUIRE(sum_months(r, Metric::raid_detentions, 0) == 0);
+    REQUIRE(sum_months(r, Metric::redetentions, 0) == 0);
+    REQUIRE(sum_months(r, Metric::bed_days, 0) == 0);
+    REQUIRE(sum_months(r, Metric::released_no_flight, 0) > 0);
+  }
+  // In the library scenario, flights stop for COVID from 20 March 2020 to 2022:
+  // no raid and no new detention meanwhile.
+  const Scenario library = library_scenario("cambodia_2017.yaml");
+  const std::size_t from = month_of(library, 2020, 4), to = month_of(library, 2022, 1);
+  for (const auto& r : run_all(library, 4)) {
+    REQUIRE(sum_months(r, Metric::raid_detentions, 0, from, to) == 0);
+    REQUIRE(sum_months(r, Metric::detentions, 0, from, to) == 0);
+    REQUIRE(sum_months(r, Metric::released_no_flight, 0, from, to) > 0);
+  }
 }

@@ -38,27 +38,6 @@ TEST_CASE("a sanction step comes into force after its lag, not before", "[model]
   CHECK(t.world.partners[0].diplomacy.decided_step == 4);
 }
 
-TEST_CASE("reviews escalate after escalate_after uncooperative ones and step down only when allowed",
-          "[model][sanctions]") {
-  TestWorld t({"sanctions.escalate_after=2", "sanctions.deescalate_after=2", "sanctions.allow_deescalation=true",
-               "sanctions.reviews_wait_for_effect=false", "sanctions.effect_lag_days=0"});
-  auto& d = t.world.partners[0].diplomacy;
-  sanctions::respond_to_review(t.world, 0, ComplianceClass::uncooperative);
-  CHECK(d.decided_step == 0);
-  sanctions::respond_to_review(t.world, 0, ComplianceClass::at_risk);  // breaks the streak
-  sanctions::respond_to_review(t.world, 0, ComplianceClass::uncooperative);
-  CHECK(d.decided_step == 0);
-  sanctions::respond_to_review(t.world, 0, ComplianceClass::uncooperative);
-  CHECK(d.decided_step == 1);
-  sanctions::respond_to_review(t.world, 0, ComplianceClass::compliant);
-  sanctions::respond_to_review(t.world, 0, ComplianceClass::compliant);
-  CHECK(d.decided_step == 0);
-  t.world.now.sanctions.allow_deescalation = false;
-  sanctions::decide(t.world, 0, 2, "test");
-  for (int m = 6; m < 12; ++m) sanctions::respond_to_review(t.world, 0, ComplianceClass::compliant);
-  CHECK(d.decided_step == 2);
-}
-
 TEST_CASE("visas are refused only in the categories of the steps in force", "[model][visas]") {
   TestWorld t({"partners.alpha.visa_demand={b_officials_dg_plus: 50, b_general: 400}"});
   t.world.partners[0].diplomacy.sanction_step = 1;

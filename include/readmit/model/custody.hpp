@@ -31,12 +31,14 @@ std::int64_t beds_in_use(const World& world);
 void for_each_partner_sharing_beds(World& world, std::span<const std::int64_t> most_beds,
                                    const std::function<void(std::size_t)>& run);
 
-/// Detains p (or releases p on supervision when no bed is free) and
-/// schedules the document request and the custody review.
+/// Detains p (or places p on supervision when the removing state has no
+/// flight to p's partner, or no bed is free) and schedules the document
+/// request and the custody review.
 void begin_detention(World& world, std::uint32_t p);
 
-/// Re-detains p from supervision if a bed is free; with a valid document p
-/// is scheduled for a flight. Returns whether p was re-detained.
+/// Re-detains p from supervision if there are flights to p's partner and a
+/// bed is free; with a valid document p is scheduled for a flight. Returns
+/// whether p was re-detained.
 bool redetain(World& world, std::uint32_t p);
 
 /// Calendar handler, EventKind::sentence_end: prison release into detention.

@@ -30,6 +30,7 @@ namespace readmit {
   X(prison_releases, flow, "persons", "sentences ended") \
   X(detentions, flow, "persons", "persons entering post-order detention (first time)") \
   X(released_no_bed, flow, "persons", "persons released on supervision because detention was full") \
+  X(released_no_flight, flow, "persons", "persons placed on supervision because the removing state had no flight to the partner") \
   X(requests, flow, "requests", "document requests sent") \
   X(interviews, flow, "persons", "persons interviewed by the partner") \
   X(interview_rounds, flow, "rounds", "interview rounds held") \
@@ -77,11 +78,15 @@ namespace readmit {
   X(review_interview_shortfall, level, "share", "latest review: share of requested interviews the partner did not hold") \
   X(review_undecided_release_share, level, "share", "latest review: releases of cases the partner left undecided, per request it received") \
   X(compliance_class, level, "class (0, 1, 2)", "latest review: 0 compliant, 1 at risk, 2 uncooperative (NaN before the first review)") \
-  X(sanction_decisions, flow, "decisions", "sanction decisions taken (rule or timeline; escalation or step-down)") \
+  X(sanction_decisions, flow, "decisions", "sanction decisions taken or adopted (by the removing state's weighing or the timeline; up or down)") \
+  X(sanction_proposals, flow, "proposals", "sanction steps proposed to wait for adoption (EU: Commission proposals to the Council)") \
+  X(sanction_evidence, level, "reviews", "the removing state's evidence of the partner's non-compliance (uncooperative reviews' worth, fading)") \
+  X(standing, level, "standing", "the partner's standing with the removing state: what sanctioning it costs, beyond the step's own cost") \
   X(sanction_cost, level, "cost units", "cost to the partner of the sanction steps in force (ladder cost units)") \
   X(sanction_response, level, "cooperation level", "target cooperation the partner adds (negative: withdraws) in answer to the sanctions") \
   X(cooperation_target, level, "cooperation level", "the cooperation the partner's interests support at the end of the month") \
-  X(halted, level, "0 or 1", "1 while the partner halts its document issuing") \
+  X(halted, level, "0 or 1", "1 while the partner withholds all cooperation to press its request (a halt)") \
+  X(demand_pressed, level, "cooperation level", "cooperation the partner withholds to press its open request (bargaining)") \
   X(backlash, level, "cooperation level", "domestic cost of receiving deportees, in target units (rates, fading); the change since the start lowers the target") \
   X(visa_applications, flow, "applications", "visa applications, all categories") \
   X(visa_refusals, flow, "applications", "visa applications refused under sanctions, all categories") \

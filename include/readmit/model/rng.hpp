@@ -25,7 +25,7 @@ enum class StreamPurpose : std::uint64_t {
   person_returnee,
   partner_arrivals,
   partner_cooperation,
-  partner_interviews,  // unused since round sizes follow the partner's stance; kept so later purposes keep their keys
+  partner_interviews,  // the phases of the partner's cycles: interview rounds (0), charters (1)
   partner_charters,
   partner_visas,
   partner_linkage,
@@ -33,6 +33,7 @@ enum class StreamPurpose : std::uint64_t {
   person_amendment,
   partner_disposition,
   person_cohort,
+  partner_standing,  // the removing state's discretion toward the partner
 };
 
 /// xoshiro256** seeded through splitmix64 from the stream's key.

@@ -49,6 +49,7 @@ struct DocumentDesk {
   std::int64_t round_number = 0;        // interview rounds so far (held or not)
   std::int32_t next_round_day = -1;     // day of the coming interview round (-1: not yet set)
   std::int64_t planned_round_size = 0;  // interviews the partner agreed to for the coming round
+  std::int32_t round_planned_day = -1;  // day that size was stated (-1: not yet)
   std::vector<double> decision_days;    // days from request to decision, this month (outputs)
 };
 
@@ -93,12 +94,13 @@ struct ConductRecord {
 };
 
 /// The partner's standing with the removing state and its own stance
-/// (cooperation.cpp, negotiation.cpp, review.cpp, sanctions.cpp, linkage.cpp).
+/// (cooperation.cpp, negotiation.cpp, review.cpp, decisions.cpp,
+/// sanctions.cpp, linkage.cpp).
 struct Diplomacy {
   double cooperation = 1.0;
   double target = 1.0;                // the cooperation its interests support now (its intention)
   double sanction_sensitivity = 0.0;  // drawn once per replication
-  bool halted = false;                // a halt of document issuing is on
+  bool halted = false;                // bargaining withholds all cooperation: no new documents
   bool awaiting_resumption = false;   // a halt ended and nobody has been removed since
   // Domestic attention, fading with backlash_half_life_months: returnees
   // received and the removals among them that broke family or childhood
@@ -107,16 +109,24 @@ struct Diplomacy {
   double family_salience = 0.0;
   double exposure_salience = 0.0;
   double severe_salience = 0.0;
+  double fading_months = 0.0;             // the fading weight of the months seen (the family rate's denominator)
   double expected_family_share = 0.0;     // of the docket at the start: the partner's prior
   double expected_severe_rate = 0.0;      // per returnee-year, from the docket and the hazards: its prior
   double backlash_prior_weight = 0.0;     // the prior's weight in returnees (and returnee-years)
   double backlash = 0.0;                  // domestic cost of receiving deportees (target units)
   double backlash_at_start = 0.0;         // what the disposition already allows for
+  double family_rate_at_request = 0.0;    // recent removals breaking ties per month when the open request was made
+  double demand_pressed = 0.0;            // cooperation withheld to press the open request (bargaining)
+  double remembered_sanction_cost = 0.0;  // the highest cost borne, fading (cooperation.cpp)
   std::int64_t sanction_step = 0;         // in force
-  std::int64_t decided_step = 0;          // latest decision (in force after the lag)
-  std::int64_t uncooperative_streak = 0;  // consecutive uncooperative reviews since the last decision
-  std::int64_t compliant_streak = 0;      // consecutive compliant reviews since the last decision
-  std::int32_t judged_from_day = 0;       // effect day of the last decision: reviews count from there
+  std::int64_t decided_step = 0;          // latest decision (in force after the lag, or proposed)
+  // The removing state's view (decisions.cpp).
+  double evidence = 0.0;             // non-compliance on record, in uncooperative reviews' worth, fading
+  double compliance_credit = 0.0;    // compliant reviews' worth since the last uncooperative one or decision
+  double discretion = 1.0;           // multiplier of this partner's thresholds, drawn once per replication
+  std::int32_t evidence_day = -1;    // day the evidence was last brought up to date
+  bool proposal_pending = false;     // a step proposed, not yet adopted (waits for the standing to be weighed)
+  std::int32_t judged_from_day = 0;  // effect day of the last decision: reviews count from there
   double compliance_class = std::numeric_limits<double>::quiet_NaN();
   ReviewMeasures last_review = ReviewMeasures::none();
   std::int64_t reviews_held = 0;
@@ -163,6 +173,7 @@ struct PartnerState {
   ConductRecord conduct;
   std::deque<ScheduledEntry> scheduled;        // persons with a document, by readiness; cleaned lazily (flights.cpp)
   std::int64_t charter_number = 0;             // charters offered so far
+  std::int32_t charter_phase_days = 0;         // the charter cycle's phase, drawn per replication (flights.cpp)
   std::deque<std::int32_t> charters_booked;    // days of charters booked after interview rounds, in order
   std::int64_t detained_minors = 0;            // minor children of the partner's detained persons (households.cpp)
   std::int64_t supervised_with_request = 0;    // on supervision with a request pending or a document issued
@@ -174,11 +185,14 @@ struct PartnerState {
   std::vector<LoggedEvent> day_log;  // events logged in the partner's day, until the schedule merges them
 };
 
-/// A sanction decision waiting for its effect day.
+/// A sanction decision waiting for its effect day. A weighed one (a
+/// proposal) takes effect only if, by then, the evidence justifies it given
+/// the partner's standing; otherwise it waits (decisions.cpp).
 struct PendingSanction {
   std::int32_t effect_day;
   std::size_t partner;
   std::int64_t step;
+  bool weighed = false;
 };
 
 /// An agreed amendment waiting for its entry into force.

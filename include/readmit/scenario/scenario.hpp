@@ -113,22 +113,34 @@ struct CooperationParams {
   double baseline = 1.0;  // the disposition: the target when nothing presses
   double adjustment_speed_per_month = 0.0;
   double noise_sd = 0.0;
-  Distribution sanction_sensitivity;       // drawn once per replication; < 0: the partner digs in
-  double sanction_cost_scale = 1.0;        // cost of the steps in force at which 63% of the response is reached
-  double backlash_per_severe_rate = 0.0;   // target lost per severe outcome per returnee (recent, fading)
+  Distribution sanction_sensitivity;              // drawn once per replication; < 0: the partner digs in
+  double sanction_cost_scale = 1.0;               // cost of the steps in force at which 63% of the response is reached
+  double sanction_memory_half_life_months = 0.0;  // how long a sanction lifted still weighs (0: not at all)
+  double backlash_per_severe_rate = 0.0;          // target lost per severe outcome per returnee (recent, fading)
   double backlash_per_family_share = 0.0;  // target lost when every recent removal broke a family or childhood tie
   double backlash_half_life_months = 12.0;
   double backlash_prior_share = 0.0;  // weight of the partner's prior, as a share of its docket at the start
   double amendment_bonus = 0.0;
 };
 
-/// A halt (MODEL.md section 7): the partner stops issuing documents as a
-/// lever. It starts by a dated move (timeline) and ends when its reason is
-/// met (the amendments it asks for are agreed), when the cost of the
-/// sanction steps in force reaches its value, or by a dated event.
-struct HaltParams {
-  double cooperation = 0.0;  // target cooperation while halted
-  double value = 0.0;        // cost of sanctions in force (ladder cost units) that ends it
+/// Bargaining (MODEL.md section 7): while its request for amendments is
+/// open, the partner withholds cooperation to press it, by degrees (slower
+/// decisions, smaller interview rounds, fewer seats accepted); withholding
+/// all of it is a halt. What it withholds is the demand's value, which
+/// follows how many removals break families and childhood ties now against
+/// when it asked.
+struct BargainingParams {
+  double demand_value = 0.0;      // target withheld while the request is open, at the removal rate of its opening
+  double value_elasticity = 0.0;  // how the value follows that rate (0: fixed; 1: in proportion)
+};
+
+/// The partner's standing with the removing state (MODEL.md section 8): what
+/// sanctioning it would cost the removing state, and whether a visa
+/// sanction can bite at all.
+struct StandingParams {
+  double trade_usd_millions_per_year = 0.0;  // goods trade with the removing state
+  double visas_issued_per_year = 0.0;        // visas the removing state issues to its nationals
+  bool visa_services = true;                 // the removing state issues visas in the partner's country
 };
 
 struct HouseholdParams {
@@ -178,7 +190,8 @@ struct PartnerParams {
   AgreementParams agreement;
   FlightParams flights;
   CooperationParams cooperation;
-  HaltParams halt;
+  BargainingParams bargaining;
+  StandingParams standing;
   HouseholdParams household;
   ReturneeParams returnees;
   std::vector<VisaDemand> visa_demand;
@@ -232,7 +245,8 @@ struct SanctionStep {
   std::string name;
   std::vector<std::string> visa_categories;
   double refusal_prob = 0.0;
-  double cost = 0.0;  // what the step costs the partner while in force
+  double cost = 0.0;                 // what the step costs the partner while in force
+  double removing_state_cost = 1.0;  // what taking it costs the removing state, relative to a step of 1
 };
 
 struct SanctionLadder {
@@ -240,15 +254,30 @@ struct SanctionLadder {
   std::vector<SanctionStep> steps;
 };
 
+/// The removing state's sanction decisions (MODEL.md section 8): at each
+/// review it adds the partner's non-compliance to its evidence (how bad,
+/// times how many people wait), which fades with evidence_half_life_days;
+/// it takes a step when the evidence reaches escalate_after x its
+/// discretion x (1 + the partner's standing) x the step's cost to it, and
+/// steps down after deescalate_after compliant reviews' worth, sooner for a
+/// partner of more standing.
 struct SanctionParams {
   std::string ladder;                   // a preset or a key of `ladders`
   std::vector<SanctionLadder> ladders;  // presets first, then the scenario's own or overrides
-  std::int64_t escalate_after = 0;
-  std::int64_t deescalate_after = 0;
+  double escalate_after =
+      0;  // evidence, in uncooperative reviews' worth, for a step of cost 1 to a partner of no standing
+  double deescalate_after = 0;  // compliant reviews' worth before stepping down (partner of no standing)
   bool allow_deescalation = true;
-  bool lift_while_request_open = false;  // step down while the partner presses a request the state has not agreed to
   std::int64_t effect_lag_days = 0;
   bool reviews_wait_for_effect = true;
+  double evidence_half_life_days = 0;  // .inf: evidence never fades
+  double at_risk_weight = 0.0;         // evidence an at-risk review adds, against an uncooperative one's 1
+  double waiting_reference_persons = 1.0;
+  double waiting_elasticity = 0.0;      // evidence x (persons waiting / reference)^elasticity
+  double trade_scale_usd_millions = 0;  // trade that makes a partner's standing 1 (.inf: trade weighs nothing)
+  double visas_scale = 0;               // visas issued a year that make a partner's standing 1 (.inf: nothing)
+  double discretion_sd = 0.0;           // log-normal spread of each partner's threshold, drawn per replication
+  bool notice_weighs_standing = true;   // false: a proposal on the evidence, adopted only once the standing is weighed
 
   const SanctionLadder& active_ladder() const;
 };
@@ -330,10 +359,10 @@ struct TimelineEvent {
     std::vector<std::size_t> partners;  // empty: every partner
     bool in_force = true;
   };
-  /// The partner starts (or ends) a halt of its document issuing.
-  struct HaltMove {
+  /// The partner opens (or withdraws) its request for the amendments it wants.
+  struct RequestMove {
     std::size_t partner = 0;
-    bool active = true;
+    bool open = true;
   };
 
   Date date;
@@ -342,7 +371,7 @@ struct TimelineEvent {
   std::vector<Assignment> assignments;
   std::optional<SanctionDecision> sanction;
   std::optional<AmendmentSwitch> amendment;
-  std::optional<HaltMove> halt;
+  std::optional<RequestMove> request;
 };
 
 struct Scenario {
