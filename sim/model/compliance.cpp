@@ -1,5 +1,6 @@
 #include "readmit/model/compliance.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -34,6 +35,23 @@ bool rule_fires(const ClassificationRule& rule, const ReviewMeasures& m) {
   }
   if (finite == 0) return false;
   return rule.combine == Combine::any ? exceeded > 0 : exceeded == finite;
+}
+
+double severity(const ClassificationRule& rule, const ReviewMeasures& m) {
+  const std::pair<double, double> checks[] = {
+      {m.median_decision_days, rule.median_decision_days_above},
+      {m.undecided_share, rule.undecided_share_above},
+      {m.denied_share, rule.denied_share_above},
+      {m.charter_refused_share, rule.charter_refused_share_above},
+      {m.interview_shortfall, rule.interview_shortfall_above},
+      {m.undecided_release_share, rule.undecided_release_share_above},
+  };
+  double worst = 1.0;
+  for (const auto& [value, threshold] : checks) {
+    if (std::isinf(threshold) || !(value > threshold)) continue;  // NaN never exceeds
+    worst = std::max(worst, threshold > 0 ? value / threshold : max_severity);
+  }
+  return std::min(worst, max_severity);
 }
 
 ComplianceClass classify(const ComplianceParams& compliance, const ReviewMeasures& measures) {

@@ -27,6 +27,8 @@ double removing_state_cost(const World& world, std::int64_t step) {
 
 std::int64_t top_step(const World& world) { return std::int64_t(sanctions::ladder(world).steps.size()); }
 
+const ClassificationRule& rules_of_review(const World& world) { return world.now.compliance.uncooperative; }
+
 }  // namespace
 
 void start(World& world) {
@@ -90,7 +92,7 @@ void respond_to_review(World& world, std::size_t k, ComplianceClass review_class
   d.evidence_day = world.day;
   switch (review_class) {
     case ComplianceClass::uncooperative:
-      d.evidence += waiting;
+      d.evidence += waiting * severity(rules_of_review(world), d.last_review);
       d.compliance_credit = 0.0;
       break;
     case ComplianceClass::at_risk:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "readmit/model/amendments.hpp"
+#include "readmit/model/decisions.hpp"
 #include "readmit/model/negotiation.hpp"
 #include "readmit/model/sanctions.hpp"
 #include "readmit/scenario/parameters.hpp"
@@ -30,6 +31,8 @@ void apply(World& world, const TimelineEvent& event) {
     for (auto k : concerned_partners(world, event)) world.log(k, "timeline", event.note);
   if (event.sanction) sanctions::decide(world, event.sanction->partner, event.sanction->step, "timeline");
   if (event.request) negotiation::move(world, event.request->partner, event.request->open);
+  if (event.restart_evidence)
+    for (std::size_t k = 0; k < world.partners.size(); ++k) decisions::start_afresh(world, k);
   if (event.amendment) {
     const auto& listed = event.amendment->partners;
     for (std::size_t k = 0; k < world.partners.size(); ++k)

@@ -272,6 +272,12 @@ const ParamSpec rows[] = {
    .meaning = "Partners concerned (empty: all).", .set = set_event_amendment_partners},
   {.path = "timeline.[].amendment.in_force", .type = T::boolean, .default_yaml = "true",
    .meaning = "Switch on (true) or off (false).", .set = TO(s.timeline[k[0]].amendment->in_force)},
+  {.path = "timeline.[].restart_evidence", .type = T::boolean, .default_yaml = "false",
+   .meaning = "A new sanctions policy: from this day the removing state judges every partner on its conduct afresh (its "
+              "evidence and compliance credit start again), so a partner is judged on its answer to the new policy.",
+   .source = "EO 13768 (25 Jan 2017) directed DHS and State to apply INA 243(d); the list fell from 23 to 12 by May 2017 "
+             "and the first notices followed in Aug 2017 [S]",
+   .set = TO(s.timeline[k[0]].restart_evidence)},
   {.path = "timeline.[].request", .type = T::section,
    .meaning = "A partner's dated move: it asks for the amendments it wants (amendment_request.amendments), and bargains "
               "for them while the request is open (bargaining.*), or it withdraws the request.",

@@ -20,13 +20,15 @@ namespace {
 
 /// A partner that never decides: 100 new detainees a month whose requests
 /// stay undecided, reviewed weekly (days 6, 13, ...) over a one-month window;
-/// the removing state's evidence never fades.
+/// the removing state's evidence never fades, and the conduct is just past
+/// the threshold (severity 1/0.99: each review adds about one review's worth).
 std::vector<std::string> halted(std::vector<std::string> more) {
   std::vector<std::string> o = {"partners.alpha.population.inflow_per_month=100",
                                 "partners.alpha.agreement.document_officers=0",
                                 "compliance.review_interval_days=7",
                                 "compliance.window_months=1",
                                 "compliance.timely_days=1",
+                                "compliance.uncooperative.undecided_share_above=0.99",
                                 "sanctions.effect_lag_days=0",
                                 "sanctions.escalate_after=2",
                                 "sanctions.evidence_half_life_days=.inf",

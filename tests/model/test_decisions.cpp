@@ -163,3 +163,17 @@ TEST_CASE("the decision-maker's discretion is drawn once per partner and replica
   decisions::start(none.world);
   CHECK(none.world.partners[0].diplomacy.discretion == 1.0);
 }
+
+TEST_CASE("how bad: an uncooperative review adds its severity, how far past its thresholds the conduct is",
+          "[model][decisions]") {
+  TestWorld t(plain({"sanctions.escalate_after=100"}));
+  auto& d = t.world.partners[0].diplomacy;
+  // Defaults: uncooperative past an undecided share or a denied share of 0.5.
+  d.last_review = {10, 0.6, 0.8, std::nan(""), std::nan(""), std::nan(""), 0};
+  review(t, ComplianceClass::uncooperative);
+  CHECK(d.evidence == Approx(1.6));  // denied 0.8 / 0.5
+  d.last_review = {10, 1.0, std::nan(""), 1.0, std::nan(""), std::nan(""), 0};
+  review(t, ComplianceClass::uncooperative);
+  CHECK(d.evidence == Approx(1.6 + 2.0));  // a partner that decides nothing: at most twice
+  CHECK(severity(t.world.now.compliance.uncooperative, ReviewMeasures::none()) == 1.0);
+}

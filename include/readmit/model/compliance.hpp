@@ -40,4 +40,10 @@ bool rule_fires(const ClassificationRule& rule, const ReviewMeasures& measures);
 /// Uncooperative if that rule fires, else at risk if that one does, else compliant.
 ComplianceClass classify(const ComplianceParams& compliance, const ReviewMeasures& measures);
 
+/// How bad conduct the uncooperative rule finds is: the largest ratio of a
+/// measure to its finite threshold, at most `max_severity` (a partner that
+/// decides nothing is twice past a threshold of one half, not infinitely).
+inline constexpr double max_severity = 2.0;
+double severity(const ClassificationRule& rule, const ReviewMeasures& measures);
+
 }  // namespace readmit

@@ -3,8 +3,9 @@
 // classifies a partner's conduct (review.cpp); what to do about it is the
 // removing state's decision, weighing the partner's non-compliance against
 // what sanctioning that partner costs it:
-//  - evidence: at each review that counts, an uncooperative class adds 1
-//    (at risk: at_risk_weight) times (persons waiting / waiting_reference)^
+//  - evidence: at each review that counts, an uncooperative class adds its
+//    severity (how far past its thresholds the conduct is: 1 to 2; at risk:
+//    at_risk_weight) times (persons waiting / waiting_reference)^
 //    waiting_elasticity; the evidence fades with evidence_half_life_days;
 //  - standing W: the partner's weight for the removing state, trade /
 //    trade_scale + visas issued / visas_scale;

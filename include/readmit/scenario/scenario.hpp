@@ -372,6 +372,7 @@ struct TimelineEvent {
   std::optional<SanctionDecision> sanction;
   std::optional<AmendmentSwitch> amendment;
   std::optional<RequestMove> request;
+  bool restart_evidence = false;  // a new sanctions policy: every partner is judged afresh from this day
 };
 
 struct Scenario {
