@@ -37,6 +37,7 @@ thousand runs of a few replications); an interrupted fit resumes from the
 cache.
 """
 import argparse
+import csv
 import hashlib
 import json
 import math
@@ -53,17 +54,24 @@ from script_support import ROOT, write_atomically
 
 
 class Parameter:
-    def __init__(self, path, label, low, high, schema_low, schema_high, integer, source):
+    def __init__(self, path, label, low, high, schema_low, schema_high, integer, source, log=False):
         self.path, self.label, self.low, self.high = path, label, low, high
         self.schema_low, self.schema_high, self.integer, self.source = schema_low, schema_high, integer, source
+        self.log = log  # searched on a logarithmic scale between its bounds (a scale spanning decades)
+
+    def _scaled(self, x):
+        return math.log(x) if self.log else x
 
     def value(self, u):
         """The parameter at unconstrained u (logistic between the search bounds)."""
-        x = self.low + (self.high - self.low) / (1.0 + math.exp(-u))
-        return int(round(x)) if self.integer else round(x, 4)
+        lo, hi = self._scaled(self.low), self._scaled(self.high)
+        x = lo + (hi - lo) / (1.0 + math.exp(-u))
+        x = math.exp(x) if self.log else x
+        return int(round(x)) if self.integer else float(f"{x:.4g}") if self.log else round(x, 4)
 
     def u(self, x):
-        p = min(max((x - self.low) / (self.high - self.low), 1e-9), 1 - 1e-9)
+        lo, hi = self._scaled(self.low), self._scaled(self.high)
+        p = min(max((self._scaled(x) - lo) / (hi - lo), 1e-9), 1 - 1e-9)
         return math.log(p / (1 - p))
 
 
@@ -99,8 +107,12 @@ CAMBODIA_PARAMETERS = [
                   "final orders at the start, back-cast from Sep 2017"),
         Parameter("partners.cambodia.flights.charter_after_round_days", "days from round to charter", 20, 150, 0,
                   3650, True, "how long ICE takes to fly those a round documented"),
-        Parameter("sanctions.escalate_after", "uncooperative weekly reviews before the notice", 2, 30, 1, 100000,
-                  True, "how long DHS watches before it notifies State"),
+        Parameter("partners.cambodia.bargaining.demand_value", "what Cambodia withholds to press its request", 0.3,
+                  3.0, 0, 10, False, "the value of Cambodia's request (at or above its disposition: a halt)"),
+        Parameter("partners.cambodia.cooperation.sanction_sensitivity", "Cambodia's answer to a 243(d) step", -1, 1,
+                  -1, 1, False, "Cambodia's answer to the sanction (sensitivity)"),
+        Parameter("partners.cambodia.bargaining.value_elasticity", "how the demand follows removals", 0.02, 2.0, 0,
+                  5, False, "how Cambodia's demand follows the rate of removals breaking ties"),
 ]
 CAMBODIA = Case(
     "cambodia", support.CAMBODIA_SCENARIO, CAMBODIA_PARAMETERS,
@@ -122,11 +134,11 @@ CAMBODIA = Case(
     sets_of=lambda point: [(p.path, v) for p, v in zip(CAMBODIA_PARAMETERS, point)] +
     [("partners.cambodia.cooperation.initial", point[0])],
     note="Fixed, not fitted: `interview_round_size` 60, from the record (when fitted, its profile was flat over "
-    "40-170), and `sanction_sensitivity` 0: the 2016-2018 figures cannot tell a further answer to the sanction "
-    "from none (when fitted, its profile was flat above about -0.1), the sanction having worked by ending the "
-    "halt; a positive value would also make the halt pay off in later removals, against the first counterfactual "
-    "property of MODEL.md section 12. `cooperation.initial` follows the disposition. The disposition's interval is "
-    "open toward full cooperation: the likelihood is flat above about 0.9, up to the schema's bound of 1.")
+    "40-170). `cooperation.initial` follows the disposition. The US decision rule (escalate_after before and after "
+    "EO 13768, the trade scale of standing, the weight of an at-risk finding) is the us_record case's, fitted on "
+    "the whole 243(d) record; the days to DHS's notice are Cambodia's part of it. Where a profile reaches its "
+    "search range the record cannot pin the value: validation.py draws it from the whole interval, so every "
+    "answer carries that uncertainty.")
 
 
 def sensitivity_sets(point):
@@ -158,7 +170,44 @@ US2017 = Case(
     "for the replication, carry little information, and the profiles stay within 2.5 of their minimum across the "
     "search ranges. The fitted values are strictly inside their ranges; the validation ensemble draws from the "
     "whole of the intervals.")
-CASES = {"cambodia": CAMBODIA, "us_2017": US2017}
+def record_targets():
+    """The 2016-2017 part of the record: each partner under a sanction or not at the end of each half-year."""
+    actions = support.read_record_actions()
+    targets = []
+    for partner in support.record_partners():
+        for date in support.RECORD_CALIBRATION_DATES:
+            observed = 1.0 if support.step_on(actions.get(partner, []), date) > 0 else 0.0
+            targets.append(Target(f"{partner}@{date}", f"{partner.replace('_', ' ').title()} under a 243(d) step, "
+                                  f"{date}", observed, 0.25, "docs/record/us_243d_actions.csv"))
+    return targets
+
+
+def record_measures(outputs):
+    return support.record_measures(outputs, support.record_partners())
+
+
+# The US decision rule, fitted on the 2016-2017 decisions of the 243(d) record; 2018-2021 validate.
+US_RECORD = Case(
+    "us_record", support.RECORD_SCENARIO,
+    [
+        Parameter("sanctions.escalate_after", "evidence for a step, under EO 13768", 3, 100, 0.001, 100000, False,
+                  "what it takes the US to sanction a partner of no standing (in uncooperative weekly findings' worth)",
+                  log=True),
+        Parameter("sanctions.resolve", "the US's readiness before EO 13768", 0.02, 0.99, 0.001, 1000, False,
+                  "how ready the US was before EO 13768 (one sanction in 15 years: the Gambia, 2016)", log=True),
+        Parameter("sanctions.trade_scale_usd_millions", "trade that doubles the evidence needed", 30, 1e5, 1, math.inf,
+                  False, "how much a partner's trade with the US protects it from a 243(d) step", log=True),
+        Parameter("sanctions.at_risk_weight", "evidence of an at-risk finding", 0.01, 0.99, 0, 1, False,
+                  "how much an at-risk finding counts toward a step"),
+        Parameter("sanctions.waiting_elasticity", "how much the number waiting weighs", 0.01, 1.5, 0, 3, False,
+                  "how much the number of a partner's nationals waiting weighs in the evidence"),
+    ],
+    [], record_measures, (), math.nan,
+    note="The targets are 0/1 (a partner under a step at a half-year's end, or not); the simulated mean is the share "
+    "of replications, and an observation error of 0.25 keeps a single replication from deciding the fit. Each "
+    "partner's inflow of new final orders is matched first to its FY2017 removals (one parameter per level: these "
+    "levels calibrate, they do not validate).")
+CASES = {"cambodia": CAMBODIA, "us_2017": US2017, "us_record": US_RECORD}
 CHI2_90 = 2.706  # 90% point of chi-square with one degree of freedom
 
 
@@ -354,23 +403,25 @@ def report_section(args, objective, fit_json):
     return lines
 
 
-def level_match(args, case, targets, rounds=3):
-    """Sets each partner's document officers so that its simulated removals in a reference fiscal year match
-    the record (one parameter per level: these levels then calibrate, they do not validate)."""
-    officers = {partner: support.scenario_values(case.scenario,
-                                                 [f"partners.{partner}.agreement.document_officers"])[0]
-                for partner in targets}
+def level_match(args, case, targets, rounds=3, parameter="agreement.document_officers", integer=True):
+    """Sets each partner's `parameter` (its document officers, or its inflow of new final orders) so that its
+    simulated removals in a reference fiscal year match the record (one parameter per level: these levels then
+    calibrate, they do not validate). Each round scales the parameter by record / simulated, at most fourfold."""
+    values = {partner: support.scenario_values(case.scenario, [f"partners.{partner}.{parameter}"])[0]
+              for partner in targets}
     workdir = tempfile.mkdtemp(prefix="levels-")
     for _ in range(rounds):
-        sets = [(f"partners.{p}.agreement.document_officers", n) for p, n in officers.items()]
+        sets = [(f"partners.{p}.{parameter}", n) for p, n in values.items()]
         support.run_readmit(args.readmit, case.scenario, workdir, args.replications, seed=args.seed, sets=sets,
                             threads=args.threads)
         outputs = support.RunOutputs(workdir)
         for partner, (year, level) in targets.items():
             simulated = sum(outputs.total(r, partner, f"removals_fy{year}") for r in outputs.replications)
             simulated /= len(outputs.replications)
-            officers[partner] = max(1, int(round(officers[partner] * level / max(simulated, 0.5))))
-    return [(f"partners.{p}.agreement.document_officers", n) for p, n in officers.items()]
+            factor = min(4.0, max(0.25, level / max(simulated, 0.5)))
+            scaled = values[partner] * factor
+            values[partner] = max(1, int(round(scaled))) if integer else max(0.1, round(scaled, 1))
+    return [(f"partners.{p}.{parameter}", n) for p, n in values.items()]
 
 
 def reprofile(args, case, paths):
@@ -390,6 +441,17 @@ def reprofile(args, case, paths):
     fit_json["draw_sets"] = [case.sets(d) for d in fit_json["draws"]]
     write_atomically(path, json.dumps(fit_json, indent=1) + "\n")
     return objective, fit_json
+
+
+def record_levels():
+    """Each record partner's FY2017 removals (docs/record/partners.csv), Cambodia's aside (its own case)."""
+    levels = {}
+    with open(os.path.join(support.RECORD_DIR, "partners.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            if row["quantity"] == "removals" and row["period"] == "FY2017" and row["partner"] != "cambodia":
+                levels[row["partner"]] = (2017, float(row["value"]))
+    partners = set(support.record_partners())
+    return {p: level for p, level in levels.items() if p in partners}
 
 
 def run_case(args, case, start):
@@ -429,7 +491,7 @@ def run_case(args, case, start):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readmit", default=support.READMIT)
-    parser.add_argument("--case", choices=["cambodia", "us_2017", "all"], default="all")
+    parser.add_argument("--case", choices=["cambodia", "us_2017", "us_record", "all"], default="all")
     parser.add_argument("--replications", type=int, default=8)
     parser.add_argument("--seed", type=int, default=20170913)
     parser.add_argument("--threads", type=int, default=2)
@@ -452,13 +514,18 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.fits, exist_ok=True)
     sections = {}
-    for name in ([] if args.report_only else ["cambodia", "us_2017"] if args.case == "all" else [args.case]):
+    US_RECORD.targets = record_targets()
+    for name in ([] if args.report_only else ["us_record", "cambodia"] if args.case == "all" else [args.case]):
         case = CASES[name]
         if args.reprofile:
             objective, fit_json = reprofile(args, case, args.reprofile.split(","))
             sections[name] = report_section(args, objective, fit_json)
             continue
         if name == "cambodia":
+            start = support.scenario_values(case.scenario, [p.path for p in case.parameters])
+        elif name == "us_record":
+            case.fixed_sets = level_match(args, case, record_levels(), parameter="population.inflow_per_month",
+                                          integer=False)
             start = support.scenario_values(case.scenario, [p.path for p in case.parameters])
         else:
             levels = {p: (y, b) for p, (y, b, _) in support.US2017_BEFORE_AFTER.items()

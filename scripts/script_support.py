@@ -228,3 +228,78 @@ def us2017_measures(outputs):
                 outputs.total(rep, partner, "removals_fy2021") / max(outputs.total(rep, partner, "removals_fy2018"), 1))
         out["cuba_fy2019"].append(outputs.total(rep, "cuba", "removals_fy2019"))
     return out
+
+
+# ---- the 243(d) record (scenarios/us_243d_record.yaml, docs/record/) ----
+
+RECORD_SCENARIO = os.path.join(ROOT, "scenarios", "us_243d_record.yaml")
+RECORD_DIR = os.path.join(ROOT, "docs", "record")
+RECORD_START = datetime.date(2015, 10, 1)
+# Half-years scored, by the date their state is read (their last day): the
+# first three calibrate (the 2016-2017 decisions), the rest validate.
+RECORD_CALIBRATION_DATES = ["2016-12-31", "2017-06-30", "2017-12-31"]
+RECORD_VALIDATION_DATES = ["2018-06-30", "2018-12-31", "2019-06-30", "2019-12-31", "2020-06-30", "2020-12-31",
+                           "2021-06-30", "2021-12-31"]
+# The partners ICE listed that the US never sanctioned by 2021 and that the
+# model must leave unsanctioned (China's reported 2021 step on officials is [R],
+# neither confirmed nor denied; it is scored as in the record file).
+RECORD_NEVER = ["china", "cuba", "vietnam", "iran", "hong_kong"]
+
+
+def read_record_actions(path=None):
+    """docs/record/us_243d_actions.csv: {partner: [(date, step, label)]} in date order."""
+    actions = collections.defaultdict(list)
+    with open(path or os.path.join(RECORD_DIR, "us_243d_actions.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            actions[row["partner"]].append((row["date"], int(row["step"]), row["label"]))
+    for steps in actions.values():
+        steps.sort()
+    return actions
+
+
+def step_on(actions, date):
+    """The step in force on `date` from a partner's dated actions (0 before any)."""
+    step = 0
+    for when, s, _ in actions:
+        if when <= date:
+            step = s
+    return step
+
+
+def record_partners(scenario=RECORD_SCENARIO, readmit=READMIT):
+    """The partners of the record scenario, in file order."""
+    import yaml
+
+    shown = yaml.safe_load(subprocess.run([readmit, "show", scenario], check=True, capture_output=True,
+                                          text=True).stdout)
+    return list(shown["partners"])
+
+
+def record_steps(outputs, partners, dates):
+    """Per replication, the step in force for each partner at the end of each date (from events.csv)."""
+    out = {}
+    for rep in outputs.replications:
+        in_force = collections.defaultdict(list)
+        for date, partner, kind, detail in outputs.events[rep]:
+            if kind == "sanction_in_force":
+                in_force[partner].append((date, int(detail.split()[1]), ""))
+        out[rep] = {(p, d): step_on(in_force[p], d) for p in partners for d in dates}
+    return out
+
+
+def record_measures(outputs, partners=None):
+    """Per replication: for each partner and scored date, whether it is under a sanction (1) or not (0), the
+    step in force, and its first sanction's date in days from the start (NaN if none)."""
+    partners = partners or sorted({p for rep in outputs.replications for (p, _m) in outputs.totals[rep]})
+    dates = RECORD_CALIBRATION_DATES + RECORD_VALIDATION_DATES
+    steps = record_steps(outputs, partners, dates)
+    out = collections.defaultdict(list)
+    for rep in outputs.replications:
+        for p in partners:
+            for d in dates:
+                out[f"{p}@{d}"].append(1.0 if steps[rep][(p, d)] > 0 else 0.0)
+                out[f"{p}@{d}#step"].append(float(steps[rep][(p, d)]))
+            first = next((date for date, who, kind, detail in outputs.events[rep]
+                          if who == p and kind == "sanction_in_force" and not detail.startswith("step 0")), None)
+            out[f"{p}#first"].append(day_of(first, RECORD_START) if first else math.nan)
+    return out

@@ -50,7 +50,7 @@ bool can_bite(const World& world, std::size_t k) { return world.params(k).standi
 double threshold(const World& world, std::size_t k, std::int64_t step) {
   if (!can_bite(world, k)) return never;
   const auto& rules = world.now.sanctions;
-  return rules.escalate_after * world.partners[k].diplomacy.discretion * (1.0 + standing(world, k)) *
+  return rules.escalate_after / rules.resolve * world.partners[k].diplomacy.discretion * (1.0 + standing(world, k)) *
          removing_state_cost(world, step);
 }
 

@@ -88,6 +88,12 @@ const ParamSpec rows[] = {
               "effect_lag_days.",
    .source = "[A] fitted (docs/calibration.md): a quarter of weekly findings",
    .set = TO(s.sanctions.escalate_after), .timeline_settable = true},
+  {.path = "sanctions.resolve", .type = T::real, .default_yaml = "1", .min = 0.001, .max = 1000,
+   .meaning = "How ready the removing state is to use sanctions: the evidence needed for a step is escalate_after / "
+              "resolve (a policy, changed by the timeline: the US under EO 13768 against before it).",
+   .source = "[A] 1; fitted for the US before EO 13768 (docs/calibration.md): 243(d) was used once in 15 years before "
+             "2017 (the Gambia, 2016) and on nine partners in 2017-2020 [S]",
+   .set = TO(s.sanctions.resolve), .timeline_settable = true},
   {.path = "sanctions.deescalate_after", .type = T::real, .unit = "reviews", .default_yaml = "26", .min = 0.001, .max = 100000,
    .meaning = "Compliant reviews' worth (at-risk reviews count nothing, an uncooperative one resets it) before the removing "
               "state steps down one step for a partner of no standing; a partner of standing W needs 1 / (1 + W) as much, "

@@ -9,8 +9,8 @@
 //    waiting_elasticity; the evidence fades with evidence_half_life_days;
 //  - standing W: the partner's weight for the removing state, trade /
 //    trade_scale + visas issued / visas_scale;
-//  - a step is decided when the evidence reaches escalate_after x discretion
-//    x (1 + W) x the step's removing_state_cost, and only if a visa
+//  - a step is decided when the evidence reaches escalate_after / resolve x
+//    discretion x (1 + W) x the step's removing_state_cost, and only if a visa
 //    sanction can bite (the removing state issues visas in the partner's
 //    country);
 //    where the first stage does not weigh the standing (EU), the proposal

@@ -264,8 +264,9 @@ struct SanctionLadder {
 struct SanctionParams {
   std::string ladder;                   // a preset or a key of `ladders`
   std::vector<SanctionLadder> ladders;  // presets first, then the scenario's own or overrides
-  double escalate_after =
-      0;  // evidence, in uncooperative reviews' worth, for a step of cost 1 to a partner of no standing
+  // Evidence, in uncooperative reviews' worth, for a step of cost 1 to a partner of no standing.
+  double escalate_after = 0;
+  double resolve = 1.0;         // readiness to use sanctions: the evidence needed is divided by it
   double deescalate_after = 0;  // compliant reviews' worth before stepping down (partner of no standing)
   bool allow_deescalation = true;
   std::int64_t effect_lag_days = 0;
