@@ -109,8 +109,8 @@ CAMBODIA_PARAMETERS = [
                   3650, True, "how long ICE takes to fly those a round documented"),
         Parameter("partners.cambodia.bargaining.demand_value", "what Cambodia withholds to press its request", 0.3,
                   3.0, 0, 10, False, "the value of Cambodia's request (at or above its disposition: a halt)"),
-        Parameter("partners.cambodia.cooperation.sanction_sensitivity", "Cambodia's answer to a 243(d) step", -1, 1,
-                  -1, 1, False, "Cambodia's answer to the sanction (sensitivity)"),
+        Parameter("partners.cambodia.cooperation.sanction_sensitivity", "Cambodia's answer to a 243(d) step", -1, 3,
+                  -3, 3, False, "Cambodia's answer to the sanction (sensitivity)"),
         Parameter("partners.cambodia.bargaining.value_elasticity", "how the demand follows removals", 0.02, 2.0, 0,
                   5, False, "how Cambodia's demand follows the rate of removals breaking ties"),
 ]
@@ -170,25 +170,36 @@ US2017 = Case(
     "for the replication, carry little information, and the profiles stay within 2.5 of their minimum across the "
     "search ranges. The fitted values are strictly inside their ranges; the validation ensemble draws from the "
     "whole of the intervals.")
-def record_targets():
-    """The 2016-2017 part of the record: each partner under a sanction or not at the end of each half-year."""
-    actions = support.read_record_actions()
+def record_targets(record):
+    """The calibration part of a record: each partner under a step or not at the end of each calibration
+    half-year."""
+    actions = record.actions()
     targets = []
-    for partner in support.record_partners():
-        for date in support.RECORD_CALIBRATION_DATES:
+    for partner in support.record_partners(record.scenario):
+        for date in record.calibration_dates:
             observed = 1.0 if support.step_on(actions.get(partner, []), date) > 0 else 0.0
-            targets.append(Target(f"{partner}@{date}", f"{partner.replace('_', ' ').title()} under a 243(d) step, "
-                                  f"{date}", observed, 0.25, "docs/record/us_243d_actions.csv"))
+            targets.append(Target(f"{partner}@{date}", f"{partner.replace('_', ' ').title()} under a step, {date}",
+                                  observed, 0.25, os.path.relpath(record.actions_path, ROOT)))
     return targets
 
 
-def record_measures(outputs):
-    return support.record_measures(outputs, support.record_partners())
+def record_measures(record):
+    partners = []
+
+    def measures(outputs):
+        if not partners:
+            partners.extend(support.record_partners(record.scenario))
+        return support.record_measures(outputs, partners, record)
+
+    return measures
 
 
+RECORD_NOTE = ("The targets are 0/1 (a partner under a step at a half-year's end, or not); the simulated mean is the "
+               "share of replications, and an observation error of 0.25 keeps a single replication from deciding the "
+               "fit; the report lists them by partner. ")
 # The US decision rule, fitted on the 2016-2017 decisions of the 243(d) record; 2018-2021 validate.
 US_RECORD = Case(
-    "us_record", support.RECORD_SCENARIO,
+    "us_record", support.US_RECORD.scenario,
     [
         Parameter("sanctions.escalate_after", "evidence for a step, under EO 13768", 3, 100, 0.001, 100000, False,
                   "what it takes the US to sanction a partner of no standing (in uncooperative weekly findings' worth)",
@@ -202,12 +213,22 @@ US_RECORD = Case(
         Parameter("sanctions.waiting_elasticity", "how much the number waiting weighs", 0.01, 1.5, 0, 3, False,
                   "how much the number of a partner's nationals waiting weighs in the evidence"),
     ],
-    [], record_measures, (), math.nan,
-    note="The targets are 0/1 (a partner under a step at a half-year's end, or not); the simulated mean is the share "
-    "of replications, and an observation error of 0.25 keeps a single replication from deciding the fit. Each "
-    "partner's inflow of new final orders is matched first to its FY2017 removals (one parameter per level: these "
-    "levels calibrate, they do not validate).")
-CASES = {"cambodia": CAMBODIA, "us_2017": US2017, "us_record": US_RECORD}
+    [], record_measures(support.US_RECORD), support.RECORD_MONTHLY, math.nan,
+    note=RECORD_NOTE + "Each partner's inflow of new final orders is matched first to its FY2017 removals (one "
+    "parameter per level: these levels calibrate, they do not validate).")
+# The EU decision rule, fitted on the first assessment's outcome (2021); 2022-2024 validate.
+EU_RECORD = Case(
+    "eu_record", support.EU_RECORD.scenario,
+    [
+        Parameter("sanctions.escalate_after", "evidence for a proposal", 0.3, 6, 0.001, 100000, False,
+                  "what it takes the Commission to propose a step (in uncooperative yearly assessments' worth)",
+                  log=True),
+        Parameter("sanctions.trade_scale_usd_millions", "EU trade that doubles the evidence the Council needs", 50,
+                  1e5, 1, math.inf, False, "how much a partner's trade with the EU keeps the Council from adopting",
+                  log=True),
+    ],
+    [], record_measures(support.EU_RECORD), support.RECORD_MONTHLY, math.nan, note=RECORD_NOTE)
+CASES = {"cambodia": CAMBODIA, "us_2017": US2017, "us_record": US_RECORD, "eu_record": EU_RECORD}
 CHI2_90 = 2.706  # 90% point of chi-square with one degree of freedom
 
 
@@ -450,7 +471,7 @@ def record_levels():
         for row in csv.DictReader(f):
             if row["quantity"] == "removals" and row["period"] == "FY2017" and row["partner"] != "cambodia":
                 levels[row["partner"]] = (2017, float(row["value"]))
-    partners = set(support.record_partners())
+    partners = set(support.record_partners(support.US_RECORD.scenario))
     return {p: level for p, level in levels.items() if p in partners}
 
 
@@ -491,7 +512,7 @@ def run_case(args, case, start):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readmit", default=support.READMIT)
-    parser.add_argument("--case", choices=["cambodia", "us_2017", "us_record", "all"], default="all")
+    parser.add_argument("--case", choices=["cambodia", "us_2017", "us_record", "eu_record", "all"], default="all")
     parser.add_argument("--replications", type=int, default=8)
     parser.add_argument("--seed", type=int, default=20170913)
     parser.add_argument("--threads", type=int, default=2)
@@ -514,8 +535,10 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.fits, exist_ok=True)
     sections = {}
-    US_RECORD.targets = record_targets()
-    for name in ([] if args.report_only else ["us_record", "cambodia"] if args.case == "all" else [args.case]):
+    US_RECORD.targets = record_targets(support.US_RECORD)
+    EU_RECORD.targets = record_targets(support.EU_RECORD)
+    for name in ([] if args.report_only else ["us_record", "cambodia", "us_2017", "eu_record"] if args.case == "all"
+                 else [args.case]):
         case = CASES[name]
         if args.reprofile:
             objective, fit_json = reprofile(args, case, args.reprofile.split(","))
@@ -526,6 +549,8 @@ def main():
         elif name == "us_record":
             case.fixed_sets = level_match(args, case, record_levels(), parameter="population.inflow_per_month",
                                           integer=False)
+            start = support.scenario_values(case.scenario, [p.path for p in case.parameters])
+        elif name == "eu_record":
             start = support.scenario_values(case.scenario, [p.path for p in case.parameters])
         else:
             levels = {p: (y, b) for p, (y, b, _) in support.US2017_BEFORE_AFTER.items()

@@ -45,9 +45,13 @@ def day_of(date_text, start):
     return (datetime.date.fromisoformat(date_text) - start).days
 
 
-def run_readmit(readmit, scenario, out, replications, seed=None, sets=(), monthly=False, threads=None):
-    """Runs `readmit run` quietly; raises CalledProcessError with its message on failure."""
+def run_readmit(readmit, scenario, out, replications, seed=None, sets=(), monthly=False, threads=None,
+                output_metrics=None):
+    """Runs `readmit run` quietly; raises CalledProcessError with its message on failure. `output_metrics`
+    keeps only those metrics in the monthly files (a list of names)."""
     command = [readmit, "run", scenario, "--replications", str(replications), "--out", out]
+    if output_metrics:
+        command += ["--output-metrics", ",".join(output_metrics)]
     if seed is not None:
         command += ["--seed", str(seed)]
     if threads is not None:
@@ -151,6 +155,7 @@ def cambodia_measures(outputs):
     for rep in outputs.replications:
         for fy in range(2016, 2025):
             out[f"removals_fy{fy}"].append(outputs.total(rep, k, f"removals_fy{fy}"))
+        out["removals_total"].append(outputs.total(rep, k, "removals"))
         out["removals_cy2018"].append(summed(rep, months("2018-01", "2018-12"), "removals"))
         for label, month in (("2017_09", "2017-09"), ("2019_07", "2019-07"), ("2024_11", "2024-11")):
             out[f"docket_{label}"].append(sum(outputs.month(rep, k, month, s) for s in PENDING_STOCKS))
@@ -230,31 +235,52 @@ def us2017_measures(outputs):
     return out
 
 
-# ---- the 243(d) record (scenarios/us_243d_record.yaml, docs/record/) ----
+# ---- the decision records (scenarios/*_record.yaml, docs/record/) ----
 
-RECORD_SCENARIO = os.path.join(ROOT, "scenarios", "us_243d_record.yaml")
 RECORD_DIR = os.path.join(ROOT, "docs", "record")
-RECORD_START = datetime.date(2015, 10, 1)
-# Half-years scored, by the date their state is read (their last day): the
-# first three calibrate (the 2016-2017 decisions), the rest validate.
-RECORD_CALIBRATION_DATES = ["2016-12-31", "2017-06-30", "2017-12-31"]
-RECORD_VALIDATION_DATES = ["2018-06-30", "2018-12-31", "2019-06-30", "2019-12-31", "2020-06-30", "2020-12-31",
-                           "2021-06-30", "2021-12-31"]
-# The partners ICE listed that the US never sanctioned by 2021 and that the
-# model must leave unsanctioned (China's reported 2021 step on officials is [R],
-# neither confirmed nor denied; it is scored as in the record file).
-RECORD_NEVER = ["china", "cuba", "vietnam", "iran", "hong_kong"]
 
 
-def read_record_actions(path=None):
-    """docs/record/us_243d_actions.csv: {partner: [(date, step, label)]} in date order."""
-    actions = collections.defaultdict(list)
-    with open(path or os.path.join(RECORD_DIR, "us_243d_actions.csv"), newline="") as f:
-        for row in csv.DictReader(f):
-            actions[row["partner"]].append((row["date"], int(row["step"]), row["label"]))
-    for steps in actions.values():
-        steps.sort()
-    return actions
+class Record:
+    """A decision record the model's decisions are scored against: its scenario, its actions file, the half-year
+    ends whose states calibrate and those that validate (fixed before fitting), and the partners the removing
+    state must leave unsanctioned."""
+
+    def __init__(self, name, scenario, actions, start, calibration_dates, validation_dates, never=()):
+        self.name, self.scenario, self.actions_path, self.start = name, scenario, actions, start
+        self.calibration_dates, self.validation_dates, self.never = calibration_dates, validation_dates, never
+
+    @property
+    def dates(self):
+        return self.calibration_dates + self.validation_dates
+
+    def actions(self):
+        """{partner: [(date, step, label)]} of the actions that put a step in force (not proposals), by date."""
+        actions = collections.defaultdict(list)
+        with open(self.actions_path, newline="") as f:
+            for row in csv.DictReader(f):
+                if row["action"] != "proposal":
+                    actions[row["partner"]].append((row["date"], int(row["step"]), row["label"]))
+        for steps in actions.values():
+            steps.sort()
+        return actions
+
+
+US_RECORD = Record(
+    "us_record", os.path.join(ROOT, "scenarios", "us_243d_record.yaml"),
+    os.path.join(RECORD_DIR, "us_243d_actions.csv"), datetime.date(2015, 10, 1),
+    ["2016-12-31", "2017-06-30", "2017-12-31"],
+    ["2018-06-30", "2018-12-31", "2019-06-30", "2019-12-31", "2020-06-30", "2020-12-31", "2021-06-30", "2021-12-31"],
+    # Listed by ICE, never sanctioned by the US through 2021 (China's reported step on officials of May 2021 is
+    # [R], neither confirmed nor denied; it is scored as the record file has it).
+    never=["china", "cuba", "vietnam", "iran", "hong_kong"])
+EU_RECORD = Record(
+    "eu_record", os.path.join(ROOT, "scenarios", "eu_art25a_record.yaml"),
+    os.path.join(RECORD_DIR, "eu_25a_actions.csv"), datetime.date(2019, 1, 1),
+    ["2021-12-31", "2022-06-30"],
+    ["2022-12-31", "2023-06-30", "2023-12-31", "2024-06-30", "2024-12-31"],
+    never=["bangladesh", "iraq", "senegal"])
+RECORDS = {r.name: r for r in (US_RECORD, EU_RECORD)}
+RECORD_MONTHLY = ["compliance_class"]
 
 
 def step_on(actions, date):
@@ -266,8 +292,8 @@ def step_on(actions, date):
     return step
 
 
-def record_partners(scenario=RECORD_SCENARIO, readmit=READMIT):
-    """The partners of the record scenario, in file order."""
+def record_partners(scenario, readmit=READMIT):
+    """The partners of a scenario, in file order."""
     import yaml
 
     shown = yaml.safe_load(subprocess.run([readmit, "show", scenario], check=True, capture_output=True,
@@ -275,31 +301,25 @@ def record_partners(scenario=RECORD_SCENARIO, readmit=READMIT):
     return list(shown["partners"])
 
 
-def record_steps(outputs, partners, dates):
-    """Per replication, the step in force for each partner at the end of each date (from events.csv)."""
-    out = {}
+def record_measures(outputs, partners, record, list_month="2020-01"):
+    """Per replication: for each partner and scored date of `record`, whether it is under a step (1) or not (0);
+    its first step's date in days from the record's start (NaN if none), its top step, whether a step was lifted,
+    and (with the monthly compliance_class) whether its review of `list_month` found it uncooperative."""
+    end = record.dates[-1]
+    out = collections.defaultdict(list)
     for rep in outputs.replications:
         in_force = collections.defaultdict(list)
         for date, partner, kind, detail in outputs.events[rep]:
-            if kind == "sanction_in_force":
+            if kind == "sanction_in_force" and date <= end:
                 in_force[partner].append((date, int(detail.split()[1]), ""))
-        out[rep] = {(p, d): step_on(in_force[p], d) for p in partners for d in dates}
-    return out
-
-
-def record_measures(outputs, partners=None):
-    """Per replication: for each partner and scored date, whether it is under a sanction (1) or not (0), the
-    step in force, and its first sanction's date in days from the start (NaN if none)."""
-    partners = partners or sorted({p for rep in outputs.replications for (p, _m) in outputs.totals[rep]})
-    dates = RECORD_CALIBRATION_DATES + RECORD_VALIDATION_DATES
-    steps = record_steps(outputs, partners, dates)
-    out = collections.defaultdict(list)
-    for rep in outputs.replications:
         for p in partners:
-            for d in dates:
-                out[f"{p}@{d}"].append(1.0 if steps[rep][(p, d)] > 0 else 0.0)
-                out[f"{p}@{d}#step"].append(float(steps[rep][(p, d)]))
-            first = next((date for date, who, kind, detail in outputs.events[rep]
-                          if who == p and kind == "sanction_in_force" and not detail.startswith("step 0")), None)
-            out[f"{p}#first"].append(day_of(first, RECORD_START) if first else math.nan)
+            steps = in_force[p]
+            for d in record.dates:
+                out[f"{p}@{d}"].append(1.0 if step_on(steps, d) > 0 else 0.0)
+            first = next((date for date, step, _ in steps if step > 0), None)
+            out[f"{p}#first"].append(day_of(first, record.start) if first else math.nan)
+            out[f"{p}#top"].append(float(max((step for _, step, _ in steps), default=0)))
+            out[f"{p}#lifted"].append(1.0 if any(step == 0 for _, step, _ in steps[1:]) else 0.0)
+            listed = outputs.month(rep, p, list_month, "compliance_class")
+            out[f"{p}#uncooperative"].append(math.nan if math.isnan(listed) else float(listed == 2))
     return out

@@ -5,10 +5,15 @@ The split between the figures that calibrate (scripts/calibrate.py fits
 parameters to them) and those that validate (never a fitting target) is the
 table SPLIT below, written before any fit; docs/validation.md reproduces it.
 For Cambodia, FY2016-FY2018 removals, the 2017 docket and the 2017-2018 event
-dates calibrate; everything later validates. For the 2017 list, the answers
-of Sierra Leone, Guinea and Eritrea to their September 2017 sanctions
-calibrate the spread of partners' sensitivities; Burma and Laos (sanctioned
-July 2018) and the share that doubled are held out.
+dates calibrate; everything later validates. For the 2017 list (a replay of
+the historical sanctions), the answers of Sierra Leone, Guinea and Eritrea to
+their September 2017 sanctions calibrate the spread of partners'
+sensitivities; Burma and Laos (sanctioned July 2018) and the share that
+doubled are held out. For the 243(d) record (the model deciding every
+sanction), the partners' states at the ends of 2016 and of the halves of
+2017 calibrate the US decision rule; their states at the end of every
+half-year of 2018-2021 validate, scored against naive forecasts
+(scripts/record_score.py).
 
 The ensembles carry the parameters' uncertainty: each runs the parameter
 draws of docs/fits/CASE-fit.json (written by calibrate.py), a few
@@ -22,17 +27,20 @@ least 5%.
 Usage: /usr/bin/python3 scripts/validation.py [--replications 200]
        [--readmit build/release/readmit] [--fits docs/fits]
        [--out results/validation] [--doc docs/validation.md] [--check]
+       [--cases cambodia,us_2017,us_record]
 --replications is per case. --check exits 1 unless every Cambodia
 calibration target falls inside its simulated 90% interval (the test suite
 runs it with few replications).
 """
 import argparse
+import datetime
 import json
 import math
 import os
 import sys
 import tempfile
 
+import record_score
 import script_support as support
 from script_support import ROOT, quantile, write_atomically
 
@@ -77,6 +85,9 @@ SPLIT = [
         VALIDATE, "ICE [S], press [R] (§1.6)"),
     Row("cambodia", "not_compliant_2020_01", "Cambodia not compliant, Jan 2020", 1, "on ICE's list of 10", VALIDATE,
         "CRS IF11025 [S] (§2.2)", kind="share"),
+    Row("cambodia", "removals_fy2019", "Removals, FY2019", 80, "80", VALIDATE, "ICE ERO report [S] (docs/record/)"),
+    Row("cambodia", "removals_fy2020", "Removals, FY2020", 32, "32", VALIDATE, "ICE ERO report [S] (docs/record/)",
+        note="flights stop from Mar 2020 (COVID, an input)"),
     Row("cambodia", "sanction_in_force_2022_05", "Sanction still in force, May 2022", 1, "yes", VALIDATE,
         "press, US embassy [S] (§1.9)", kind="share"),
     Row("cambodia", "escalated_beyond_step_1", "Escalated beyond the first step by May 2022", 0, "no", VALIDATE,
@@ -107,7 +118,12 @@ SPLIT = [
 CASES = {
     "cambodia": (support.CAMBODIA_SCENARIO, support.CAMBODIA_MONTHLY, support.cambodia_measures),
     "us_2017": (support.US2017_SCENARIO, (), support.us2017_measures),
+    "us_record": (support.US_RECORD.scenario, support.RECORD_MONTHLY, None),
+    "eu_record": (support.EU_RECORD.scenario, support.RECORD_MONTHLY, None),
 }
+# Which fits' parameter uncertainty each case carries (the fit of the case itself first).
+CARRIES = {"cambodia": ["cambodia", "us_record"], "us_2017": ["us_2017", "cambodia"],
+           "us_record": ["us_record", "cambodia", "us_2017"], "eu_record": ["eu_record", "us_2017"]}
 
 
 def load_fit(fits, case):
@@ -118,18 +134,53 @@ def load_fit(fits, case):
         return json.load(f)
 
 
-def simulate(args, case, fit):
-    """Every replication's measures, over the fit's parameter draws."""
+def sensitivity_sets(fit, d, partners):
+    """The us_2017 fit's draw d of the sensitivity distribution, for `partners`."""
+    mean, sd = fit["draws"][d % len(fit["draws"])]
+    value = f"{{dist: normal, mean: {mean}, sd: {sd}, min: -1, max: 1}}"
+    return [(f"partners.{p}.cooperation.sanction_sensitivity", value) for p in partners if p != "cambodia"]
+
+
+def uncertainty_sets(case, fits, d, partners):
+    """Draw d of every fit the case carries: its own (with the levels it matched) and the others' parameters."""
+    sets = []
+    for name in CARRIES[case]:
+        fit = fits.get(name)
+        if fit is None:
+            continue
+        if name == case:
+            sets += [tuple(x) for x in fit["draw_sets"][d % len(fit["draw_sets"])]]
+        elif name == "us_2017":
+            sets += sensitivity_sets(fit, d, partners)
+        else:
+            draw = fit["draws"][d % len(fit["draws"])]
+            sets += list(zip(fit["parameters"], draw))
+            if name == "cambodia":
+                sets.append(("partners.cambodia.cooperation.initial", draw[0]))
+    return sets
+
+
+def simulate(args, case, fits, extra_sets=(), label=None):
+    """Every replication's measures, over the parameter draws of the fits the case carries."""
     scenario, monthly, measure = CASES[case]
-    draw_sets = fit["draw_sets"] if fit else [[]]
+    partners = support.record_partners(scenario, readmit=args.readmit)
+    if measure is None:
+        record = support.RECORDS[case]
+        month = "2020-01" if case == "us_record" else record.validation_dates[-1][:7]
+
+        def measure(outputs):
+            return support.record_measures(outputs, partners, record, list_month=month)
+    fit = fits.get(case)
+    count = len(fit["draw_sets"]) if fit else 1
+    draw_sets = [uncertainty_sets(case, fits, d, partners) + list(extra_sets) for d in range(count)]
     per_draw = max(1, math.ceil(args.replications / len(draw_sets)))
     draws = min(len(draw_sets), math.ceil(args.replications / per_draw))
     seed = support.scenario_values(scenario, ["seed"], readmit=args.readmit)[0]
     merged = {}
     for d in range(draws):
-        out = os.path.join(args.out, case, f"draw{d:03d}")
+        out = os.path.join(args.out, label or case, f"draw{d:03d}")
         support.run_readmit(args.readmit, scenario, out, per_draw, seed=seed + d, sets=draw_sets[d],
-                            monthly=bool(monthly))
+                            monthly=bool(monthly), output_metrics=monthly or None, threads=args.threads)
         for key, values in measure(support.RunOutputs(out, monthly)).items():
             merged.setdefault(key, []).extend(values)
         if sys.stderr.isatty():
@@ -158,45 +209,151 @@ def fmt(x):
     return f"{x:,.2f}" if abs(x) < 10 else f"{x:,.0f}"
 
 
+def sanction_worked(args, fits):
+    """Cambodia with and without a sanction that can bite (the US's visa services in Cambodia off), paired over
+    the same draws and seeds: what the restriction changed, with the parameters' uncertainty."""
+    with_sanction, _, _ = simulate(args, "cambodia", fits, label="cambodia_sanction")
+    without, replications, draws = simulate(args, "cambodia", fits,
+                                            extra_sets=[("partners.cambodia.standing.visa_services", "false")],
+                                            label="cambodia_no_sanction")
+    rows = []
+    for key, what in (("removals_fy2018", "Removals, FY2018"), ("removals_fy2019", "Removals, FY2019"),
+                      ("resumed_day", "Days from the halt to the first resumed group"),
+                      ("removals_total", "Removals, Oct 2015 - Nov 2024")):
+        a, b = with_sanction[key], without[key]
+        diffs = [x - y for x, y in zip(a, b) if not (math.isnan(x) or math.isnan(y))]
+        missing = sum(1 for y in b if math.isnan(y))
+        rows.append((what, quantile([x for x in a if not math.isnan(x)], 0.5),
+                     quantile([y for y in b if not math.isnan(y)], 0.5), missing,
+                     quantile(diffs, 0.5), quantile(diffs, 0.05), quantile(diffs, 0.95), len(diffs)))
+    return rows, replications, draws
+
+
+def no_bite_dates(args, scenario):
+    """{partner: first date from which no visa sanction can bite it} (standing.visa_services false, at the start or
+    set so by the timeline)."""
+    shown = support.scenario_values(scenario, ["partners", "timeline", "start_date"], readmit=args.readmit)
+    no_bite = {p: str(shown[2]) for p, spec in shown[0].items() if not spec["standing"]["visa_services"]}
+    for entry in shown[1]:
+        for key, value in (entry.get("set") or {}).items():
+            if key.endswith("standing.visa_services") and value is False:
+                no_bite.setdefault(key.split(".")[1], str(entry["date"]))
+    return no_bite
+
+
+def date_text(ordinal):
+    return f"{datetime.date.fromordinal(int(ordinal)):%Y-%m}"
+
+
+def record_section(args, case, title, measures, replications, draws, partners, listed=None, list_label=None,
+                   list_date=None):
+    """The model deciding every sanction of a record, scored against it."""
+    record = support.RECORDS[case]
+    no_bite = no_bite_dates(args, record.scenario)
+    start = str(support.scenario_values(record.scenario, ["start_date"], readmit=args.readmit)[0])
+    fixed = record_score.fixed_cells(record, no_bite)
+    rows, base_rate = record_score.scores(record, measures, partners, listed, fixed)
+    lines = ["", f"## {title} (`{os.path.relpath(record.scenario, ROOT)}`)", "",
+             f"{replications} replications over {draws} parameter draws. Every decision is the model's: the scenario "
+             "dates none. The unit scored is a partner's state at the end of a half-year (under a step or not; "
+             f"[{os.path.relpath(record.actions_path, os.path.join(ROOT, 'docs'))}]"
+             f"({os.path.relpath(record.actions_path, os.path.join(ROOT, 'docs'))})): the model's forecast is the share "
+             "of replications under a step. Brier score (mean squared error of the forecast; 0 is perfect) against "
+             "naive forecasts: every partner sanctioned"
+             + (f"; the partners {list_label} sanctioned" if listed is not None else "")
+             + f"; the calibration period's base rate ({base_rate:.2f}) for every cell; each partner's state at the "
+             "end of the calibration period carried forward (persistence)."
+             + (" Cells an input fixes are true by construction and not scored: "
+                + ", ".join(f"{p} from {d}" for p, d in sorted(no_bite.items()))
+                + " (no visa services: no step can bite)." if no_bite else ""), "",
+             "| period | partner-half-years scored | model | every partner | "
+             + (f"{list_label} | " if listed is not None else "") + "base rate | persistence |",
+             "| --- | --- | --- | --- | " + ("--- | " if listed is not None else "") + "--- | --- |"]
+    for period, cells, model, every, last_list, base, persist in rows:
+        lines.append(f"| {period} | {cells} | **{model:.3f}** | {every:.3f} | "
+                     + (f"{last_list:.3f} | " if listed is not None else "") + f"{base:.3f} | {persist:.3f} |")
+    lines += ["", "Per partner: the record's first step (date; the step of the ladder matching its scope), its top "
+              "step and whether a step was lifted; the model's share of replications under a step at some time "
+              "by the end, its first step's date (median [5%, 95%]), the share whose first step falls within a "
+              "half-year of the record's, its commonest top step and the share with a step lifted.", "",
+              "| partner | record: first step | record: top step, lifted | model: sanctioned | model: first step | "
+              "within a half-year | model: top step (mode), lifted |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
+    never_rows = []
+    for r in record_score.partner_rows(record, measures, partners):
+        first_record = f"{r['record'][0]}, step {r['record'][1]}" if r["record"] else "none"
+        fd = r["first_dates"]
+        first = "–" if not fd else (f"{date_text(quantile(fd, 0.5))} [{date_text(quantile(fd, 0.05))}, "
+                                    f"{date_text(quantile(fd, 0.95))}]")
+        within = "–" if math.isnan(r["within"]) else f"{r['within']:.0%}"
+        construction = " (by construction)" if no_bite.get(r["partner"]) == start else ""
+        lines.append(f"| {r['partner']}{construction} | {first_record} | {r['record_top']}, "
+                     f"{'lifted' if r['record_lifted'] else 'not lifted'} | {r['sanctioned']:.0%} | {first} | "
+                     f"{within} | {r['top_mode']}, {r['lifted']:.0%} |")
+        if r["partner"] in record.never:
+            never_rows.append((r["partner"], 1 - r["sanctioned"], construction))
+    lines += ["", "The partners the removing state never sanctioned though they were listed or proposed: share of "
+              "replications without any step.", "",
+              "| partner | unsanctioned throughout | at least 90% |", "| --- | --- | --- |"]
+    for p, unsanctioned, construction in never_rows:
+        lines.append(f"| {p}{construction} | {unsanctioned:.0%} | {'yes' if unsanctioned >= 0.9 else '**no**'} |")
+    if list_date is not None:
+        lists = record_score.read_lists()
+        on_list = lists.get(list_date, {})
+        lines += ["", "ICE's list of February 2020 (validation): share of replications whose review of January 2020 "
+                  "finds the partner uncooperative.", "", "| partner | listed Feb 2020 | model: uncooperative, Jan 2020 |",
+                  "| --- | --- | --- |"]
+        pairs = []
+        for p in partners:
+            found = record_score.share(measures[f"{p}#uncooperative"])
+            pairs.append((p, found, 1.0 if on_list.get(p) == "uncooperative" else 0.0))
+            lines.append(f"| {p} | {'yes' if p in on_list else 'no'} | {found:.0%} |")
+        lines += ["", f"Brier score of the list: model {record_score.brier((f, o) for _, f, o in pairs):.3f}; every "
+                  f"partner listed {record_score.brier((1.0, o) for _, _, o in pairs):.3f}; {list_label} carried "
+                  f"forward {record_score.brier((1.0 if p in listed else 0.0, o) for p, _, o in pairs):.3f}."]
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readmit", default=support.READMIT)
     parser.add_argument("--replications", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--fits", default=os.path.join(ROOT, "docs", "fits"))
     parser.add_argument("--out", default=os.path.join(ROOT, "results", "validation"))
     parser.add_argument("--doc", default=os.path.join(ROOT, "docs", "validation.md"))
-    parser.add_argument("--cases", default="cambodia,us_2017")
+    parser.add_argument("--cases", default="cambodia,us_2017,us_record,eu_record")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
     if not os.access(args.readmit, os.X_OK):
         sys.exit(f"validation: no readmit executable at {args.readmit}; build it first (scripts/test.sh)")
     os.makedirs(args.out, exist_ok=True)
     cases = args.cases.split(",")
+    fits = {name: load_fit(args.fits, name) for name in CASES}
+    fits = {name: fit for name, fit in fits.items() if fit is not None}
     results, notes = {}, []
     for case in cases:
-        fit = load_fit(args.fits, case)
+        fit = fits.get(case)
         if fit is None:
             notes.append(f"`{case}`: no fit file in {os.path.relpath(args.fits, ROOT)}: the scenario's own values ran, "
                          "without parameter uncertainty.")
-        else:
-            scenario = CASES[case][0]
-            carried = support.scenario_values(scenario, fit["parameters"], readmit=args.readmit) \
-                if case == "cambodia" else None
-            if carried is not None and [float(x) for x in carried] != [float(x) for x in fit["optimum"]]:
+        elif case in ("cambodia", "us_record", "eu_record"):
+            carried = support.scenario_values(CASES[case][0], fit["parameters"], readmit=args.readmit)
+            if [float(x) for x in carried] != [float(x) for x in fit["optimum"]]:
                 notes.append(f"`{case}`: the scenario does not carry the fitted optimum {fit['optimum']} "
                              f"(it has {carried}); rerun scripts/calibrate.py or copy the values.")
-        measures, replications, draws = simulate(args, case, fit)
+        measures, replications, draws = simulate(args, case, fits)
         results[case] = (measures, replications, draws, fit is not None)
 
     lines = [
         "# Validation: simulated against the record",
         "",
         "Generated by `scripts/validation.py`; do not edit by hand. Observed values and their labels ([S] solid, "
-        "[R] reported) are in [sources.md](sources.md) (section numbers below). Simulated: median and 90% interval "
-        "(5th-95th percentile over replications); each ensemble runs the calibration's parameter draws "
-        "([calibration.md](calibration.md)), so the intervals carry the parameters' uncertainty as well as the "
-        "model's randomness. An observed range is inside when it overlaps the interval; a yes/no observation is "
-        "inside when the simulated share of the observed outcome is at least 5%.",
+        "[R] reported) are in [sources.md](sources.md) (section numbers below) and in [record/](record/). "
+        "Simulated: median and 90% interval (5th-95th percentile over replications); each ensemble runs the "
+        "calibration's parameter draws ([calibration.md](calibration.md)), so the intervals carry the parameters' "
+        "uncertainty as well as the model's randomness. An observed range is inside when it overlaps the interval; "
+        "a yes/no observation is inside when the simulated share of the observed outcome is at least 5%.",
         "",
     ]
     for case in cases:
@@ -204,12 +361,19 @@ def main():
         lines.append(f"- `{os.path.relpath(CASES[case][0], ROOT)}`: {replications} replications"
                      + (f" over {draws} parameter draws" if fitted else " at the scenario's own values") + ".")
     lines += ["", "## Calibration and validation split", "",
-              "Fixed before fitting (the table `SPLIT` in `scripts/validation.py`): the rows marked *calibrates* are "
-              "the only figures `scripts/calibrate.py` fits to; the rows marked *validates* are never a fitting "
-              "target; rows *true by construction* follow from an input and are not counted as validation.", ""]
+              "Fixed before fitting (the table `SPLIT` in `scripts/validation.py`, and for the 243(d) record the dates "
+              "in `scripts/script_support.py`): the rows marked *calibrates* are the only figures "
+              "`scripts/calibrate.py` fits to; the rows marked *validates* are never a fitting target; rows *true by "
+              "construction* follow from an input and are not counted as validation.", ""]
     for role in (CALIBRATE, VALIDATE, CONSTRUCTION):
         lines.append(f"- {role}: " + "; ".join(f"{r.what} ({r.case})" for r in SPLIT if r.role == role and r.case in cases)
                      + ".")
+    for name in ("us_record", "eu_record"):
+        if name in cases:
+            record = support.RECORDS[name]
+            lines.append(f"- {os.path.basename(record.scenario)}: each partner's state (under a step or not) at "
+                         f"{', '.join(record.calibration_dates)} calibrates; at {', '.join(record.validation_dates)} "
+                         "validates" + (", with ICE's list of February 2020" if name == "us_record" else "") + ".")
     misses = []
     inside_calibration = {}
     for role, title in ((CALIBRATE, "In sample: the calibration targets"),
@@ -237,6 +401,31 @@ def main():
                 misses.append(r)
             if role == CALIBRATE and r.case == "cambodia":
                 inside_calibration[r.key] = e["inside"]
+    if "us_record" in cases:
+        measures, replications, draws, _ = results["us_record"]
+        may_2017 = set(record_score.read_lists().get("2017-05-16", {}))
+        lines += record_section(args, "us_record", "The 243(d) record, the model deciding", measures, replications,
+                                draws, support.record_partners(support.US_RECORD.scenario, readmit=args.readmit),
+                                listed=may_2017, list_label="the May 2017 list", list_date="2020-02-01")
+    if "eu_record" in cases:
+        measures, replications, draws, _ = results["eu_record"]
+        lines += record_section(args, "eu_record", "The Article 25a record, the model deciding", measures,
+                                replications, draws,
+                                support.record_partners(support.EU_RECORD.scenario, readmit=args.readmit))
+    if "cambodia" in cases and not args.check:
+        rows, replications, draws = sanction_worked(args, fits)
+        lines += ["", "## Did the 2017 sanction work? (Cambodia)", "",
+                  f"{replications} replications over {draws} parameter draws, each run twice with the same seed: as "
+                  "the scenario is, and with no sanction that can bite (the US's visa services in Cambodia off: the "
+                  "review still finds Cambodia uncooperative, but no step is taken). Paired differences (with minus "
+                  "without), median and 90% interval over replications and draws: the interval carries what the "
+                  "record cannot pin down, Cambodia's demand, its sensitivity and how its demand follows removals "
+                  "([calibration.md](calibration.md)).", "",
+                  "| quantity | with the sanction (median) | without (median) | difference (median) | 90% interval |",
+                  "| --- | --- | --- | --- | --- |"]
+        for what, a, b, missing, med, lo, hi, n in rows:
+            extra = f" ({missing} replications without it)" if missing else ""
+            lines.append(f"| {what} | {fmt(a)} | {fmt(b)}{extra} | {fmt(med)} | [{fmt(lo)}, {fmt(hi)}] |")
     lines += ["", "## Where the model misses", ""]
     if misses:
         lines.append("Observed values outside the simulated 90% interval: "

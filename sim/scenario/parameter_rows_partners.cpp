@@ -186,9 +186,10 @@ const ParamSpec rows[] = {
    .meaning = "Standard deviation of the monthly normal noise on cooperation.", .source = "[A]",
    .set = TO(PARTNER.cooperation.noise_sd), .timeline_settable = true},
   {.path = "partners.*.cooperation.sanction_sensitivity", .type = T::distribution,
-   .default_yaml = "{dist: normal, mean: 0.15, sd: 0.2, min: -1, max: 1}", .min = -1, .max = 1,
+   .default_yaml = "{dist: normal, mean: 0.15, sd: 0.2, min: -1, max: 1}", .min = -3, .max = 3,
    .meaning = "The partner's response to sanctions: the target added at saturating cost (drawn once per replication; "
-              "negative: the partner digs in). The response to cost C is sensitivity x (1 - exp(-C / sanction_cost_scale)).",
+              "negative: the partner digs in). The response to cost C is sensitivity x (1 - exp(-C / sanction_cost_scale)); "
+              "above 1, the mildest steps already move the partner all the way (the target is clamped to [0, 1]).",
    .source = "[A] the 243(d) record is mixed: about 4 of 11 sanctioned countries doubled removals, Burma's fell [R] "
              "(docs/sources.md); fitted in docs/calibration.md",
    .set = TO(PARTNER.cooperation.sanction_sensitivity)},
