@@ -213,7 +213,7 @@ US_RECORD = Case(
         Parameter("sanctions.waiting_elasticity", "how much the number waiting weighs", 0.01, 1.5, 0, 3, False,
                   "how much the number of a partner's nationals waiting weighs in the evidence"),
     ],
-    [], record_measures(support.US_RECORD), support.RECORD_MONTHLY, math.nan,
+    [], record_measures(support.US_RECORD), (), math.nan,
     note=RECORD_NOTE + "Each partner's inflow of new final orders is matched first to its FY2017 removals (one "
     "parameter per level: these levels calibrate, they do not validate).")
 # The EU decision rule, fitted on the first assessment's outcome (2021); 2022-2024 validate.
@@ -227,7 +227,7 @@ EU_RECORD = Case(
                   1e5, 1, math.inf, False, "how much a partner's trade with the EU keeps the Council from adopting",
                   log=True),
     ],
-    [], record_measures(support.EU_RECORD), support.RECORD_MONTHLY, math.nan, note=RECORD_NOTE)
+    [], record_measures(support.EU_RECORD), (), math.nan, note=RECORD_NOTE)
 CASES = {"cambodia": CAMBODIA, "us_2017": US2017, "us_record": US_RECORD, "eu_record": EU_RECORD}
 CHI2_90 = 2.706  # 90% point of chi-square with one degree of freedom
 
@@ -257,7 +257,7 @@ class Objective:
             out = os.path.join(self.workdir, "run")
             support.run_readmit(self.args.readmit, self.case.scenario, out, self.args.replications,
                                 seed=self.args.seed, sets=self.case.sets(point), monthly=bool(self.case.monthly),
-                                threads=self.args.threads)
+                                threads=self.args.threads, output_metrics=list(self.case.monthly) or None)
             measures = self.case.measures(support.RunOutputs(out, self.case.monthly))
             self.cache[key] = {t.key: measures[t.key] for t in self.case.targets}
             with open(self.cache_path, "a") as f:

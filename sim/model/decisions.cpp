@@ -54,6 +54,13 @@ double threshold(const World& world, std::size_t k, std::int64_t step) {
          removing_state_cost(world, step);
 }
 
+double proposal_bar(const World& world, std::size_t k, std::int64_t step) {
+  if (!can_bite(world, k)) return never;
+  const auto& rules = world.now.sanctions;
+  return rules.escalate_after / rules.resolve * world.partners[k].diplomacy.discretion *
+         removing_state_cost(world, step);
+}
+
 double relief_threshold(const World& world, std::size_t k, std::int64_t step) {
   const auto& rules = world.now.sanctions;
   return rules.deescalate_after * world.partners[k].diplomacy.discretion /

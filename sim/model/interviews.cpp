@@ -76,8 +76,14 @@ void hold_round(World& world, std::size_t k) {
 
 namespace {
 
-/// Day of partner k's coming interview round.
-std::int32_t next_round_day(const World& world, std::size_t k) { return world.partners[k].desk.next_round_day; }
+/// Day of partner k's coming interview round: a calendar left behind (while
+/// interviews were not required) moves on by whole intervals.
+std::int32_t coming_round(const World& world, std::size_t k) {
+  const auto& desk = world.partners[k].desk;
+  const std::int32_t interval = std::int32_t(world.params(k).agreement.interview_interval_days);
+  if (desk.next_round_day >= world.day) return desk.next_round_day;
+  return desk.next_round_day + (world.day - desk.next_round_day + interval - 1) / interval * interval;
+}
 
 /// Days before a round that the removing state raids.
 std::int32_t raid_lead(const World& world, std::size_t k) {
@@ -99,9 +105,21 @@ void start(World& world) {
   }
 }
 
+namespace {
+
+/// Whether partner k states its delegation for the coming round today: on
+/// the raid day, or at once if that day passed unplanned (a first round
+/// drawn within raid_lead_days of the start, or a round offered at short
+/// notice).
+bool plans_today(const World& world, std::size_t k) {
+  const std::int32_t round = coming_round(world, k);
+  return world.partners[k].desk.round_planned_day < 0 && world.day >= round - raid_lead(world, k) && world.day <= round;
+}
+
+}  // namespace
+
 std::int64_t raid_bound(const World& world, std::size_t k) {
-  const bool raid_day = world.day == next_round_day(world, k) - raid_lead(world, k);
-  return world.params(k).agreement.interview_required && raid_day && flights::can_fly(world, k)
+  return world.params(k).agreement.interview_required && plans_today(world, k) && flights::can_fly(world, k)
              ? world.now.removing_state.raid_size
              : 0;
 }
@@ -120,7 +138,12 @@ void run_cycle(World& world, std::size_t k) {
     return;
   }
   const std::int32_t interval = std::int32_t(agreement.interview_interval_days);
-  if (world.day == desk.next_round_day - raid_lead(world, k)) {
+  if (const std::int32_t round = coming_round(world, k); round != desk.next_round_day) {
+    desk.next_round_day = round;  // a round missed while interviews were off: its plan is void
+    desk.planned_round_size = 0;
+    desk.round_planned_day = -1;
+  }
+  if (plans_today(world, k)) {
     // The partner states the delegation it will send, from its present stance
     // (its target cooperation); the removing state detains ahead of an agreed round.
     const double intention = world.partners[k].diplomacy.target;

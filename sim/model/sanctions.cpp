@@ -32,8 +32,11 @@ void decide(World& world, std::size_t k, std::int64_t step, const char* by, bool
     world.log(k, "sanction_decided", step_label(world, step) + " by " + by);
     decisions::start_afresh(world, k);
   }
-  diplomacy.judged_from_day = world.day + std::int32_t(world.now.sanctions.effect_lag_days);
-  world.pending_sanctions.push_back({diplomacy.judged_from_day, k, step, weighed});
+  const std::int32_t effect_day = world.day + std::int32_t(world.now.sanctions.effect_lag_days);
+  // A decision is judged on the partner's answer to it, from its effect; a
+  // proposal keeps being weighed (and may be withdrawn) until it is adopted.
+  if (!weighed) diplomacy.judged_from_day = effect_day;
+  world.pending_sanctions.push_back({effect_day, k, step, weighed});
 }
 
 void withdraw_proposal(World& world, std::size_t k) {
@@ -61,6 +64,7 @@ void apply_due(World& world) {
     auto& diplomacy = world.partners[k].diplomacy;
     if (due.weighed) {
       diplomacy.proposal_pending = false;
+      diplomacy.judged_from_day = world.day;
       world.flow(k, Metric::sanction_decisions) += 1;
       world.log(k, "sanction_decided", step_label(world, due.step) + " adopted");
       decisions::start_afresh(world, k);

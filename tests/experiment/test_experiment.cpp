@@ -252,7 +252,7 @@ TEST_CASE("malformed experiment files give located errors", "[experiment][errors
                              "  ok: {overlays: [missing.yaml], sets: {}}\n"
                              "uncertainties:\n"
                              "  removing_state.release_prob: {dist: unifrom, min: 0, max: 1}\n"
-                             "  sanctions.escalate_after: {dist: uniform, min: 1, max: 2.5}\n"
+                             "  compliance.window_months: {dist: uniform, min: 1, max: 2.5}\n"
                              "  horizon_months: {dist: normal, mean: 12}\n"
                              "design: {method: latin_hypercube, samples: 8, levels: 3}\n"
                              "keep: [timeseries, monthly]\n") ==
@@ -263,7 +263,7 @@ TEST_CASE("malformed experiment files give located errors", "[experiment][errors
             f + ":4:34: error: policies.ok.sets: unknown key \"sets\"; did you mean \"set\"?",
             f + ":6:39: error: uncertainties.removing_state.release_prob.dist: unknown distribution \"unifrom\"; did "
                 "you mean \"uniform\"?",
-            f + ":7:29: error: uncertainties.sanctions.escalate_after: expected a valid distribution for a "
+            f + ":7:29: error: uncertainties.compliance.window_months: expected a valid distribution for a "
                 "whole-number parameter: uniform: an integer factor needs integer bounds, found upper 2.5",
             f + ":8:19: error: uncertainties.horizon_months.sd: expected a number (required by a normal "
                 "distribution), found nothing",

@@ -58,7 +58,9 @@ TEST_CASE("no charter on other days; a refused charter is counted when someone c
 }
 
 TEST_CASE("the itinerary notice and document validity decide who may board", "[model][flights]") {
-  TestWorld t({"removing_state.itinerary_notice_days=10", "partners.alpha.flights.charter_interval_days=0"});
+  // Commercial seats only (no charter cycle): the removing state flies to the partner, so it detains.
+  TestWorld t({"removing_state.itinerary_notice_days=10", "partners.alpha.flights.charter_interval_days=0",
+               "partners.alpha.flights.commercial_seats_per_week=1"});
   const auto persons = scheduled_persons(t, 2);
   t.world.day = 5;
   CHECK(flights::board(t.world, 0, 10) == 0);

@@ -19,6 +19,7 @@ const std::vector<std::string> interviewing = {
 
 TEST_CASE("an interview round takes detained persons in request order up to its size", "[model][interviews]") {
   TestWorld t(interviewing);
+  t.world.partners[0].desk.next_round_day = 29;  // the cycle's phase, drawn per replication in a run
   std::vector<std::uint32_t> detained;
   for (int i = 0; i < 3; ++i) detained.push_back(t.add(StartState::detained));
   const auto outside = t.add(StartState::supervised);
@@ -43,6 +44,7 @@ TEST_CASE("an interview round takes detained persons in request order up to its 
 
 TEST_CASE("a partner that intends nothing sends no delegation: no raid, a refused round", "[model][interviews]") {
   TestWorld t(interviewing);
+  t.world.partners[0].desk.next_round_day = 29;  // the cycle's phase, drawn per replication in a run
   const auto p = t.add(StartState::detained);
   const auto outside = t.add(StartState::supervised);
   documents::on_request_due(t.world, p, 0);
@@ -61,10 +63,35 @@ TEST_CASE("a partner that intends nothing sends no delegation: no raid, a refuse
 
 TEST_CASE("when interviews are dropped, waiting requests go to the officers", "[model][interviews]") {
   TestWorld t(interviewing);
+  t.world.partners[0].desk.next_round_day = 29;  // the cycle's phase, drawn per replication in a run
   const auto p = t.add(StartState::detained);
   documents::on_request_due(t.world, p, 0);
   t.world.now.partners[0].agreement.interview_required = false;
   interviews::run_cycle(t.world, 0);
   CHECK(t.world.people.request[p] == RequestStatus::queued);
   CHECK(t.world.partners[0].desk.awaiting_interview.empty());
+}
+
+TEST_CASE("a round whose raid day has passed unplanned is planned at once; a calendar left behind moves on",
+          "[model][interviews]") {
+  // The first round drawn on day 3, within the 5 days of raid lead of the start.
+  TestWorld t(interviewing);
+  t.world.partners[0].desk.next_round_day = 3;
+  const auto outside = t.add(StartState::supervised);
+  documents::send_request(t.world, outside);
+  t.world.day = 1;
+  CHECK(interviews::raid_bound(t.world, 0) == 1);
+  interviews::run_cycle(t.world, 0);
+  CHECK(t.flow(Metric::raid_detentions) == 1);  // planned and raided on day 1, not skipped
+  CHECK(t.world.partners[0].desk.planned_round_size == 2);
+  t.world.day = 3;
+  interviews::run_cycle(t.world, 0);
+  CHECK(t.flow(Metric::interview_rounds) == 1);
+  CHECK(t.flow(Metric::interviews) == 1);
+  CHECK(t.flow(Metric::interview_rounds_refused) == 0);
+  // Interviews switched off for two cycles, then on: the next round falls on the cycle, planned afresh.
+  t.world.day = 95;
+  CHECK(interviews::raid_bound(t.world, 0) == 0);
+  interviews::run_cycle(t.world, 0);
+  CHECK(t.world.partners[0].desk.next_round_day == 123);  // 33 + 30 x 3
 }

@@ -454,7 +454,7 @@ timeline:
   - date: 2020-02-01
     sanction: {partner: alpha, step: 1}
     amendment: {name: family_unity}
-    halt: {partner: alpha}
+    request: {partner: alpha}
 )";
 
 }  // namespace
@@ -515,7 +515,7 @@ sanctions:
     x: {}
     y: {steps: [{}]}
 timeline:
-  - {sanction: {}, amendment: {}, halt: {}}
+  - {sanction: {}, amendment: {}, request: {}}
 )"}) {
     try {
       resolve_scenario(test::parse_or_throw(text));

@@ -72,11 +72,12 @@ TEST_CASE("grid points are every combination, the last key varying fastest", "[s
 
 TEST_CASE("a Latin hypercube of a whole-number parameter gives every value the same weight", "[sweep]") {
   TempDir dir;
-  // The example of issue #13: escalate_after 1-4 in 40 samples was sampled
-  // 6/14/14/6 times when uniform draws were rounded; each value is a stratum now.
+  // The example of issue #13 (then on escalate_after, a whole number at the
+  // time): 1-4 in 40 samples was sampled 6/14/14/6 times when uniform draws
+  // were rounded; each value is a stratum now.
   const auto file = dir.write("lhs.yaml", "scenario: " + scenario_file.string() +
                                               "\nlatin_hypercube:\n  samples: 40\n  ranges:\n"
-                                              "    sanctions.escalate_after: {min: 1, max: 4}\n"
+                                              "    compliance.window_months: {min: 1, max: 4}\n"
                                               "    removing_state.release_prob: {min: 0.2, max: 0.8}\n");
   const auto design = load_experiment(file);
   REQUIRE(design.points() == 40);
@@ -93,10 +94,10 @@ TEST_CASE("a Latin hypercube of a whole-number parameter gives every value the s
   // Bounds of a whole-number parameter must be whole numbers.
   const auto bad = dir.write("bad.yaml", "scenario: " + scenario_file.string() +
                                              "\nlatin_hypercube:\n  samples: 4\n  ranges:\n"
-                                             "    sanctions.escalate_after: {min: 1.5, max: 4}\n");
+                                             "    compliance.window_months: {min: 1.5, max: 4}\n");
   CHECK(readmit::test::diagnostics_of([&] { load_experiment(bad); }) ==
         std::vector<std::string>{bad.string() +
-                                 ":5:31: error: latin_hypercube.ranges.sanctions.escalate_after: expected whole-number "
+                                 ":5:31: error: latin_hypercube.ranges.compliance.window_months: expected whole-number "
                                  "bounds for a whole-number parameter, found [1.5, 4]"});
 }
 

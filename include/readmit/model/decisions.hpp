@@ -46,6 +46,10 @@ bool can_bite(const World& world, std::size_t k);
 /// k, given its standing (.inf: never, e.g. when the step cannot bite).
 double threshold(const World& world, std::size_t k, std::int64_t step);
 
+/// Evidence on which a proposal of `step` is made for partner k where the
+/// first stage does not weigh its standing (EU: the Commission's).
+double proposal_bar(const World& world, std::size_t k, std::int64_t step);
+
 /// Compliant reviews' worth after which step `step` is lifted for partner k.
 double relief_threshold(const World& world, std::size_t k, std::int64_t step);
 

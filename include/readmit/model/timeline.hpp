@@ -1,8 +1,10 @@
 #pragma once
 // The scenario's timeline: dated parameter changes (through the parameter
-// table's setters, into World::now), sanction decisions, amendment switches
-// and partners' moves (halts), applied at the start of their day. The scenario is frozen; the
-// timeline is the only way parameters change during a run.
+// table's setters, into World::now), sanction decisions, amendment switches,
+// partners' moves (requests opened or withdrawn) and new sanctions policies
+// (the removing state's evidence restarted), applied at the start of their
+// day. The scenario is frozen; the timeline is the only way parameters change
+// during a run.
 // Changes: World::now, and whatever the sanction and amendment sub-models change.
 #include "readmit/model/world.hpp"
 
