@@ -13,13 +13,16 @@ namespace readmit::detail {
 namespace {
 
 /// The node at a dotted path of maps ("partners.alpha.agreement"); names
-/// never hold dots, so the path splits unambiguously.
+/// never hold dots, so the path splits unambiguously. A value declared with
+/// its range (`{value: V, range: ...}`) is its value.
 const ConfigNode* node_at(const ConfigNode& root, std::string_view dotted) {
   const ConfigNode* node = &root;
   for (const auto part : split(dotted, '.')) {
     if (node == nullptr || !node->is_map()) return nullptr;
     node = node->find(part);
   }
+  if (node != nullptr && node->is_map())
+    if (const ConfigNode* value = node->find("value"); value != nullptr && node->find("range") != nullptr) return value;
   return node;
 }
 

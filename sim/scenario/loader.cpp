@@ -7,6 +7,7 @@
 
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/text.hpp"
+#include "value_parsing.hpp"
 
 namespace readmit {
 
@@ -147,16 +148,27 @@ std::string child_pattern(const std::string& pattern, const std::string& key) {
 // Deep merge, except that a map holding a single parameter value (a
 // distribution, shares, timeline changes) is replaced whole: merging
 // `{none: 1}` into other shares, or a gamma's shape into a lognormal, would
-// build a value that neither file wrote. The timeline is appended to.
+// build a value that neither file wrote. A plain value over a value declared
+// with its range (`{value: V, range: ...}`) replaces the value and keeps the
+// range, as the file that declared it says; a declaration over another is
+// merged key by key. The timeline is appended to.
 void merge_scenario(ConfigNode& base, const ConfigNode& overlay, const std::string& pattern = "") {
   if (pattern == "timeline" && base.is_sequence() && overlay.is_sequence()) {
     base.items().insert(base.items().end(), overlay.items().begin(), overlay.items().end());
     return;
   }
-  bool single_value = false;
+  const ParamSpec* leaf = nullptr;
   for (const auto& spec : parameter_table())
-    if (spec.path == pattern) single_value = spec.type != ParamType::section && spec.type != ParamType::map_of;
-  if (!base.is_map() || !overlay.is_map() || single_value) {
+    if (spec.path == pattern) leaf = spec.type != ParamType::section && spec.type != ParamType::map_of ? &spec : nullptr;
+  if (leaf != nullptr && scenario_detail::is_declared_range(*leaf, base)) {
+    if (scenario_detail::is_declared_range(*leaf, overlay)) {
+      for (const auto& entry : overlay.entries()) base.set(entry.key, entry.key_where, entry.value);
+    } else {
+      base.set("value", overlay.where(), overlay);
+    }
+    return;
+  }
+  if (!base.is_map() || !overlay.is_map() || leaf != nullptr) {
     base = overlay;
     return;
   }
@@ -342,6 +354,16 @@ void apply_override(ConfigNode& tree, const std::string& text, const std::string
       return;
     }
     *node = ConfigNode::make_map(where);
+  }
+  // A plain value for a parameter declared with its range keeps the range.
+  if (ConfigNode* existing = node->find(last); existing != nullptr && !value->is_map()) {
+    std::string pattern;
+    for (const auto part : parts) pattern = child_pattern(pattern, std::string(part));
+    for (const auto& spec : parameter_table()) {
+      if (spec.path != pattern || !scenario_detail::is_declared_range(spec, *existing)) continue;
+      existing->set("value", where, *value);
+      return;
+    }
   }
   node->set(last, where, *value);
 }

@@ -5,6 +5,7 @@
 
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
+#include "value_parsing.hpp"
 
 namespace readmit {
 
@@ -89,19 +90,40 @@ class Listing {
       for (const auto& entry : node.entries()) line(path + "." + entry.key, entry.value, false);
       return;
     }
-    line(path, node, true);
+    line(path, node, true, spec);
   }
 
   std::string text() const { return out_; }
 
  private:
-  void line(const std::string& path, const ConfigNode& node, bool with_changes) {
+  void line(const std::string& path, const ConfigNode& node, bool with_changes, const ParamSpec* spec = nullptr) {
+    if (spec != nullptr && scenario_detail::is_declared_range(*spec, node)) {
+      // The value, where it came from, and the range declared for it.
+      const ConfigNode& value = *node.find("value");
+      const ConfigNode* range = node.find("range");
+      const ConfigNode* kind = node.find("origin");
+      const ConfigNode* reason = node.find("reason");
+      out_ += path + ": " + to_flow_yaml(value) + "  # " + origin_text(value.where()) + "; " +
+              (kind != nullptr ? kind->text() : std::string("assumed")) + " in " +
+              (range != nullptr ? to_flow_yaml(*range) : std::string("?")) + " (" +
+              (range != nullptr ? origin_text(range->where()) : std::string("?")) + ")" +
+              (reason != nullptr ? ": " + reason->text() : std::string());
+      changes(path, with_changes);
+      return;
+    }
     const std::string origin = origin_text(node.where());
     if (node.is_map() && !node.entries().empty() && !one_origin(node, origin)) {
       for (const auto& entry : node.entries()) line(path + "." + entry.key, entry.value, false);
       return;
     }
     out_ += path + ": " + to_flow_yaml(node) + "  # " + origin;
+    // A default says what the parameter table says of it: assumed, fitted or sourced.
+    if (spec != nullptr && node.where().kind == SourceLocation::Kind::table_default && !spec->source.empty())
+      out_ += std::string(" (") + std::string(value_origin_name(table_origin(*spec))) + ")";
+    changes(path, with_changes);
+  }
+
+  void changes(const std::string& path, bool with_changes) {
     if (with_changes) {
       if (const auto it = changes_.find(path); it != changes_.end()) {
         out_ += "; timeline:";

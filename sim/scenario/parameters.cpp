@@ -126,6 +126,24 @@ std::string safe_name_expectation() {
          std::to_string(max_safe_name_bytes) + " bytes";
 }
 
+ValueOrigin table_origin(const ParamSpec& spec) {
+  if (spec.source.starts_with("[A]")) return ValueOrigin::assumed;
+  if (spec.source.find("fitted") != std::string_view::npos) return ValueOrigin::fitted;
+  return ValueOrigin::sourced;
+}
+
+std::string_view value_origin_name(ValueOrigin origin) {
+  switch (origin) {
+    case ValueOrigin::sourced:
+      return "sourced";
+    case ValueOrigin::assumed:
+      return "assumed";
+    case ValueOrigin::fitted:
+      return "fitted";
+  }
+  return "?";
+}
+
 std::span<const std::string_view> amendment_names() { return amendment_name_list; }
 
 std::optional<AmendmentKind> amendment_from_name(std::string_view name) {

@@ -225,9 +225,95 @@ class Resolver {
       return;
     }
     if (node->is_null() && !spec.required && spec.default_yaml == "~") return;  // optional value left unset
+    if (scenario_detail::is_declared_range(spec, *node)) {
+      declared_range(spec, *node, path, keys);
+      return;
+    }
     if (auto value = parse_leaf(spec, *node, path)) {
       if (spec.set != nullptr) spec.set(scenario_, keys, *value);
     }
+  }
+
+  /// `{value: V, range: [LOW, HIGH], origin: assumed|fitted|sourced, reason: TEXT}`: the value, with the
+  /// plausible range the answers' robustness is measured over.
+  void declared_range(const ParamSpec& spec, const ConfigNode& node, const std::string& path, const PathKeys& keys) {
+    static constexpr std::string_view keys_known[] = {"value", "range", "origin", "reason"};
+    for (const auto& entry : node.entries())
+      if (std::find(std::begin(keys_known), std::end(keys_known), entry.key) == std::end(keys_known))
+        error(entry.key_where, join(path, shown(entry.key)),
+              unknown_name_message("unknown key", shown(entry.key),
+                                   std::vector<std::string_view>(std::begin(keys_known), std::end(keys_known))));
+    const ConfigNode& value_node = *node.find("value");
+    auto value = parse_leaf(spec, value_node, path);
+    DeclaredRange declared;
+    declared.path = path;
+    declared.spec = &spec;
+    declared.keys = keys;
+    declared.integer = spec.type == T::integer;
+    bool ok = value.has_value();
+    if (value) declared.value = declared.integer ? double(std::get<std::int64_t>(*value)) : std::get<double>(*value);
+
+    const ConfigNode* range = node.find("range");
+    const std::string range_path = join(path, "range");
+    const double lo = spec.type == T::probability ? 0.0 : spec.min, hi = spec.type == T::probability ? 1.0 : spec.max;
+    const std::string range_expectation = std::string("[LOW, HIGH]: two ") +
+                                          (declared.integer ? "whole numbers" : "numbers") + " in [" +
+                                          format_number(lo) + ", " + format_number(hi) + "], LOW <= HIGH";
+    std::optional<double> bounds[2];
+    if (range == nullptr) {
+      error(node.where(), range_path, "expected " + range_expectation + ", found nothing (required)");
+      ok = false;
+    } else if (!range->is_sequence() || range->items().size() != 2) {
+      error(range->where(), range_path, "expected " + range_expectation + ", found " + range->describe());
+      ok = false;
+    } else {
+      for (int i = 0; i < 2; ++i) {
+        const ConfigNode& item = range->items()[std::size_t(i)];
+        const auto number = item.is_scalar() ? parse_number(item.text()) : std::nullopt;
+        if (!number || !std::isfinite(*number) || *number < lo || *number > hi ||
+            (declared.integer && *number != std::floor(*number))) {
+          error(item.where(), range_path + "[" + std::to_string(i) + "]",
+                "expected " + range_expectation + ", found " + item.describe());
+          ok = false;
+        } else {
+          bounds[i] = number;
+        }
+      }
+      if (bounds[0] && bounds[1] && *bounds[0] > *bounds[1]) {
+        error(range->where(), range_path, "expected " + range_expectation + ", found LOW above HIGH");
+        ok = false;
+      }
+    }
+    if (const ConfigNode* origin = node.find("origin")) {
+      static const std::vector<std::string_view> origins = {"sourced", "assumed", "fitted"};
+      const auto it = origin->is_scalar() ? std::find(origins.begin(), origins.end(), origin->text()) : origins.end();
+      if (it == origins.end()) {
+        error(origin->where(), join(path, "origin"),
+              origin->is_scalar() ? unknown_name_message("unknown origin", shown(origin->text()), origins)
+                                  : "expected one of sourced, assumed, fitted, found " + origin->describe());
+        ok = false;
+      } else {
+        declared.origin = ValueOrigin(it - origins.begin());
+      }
+    }
+    const ConfigNode* reason = node.find("reason");
+    if (reason == nullptr || !reason->is_scalar() || reason->text().empty() || reason->text().size() > 500) {
+      error(reason != nullptr ? reason->where() : node.where(), join(path, "reason"),
+            "expected why the range is plausible, a text of 1-500 bytes, found " +
+                (reason != nullptr ? reason->describe() : std::string("nothing (required)")));
+      ok = false;
+    } else {
+      declared.reason = reason->text();
+    }
+    if (!ok) return;
+    declared.low = *bounds[0];
+    declared.high = *bounds[1];
+    if (declared.value < declared.low || declared.value > declared.high)
+      sink_.warning(value_node.where(), path,
+                    "lies outside its declared range [" + format_number(declared.low) + ", " +
+                        format_number(declared.high) + "] (" + range->where().to_string() + ")");
+    if (spec.set != nullptr) spec.set(scenario_, keys, *value);
+    scenario_.declared_ranges.push_back(std::move(declared));
   }
 
  public:

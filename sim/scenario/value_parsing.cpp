@@ -200,4 +200,12 @@ std::optional<ParamValue> parse_distribution(const ParamSpec& spec, const Config
   return ParamValue{d};
 }
 
+bool can_declare_range(const ParamSpec& spec) {
+  return spec.type == ParamType::integer || spec.type == ParamType::real || spec.type == ParamType::probability;
+}
+
+bool is_declared_range(const ParamSpec& spec, const ConfigNode& node) {
+  return can_declare_range(spec) && node.is_map() && node.find("value") != nullptr;
+}
+
 }  // namespace readmit::scenario_detail

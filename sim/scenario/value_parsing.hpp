@@ -32,4 +32,12 @@ std::string join_path(const std::string& path, std::string_view key);
 std::optional<ParamValue> parse_distribution(const ParamSpec& spec, const ConfigNode& node, const std::string& path,
                                              DiagnosticSink& sink);
 
+/// Whether a parameter of this kind may be declared with its range (a whole
+/// number, a number or a probability).
+bool can_declare_range(const ParamSpec& spec);
+
+/// Whether `node` declares a value with its range: a map with a `value` key,
+/// for a parameter that may be so declared.
+bool is_declared_range(const ParamSpec& spec, const ConfigNode& node);
+
 }  // namespace readmit::scenario_detail

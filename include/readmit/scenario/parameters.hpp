@@ -86,6 +86,12 @@ inline constexpr std::string_view windowed_metric_choices =
     "visa_refusals|visa_applications|requests|acceptances|denials|relief|exemptions|main_earners_lost|homelessness|"
     "sanction_decisions|amendment_requests|negotiation_agreements|months_under_sanction|redetentions";
 
+/// Whether the table's default of a parameter is sourced, assumed ("[A]" in its
+/// source) or fitted ("fitted" in its source).
+ValueOrigin table_origin(const ParamSpec& spec);
+/// "sourced", "assumed" or "fitted".
+std::string_view value_origin_name(ValueOrigin origin);
+
 /// Every parameter, in document order (the order of `readmit show`).
 std::span<const ParamSpec> parameter_table();
 

@@ -340,6 +340,7 @@ struct OutcomeWindow {
   Date end;                          // first day after the last month
 };
 
+
 struct ParamSpec;  // scenario/parameters.hpp
 
 /// One dated change, applied at the start of `date`.
@@ -376,6 +377,27 @@ struct TimelineEvent {
   bool restart_evidence = false;  // a new sanctions policy: every partner is judged afresh from this day
 };
 
+/// Where a parameter's value comes from: a source, an assumption of the
+/// scenario's author, or a fit to the record (docs/calibration.md).
+enum class ValueOrigin { sourced, assumed, fitted };
+
+/// A numeric parameter the scenario gives with a plausible range and a
+/// reason: `{value: V, range: [LOW, HIGH], origin: assumed|fitted, reason:
+/// TEXT}` in place of the value. The answers' robustness is measured over
+/// these ranges (`readmit compare --assumptions`), and `--uncertainty
+/// assumptions` draws them per replication.
+struct DeclaredRange {
+  std::string path;  // concrete, e.g. partners.cambodia.bargaining.demand_value
+  const ParamSpec* spec = nullptr;
+  std::vector<std::size_t> keys;  // as for TimelineEvent::Assignment
+  double value = 0.0;             // as resolved (a later layer may have set it apart from the range)
+  double low = 0.0;
+  double high = 0.0;
+  ValueOrigin origin = ValueOrigin::assumed;
+  std::string reason;
+  bool integer = false;  // a whole-number parameter: drawn values are rounded
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -392,6 +414,7 @@ struct Scenario {
   NegotiationParams negotiation;
   std::vector<TimelineEvent> timeline;         // sorted by date, stable
   std::vector<OutcomeWindow> outcome_windows;  // in file order
+  std::vector<DeclaredRange> declared_ranges;  // in document order
 
   /// First day after the horizon.
   Date end_date() const { return start_date.plus_months(int(horizon_months)); }
