@@ -28,7 +28,7 @@ double one_thread_seconds = 0;
 void BM_CambodiaEnsemble(benchmark::State& state) {
   const readmit::Scenario& scenario = readmit::bench::cambodia_scenario();
   const auto threads = static_cast<unsigned>(state.range(0));
-  const readmit::EnsembleOptions options{ensemble_replications, threads, {}};
+  const readmit::EnsembleOptions options{ensemble_replications, threads, {}, {}};
 
   double seconds = 0;
   double cpu_seconds = 0;  // process CPU time, every thread

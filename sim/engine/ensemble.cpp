@@ -35,8 +35,13 @@ void stream_ensemble(const Scenario& scenario, const EnsembleOptions& options, s
     const auto size = std::size_t(std::min(window, count - start));
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, size, 1), [&](const tbb::blocked_range<std::size_t>& range) {
-        for (std::size_t i = range.begin(); i != range.end(); ++i)
-          slots[i] = run_replication(scenario, first_replication + start + i);
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          const std::uint64_t replication = first_replication + start + i;
+          if (options.scenario_for)
+            slots[i] = run_replication(options.scenario_for(replication), replication);
+          else
+            slots[i] = run_replication(scenario, replication);
+        }
       });
     });
     for (std::size_t i = 0; i < size; ++i) {

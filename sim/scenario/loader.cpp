@@ -159,7 +159,8 @@ void merge_scenario(ConfigNode& base, const ConfigNode& overlay, const std::stri
   }
   const ParamSpec* leaf = nullptr;
   for (const auto& spec : parameter_table())
-    if (spec.path == pattern) leaf = spec.type != ParamType::section && spec.type != ParamType::map_of ? &spec : nullptr;
+    if (spec.path == pattern)
+      leaf = spec.type != ParamType::section && spec.type != ParamType::map_of ? &spec : nullptr;
   if (leaf != nullptr && scenario_detail::is_declared_range(*leaf, base)) {
     if (scenario_detail::is_declared_range(*leaf, overlay)) {
       for (const auto& entry : overlay.entries()) base.set(entry.key, entry.key_where, entry.value);

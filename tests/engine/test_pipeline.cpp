@@ -252,12 +252,12 @@ TEST_CASE("replications are reproducible and independent of the thread count", "
       if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
     return true;
   };
-  const auto one = flat(run_ensemble(loaded.scenario, {4, 1, {}}));
-  const auto two = flat(run_ensemble(loaded.scenario, {4, 2, {}}));
-  const auto four = flat(run_ensemble(loaded.scenario, {4, 4, {}}));
+  const auto one = flat(run_ensemble(loaded.scenario, {4, 1, {}, {}}));
+  const auto two = flat(run_ensemble(loaded.scenario, {4, 2, {}, {}}));
+  const auto four = flat(run_ensemble(loaded.scenario, {4, 4, {}, {}}));
   REQUIRE(same(one, two));
   REQUIRE(same(one, four));
   Scenario reseeded = loaded.scenario;
   reseeded.seed += 1;
-  REQUIRE_FALSE(same(one, flat(run_ensemble(reseeded, {4, 2, {}}))));
+  REQUIRE_FALSE(same(one, flat(run_ensemble(reseeded, {4, 2, {}, {}}))));
 }

@@ -13,6 +13,10 @@ namespace readmit {
 struct EnsembleOptions {
   std::int64_t replications = 1;
   unsigned threads = 0;  // 0: every core
+  /// When set, replication k runs the scenario this returns for k instead of
+  /// the scenario given (e.g. its assumptions drawn for k); it must depend on
+  /// k alone, so that results do not depend on the thread count.
+  std::function<Scenario(std::uint64_t replication)> scenario_for;
   /// Called after each finished replication with (finished, total), in
   /// replication order, never concurrently.
   std::function<void(std::int64_t, std::int64_t)> progress;

@@ -34,6 +34,7 @@ enum class StreamPurpose : std::uint64_t {
   partner_disposition,
   person_cohort,
   partner_standing,  // the removing state's discretion toward the partner
+  assumption_draw,   // a declared range drawn for a replication (--uncertainty assumptions)
 };
 
 /// xoshiro256** seeded through splitmix64 from the stream's key.
