@@ -75,10 +75,16 @@ bool all_zero(const Totals& alternative, const Totals& baseline, std::size_t col
 
 Scenario with_declared_value(const Scenario& scenario, const DeclaredRange& range, double value) {
   Scenario out = scenario;
-  if (range.integer)
+  if (range.integer) {
     range.spec->set(out, range.keys, ParamValue{std::int64_t(std::llround(value))});
-  else
+  } else if (range.spec->type == ParamType::distribution) {
+    Distribution constant = Distribution::constant(value);
+    constant.lower = range.spec->min;
+    constant.upper = range.spec->max;
+    range.spec->set(out, range.keys, ParamValue{constant});
+  } else {
     range.spec->set(out, range.keys, ParamValue{value});
+  }
   for (auto& declared : out.declared_ranges)
     if (declared.path == range.path) declared.value = range.integer ? std::round(value) : value;
   return out;

@@ -251,7 +251,14 @@ class Resolver {
     declared.keys = keys;
     declared.integer = spec.type == T::integer;
     bool ok = value.has_value();
-    if (value) declared.value = declared.integer ? double(std::get<std::int64_t>(*value)) : std::get<double>(*value);
+    if (value) {
+      if (declared.integer)
+        declared.value = double(std::get<std::int64_t>(*value));
+      else if (spec.type == T::distribution)
+        declared.value = std::get<Distribution>(*value).p1;  // a constant: one number
+      else
+        declared.value = std::get<double>(*value);
+    }
 
     const ConfigNode* range = node.find("range");
     const std::string range_path = join(path, "range");

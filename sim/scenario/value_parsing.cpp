@@ -201,11 +201,14 @@ std::optional<ParamValue> parse_distribution(const ParamSpec& spec, const Config
 }
 
 bool can_declare_range(const ParamSpec& spec) {
-  return spec.type == ParamType::integer || spec.type == ParamType::real || spec.type == ParamType::probability;
+  return spec.type == ParamType::integer || spec.type == ParamType::real || spec.type == ParamType::probability ||
+         spec.type == ParamType::distribution;
 }
 
 bool is_declared_range(const ParamSpec& spec, const ConfigNode& node) {
-  return can_declare_range(spec) && node.is_map() && node.find("value") != nullptr;
+  // A distribution may be declared with a range when its value is one number (a constant).
+  return can_declare_range(spec) && node.is_map() && node.find("value") != nullptr &&
+         (spec.type != ParamType::distribution || node.find("value")->is_scalar());
 }
 
 }  // namespace readmit::scenario_detail

@@ -33,7 +33,7 @@ std::optional<ParamValue> parse_distribution(const ParamSpec& spec, const Config
                                              DiagnosticSink& sink);
 
 /// Whether a parameter of this kind may be declared with its range (a whole
-/// number, a number or a probability).
+/// number, a number, a probability, or a distribution given as one number).
 bool can_declare_range(const ParamSpec& spec);
 
 /// Whether `node` declares a value with its range: a map with a `value` key,
