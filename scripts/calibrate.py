@@ -83,8 +83,10 @@ class Target:
 class Case:
     """A scenario, its fitted parameters and its calibration targets."""
 
-    def __init__(self, name, scenario, parameters, targets, measures, monthly, missing_value, sets_of=None, note=""):
+    def __init__(self, name, scenario, parameters, targets, measures, monthly, missing_value, sets_of=None, note="",
+                 binary=False):
         self.name, self.scenario, self.parameters, self.targets = name, scenario, parameters, targets
+        self.binary = binary  # 0/1 targets: a Bernoulli likelihood instead of the synthetic one
         self.measures, self.monthly, self.missing_value = measures, monthly, missing_value
         self.note = note  # what the report says about parameters fixed, and identification
         self.sets_of = sets_of  # point -> [(path, value)]; default: one --set per parameter
@@ -179,7 +181,7 @@ def record_targets(record):
         for date in record.calibration_dates:
             observed = 1.0 if support.step_on(actions.get(partner, []), date) > 0 else 0.0
             targets.append(Target(f"{partner}@{date}", f"{partner.replace('_', ' ').title()} under a step, {date}",
-                                  observed, 0.25, os.path.relpath(record.actions_path, ROOT)))
+                                  observed, 0.0, os.path.relpath(record.actions_path, ROOT)))
     return targets
 
 
@@ -195,13 +197,13 @@ def record_measures(record):
 
 
 RECORD_NOTE = ("The targets are 0/1 (a partner under a step at a half-year's end, or not); the simulated mean is the "
-               "share of replications, and an observation error of 0.25 keeps a single replication from deciding the "
-               "fit; the report lists them by partner. ")
+               "share of replications, and the likelihood is Bernoulli's, each share smoothed as (k + 1/2) / (n + 1) so "
+               "that a share of 0 or 1 among a few replications is not taken as certain. ")
 # The US decision rule, fitted on the 2016-2017 decisions of the 243(d) record; 2018-2021 validate.
 US_RECORD = Case(
     "us_record", support.US_RECORD.scenario,
     [
-        Parameter("sanctions.escalate_after", "evidence for a step, under EO 13768", 3, 100, 0.001, 100000, False,
+        Parameter("sanctions.escalate_after", "evidence for a step, under EO 13768", 3, 400, 0.001, 100000, False,
                   "what it takes the US to sanction a partner of no standing (in uncooperative weekly findings' worth)",
                   log=True),
         Parameter("sanctions.resolve", "the US's readiness before EO 13768", 0.02, 0.99, 0.001, 1000, False,
@@ -210,10 +212,10 @@ US_RECORD = Case(
                   False, "how much a partner's trade with the US protects it from a 243(d) step", log=True),
         Parameter("sanctions.at_risk_weight", "evidence of an at-risk finding", 0.01, 0.99, 0, 1, False,
                   "how much an at-risk finding counts toward a step"),
-        Parameter("sanctions.waiting_elasticity", "how much the number waiting weighs", 0.01, 1.5, 0, 3, False,
-                  "how much the number of a partner's nationals waiting weighs in the evidence"),
+        Parameter("sanctions.discretion_sd", "the spread of the US's discretion", 0.05, 2.0, 0, 3, False,
+                  "how much the US's readiness differs from partner to partner (log-normal sd)", log=True),
     ],
-    [], record_measures(support.US_RECORD), (), math.nan,
+    [], record_measures(support.US_RECORD), (), math.nan, binary=True,
     note=RECORD_NOTE + "Each partner's inflow of new final orders is matched first to its FY2017 removals (one "
     "parameter per level: these levels calibrate, they do not validate).")
 # The EU decision rule, fitted on the first assessment's outcome (2021); 2022-2024 validate.
@@ -227,7 +229,7 @@ EU_RECORD = Case(
                   1e5, 1, math.inf, False, "how much a partner's trade with the EU keeps the Council from adopting",
                   log=True),
     ],
-    [], record_measures(support.EU_RECORD), (), math.nan, note=RECORD_NOTE)
+    [], record_measures(support.EU_RECORD), (), math.nan, note=RECORD_NOTE, binary=True)
 CASES = {"cambodia": CAMBODIA, "us_2017": US2017, "us_record": US_RECORD, "eu_record": EU_RECORD}
 CHI2_90 = 2.706  # 90% point of chi-square with one degree of freedom
 
@@ -285,6 +287,14 @@ class Objective:
 
     def value(self, point):
         total = 0.0
+        if self.case.binary:
+            # -2 log L of 0/1 outcomes under the simulated shares, each smoothed as (k + 1/2) / (n + 1)
+            # (Jeffreys) so that a share of 0 or 1 among a few replications is not taken as certain.
+            n = self.args.replications
+            for t, (mean, _) in zip(self.case.targets, self.summary(point).values()):
+                p = (mean * n + 0.5) / (n + 1)
+                total -= 2 * math.log(p if t.observed == 1 else 1 - p)
+            return total
         for t, (mean, sd) in zip(self.case.targets, self.summary(point).values()):
             variance = sd * sd + t.error * t.error
             total += (t.observed - mean) ** 2 / variance + math.log(variance)
@@ -402,14 +412,28 @@ def report_section(args, objective, fit_json):
             defects.append(p.path)
         lines.append(f"| `{p.path}` | {p.source} | [{p.low:g}, {p.high:g}] | [{p.schema_low:g}, {p.schema_high:g}] | "
                      f"{fitted} | {interval} | {note} |")
-    lines += [
-        "",
-        "| target | observed | observation error (sd) | simulated mean | simulated sd | source |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    for t in case.targets:
-        mean, sd = summary[t.key]
-        lines.append(f"| {t.label} | {t.observed:.3g} | {t.error:g} | {mean:.3g} | {sd:.3g} | {t.source} |")
+    if case.binary:
+        # One row per partner: under a step (1) or not (0) at each date, and the simulated share.
+        dates = sorted({t.key.split("@")[1] for t in case.targets})
+        partners = list(dict.fromkeys(t.key.split("@")[0] for t in case.targets))
+        lines += ["", f"Targets ({case.targets[0].source}): under a step at the end of each period, recorded (0/1) "
+                  "and simulated (share of replications).", "",
+                  "| partner | " + " | ".join(dates) + " |", "| --- | " + " | ".join("---" for _ in dates) + " |"]
+        for p in partners:
+            cells = []
+            for d in dates:
+                t = next(t for t in case.targets if t.key == f"{p}@{d}")
+                cells.append(f"{t.observed:.0f} / {summary[t.key][0]:.2f}")
+            lines.append(f"| {p} | " + " | ".join(cells) + " |")
+    else:
+        lines += [
+            "",
+            "| target | observed | observation error (sd) | simulated mean | simulated sd | source |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for t in case.targets:
+            mean, sd = summary[t.key]
+            lines.append(f"| {t.label} | {t.observed:.3g} | {t.error:g} | {mean:.3g} | {sd:.3g} | {t.source} |")
     if profiles:
         lines += ["", "Profiles (-2 log L above its minimum, the other parameters refitted at each value):", ""]
         for p in case.parameters:

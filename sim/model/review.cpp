@@ -50,7 +50,9 @@ ReviewMeasures measure(const World& world, std::size_t k) {
   const std::int32_t start = window_start_day(world);
   ReviewMeasures m = ReviewMeasures::none();
 
-  m.median_decision_days = conduct.decision_days.size() > 0 ? conduct.decision_days.quantile(0.5) : nan;
+  // A share or a median of fewer than min_cases cases is no evidence.
+  const auto enough = [&](double cases) { return cases >= double(world.now.compliance.min_cases) && cases > 0; };
+  m.median_decision_days = enough(double(conduct.decision_days.size())) ? conduct.decision_days.quantile(0.5) : nan;
 
   // Received requests that reached the age of timely_days within the window.
   const std::int32_t timely = std::int32_t(world.now.compliance.timely_days);
@@ -66,7 +68,7 @@ ReviewMeasures measure(const World& world, std::size_t k) {
     old_enough += 1;
     if (age_at_end > timely) undecided += 1;
   }
-  m.undecided_share = old_enough > 0 ? undecided / old_enough : nan;
+  m.undecided_share = enough(old_enough) ? undecided / old_enough : nan;
 
   ConductDay sum;
   for (const auto& d : conduct.days) {  // prune() kept the window's days only
@@ -81,9 +83,10 @@ ReviewMeasures measure(const World& world, std::size_t k) {
     sum.custody_releases += d.custody_releases;
     sum.undecided_releases += d.undecided_releases;
   }
-  auto share = [&](double part, double whole) { return whole > 0 ? part / whole : nan; };
+  auto share = [&](double part, double whole) { return enough(whole) ? part / whole : nan; };
   m.denied_share = share(sum.denials, sum.decisions);
-  m.charter_refused_share = share(sum.charters_refused, sum.charters_offered);
+  // Charters are few and each is a deliberate act: one offered is evidence.
+  m.charter_refused_share = sum.charters_offered > 0 ? double(sum.charters_refused) / sum.charters_offered : nan;
   m.interview_shortfall = share(sum.interviews_requested - sum.interviews_held, sum.interviews_requested);
   m.undecided_release_share = share(sum.undecided_releases, sum.requests_received);
   m.custody_releases = sum.custody_releases;

@@ -34,6 +34,13 @@ const ParamSpec rows[] = {
    .meaning = "A request still undecided this many days after the partner received it counts as delayed.",
    .source = "[A] the 180-day custody review: a document later than this forces a release (Zadvydas) [S]",
    .set = TO(s.compliance.timely_days), .timeline_settable = true},
+  {.path = "compliance.min_cases", .type = T::integer, .unit = "cases", .default_yaml = "10", .min = 1, .max = 100000,
+   .meaning = "Fewest cases a review's share or median rests on (decisions for the denied share and the median, requests "
+              "old enough for the undecided share, persons requested for the interview shortfall, requests received for "
+              "the release share): on fewer, the measure is not taken (a partner with two requests is not judged by them).",
+   .source = "[A] ICE ranks countries on \"statistical data and expert analytic feedback\" [S]; Bhutan, with 0-1 removals a "
+             "year, was listed in 2020 but never sanctioned [S]",
+   .set = TO(s.compliance.min_cases), .timeline_settable = true},
   {.path = "compliance.uncooperative", .type = T::section, .meaning = "Rule classifying a partner as uncooperative."},
   {.path = "compliance.uncooperative.combine", .type = T::choice, .default_yaml = "any", .choices = "any|all",
    .meaning = "Whether any or all finite thresholds must be exceeded.", .source = "[A] any clear refusal", .set = TO(s.compliance.uncooperative.combine)},

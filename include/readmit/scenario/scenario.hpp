@@ -237,6 +237,7 @@ struct ComplianceParams {
   std::optional<Date> first_review_date;
   std::int64_t window_months = 0;
   std::int64_t timely_days = 0;
+  std::int64_t min_cases = 0;  // a share of fewer cases than this is no evidence (NaN)
   ClassificationRule uncooperative;
   ClassificationRule at_risk;
 };
