@@ -448,25 +448,58 @@ def report_section(args, objective, fit_json):
     return lines
 
 
-def level_match(args, case, targets, rounds=3, parameter="agreement.document_officers", integer=True):
+def level_match(args, case, targets, rounds=3, parameter="agreement.document_officers", integer=True,
+                fallback=None):
     """Sets each partner's `parameter` (its document officers, or its inflow of new final orders) so that its
     simulated removals in a reference fiscal year match the record (one parameter per level: these levels then
-    calibrate, they do not validate). Each round scales the parameter by record / simulated, at most fourfold."""
-    values = {partner: support.scenario_values(case.scenario, [f"partners.{partner}.{parameter}"])[0]
-              for partner in targets}
+    calibrate, they do not validate). Each round scales the parameter by record / simulated, at most fourfold,
+    until every level is within 10% (or one removal) or `rounds` are spent.
+    `fallback(partner)` names what is scaled instead when removals stay too high at the smallest inflow: the
+    paths scaled together (a whole number stays whole; a fraction keeps 3 decimals, at least 0.01), raised
+    again (to their values in the scenario at most) before the inflow is when removals fall too low."""
+    fallbacks = {partner: (fallback(partner) if fallback else []) for partner in targets}
+    keys = [(partner, path) for partner in targets for path in [parameter] + fallbacks[partner]]
+    start = dict(zip(keys, support.scenario_values(case.scenario, [f"partners.{p}.{path}" for p, path in keys])))
+    values = dict(start)
     workdir = tempfile.mkdtemp(prefix="levels-")
     for _ in range(rounds):
-        sets = [(f"partners.{p}.{parameter}", n) for p, n in values.items()]
+        sets = [(f"partners.{p}.{path}", n) for (p, path), n in values.items()]
         support.run_readmit(args.readmit, case.scenario, workdir, args.replications, seed=args.seed, sets=sets,
                             threads=args.threads)
         outputs = support.RunOutputs(workdir)
+        matched = True
         for partner, (year, level) in targets.items():
             simulated = sum(outputs.total(r, partner, f"removals_fy{year}") for r in outputs.replications)
             simulated /= len(outputs.replications)
+            if abs(simulated - level) <= max(1.0, 0.1 * level):
+                continue
+            matched = False
             factor = min(4.0, max(0.25, level / max(simulated, 0.5)))
-            scaled = values[partner] * factor
-            values[partner] = max(1, int(round(scaled))) if integer else max(0.1, round(scaled, 1))
-    return [(f"partners.{p}.{parameter}", n) for p, n in values.items()]
+            at_floor = values[(partner, parameter)] <= (1 if integer else 0.1)
+            lowered = any(values[(partner, path)] < start[(partner, path)] for path in fallbacks[partner])
+            if (factor < 1 and at_floor) or (factor > 1 and lowered):
+                for path in fallbacks[partner]:
+                    scaled = min(values[(partner, path)] * factor, start[(partner, path)])
+                    values[(partner, path)] = (max(1, int(round(scaled))) if isinstance(scaled, int) or
+                                               isinstance(start[(partner, path)], int)
+                                               else max(0.01, round(scaled, 3)))
+                continue
+            scaled = values[(partner, parameter)] * factor
+            values[(partner, parameter)] = max(1, int(round(scaled))) if integer else max(0.1, round(scaled, 1))
+        if matched:
+            break
+    return [(f"partners.{p}.{path}", n) for (p, path), n in values.items()
+            if path == parameter or n != start[(p, path)]]
+
+
+def record_fallback(partner):
+    """What a record partner's too-high removals at the smallest inflow mean: a partner ICE listed in May 2017
+    documents fewer than the listed disposition (its conduct, scaled); any other, or one whose conduct the
+    timeline changes before FY2017 ends (Cuba, Sierra Leone), has a smaller removable docket in 2016 than the
+    count the scenario gives (a later one, or Cuba's including the older cases it refuses)."""
+    if partner in support.US2017_PARTNERS and partner not in ("cuba", "sierra_leone"):
+        return ["cooperation.initial", "cooperation.baseline"]
+    return ["population.docket_at_start"]
 
 
 def reprofile(args, case, paths):
@@ -571,8 +604,9 @@ def main():
         if name == "cambodia":
             start = support.scenario_values(case.scenario, [p.path for p in case.parameters])
         elif name == "us_record":
-            case.fixed_sets = level_match(args, case, record_levels(), parameter="population.inflow_per_month",
-                                          integer=False)
+            case.fixed_sets = level_match(args, case, record_levels(), rounds=16,
+                                          parameter="population.inflow_per_month", integer=False,
+                                          fallback=record_fallback)
             start = support.scenario_values(case.scenario, [p.path for p in case.parameters])
         elif name == "eu_record":
             start = support.scenario_values(case.scenario, [p.path for p in case.parameters])

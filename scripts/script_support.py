@@ -189,6 +189,9 @@ def scenario_values(scenario, paths, readmit=READMIT, sets=()):
         node = shown
         for part in path.split("."):
             node = node[int(part)] if isinstance(node, list) else node[part]
+        # A value declared with its range ({value, range, origin, reason}) is its value.
+        if isinstance(node, dict) and "value" in node and "range" in node:
+            node = node["value"]
         values.append(node)
     return values
 
