@@ -135,7 +135,6 @@ Experiment::PointDemand point_demand(const Experiment& e, const std::vector<Load
   // In the merged CSV files and again in the database.
   demand.merged_bytes =
       2 * (estimate.summary_bytes + comparison + (e.keep.replications ? estimate.replications_bytes : 0));
-  demand.explanation = estimate.explanation;
   return demand;
 }
 
@@ -160,9 +159,16 @@ void Experiment::check_resources(const std::vector<std::size_t>& selected, unsig
     disk += d.output_bytes + d.merged_bytes;
   }
   if (selected.empty()) return;
-  const auto& d = demands[largest_point];
+  // The terms of the largest point's estimate, for the message: its scenarios once more.
+  std::vector<LoadedScenario> loaded;
+  std::vector<const Scenario*> typed;
+  for (std::size_t q = 0; q < policies.size(); ++q)
+    loaded.push_back(resolve_with_overrides(merged[q], overrides(largest_point, q)));
+  for (const auto& l : loaded) typed.push_back(&l.scenario);
+  const auto terms =
+      estimate_run(typed, std::size_t(std::max<std::int64_t>(point_replications[largest_point], 1)), threads, false);
   readmit::check_resources(largest,
-                           "point " + std::to_string(largest_point + 1) + ", every policy: " + d.explanation +
+                           "point " + std::to_string(largest_point + 1) + ", every policy: " + terms.explanation +
                                (scratch_in_memory ? ", with its files in /dev/shm" : ""),
                            disk, "every point's files and the merged tables", max_memory_bytes, out_dir,
                            "the " + command + "'s largest point");

@@ -110,7 +110,7 @@ std::filesystem::path write_report(const std::filesystem::path& directory, const
   if (root.has("figures")) root.child("figures", false);  // a link there is refused before any work
   const OutputFolder::TopLevel top(folder);
   const Directory stage = root.make_private_child(".readmit-stage.");
-  const std::string stage_name = stage.relative();
+  const std::string& stage_name = stage.relative();
   struct StageRemover {
     const Directory& root;
     const std::string& name;

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "readmit/scenario/diagnostics.hpp"
 #include "readmit/util/bounded_file.hpp"
 
 namespace readmit {
@@ -35,7 +36,7 @@ std::string marker_text(int fd) {
   if (got <= 0) return {};
   std::string text(buffer, std::size_t(got));
   if (const auto end = text.find('\n'); end != std::string::npos) text.resize(end);
-  return text;
+  return excerpt(text, 300);  // a marker is text anybody could write: no terminal control reaches the terminal
 }
 
 std::string now_utc() {
@@ -127,7 +128,7 @@ bool is_stale_temporary_name(std::string_view name) {
   return pid_dot != std::string_view::npos && pid_dot > 1 && all_digits(rest.substr(pid_dot + 1));
 }
 
-OutputFolder::OutputFolder(std::filesystem::path path, Options options)
+OutputFolder::OutputFolder(std::filesystem::path path, const Options& options)
     : path_(std::move(path)), directory_(Directory::open(path_, options.create)) {
   // Whose folder is it? Listed before the marker is created.
   std::vector<std::string> foreign;
@@ -137,7 +138,7 @@ OutputFolder::OutputFolder(std::filesystem::path path, Options options)
     if (name != marker_name && !is_stale_temporary_name(name)) foreign.push_back(name);
   if (!marked && !foreign.empty() && !options.force) {
     std::string names;
-    for (std::size_t i = 0; i < foreign.size() && i < 3; ++i) names += (i ? ", " : "") + foreign[i];
+    for (std::size_t i = 0; i < foreign.size() && i < 3; ++i) names += (i ? ", " : "") + excerpt(foreign[i]);
     if (foreign.size() > 3) names += ", ...";
     throw OutputFolderRefused("output folder " + quoted(path_) + " was not created by readmit (it holds " + names +
                               "); choose another --out, or add --force to write readmit's files into it");

@@ -149,7 +149,7 @@ bool BoundedLineReader::next(std::string& line) {
       if (end != std::string::npos) return true;
     }
     if (ended_) return !line.empty();
-    buffer_.resize(256 * 1024);
+    buffer_.resize(std::size_t{256} * 1024);
     const auto got = file_.read(buffer_.data(), buffer_.size());
     if (!got) return false;
     buffer_.resize(*got);

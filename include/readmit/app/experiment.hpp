@@ -153,7 +153,6 @@ struct Experiment {
     double scratch_bytes = 0;            // monthly values, event rows and files in the scratch folder
     double output_bytes = 0;             // the files of its folder
     double merged_bytes = 0;             // its rows in the merged tables and database
-    std::string explanation;             // the terms of memory_bytes
     std::string too_many_persons;        // why a replication cannot hold its persons, if it cannot
   };
   std::vector<PointDemand> demands;

@@ -68,7 +68,7 @@ class OutputFolder {
 
   /// Opens (or creates) `path`, checks that readmit may write there and
   /// locks it. Throws OutputFolderRefused or IoError (naming the path).
-  OutputFolder(std::filesystem::path path, Options options);
+  OutputFolder(std::filesystem::path path, const Options& options);
   ~OutputFolder();
   OutputFolder(const OutputFolder&) = delete;
   OutputFolder& operator=(const OutputFolder&) = delete;

@@ -170,7 +170,7 @@ MorrisDesign morris_trajectories(std::size_t trajectories, std::size_t factors, 
 
 /// The terms of the distances the selection of `candidates` Morris
 /// trajectories of `factors` factors computes: candidates^2 (factors + 1)^2
-/// factors, about 1.5 ns each on one core.
+/// factors, about 4 ns each on one core.
 double morris_selection_work(std::size_t candidates, std::size_t factors);
 
 }  // namespace readmit
