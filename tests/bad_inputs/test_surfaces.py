@@ -3,7 +3,8 @@ a kill or the report: sweeps, experiments, reports and the output folder
 they share with run and compare. One test per defect of the issue (the
 number in its name); each runs the real binary in a fresh folder.
 
-Run by ctest (bad_inputs.surfaces) with Debian's python3-pytest;
+Run by ctest (bad_inputs.surfaces_folders, _reports, _corrupt_reports and
+_inputs: groups that run in parallel) with Debian's python3-pytest;
 READMIT_EXECUTABLE names the binary, READMIT_SOURCE_DIR the source tree.
 """
 import gzip
@@ -317,7 +318,7 @@ def test_05_a_safe_stem_names_the_default_folder(work):
 # 6 -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("folder", ["we#ird", "what?mode=rw", "100%", "a b#c?d%20e"])
+@pytest.mark.parametrize("folder", ["a b#c?mode=rw%20d", "100%"])
 def test_06_report_of_a_folder_with_uri_characters(work, folder):
     ok(readmit("experiment", "experiment.yaml", "--out", folder, cwd=work))
     before = sorted(os.listdir(work))
@@ -400,10 +401,10 @@ def test_09_morris_candidates_take_little_memory(work):
     write(work / "morris.yaml",
           "scenario: base.yaml\nreplications: 1\n"
           "uncertainties:\n  partners.alpha.population.inflow_per_month: {dist: uniform, min: 0, max: 5}\n"
-          "design: {method: morris, trajectories: 2, candidates: 20000}\n")
+          "design: {method: morris, trajectories: 2, candidates: 10000}\n")
     code, err, peak_kib = run_measured(["experiment", "morris.yaml", "-t", "2", "--out", "out"], work)
     assert code == 0, err
-    assert peak_kib < 400 * 1024, f"peak {peak_kib} KiB"
+    assert peak_kib < 200 * 1024, f"peak {peak_kib} KiB"  # a matrix of every pair's distance took 800 MB
 
 
 def test_09_morris_candidates_beyond_what_can_be_compared_are_refused(work):
