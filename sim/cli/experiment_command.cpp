@@ -31,7 +31,7 @@ CLI::App* add_experiment_command(CLI::App& app, const std::string& command, Expe
                   "Replications per point and policy (default: the file's, else the scenario's)")
       ->check(CLI::Range(replications_limit.min, replications_limit.max));
   sub->add_flag("--force", options.force,
-                "Write into an existing folder that readmit did not create (only readmit's own file names are "
+                "Write into an existing folder that readmit did not create (only the files readmit writes are "
                 "replaced)");
   sub->add_option("--max-memory", options.max_memory,
                   "Refuse to start when a point's estimated memory exceeds this size (e.g. 4G, 512M; per process)");

@@ -77,7 +77,7 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   readmit::cli::add_report_flag(command, options.report);
   command.add_flag("--strict", options.strict, "Scenario warnings (settings without effect) are errors");
   command.add_flag("--force", options.force,
-                   "Write into an existing folder that readmit did not create (only readmit's own file names are "
+                   "Write into an existing folder that readmit did not create (only the files readmit writes are "
                    "replaced)");
   command.add_option("--max-memory", options.max_memory,
                      "Refuse to start when the estimated memory exceeds this size (e.g. 4G, 512M)");

@@ -21,23 +21,29 @@ std::string describe_errno(int error_number) { return std::generic_category().me
 /// Folders nested deeper than this are not readmit's: removal stops there.
 constexpr int max_tree_depth = 32;
 
-void remove_entry(int parent_fd, const std::string& name, const std::filesystem::path& shown, int depth);
-
-void remove_children(int fd, const std::filesystem::path& shown, int depth) {
+/// The entries of the folder open as `fd` (without "." and ".."), sorted.
+std::vector<std::string> entries_of(int fd, const std::filesystem::path& shown) {
   const int listing_fd = ::dup(fd);
   DIR* listing = listing_fd < 0 ? nullptr : ::fdopendir(listing_fd);
   if (listing == nullptr) {
     if (listing_fd >= 0) ::close(listing_fd);
     throw IoError("cannot list " + quoted(shown) + ": " + describe_errno(errno));
   }
-  ::rewinddir(listing);
+  ::rewinddir(listing);  // a duplicate shares the position of earlier listings
   std::vector<std::string> names;
   while (const dirent* entry = ::readdir(listing)) {
     const std::string name = entry->d_name;
     if (name != "." && name != "..") names.push_back(name);
   }
   ::closedir(listing);
-  for (const auto& name : names) remove_entry(fd, name, shown / name, depth + 1);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+void remove_entry(int parent_fd, const std::string& name, const std::filesystem::path& shown, int depth);
+
+void remove_children(int fd, const std::filesystem::path& shown, int depth) {
+  for (const auto& name : entries_of(fd, shown)) remove_entry(fd, name, shown / name, depth + 1);
 }
 
 void remove_entry(int parent_fd, const std::string& name, const std::filesystem::path& shown, int depth) {
@@ -165,23 +171,7 @@ void Directory::rename_to(std::string_view from, const Directory& target, std::s
                   describe_errno(errno));
 }
 
-std::vector<std::string> Directory::names() const {
-  const int listing_fd = ::dup(fd());
-  DIR* listing = listing_fd < 0 ? nullptr : ::fdopendir(listing_fd);
-  if (listing == nullptr) {
-    if (listing_fd >= 0) ::close(listing_fd);
-    throw IoError("cannot list " + quoted(path()) + ": " + describe_errno(errno));
-  }
-  ::rewinddir(listing);
-  std::vector<std::string> found;
-  while (const dirent* entry = ::readdir(listing)) {
-    const std::string name = entry->d_name;
-    if (name != "." && name != "..") found.push_back(name);
-  }
-  ::closedir(listing);
-  std::sort(found.begin(), found.end());
-  return found;
-}
+std::vector<std::string> Directory::names() const { return entries_of(fd(), path()); }
 
 void Directory::sync() const { ::fsync(fd()); }
 
