@@ -169,8 +169,11 @@ OutputFolder::OutputFolder(std::filesystem::path path, const Options& options)
   const std::string text = "readmit output folder, held by pid " + std::to_string(::getpid()) + " since " + now_utc() +
                            ": " + options.description.substr(0, 300) + "\n";
   if (::pwrite(lock_fd_, text.data(), text.size(), 0) != ssize_t(text.size()) ||
-      ::ftruncate(lock_fd_, off_t(text.size())) != 0)
-    throw IoError("cannot write " + quoted(path_ / marker_name) + ": " + describe_errno(errno));
+      ::ftruncate(lock_fd_, off_t(text.size())) != 0) {
+    const int error = errno;
+    ::close(lock_fd_);
+    throw IoError("cannot write " + quoted(path_ / marker_name) + ": " + describe_errno(error));
+  }
 }
 
 OutputFolder::~OutputFolder() {
