@@ -8,11 +8,16 @@ embeds the PNG in report.html, so the page opens offline on its own.
 """
 import base64
 import datetime
+import gzip
+import hashlib
 import html
 import io
 import json
 import math
 import os
+import re
+import sqlite3
+import stat
 import textwrap
 
 import matplotlib
@@ -23,7 +28,6 @@ import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from script_support import write_atomically  # noqa: E402
 
 # Reproducible SVG ids and no timestamps in the figure files: the same
 # outputs give the same figure bytes.
@@ -187,14 +191,190 @@ def fmt_interval(low, high):
 # ---------------------------------------------------------------- reading
 
 
-def read_csv(path):
-    """A readmit CSV: NA is the only missing value (a partner may be named 'nan')."""
-    return pd.read_csv(path, keep_default_na=False, na_values=["NA"])
+class FolderError(Exception):
+    """The folder is not a complete, readable readmit output folder (report.py exits 2)."""
 
 
-def read_json(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+# The largest file the report reads whole, and the largest it reads in chunks
+# (monthly.csv); decompressed sizes of .csv.gz files count.
+MAX_READ_BYTES = 2 << 30
+MAX_STREAM_BYTES = 64 << 30
+MAX_JSON_BYTES = 64 << 20
+
+
+class FolderReader:
+    """The report's one reader of an output folder: every part of a path is
+    opened by descriptor without following a symbolic link, only regular
+    files are read (never a FIFO or a device: no open blocks), each at most
+    a size limit, decompressed sizes included. A problem is a FolderError
+    naming the file. A CSV file NAME.csv may be NAME.csv.gz (--compress)."""
+
+    def __init__(self, path):
+        self.path = path
+        try:
+            self.fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError as e:
+            raise FolderError(f"{path}: cannot open the folder: {e.strerror}") from None
+
+    def close(self):
+        os.close(self.fd)
+
+    def _shown(self, relative):
+        return os.path.join(self.path, relative)
+
+    def _open(self, relative, limit):
+        """A descriptor of the regular file `relative` and its size; None when it is missing."""
+        parts = relative.split("/")
+        folder = self.fd
+        opened = []
+        try:
+            for part in parts[:-1]:
+                try:
+                    folder = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
+                                     dir_fd=folder)
+                except FileNotFoundError:
+                    return None
+                except OSError as e:
+                    raise FolderError(f"{self._shown(relative)}: {part} is not a folder of its own "
+                                      f"(a symbolic link?): {e.strerror}") from None
+                opened.append(folder)
+            try:
+                fd = os.open(parts[-1], os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_NOCTTY | os.O_CLOEXEC,
+                             dir_fd=folder)
+            except FileNotFoundError:
+                return None
+            except OSError as e:
+                what = "a symbolic link (not followed)" if e.errno == 40 else e.strerror
+                raise FolderError(f"{self._shown(relative)}: expected a file readmit wrote, found {what}") from None
+        finally:
+            for fd_opened in opened:
+                os.close(fd_opened)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "a directory"
+                    if stat.S_ISDIR(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode) or
+                    stat.S_ISBLK(info.st_mode) else "not a regular file")
+            raise FolderError(f"{self._shown(relative)}: expected a file readmit wrote, found {kind}")
+        if info.st_size > limit:
+            os.close(fd)
+            raise FolderError(f"{self._shown(relative)}: expected at most {limit} bytes, found {info.st_size}")
+        os.set_blocking(fd, True)
+        return fd, info
+
+    def exists(self, relative):
+        """Whether the regular file `relative` is there (or, for a CSV file, its .csv.gz)."""
+        for name in (relative, relative + ".gz") if relative.endswith(".csv") else (relative,):
+            opened = self._open(name, MAX_STREAM_BYTES)
+            if opened:
+                os.close(opened[0])
+                return True
+        return False
+
+    def mtime(self, relative):
+        opened = self._open(relative, MAX_STREAM_BYTES)
+        if not opened:
+            raise FolderError(f"{self._shown(relative)}: missing")
+        os.close(opened[0])
+        return opened[1].st_mtime
+
+    def _stream(self, relative, limit):
+        """A binary stream of the file (decompressed for NAME.csv.gz), failing past `limit` bytes; None when missing."""
+        compressed = False
+        opened = self._open(relative, limit)
+        if opened is None and relative.endswith(".csv"):
+            opened = self._open(relative + ".gz", limit)
+            compressed = opened is not None
+        if opened is None:
+            return None
+        raw = os.fdopen(opened[0], "rb")
+        shown = self._shown(relative + (".gz" if compressed else ""))
+        inner = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw
+        return io.BufferedReader(LimitedReader(inner, limit, shown, raw), 1 << 20)
+
+    def read_bytes(self, relative, limit=MAX_READ_BYTES, required=True):
+        stream = self._stream(relative, limit)
+        if stream is None:
+            if required:
+                raise FolderError(f"{self._shown(relative)}: missing")
+            return None
+        with stream:
+            return stream.read()
+
+    def read_text(self, relative, limit=MAX_READ_BYTES):
+        data = self.read_bytes(relative, limit)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise FolderError(f"{self._shown(relative)}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+    def read_json(self, relative):
+        try:
+            return json.loads(self.read_text(relative, MAX_JSON_BYTES))
+        except json.JSONDecodeError as e:
+            raise FolderError(f"{self._shown(relative)}: not JSON: {e.msg} (line {e.lineno})") from None
+
+    def read_csv(self, relative, required=True, **options):
+        """A readmit CSV: NA is the only missing value (a partner may be named 'nan')."""
+        data = self.read_bytes(relative, required=required)
+        if data is None:
+            return None
+        try:
+            return pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=["NA"], **options)
+        except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+            raise FolderError(f"{self._shown(relative)}: not a readmit CSV file: {e}") from None
+
+    def csv_chunks(self, relative, chunksize, **options):
+        """The CSV file in chunks of rows (monthly.csv: too large to read whole)."""
+        stream = self._stream(relative, MAX_STREAM_BYTES)
+        if stream is None:
+            raise FolderError(f"{self._shown(relative)}: missing")
+        with stream:
+            try:
+                yield from pd.read_csv(stream, keep_default_na=False, na_values=["NA"], chunksize=chunksize, **options)
+            except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+                raise FolderError(f"{self._shown(relative)}: not a readmit CSV file: {e}") from None
+
+    def database(self, relative):
+        """The SQLite database, read whole through the bounded reader into memory (no path, no URI: any
+        folder name works, and nothing is ever written beside it); None when missing."""
+        data = self.read_bytes(relative, required=False)
+        if data is None:
+            return None
+        connection = sqlite3.connect(":memory:")
+        try:
+            connection.deserialize(data)
+        except sqlite3.Error as e:
+            connection.close()
+            raise FolderError(f"{self._shown(relative)}: not a database: {e}") from None
+        return connection
+
+
+class LimitedReader(io.RawIOBase):
+    """A binary stream that fails past `limit` bytes (a file that grows, or a gzip bomb)."""
+
+    def __init__(self, inner, limit, shown, raw):
+        self.inner, self.limit, self.left, self.shown, self.raw = inner, limit, limit, shown, raw
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        try:
+            data = self.inner.read(min(len(buffer), self.left + 1))
+        except (OSError, EOFError, gzip.BadGzipFile) as e:
+            raise FolderError(f"{self.shown}: cannot read: {e}") from None
+        if len(data) > self.left:
+            raise FolderError(f"{self.shown}: larger than {self.limit} bytes (decompressed), or growing")
+        self.left -= len(data)
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self):
+        if not self.closed:
+            self.inner.close()
+            self.raw.close()
+        super().close()
 
 
 def month_dates(months):
@@ -202,20 +382,30 @@ def month_dates(months):
     return pd.to_datetime(months, format="%Y-%m")
 
 
-class RunFolder:
-    """The output folder of `readmit run` or `readmit compare`, read lazily."""
+def read_metadata(reader):
+    """metadata.json: a JSON object naming the command that wrote the folder."""
+    metadata = reader.read_json("metadata.json")
+    if not isinstance(metadata, dict):
+        raise FolderError(f"{reader._shown('metadata.json')}: expected a JSON object, found {type(metadata).__name__}")
+    return metadata
 
-    def __init__(self, path):
-        self.path = path
-        self.metadata = read_json(os.path.join(path, "metadata.json"))
+
+class RunFolder:
+    """The output folder of `readmit run` or `readmit compare`, read lazily
+    through its FolderReader."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.path = reader.path
+        self.metadata = read_metadata(reader)
         self._cache = {}
 
     def has(self, name):
-        return os.path.exists(os.path.join(self.path, name))
+        return self.reader.exists(name)
 
     def _frame(self, name, prepare=None):
         if name not in self._cache:
-            frame = read_csv(os.path.join(self.path, name))
+            frame = self.reader.read_csv(name)
             self._cache[name] = prepare(frame) if prepare else frame
         return self._cache[name]
 
@@ -257,9 +447,7 @@ class RunFolder:
 
     def resolved_documents(self):
         """The resolved scenario(s) as text, one per scenario, in order."""
-        with open(os.path.join(self.path, "scenario.resolved.yaml"), encoding="utf-8") as f:
-            text = f.read()
-        return split_yaml_documents(text)
+        return split_yaml_documents(self.reader.read_text("scenario.resolved.yaml"))
 
     def series(self, scenario, partner, metric):
         """One monthly series' statistics, by month; None when absent."""
@@ -386,6 +574,7 @@ class Section:
         for ax in fig.axes:
             if ax.has_data() and not (ax.get_xlabel() or ax.get_ylabel()):
                 raise ValueError(f"figure {name}: an axes without labels")
+        name = figure_name(name)
         png = io.BytesIO()
         fig.savefig(png, format="png", metadata=PNG_METADATA)
         svg = io.BytesIO()
@@ -409,6 +598,7 @@ class Report:
     """One report.html with its figures; sections appear in creation order."""
 
     def __init__(self, out_dir, kind, title, subtitle=""):
+        """out_dir: a new folder the page and figures/ go into (readmit report publishes them)."""
         self.out_dir = out_dir
         self.kind = kind
         self.title = title
@@ -416,7 +606,7 @@ class Report:
         self.sections = []
         self.figure_names = []
         self.figure_dir = os.path.join(out_dir, "figures")
-        os.makedirs(self.figure_dir, exist_ok=True)
+        os.mkdir(self.figure_dir)
 
     def section(self, key, title):
         section = Section(self, key, title)
@@ -428,11 +618,7 @@ class Report:
             raise ValueError(f"two figures named {name}")
         self.figure_names.append(name)
         for ext, data in (("png", png), ("svg", svg)):
-            path = os.path.join(self.figure_dir, f"{name}.{ext}")
-            tmp = path + ".tmp"
-            with open(tmp, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
+            write_new_file(os.path.join(self.figure_dir, f"{name}.{ext}"), data)
 
     def write(self):
         contents = "".join(f'<li><a href="#{html.escape(s.key)}">{html.escape(s.title)}</a></li>'
@@ -441,24 +627,31 @@ class Report:
         page = PAGE.format(title=html.escape(self.title), subtitle=html.escape(self.subtitle),
                            kind=html.escape(self.kind), contents=contents, body=body, style=STYLE)
         path = os.path.join(self.out_dir, "report.html")
-        write_atomically(path, page)
-        self.remove_stale_figures()
+        write_new_file(path, page.encode("utf-8"))
         return path
 
-    def remove_stale_figures(self):
-        """Figures an earlier report of this folder wrote and this one did not
-        (the outputs changed since): figures/ holds this page's figures only."""
-        kept = {f"{name}.{ext}" for name in self.figure_names for ext in ("png", "svg")}
-        for entry in os.listdir(self.figure_dir):
-            if entry.endswith((".png", ".svg")) and entry not in kept:
-                os.remove(os.path.join(self.figure_dir, entry))
+
+def write_new_file(path, data):
+    """Writes a file that must not exist yet (the report writes into a new folder of its own)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
 
 
-def provenance(section, metadata, folder_path, extra=()):
+def figure_name(text):
+    """A figure's file name from a text that may hold a partner's name: letters, digits, '_' and '-' only;
+    a text that had others gets a short hash of itself, so two texts never share a name."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", text)[:80]
+    if safe != text:
+        safe += "_" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:8]
+    return safe
+
+
+def provenance(section, metadata, reader, extra=()):
     """The page's statement of what made it: scenario(s), seed, replications,
     version, git revision, dates and the command line (from metadata.json)."""
-    finished = datetime.datetime.fromtimestamp(os.path.getmtime(os.path.join(folder_path, "metadata.json")),
-                                               datetime.timezone.utc)
+    folder_path = reader.path
+    finished = datetime.datetime.fromtimestamp(reader.mtime("metadata.json"), datetime.timezone.utc)
     rows = []
     scenarios = metadata.get("scenarios")
     if scenarios:

@@ -15,7 +15,7 @@ import pandas as pd
 import yaml
 
 from report_common import (COLORS, HEADLINE, band_plot, date_axis, fmt, fmt_interval, month_dates,
-                           monthly_label, new_figure, provenance, read_csv, replication_count, total_label,
+                           monthly_label, new_figure, provenance, replication_count, total_label,
                            total_partner)
 import report_run
 
@@ -29,7 +29,7 @@ MONTHLY_CHUNK_ROWS = 2_000_000
 
 def build(report, folder):
     names = folder.scenario_names
-    provenance(report.section("about", "What was compared"), folder.metadata, folder.path)
+    provenance(report.section("about", "What was compared"), folder.metadata, folder.reader)
     forest_section(report.section("differences", "What changes: paired differences of the run totals"), folder)
     overlay_section(report.section("overlay", "The scenarios over time"), folder, names)
     monthly_difference_section(report.section("monthly-difference", "Monthly paired difference"), folder, names)
@@ -165,14 +165,13 @@ def monthly_paired_differences(folder, names):
     the paired differences from monthly.csv; else the difference of the means
     with the interval of independent runs."""
     if folder.has("comparison_timeseries.csv"):
-        frame = read_csv(os.path.join(folder.path, "comparison_timeseries.csv"))
+        frame = folder.reader.read_csv("comparison_timeseries.csv")
         frame = frame[frame["metric"].isin(DIFFERENCE_SERIES)].copy()
         frame["date"] = month_dates(frame["month"])
         return frame, "paired"
     if folder.has("monthly.csv"):
         parts = []
-        for chunk in pd.read_csv(os.path.join(folder.path, "monthly.csv"), keep_default_na=False, na_values=["NA"],
-                                 chunksize=MONTHLY_CHUNK_ROWS):
+        for chunk in folder.reader.csv_chunks("monthly.csv", MONTHLY_CHUNK_ROWS):
             parts.append(chunk[chunk["metric"].isin(DIFFERENCE_SERIES)])
         monthly = pd.concat(parts)
         monthly = monthly.groupby(["scenario", "replication", "month", "metric"], as_index=False)["value"].sum()

@@ -25,8 +25,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from report_common import (COLORS, HEADLINE, date_axis, fmt, monthly_label, new_figure, provenance, read_csv,
-                           read_json, readable_axis, suptitle, total_label, total_unit)
+from report_common import (COLORS, HEADLINE, FolderError, date_axis, fmt, monthly_label, new_figure, provenance,
+                           read_metadata, readable_axis, suptitle, total_label, total_unit)
 
 PARAMETER_TABLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs",
                                "parameters.md")
@@ -74,16 +74,21 @@ class Outcome:
 class PointsFolder:
     """The output folder of `readmit sweep` or `readmit experiment`."""
 
-    def __init__(self, path):
-        self.path = path
-        self.metadata = read_json(os.path.join(path, "metadata.json"))
+    def __init__(self, reader):
+        self.reader = reader
+        self.path = reader.path
+        self.metadata = read_metadata(reader)
         self.kind = self.metadata["command"]
-        self.file = self.metadata.get(f"{self.kind}_file", "?")
+        self.file = str(self.metadata.get(f"{self.kind}_file", "?"))
         self.name = os.path.splitext(os.path.basename(self.file))[0]
-        self.design = read_csv(os.path.join(path, "points.csv"))
+        self.design = reader.read_csv("points.csv")
+        if "point" not in self.design:
+            raise FolderError(f"{os.path.join(self.path, 'points.csv')}: no column `point`")
         self.parameters = [c for c in self.design.columns if c != "point"]
-        self.policies = list(self.metadata.get("policies") or [])
-        table = read_csv(os.path.join(path, "sweep.csv" if self.kind == "sweep" else "summary.csv"))
+        # Point folders are named with as many digits as the largest point number has (at least 4).
+        self.point_width = max(4, len(str(int(self.metadata.get("points_total") or len(self.design)))))
+        self.policies = [str(p) for p in (self.metadata.get("policies") or [])]
+        table = reader.read_csv("sweep.csv" if self.kind == "sweep" else "summary.csv")
         if "policy" not in table:
             table.insert(1, "policy", self.policies[0] if self.policies else self.name)
         self.outcome_table = table
@@ -114,26 +119,28 @@ class PointsFolder:
         """A table the last command wrote (metadata.json lists them: a shard's
         run leaves an earlier run's analysis on disk but does not list it)."""
         listed = self.metadata.get("files")
-        path = os.path.join(self.path, name)
-        if (listed is not None and name not in listed) or not os.path.exists(path):
+        if listed is not None and name not in listed:
             return None
-        return read_csv(path)
+        return self.reader.read_csv(name, required=False)
 
     def _first_point_metadata(self):
         for point in self.design["point"]:
-            path = os.path.join(self.point_folder(point), "metadata.json")
-            if os.path.exists(path):
-                return read_json(path)
+            relative = self.point_file(point, "metadata.json")
+            if self.reader.exists(relative):
+                metadata = self.reader.read_json(relative)
+                return metadata if isinstance(metadata, dict) else {}
         return {}
 
-    def point_folder(self, point):
-        return os.path.join(self.path, "points", f"{int(point):04d}")
+    def point_file(self, point, name):
+        """A file of a point's folder, as a path in the output folder (points/NNNN/NAME)."""
+        return f"points/{int(point):0{self.point_width}d}/{name}"
 
     # ---- what ran
 
     @property
     def analysed(self):
-        return bool(self.metadata.get("analysed")) and self.sensitivity is not None
+        """Whether the folder holds sensitivity indices (a design of too few points has none)."""
+        return bool(self.metadata.get("analysed")) and self.sensitivity is not None and self.main_index() is not None
 
     @property
     def method(self):
@@ -164,12 +171,17 @@ class PointsFolder:
 
     def policy_records(self):
         """(name, overlays, overrides) of every policy, from the database (or the first point)."""
-        database = os.path.join(self.path, f"{self.kind}.sqlite")
-        if os.path.exists(database):
-            with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        db = self.reader.database(f"{self.kind}.sqlite")
+        if db is not None:
+            try:
                 rows = db.execute("select name, overlays, overrides from policies order by policy").fetchall()
-            return [(name, [o for o in (overlays or "").split("\n") if o], [o for o in (overrides or "").split("\n")
-                                                                             if o]) for name, overlays, overrides in rows]
+            except sqlite3.Error as e:  # a database of another kind
+                raise FolderError(f"{os.path.join(self.path, self.kind + '.sqlite')}: no table of policies ({e})") \
+                    from None
+            finally:
+                db.close()
+            return [(str(name), [o for o in (overlays or "").split("\n") if o],
+                     [o for o in (overrides or "").split("\n") if o]) for name, overlays, overrides in rows]
         return [(p, [], []) for p in self.policies]
 
     def fixed_overrides(self):
@@ -344,7 +356,7 @@ def about_section(section, folder):
         "analysis_skipped", f"none: the {folder.kind} file names no `outcomes` to analyse")
     extra.append(["analysis", analysis])
     extra.append(["processes", str(meta.get("processes", "?"))])
-    provenance(section, meta, folder.path, extra)
+    provenance(section, meta, folder.reader, extra)
 
 
 def design_section(section, folder):
@@ -580,10 +592,9 @@ def grid_panel(ax, folder, frame, parameter):
 
 
 def point_series(folder, point, metric, policy):
-    path = os.path.join(folder.point_folder(point), "timeseries.csv")
-    if not os.path.exists(path):
+    frame = folder.reader.read_csv(folder.point_file(point, "timeseries.csv"), required=False)
+    if frame is None:
         return None
-    frame = read_csv(path)
     rows = frame[(frame["partner"] == "all") & (frame["metric"] == metric)]
     if "scenario" in rows and policy is not None:
         rows = rows[rows["scenario"] == policy]
@@ -596,7 +607,7 @@ def series_section(section, folder, metric="stock_removed"):
     """Cumulative removals at every point (its median over replications), a
     panel per policy, coloured by the parameter that moves removals most."""
     design = folder.design
-    if not any(os.path.exists(os.path.join(folder.point_folder(p), "timeseries.csv")) for p in design["point"][:5]):
+    if not any(folder.reader.exists(folder.point_file(p, "timeseries.csv")) for p in design["point"][:5]):
         section.paragraph("The points kept no monthly series (add `keep: [timeseries]` to the file to draw them).")
         return
     removals = next((o for o in folder.outcomes if o.metric.startswith("removals")), Outcome("removals"))

@@ -41,7 +41,7 @@ def where(folder):
 
 def build(report, folder):
     scenario = folder.scenario_names[0]
-    provenance(report.section("about", "What was run"), folder.metadata, folder.path)
+    provenance(report.section("about", "What was run"), folder.metadata, folder.reader)
     totals_section(report.section("totals", "Run totals"), folder, scenario)
     stocks_section(report.section("stocks", "Stocks by state over time"), folder, scenario)
     removals_section(report.section("removals", "Removals and the document backlog"), folder, scenario)

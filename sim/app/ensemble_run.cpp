@@ -107,9 +107,11 @@ double largest_inflow(const Scenario& scenario, std::size_t partner) {
   return inflow;
 }
 
-/// Refuses a run the machine cannot hold, before anything is allocated.
-void check_estimate(const RunEstimate& estimate, std::span<const Scenario* const> scenarios,
-                    std::uint64_t max_memory_bytes, const std::filesystem::path& out_dir) {
+}  // namespace
+
+void check_resources(double memory_bytes, const std::string& explanation, double disk_bytes,
+                     const std::string& disk_words, std::uint64_t max_memory_bytes,
+                     const std::filesystem::path& out_dir, const std::string& subject) {
   // --max-memory is the limit when given (also above what this machine has
   // free now: the estimate is an upper bound); otherwise the memory available.
   const std::uint64_t available = available_memory_bytes();
@@ -118,38 +120,45 @@ void check_estimate(const RunEstimate& estimate, std::span<const Scenario* const
                                       : std::numeric_limits<double>::infinity();
   const std::string limited_by = max_memory_bytes > 0 ? "--max-memory " + format_bytes(limit)
                                                       : "the " + format_bytes(limit) + " of memory available";
-  if (estimate.memory_bytes > limit)
-    throw UsageError("the run needs about " + format_bytes(estimate.memory_bytes) + " of memory (" +
-                     estimate.explanation + "), more than " + limited_by +
-                     "; use fewer --threads, fewer replications or a smaller scenario" +
+  if (memory_bytes > limit)
+    throw UsageError(subject + " needs about " + format_bytes(memory_bytes) + " of memory (" + explanation +
+                     "), more than " + limited_by + "; use fewer --threads, fewer replications or a smaller scenario" +
                      (max_memory_bytes > 0 ? std::string()
                                            : ", or give a larger --max-memory to run anyway (the estimate is an upper "
                                              "bound)"));
-  // The engine numbers persons and their children with 32 bits.
-  constexpr double max_indexed = double(std::numeric_limits<std::uint32_t>::max());
-  for (const Scenario* s : scenarios) {
-    double children = 0;
-    for (const auto& p : s->partners) children = std::max(children, std::min(p.population.children_count.upper, 255.0));
-    const double persons = estimate.persons_per_replication;
-    if (persons > max_indexed || persons * children > max_indexed)
-      throw UsageError("scenario " + s->name + " would create about " + format_number(std::round(persons)) +
-                       " persons a replication (docket + inflow x months) and up to " +
-                       format_number(std::round(persons * children)) + " children; a replication holds at most " +
-                       format_number(max_indexed) + " of each");
-  }
   // The disk that will hold the folder: its nearest existing ancestor's.
   std::filesystem::path existing = std::filesystem::absolute(out_dir);
   std::error_code ec;
   while (!existing.empty() && !std::filesystem::exists(existing, ec) && existing != existing.parent_path())
     existing = existing.parent_path();
   const auto space = std::filesystem::space(existing, ec);
-  if (!ec && estimate.disk_bytes > double(space.available))
-    throw UsageError("the run writes about " + format_bytes(estimate.disk_bytes) + " into " + out_dir.string() +
-                     " (outputs, and the monthly values and event rows kept during the run), more than the " +
-                     format_bytes(double(space.available)) + " free there");
+  if (!ec && disk_bytes > double(space.available))
+    throw UsageError(subject + " writes about " + format_bytes(disk_bytes) + " into " + out_dir.string() + " (" +
+                     disk_words + "), more than the " + format_bytes(double(space.available)) + " free there");
 }
 
-}  // namespace
+void check_person_limit(const Scenario& scenario, double persons) {
+  // The engine numbers persons and their children with 32 bits.
+  constexpr double max_indexed = double(std::numeric_limits<std::uint32_t>::max());
+  double children = 0;
+  for (const auto& p : scenario.partners)
+    children = std::max(children, std::min(p.population.children_count.upper, 255.0));
+  if (persons > max_indexed || persons * children > max_indexed)
+    throw UsageError("scenario " + scenario.name + " would create about " + format_number(std::round(persons)) +
+                     " persons a replication (docket + inflow x months) and up to " +
+                     format_number(std::round(persons * children)) + " children; a replication holds at most " +
+                     format_number(max_indexed) + " of each");
+}
+
+void refuse_option(const OptionLimit& limit, std::string_view found) {
+  throw UsageError(std::string(limit.name) + ": expected a whole number in " + std::string(limit.range) + ", found " +
+                   excerpt(found));
+}
+
+std::int64_t check_option(const OptionLimit& limit, std::int64_t value) {
+  if (value < limit.min || value > limit.max) refuse_option(limit, std::to_string(value));
+  return value;
+}
 
 RunEstimate estimate_run(std::span<const Scenario* const> scenarios, std::size_t replications, unsigned threads,
                          bool write_monthly) {
@@ -180,13 +189,16 @@ RunEstimate estimate_run(std::span<const Scenario* const> scenarios, std::size_t
     const double reviews =
         s->compliance.review_interval_days > 0 ? days / double(s->compliance.review_interval_days) + 1 : 0;
     const double event_bytes = reps * partners * (reviews + months) * 60;
-    e.disk_bytes += reps * months * partners * columns * 8     // monthly values, during the run
-                    + months * (partners + 1) * columns * 150  // timeseries.csv
-                    + reps * (partners + 1) * metrics * 40     // replications.csv
-                    + 2 * event_bytes                          // events: during the run, then events.csv
-                    + (write_monthly ? reps * months * partners * columns * 45 : 0);
+    e.kept_bytes += reps * months * partners * columns * 8 + event_bytes;  // monthly values and events, during the run
+    e.timeseries_bytes += months * (partners + 1) * columns * 150;
+    e.replications_bytes += reps * (partners + 1) * metrics * 40;
+    e.summary_bytes += (partners + 1) * metrics * 150;
+    e.events_bytes += event_bytes;
+    e.monthly_bytes += write_monthly ? reps * months * partners * columns * 45 : 0;
   }
+  e.disk_bytes = e.kept_bytes + e.timeseries_bytes + e.replications_bytes + e.events_bytes + e.monthly_bytes;
   const double simulation = double(e.threads) * e.persons_per_replication * bytes_per_person;
+  e.memory_per_thread_bytes = e.persons_per_replication * bytes_per_person + in_flight / double(e.threads);
   e.memory_bytes = base_bytes + simulation + in_flight + totals + statistics;
   e.explanation = format_number(std::round(e.persons_per_replication)) + " persons a replication x " +
                   format_number(bytes_per_person) + " B x " + std::to_string(e.threads) +
@@ -270,6 +282,12 @@ UntilCi parse_until_ci(std::string_view text) {
 
 std::vector<LoadedScenario> load_ensemble_scenarios(const EnsembleRunOptions& options) {
   if (options.scenarios.empty()) throw UsageError("no scenario given");
+  // The command line's limits, for every caller.
+  if (options.replications) check_option(replications_limit, *options.replications);
+  if (options.threads != 0) check_option(threads_limit, std::int64_t(options.threads));
+  check_option(max_replications_limit, options.max_replications);
+  if (options.seed && *options.seed > std::uint64_t(seed_limit.max))
+    refuse_option(seed_limit, std::to_string(*options.seed));
 
   // Common random numbers: every scenario runs with the same master seed,
   // --seed or the baseline's, and records it in its resolved YAML.
@@ -311,8 +329,7 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<LoadedScenario> loaded = load_ensemble_scenarios(options);
 
-  std::size_t count =
-      std::size_t(options.replications > 0 ? options.replications : loaded.front().scenario.replications);
+  std::size_t count = std::size_t(options.replications.value_or(loaded.front().scenario.replications));
   const std::size_t cap = std::size_t(std::max<std::int64_t>(options.max_replications, 2));
   if (options.until_ci) count = std::min(std::max<std::size_t>(count, 2), cap);
 
@@ -322,11 +339,16 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   for (const auto& l : loaded) typed.push_back(&l.scenario);
   const auto estimate = estimate_run(typed, options.until_ci ? cap : count, resolved_thread_count(options.threads),
                                      options.write_monthly);
-  check_estimate(estimate, typed, options.max_memory_bytes, out_dir);
+  check_resources(estimate.memory_bytes, estimate.explanation, estimate.disk_bytes,
+                  "outputs, and the monthly values and event rows kept during the run", options.max_memory_bytes,
+                  out_dir, "the run");
+  for (const Scenario* s : typed) check_person_limit(*s, estimate.persons_per_replication);
 
-  // Held until the outputs are written: no other run writes here meanwhile,
-  // and nothing of an earlier command stays.
-  const OutputFolder folder(out_dir, output_files, options.force, options.command_line);
+  // Held until the outputs are written: no other command writes here
+  // meanwhile. The earlier results stay whole until the new ones are.
+  OutputFolder folder(
+      out_dir,
+      {.access = FolderAccess::exclusive, .force = options.force, .create = true, .description = options.command_line});
 
   // Creating the results also creates their temporary files in out_dir:
   // an unwritable folder fails here, before any replication runs.
@@ -381,7 +403,12 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   info.outputs = options.outputs;
   info.stopping = stopping;
   info.started = started;
-  write_outputs(out_dir, views, info);
+  {
+    const OutputFolder::TopLevel top(folder);
+    StagedFiles staged;
+    write_outputs(folder.directory(), views, info, &staged);
+    folder.publish(staged, ManifestScope::outputs);
+  }
 
   EnsembleRunOutcome outcome;
   outcome.out_dir = out_dir;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "experiment_run.hpp"
 #include "readmit/app/ensemble_run.hpp"
@@ -84,27 +85,43 @@ ExperimentOutcome run_experiment(const ExperimentOptions& options, WorkQueue& qu
   if (shard.count < 1 || shard.index < 1 || shard.index > shard.count)
     throw UsageError("shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) +
                      ": expected I/N with 1 <= I <= N");
+  if (options.out_dir.empty() && e.name.empty())
+    throw UsageError("the file name " + excerpt(e.file.filename().string()) + " has no letter or digit to name the " +
+                     "default output folder results/NAME; give --out");
   outcome.out_dir = options.out_dir.empty() ? fs::path("results") / e.name : options.out_dir;
   const fs::path& out_dir = outcome.out_dir;
-  {
-    std::error_code ec;
-    fs::create_directories(out_dir / "points", ec);
-    if (ec) throw IoError("cannot create output folder '" + (out_dir / "points").string() + "': " + ec.message());
-  }
-  const PointFolders folders{out_dir, std::max<std::size_t>(4, std::to_string(e.points()).size())};
   std::vector<std::size_t> selected;  // 0-based
   for (std::size_t p = 0; p < e.points(); ++p)
     if (shard.contains(p + 1)) selected.push_back(p);
   outcome.points_total = e.points();
   outcome.points_selected = selected.size();
   outcome.policies = e.policies.size();
+  const unsigned threads = resolved_thread_count(options.threads);
+  // Before anything is created: will the points fit?
+  e.check_resources(selected, threads, options.max_memory_bytes, out_dir, command);
+
+  // Held as every command holds its folder; the shards of one sweep share
+  // it, each point folder having a lock of its own.
+  OutputFolder folder(out_dir, {.access = shard.count > 1 ? FolderAccess::shared : FolderAccess::exclusive,
+                                .force = options.force,
+                                .create = true,
+                                .description = options.command_line});
+  const PointFolders folders{folder.directory().child("points", true),
+                             std::max<std::size_t>(4, std::to_string(e.points()).size())};
 
   // Results of other inputs (scenario, policies, values, seed, replications) must not mix with these.
   std::vector<std::string> problems;
+  std::vector<std::size_t> to_run;
   for (const std::size_t p : selected) {
-    if (!folders.complete(p + 1)) continue;
-    const auto reason = stale_reason(folders.dir(p + 1) / "metadata.json", point_record(e, p));
-    if (!reason.empty()) problems.push_back(folders.dir(p + 1).string() + ": " + reason);
+    if (!folders.complete(p + 1)) {
+      to_run.push_back(p);
+      continue;
+    }
+    const Directory point = folders.dir(p + 1, false);
+    if (const auto reason = stale_reason(point, point_record(e, p)); !reason.empty()) {
+      problems.push_back(point.path().string() + ": " + reason);
+      to_run.push_back(p);  // with --restart: computed again, replacing the old point once it is done
+    }
   }
   if (!problems.empty() && !options.restart) {
     std::string message = out_dir.string() + " holds results of a different " + command +
@@ -114,21 +131,6 @@ ExperimentOutcome run_experiment(const ExperimentOptions& options, WorkQueue& qu
     message += "\nrerun with --restart to discard them, or choose another --out";
     throw UsageError(message);
   }
-  std::error_code ignored;
-  if (options.restart) {
-    if (shard.count == 1) {
-      fs::remove_all(out_dir / "points", ignored);
-      fs::create_directories(out_dir / "points", ignored);
-    } else {
-      for (const std::size_t p : selected) fs::remove_all(folders.dir(p + 1), ignored);
-    }
-  }
-  // As for a run: a metadata.json must never vouch for a folder about to change.
-  fs::remove(out_dir / "metadata.json", ignored);
-
-  std::vector<std::size_t> to_run;
-  for (const std::size_t p : selected)
-    if (!folders.complete(p + 1)) to_run.push_back(p);
   outcome.points_skipped = selected.size() - to_run.size();
 
   ProgressReporter progress(options.progress, command, "points");
@@ -142,10 +144,20 @@ ExperimentOutcome run_experiment(const ExperimentOptions& options, WorkQueue& qu
   });
   progress.finish();
 
-  const unsigned threads = resolved_thread_count(options.threads);
-  const MergeResult merged = merge_points(e, options, folders, selected, out_dir, threads);
+  // The top level: merged by one shard at a time; the earlier tables stay
+  // whole until these are complete.
+  const OutputFolder::TopLevel top(folder);
+  if (shard.count == 1) {
+    // Point folders of another design (fewer points, or other widths) are not this one's.
+    std::set<std::string> current;
+    for (std::size_t p = 0; p < e.points(); ++p) current.insert(folders.name(p + 1));
+    for (const auto& name : folders.points.names())
+      if (!current.contains(name)) folders.points.remove_tree(name);
+  }
+  StagedFiles staged;
+  const MergeResult merged = merge_points(e, options, folders, selected, folder.directory(), staged, threads);
   outcome.analysed = merged.analysed;
-  write_file_atomically(out_dir / "scenario.resolved.yaml", e.base_resolved_yaml);
+  write_file_atomically(folder.directory(), "scenario.resolved.yaml", e.base_resolved_yaml, &staged);
 
   nlohmann::ordered_json meta;
   meta["readmit_version"] = std::string(version());
@@ -199,7 +211,8 @@ ExperimentOutcome run_experiment(const ExperimentOptions& options, WorkQueue& qu
   if (merged.analysed) files.insert(files.end(), {"sensitivity.csv", "prim_boxes.csv"});
   files.insert(files.end(), {command + ".sqlite", "scenario.resolved.yaml", "metadata.json"});
   meta["files"] = files;
-  write_file_atomically(out_dir / "metadata.json", meta.dump(2) + "\n");
+  write_file_atomically(folder.directory(), "metadata.json", meta.dump(2) + "\n", &staged);
+  folder.publish(staged, ManifestScope::outputs, {"points/"});
   outcome.bytes_written = folder_bytes(out_dir);
   return outcome;
 }

@@ -14,6 +14,9 @@ namespace readmit::experiment_file {
 
 namespace {
 
+/// The most distance terms a Morris candidate selection may take (about 40 s
+/// of CPU): candidates^2 (parameters + 1)^2 parameters.
+constexpr double max_morris_selection_work = 1e10;
 constexpr std::string_view hypercube_keys[] = {"samples", "ranges"};
 constexpr std::string_view method_names[] = {"grid", "latin_hypercube", "sobol", "morris", "points"};
 
@@ -160,10 +163,20 @@ void read_experiment_design(Reader& r, const ConfigNode& root) {
     }
     if (const ConfigNode* n = design->find("candidates"))
       if (auto v = r.integer_option(*n, "design.candidates", 0, 100000)) {
-        if (*v != 0 && *v < e.samples)
+        const std::size_t factors = std::max<std::size_t>(1, e.uncertainties.size());
+        if (*v != 0 && *v < e.samples) {
           r.sink.error(
               n->where(), "design.candidates",
               "expected 0 or at least `trajectories` (" + std::to_string(e.samples) + "), found \"" + n->text() + "\"");
+        } else if (morris_selection_work(*v, factors) > max_morris_selection_work) {
+          // Keeping the most spread-out trajectories compares every pair of candidates.
+          const auto most = std::size_t(std::sqrt(max_morris_selection_work / morris_selection_work(1, factors)));
+          r.sink.error(n->where(), "design.candidates",
+                       "expected at most " + grouped(most) + " candidates for " + std::to_string(factors) +
+                           " uncertain parameter" + (factors == 1 ? "" : "s") +
+                           " (choosing the most spread-out trajectories compares every pair of candidates), found " +
+                           grouped(*v));
+        }
         e.candidates = *v;
       }
   } else if (e.method == DesignMethod::grid) {
@@ -171,10 +184,12 @@ void read_experiment_design(Reader& r, const ConfigNode& root) {
       if (auto v = r.integer_option(*n, "design.levels", 1, max_design_points)) e.levels = *v;
   } else if (e.method == DesignMethod::points) {
     if (const ConfigNode* n = required("file")) {
-      if (!n->is_scalar() || n->text().empty())
+      if (!n->is_scalar() || n->text().empty()) {
         r.sink.error(n->where(), "design.file", "expected a CSV file, found " + n->describe());
-      else
+      } else {
         e.points_file = (r.directory / n->text()).lexically_normal();
+        r.points_file_where = n->where();
+      }
     }
   }
   if (const ConfigNode* n = design->find("seed")) {

@@ -9,9 +9,11 @@
 #include <set>
 
 #include "experiment_reader.hpp"
+#include "experiment_run.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/engine/run_totals.hpp"
 #include "readmit/io/run_output.hpp"
+#include "readmit/util/bounded_file.hpp"
 #include "readmit/util/text.hpp"
 
 namespace readmit {
@@ -60,6 +62,7 @@ void read_common(Reader& r, const ConfigNode& root) {
     r.sink.error(scenario->where(), "scenario", "expected a file name, found " + scenario->describe());
   } else {
     e.scenario = r.directory / scenario->text();
+    r.scenario_where = scenario->where();
   }
   if (const ConfigNode* n = root.find("replications"))
     if (auto v = r.integer_option(*n, "replications", 1, 1000000)) e.replications = std::int64_t(*v);
@@ -105,23 +108,96 @@ void read_common(Reader& r, const ConfigNode& root) {
   read_outcomes(r, root);
 }
 
+/// What computing a point takes: its policies' scenarios run as a compare
+/// (one after another, their results held together) on one thread, and the
+/// files its folder and the merged tables get.
+Experiment::PointDemand point_demand(const Experiment& e, const std::vector<LoadedScenario>& scenarios,
+                                     std::int64_t replications) {
+  std::vector<const Scenario*> typed;
+  for (const auto& s : scenarios) typed.push_back(&s.scenario);
+  const auto estimate = estimate_run(typed, std::size_t(std::max<std::int64_t>(replications, 1)), 1, false);
+  Experiment::PointDemand demand;
+  try {
+    for (const Scenario* s : typed) check_person_limit(*s, estimate.persons_per_replication);
+  } catch (const UsageError& error) {
+    demand.too_many_persons = error.what();
+  }
+  const double policies = double(typed.size());
+  const double comparison = policies > 1 ? estimate.summary_bytes * 1.7 * (policies - 1) / policies : 0;
+  double files = estimate.summary_bytes + comparison + 8000 * policies + 20000;  // yaml, metadata, metrics.csv
+  if (e.keep.replications) files += estimate.replications_bytes;
+  if (e.keep.timeseries) files += estimate.timeseries_bytes * (policies > 1 ? 2 : 1);
+  if (e.keep.events) files += estimate.events_bytes;
+  demand.memory_bytes = estimate.memory_bytes;
+  demand.memory_per_thread_bytes = estimate.memory_per_thread_bytes;
+  demand.scratch_bytes = estimate.kept_bytes + files;
+  demand.output_bytes = files;
+  // In the merged CSV files and again in the database.
+  demand.merged_bytes =
+      2 * (estimate.summary_bytes + comparison + (e.keep.replications ? estimate.replications_bytes : 0));
+  return demand;
+}
+
 }  // namespace
+
+void Experiment::check_resources(const std::vector<std::size_t>& selected, unsigned threads,
+                                 std::uint64_t max_memory_bytes, const fs::path& out_dir,
+                                 const std::string& command) const {
+  // A point's scratch files are on tmpfs (memory) when scratch_root() is /dev/shm.
+  const bool scratch_in_memory = experiment_run::scratch_root() == "/dev/shm";
+  double largest = 0, disk = 0;
+  std::size_t largest_point = 0;
+  for (const std::size_t p : selected) {
+    const auto& d = demands[p];
+    const double at_once = double(std::min<std::int64_t>(std::max<std::int64_t>(point_replications[p], 1), threads));
+    const double memory =
+        d.memory_bytes + (at_once - 1) * d.memory_per_thread_bytes + (scratch_in_memory ? d.scratch_bytes : 0);
+    if (memory > largest) {
+      largest = memory;
+      largest_point = p;
+    }
+    disk += d.output_bytes + d.merged_bytes;
+  }
+  if (selected.empty()) return;
+  // The terms of the largest point's estimate, for the message: its scenarios once more.
+  std::vector<LoadedScenario> loaded;
+  std::vector<const Scenario*> typed;
+  for (std::size_t q = 0; q < policies.size(); ++q)
+    loaded.push_back(resolve_with_overrides(merged[q], overrides(largest_point, q)));
+  for (const auto& l : loaded) typed.push_back(&l.scenario);
+  const auto terms =
+      estimate_run(typed, std::size_t(std::max<std::int64_t>(point_replications[largest_point], 1)), threads, false);
+  readmit::check_resources(largest,
+                           "point " + std::to_string(largest_point + 1) + ", every policy: " + terms.explanation +
+                               (scratch_in_memory ? ", with its files in /dev/shm" : ""),
+                           disk, "every point's files and the merged tables", max_memory_bytes, out_dir,
+                           "the " + command + "'s largest point");
+  for (const std::size_t p : selected)
+    if (!demands[p].too_many_persons.empty())
+      throw UsageError("point " + std::to_string(p + 1) + ": " + demands[p].too_many_persons);
+}
 
 std::vector<std::string> Experiment::overrides(std::size_t point, std::size_t policy) const {
   std::vector<std::string> texts;
   for (const auto& [path, value] : fixed) texts.push_back(path + "=" + value);
   if (named_policies) texts.push_back("name=" + policies[policy].name);
   for (const auto& [path, value] : policies[policy].overrides) texts.push_back(path + "=" + value);
-  for (std::size_t d = 0; d < uncertainties.size(); ++d)
-    texts.push_back(uncertainties[d].path + "=" + point_texts[point][d]);
+  for (std::size_t d = 0; d < uncertainties.size(); ++d) texts.push_back(point_override(point, d));
   return texts;
+}
+
+std::string Experiment::point_override(std::size_t point, std::size_t uncertainty) const {
+  const auto& u = uncertainties[uncertainty];
+  const std::string& text = point_texts[point][uncertainty];
+  // A value of a list is a scalar of the file: quoted as --set needs it ("@x", "a: b").
+  return u.path + "=" + (u.labels.empty() ? text : yaml_scalar(text));
 }
 
 Experiment load_experiment(const fs::path& file, std::int64_t replications, const DesignAnnouncer& announce) {
   DiagnosticSink sink;
   Experiment e;
   e.file = file;
-  e.name = file.stem().string();
+  e.name = safe_name_from(file.stem().string());
   // Read once: the hash is of the bytes parsed.
   const auto text = read_text_file(file, SourceLocation{}, sink);
   auto root = text ? parse_yaml(*text, file.string(), sink) : std::nullopt;
@@ -147,15 +223,25 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
                "experiment), found none");
   }
   if (replications > 0) e.replications = replications;
-  for (const auto& [name, where] : r.overlay_files) {
-    std::error_code ec;
-    if (!fs::is_regular_file(name, ec))
-      sink.error(where, "overlays", "expected an overlay file, found no regular file at " + name);
-  }
+  // The scenario and overlay files must be there (every one is named at
+  // once); the merge below reads them through the same bounded reader.
+  const auto check_file = [&](const FileReference& reference) {
+    const BoundedFile opened(
+        reference.path,
+        {.max_bytes = max_yaml_file_bytes, .what = "a YAML file", .shown = excerpt(reference.path.string(), 1024)});
+    if (!opened.is_open()) sink.error(reference.where, reference.key_path, opened.problem());
+  };
+  if (!e.scenario.empty()) check_file({e.scenario, r.scenario_where, "scenario"});
+  for (const auto& overlays : r.overlay_files)
+    for (const auto& overlay : overlays) check_file(overlay);
   // Overrides that fight each other: a fixed or policy value of a parameter that is also uncertain.
   const auto uncertain = [&](const std::string& path) {
     return std::any_of(e.uncertainties.begin(), e.uncertainties.end(), [&](const auto& u) { return u.path == path; });
   };
+  for (const auto& source : r.fixed_sources)
+    if (source.path == "name" && e.named_policies)
+      sink.error(source.key_where, "set.name",
+                 "expected no `name` when `policies` are listed: each policy's scenario is named after the policy");
   for (const auto& source : r.fixed_sources)
     if (uncertain(source.path))
       sink.error(source.key_where, "set." + source.path,
@@ -190,12 +276,19 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
     sorted.sort_by_position();
     sorted.throw_if_any();
   };
-  try {
-    if (e.policies.empty()) {
-      merged.push_back(merge_scenario_files(e.scenario));
-    } else {
-      for (const auto& policy : e.policies) merged.push_back(merge_scenario_files(e.scenario, policy.overlays));
+  // Messages about the files themselves (missing, not a regular file, too
+  // large) are located where this file names them; every policy's are found.
+  const FileReference scenario{e.scenario, r.scenario_where, "scenario"};
+  for (std::size_t q = 0; q < std::max<std::size_t>(1, e.policies.size()); ++q) {
+    try {
+      merged.push_back(
+          merge_scenario_files(scenario, e.policies.empty() ? std::vector<FileReference>{} : r.overlay_files[q]));
+    } catch (const ScenarioError& error) {
+      relocate_into(error, by_origin, diagnostics, seen);
     }
+  }
+  if (!diagnostics.empty()) fail_with();
+  try {
     std::vector<std::string> fixed;
     for (const auto& [path, value] : e.fixed) fixed.push_back(path + "=" + value);
     base = resolve_with_overrides(merged.front(), fixed);
@@ -256,12 +349,13 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
         source.value_where = r.label_where[d][*label];
       else
         source.suffix = " (point " + std::to_string(p + 1) + ")";
-      origins[override_origin(u.path + "=" + e.point_texts[p][d])] = source;
+      origins[override_origin(e.point_override(p, d))] = source;
     }
     std::optional<std::uint64_t> point_seed;
+    std::vector<LoadedScenario> point_scenarios;
     for (std::size_t q = 0; q < e.policies.size(); ++q) {
       try {
-        const auto loaded = resolve_with_overrides(merged[q], e.overrides(p, q));
+        auto loaded = resolve_with_overrides(merged[q], e.overrides(p, q));
         e.scenario_hashes.push_back(text_hash(to_yaml(loaded.resolved)));
         // The reference policy's seed is every policy's: common random numbers.
         if (!point_seed) point_seed = e.seed.value_or(loaded.scenario.seed);
@@ -273,6 +367,7 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
             diagnostics.push_back(
                 {r.outcome_where[i], "outcomes[" + std::to_string(i) + "]",
                  reason + " (point " + std::to_string(p + 1) + ", policy " + e.policies[q].name + ")"});
+        point_scenarios.push_back(std::move(loaded));
       } catch (const ScenarioError& error) {
         const std::size_t before = diagnostics.size();
         relocate_into(error, origins, diagnostics, seen);
@@ -282,6 +377,9 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
       }
     }
     e.seeds.push_back(point_seed.value_or(0));
+    e.demands.push_back(point_scenarios.size() == e.policies.size()
+                            ? point_demand(e, point_scenarios, e.point_replications[p])
+                            : Experiment::PointDemand{});
   }
   e.merged = std::move(merged);
   if (!diagnostics.empty()) {

@@ -4,10 +4,11 @@
 // analysis (sensitivity.csv, prim_boxes.csv) when every point is there.
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
+#include <utility>
 
 #include "experiment_run.hpp"
+#include "readmit/util/bounded_file.hpp"
 #include "readmit/util/version.hpp"
 
 namespace readmit::experiment_run {
@@ -16,21 +17,37 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// The fields of every data line of a point's CSV file.
-std::vector<std::vector<std::string>> read_csv_rows(const fs::path& file, std::size_t fields) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw IoError("cannot read '" + file.string() + "'");
+/// The fields of every data line of a point's CSV file, read through the
+/// bounded reader (a regular file, no link followed, lines of at most 1 MiB).
+std::vector<std::vector<std::string>> read_csv_rows(const Directory& point, const std::string& name,
+                                                    std::size_t fields) {
+  const fs::path shown = point.path() / name;
+  BoundedLineReader in(name,
+                       {.max_bytes = std::uint64_t(1) << 40,
+                        .what = "a CSV file readmit wrote",
+                        .follow_links = false,
+                        .directory_fd = point.fd(),
+                        .shown = shown.string()},
+                       std::size_t(1) << 20);
   std::vector<std::vector<std::string>> rows;
   std::string line;
-  std::getline(in, line);  // the header
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
+  bool header = true;
+  while (in.next(line)) {
+    if (std::exchange(header, false) || line.empty()) continue;
     auto row = parse_csv_record(line);
     if (!row || row->size() != fields)
-      throw IoError("'" + file.string() + "' has a malformed line: " + line.substr(0, 80));
+      throw IoError("'" + shown.string() + "' has a malformed line: " + excerpt(line, 80));
     rows.push_back(std::move(*row));
   }
+  if (!in.problem().empty()) throw IoError("cannot read " + shown.string() + ": " + in.problem());
   return rows;
+}
+
+/// A point's rows must name the experiment's policies (their scenarios are
+/// named after them): anything else is a folder of other inputs.
+IoError foreign_policy(const Directory& point, const std::string& file, const std::string& name) {
+  return IoError("'" + (point.path() / file).string() + "' holds rows of \"" + excerpt(name) +
+                 "\", which is not a policy of this experiment (rerun with --restart to compute the point again)");
 }
 
 SqlValue number_field(const std::string& text) {
@@ -71,9 +88,10 @@ bool numeric(const Uncertainty& u) {
 }  // namespace
 
 MergeResult merge_points(const Experiment& e, const ExperimentOptions& options, const PointFolders& folders,
-                         const std::vector<std::size_t>& selected, const fs::path& out_dir, unsigned threads) {
+                         const std::vector<std::size_t>& selected, const Directory& out, StagedFiles& staged,
+                         unsigned threads) {
   const bool sweep = options.command == "sweep";
-  ResultsDatabase database(out_dir / (sweep ? "sweep.sqlite" : "experiment.sqlite"));
+  ResultsDatabase database(out, sweep ? "sweep.sqlite" : "experiment.sqlite", &staged);
   {
     database.execute("CREATE TABLE experiment (key TEXT PRIMARY KEY, value TEXT);");
     auto insert = database.inserter("experiment", std::vector<std::string>{"key", "value"});
@@ -117,7 +135,7 @@ MergeResult merge_points(const Experiment& e, const ExperimentOptions& options, 
     std::vector<Column> columns{{"point", "INTEGER"}};
     for (const auto& u : e.uncertainties)
       columns.push_back({u.path, u.integer ? "INTEGER" : numeric(u) ? "REAL" : "TEXT"});
-    TableWriter points(out_dir / "points.csv", database, "points", columns, {"point"});
+    TableWriter points(out, "points.csv", staged, database, "points", columns, {"point"});
     for (const std::size_t p : selected) {
       Row row{std::int64_t(p + 1)};
       for (std::size_t d = 0; d < e.uncertainties.size(); ++d) {
@@ -150,11 +168,11 @@ MergeResult merge_points(const Experiment& e, const ExperimentOptions& options, 
     summary_key.insert(summary_key.end(), {"partner", "metric"});
     std::vector<std::string> summary_index{"metric", "partner"};
     if (!sweep) summary_index.emplace_back("policy");
-    TableWriter summary(out_dir / (sweep ? "sweep.csv" : "summary.csv"), database, "outcomes",
+    TableWriter summary(out, sweep ? "sweep.csv" : "summary.csv", staged, database, "outcomes",
                         with_numbers(summary_columns, statistic_names), summary_key, {summary_index});
     std::optional<TableWriter> differences;
     if (Q > 1)
-      differences.emplace(out_dir / "differences.csv", database, "differences",
+      differences.emplace(out, "differences.csv", staged, database, "differences",
                           with_numbers(
                               {
                                   {"point", "INTEGER"},
@@ -168,7 +186,7 @@ MergeResult merge_points(const Experiment& e, const ExperimentOptions& options, 
                           std::vector<std::vector<std::string>>{{"metric", "partner", "alternative"}});
     std::optional<TableWriter> replications;
     if (e.keep.replications)
-      replications.emplace(out_dir / "replications.csv", database, "replications",
+      replications.emplace(out, "replications.csv", staged, database, "replications",
                            std::vector<Column>{{"point", "INTEGER"},
                                                {"policy", "TEXT"},
                                                {"replication", "INTEGER"},
@@ -178,9 +196,9 @@ MergeResult merge_points(const Experiment& e, const ExperimentOptions& options, 
                            std::vector<std::string>{"point", "policy", "replication", "partner", "metric"});
 
     for (const std::size_t p : selected) {
-      const fs::path dir = folders.dir(p + 1);
+      const Directory dir = folders.dir(p + 1, false);
       const SqlValue point = std::int64_t(p + 1);
-      for (const auto& f : read_csv_rows(dir / "summary.csv", 13)) {
+      for (const auto& f : read_csv_rows(dir, "summary.csv", 13)) {
         Row row{point};
         if (!sweep) row.push_back(f[0]);
         row.insert(row.end(), {f[1], f[2]});
@@ -189,22 +207,22 @@ MergeResult merge_points(const Experiment& e, const ExperimentOptions& options, 
         summary.row(row);
         const auto o = outcome_index.find({f[1], f[2]});
         const auto q = policy_index.find(f[0]);
-        if (o != outcome_index.end() && q != policy_index.end())
-          merged.table.means[o->second][q->second][p] = number_of(f[4]);
+        if (q == policy_index.end()) throw foreign_policy(dir, "summary.csv", f[0]);
+        if (o != outcome_index.end()) merged.table.means[o->second][q->second][p] = number_of(f[4]);
       }
       if (differences) {
-        for (const auto& f : read_csv_rows(dir / "comparison.csv", 17)) {
+        for (const auto& f : read_csv_rows(dir, "comparison.csv", 17)) {
           Row row{point, f[0], f[1], f[2], f[3], SqlValue(std::int64_t(number_of(f[4])))};
           for (std::size_t i = 5; i < 17; ++i) row.push_back(number_field(f[i]));
           differences->row(row);
           const auto o = outcome_index.find({f[2], f[3]});
           const auto q = policy_index.find(f[1]);
-          if (o != outcome_index.end() && q != policy_index.end())
-            merged.table.differences[o->second][q->second][p] = number_of(f[11]);
+          if (q == policy_index.end()) throw foreign_policy(dir, "comparison.csv", f[1]);
+          if (o != outcome_index.end()) merged.table.differences[o->second][q->second][p] = number_of(f[11]);
         }
       }
       if (replications) {
-        for (const auto& f : read_csv_rows(dir / "replications.csv", 5))
+        for (const auto& f : read_csv_rows(dir, "replications.csv", 5))
           replications->row(Row{point, f[0], SqlValue(std::int64_t(number_of(f[1]))), f[2], f[3], number_field(f[4])});
       }
     }
@@ -214,18 +232,15 @@ MergeResult merge_points(const Experiment& e, const ExperimentOptions& options, 
   }
 
   // The analysis needs every point of the design (Sobol and Morris their structure).
-  std::error_code ignored;
+  // Without it, an earlier analysis goes when the folder is published.
   merged.analysed = selected.size() == P && !e.outcomes.empty() && !e.uncertainties.empty();
   if (merged.analysed) {
-    TableWriter sensitivity(out_dir / "sensitivity.csv", database, "sensitivity", sensitivity_columns());
+    TableWriter sensitivity(out, "sensitivity.csv", staged, database, "sensitivity", sensitivity_columns());
     for (const auto& row : sensitivity_rows(e, merged.table, threads)) sensitivity.row(row);
     sensitivity.commit();
-    TableWriter boxes(out_dir / "prim_boxes.csv", database, "prim_boxes", prim_columns());
+    TableWriter boxes(out, "prim_boxes.csv", staged, database, "prim_boxes", prim_columns());
     for (const auto& row : prim_rows(e, merged.table)) boxes.row(row);
     boxes.commit();
-  } else {
-    fs::remove(out_dir / "sensitivity.csv", ignored);
-    fs::remove(out_dir / "prim_boxes.csv", ignored);
   }
   database.commit();
   return merged;

@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <algorithm>
-#include <fstream>
 
 #include "byte_codec.hpp"
 #include "experiment_run.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/engine/ensemble.hpp"
 #include "readmit/io/run_output.hpp"
+#include "readmit/util/bounded_file.hpp"
 
 namespace readmit::experiment_run {
 
@@ -22,23 +22,31 @@ namespace {
 /// The key of metadata.json that records what made a point.
 constexpr std::string_view point_record_key = "experiment_point";
 
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+/// The largest point file read back (a point's replications.csv can be large;
+/// the limit is against devices and runaway files, read line by line).
+constexpr std::uint64_t max_point_file_bytes = std::uint64_t(1) << 40;
+constexpr std::uint64_t max_metadata_bytes = std::uint64_t(64) << 20;
+
+/// A file of a point folder or of the scratch folder, through the bounded
+/// reader (no link followed). Throws IoError.
+std::string read_point_file(int directory_fd, const std::string& name, const fs::path& shown, std::uint64_t max_bytes) {
+  std::string problem;
+  auto text = read_bounded(name,
+                           {.max_bytes = max_bytes,
+                            .what = "a file readmit wrote",
+                            .follow_links = false,
+                            .directory_fd = directory_fd,
+                            .shown = shown.string()},
+                           problem);
+  if (!text) throw IoError("cannot read " + problem);
+  return std::move(*text);
 }
 
 /// A private folder for one point's scratch files, removed when done.
 class ScratchFolder {
  public:
   ScratchFolder() {
-    // Scratch files are written and read back at once: on tmpfs when there is
-    // one (their fsyncs cost nothing), unless TMPDIR says where.
-    std::error_code ec;
-    const fs::path root =
-        std::getenv("TMPDIR") == nullptr && fs::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK) == 0
-            ? fs::path("/dev/shm")
-            : fs::temp_directory_path();
-    std::string pattern = (root / "readmit-point-XXXXXX").string();
+    std::string pattern = (scratch_root() / "readmit-point-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw IoError("cannot create a temporary folder in " + pattern);
     path_ = pattern;
   }
@@ -55,6 +63,15 @@ class ScratchFolder {
 };
 
 }  // namespace
+
+fs::path scratch_root() {
+  // Scratch files are written and read back at once: on tmpfs when there is
+  // one (their fsyncs cost nothing), unless TMPDIR says where.
+  std::error_code ec;
+  return std::getenv("TMPDIR") == nullptr && fs::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK) == 0
+             ? fs::path("/dev/shm")
+             : fs::temp_directory_path();
+}
 
 nlohmann::ordered_json point_record(const Experiment& e, std::size_t point) {
   nlohmann::ordered_json record;
@@ -77,10 +94,12 @@ nlohmann::ordered_json point_record(const Experiment& e, std::size_t point) {
   return record;
 }
 
-std::string stale_reason(const fs::path& metadata_file, const nlohmann::ordered_json& expected) {
+std::string stale_reason(const Directory& point, const nlohmann::ordered_json& expected) {
   nlohmann::json stored;
   try {
-    stored = nlohmann::json::parse(read_bytes(metadata_file)).at(std::string(point_record_key));
+    stored = nlohmann::json::parse(
+                 read_point_file(point.fd(), "metadata.json", point.path() / "metadata.json", max_metadata_bytes))
+                 .at(std::string(point_record_key));
   } catch (const std::exception&) {
     return "no readable " + std::string(point_record_key) + " in metadata.json";
   }
@@ -113,41 +132,45 @@ std::string compute_point(const Experiment& e, std::size_t point, unsigned threa
   if (e.keep.replications) info.outputs.files.emplace_back("replications");
   if (e.keep.timeseries) info.outputs.files.insert(info.outputs.files.end(), {"timeseries", "comparison_timeseries"});
   if (e.keep.events) info.outputs.files.emplace_back("events");
-  write_outputs(scratch.path(), views, info);
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(scratch.path()))
-    if (entry.is_regular_file() && entry.path().filename().string().front() != '.') files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
+  write_outputs(Directory::open(scratch.path(), false), views, info);
+  const Directory folder = Directory::open(scratch.path(), false);
+  std::vector<std::string> files;
+  for (const auto& name : folder.names())
+    if (name.front() != '.') files.push_back(name);
   ByteWriter out;
   out.put(std::uint64_t(files.size()));
-  for (const auto& file : files) {
-    out.put_text(file.filename().string());
-    out.put_text(read_bytes(file));
+  for (const auto& name : files) {
+    out.put_text(name);
+    out.put_text(read_point_file(folder.fd(), name, scratch.path() / name, max_point_file_bytes));
   }
   return out.take();
 }
 
 void store_point(const PointFolders& folders, const Experiment& e, std::size_t point, const std::string& packed) {
-  const fs::path dir = folders.dir(point + 1);
-  std::error_code ec;
-  fs::remove_all(dir, ec);  // a point killed half-way starts afresh
-  fs::create_directories(dir, ec);
-  if (ec) throw IoError("cannot create output folder '" + dir.string() + "': " + ec.message());
+  const Directory dir = folders.dir(point + 1, true);
+  // Shards at once may have computed the same point: one stores it.
+  const FolderLock lock(dir);
+  const auto record = point_record(e, point);
+  if (dir.has("metadata.json") && stale_reason(dir, record).empty()) return;
+  // A point killed half-way, or of other inputs (--restart), starts afresh.
+  dir.remove_file("metadata.json");
+  for (const auto& name : dir.names())
+    if (name != OutputFolder::marker_name) dir.remove_tree(name);
   ByteReader in(packed);
   const auto count = in.get<std::uint64_t>();
   std::string metadata;
   for (std::uint64_t i = 0; i < count; ++i) {
     const std::string name = in.get_text();
     std::string contents = in.get_text();
-    if (name.find('/') != std::string::npos || name.starts_with('.')) throw IoError("a point sent a bad file name");
+    if (!is_plain_name(name) || name.starts_with('.')) throw IoError("a point sent a bad file name");
     if (name == "metadata.json")
       metadata = std::move(contents);
     else
-      write_file_atomically(dir / name, contents);
+      write_file_atomically(dir, name, contents);
   }
   auto meta = nlohmann::ordered_json::parse(metadata);
-  meta[std::string(point_record_key)] = point_record(e, point);
-  write_file_atomically(dir / "metadata.json", meta.dump(2) + "\n");
+  meta[std::string(point_record_key)] = record;
+  write_file_atomically(dir, "metadata.json", meta.dump(2) + "\n");
 }
 
 }  // namespace readmit::experiment_run

@@ -3,12 +3,19 @@
 // checked against its uncertainty when the file declares them.
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 
 #include "experiment_reader.hpp"
 #include "readmit/io/csv.hpp"
+#include "readmit/util/bounded_file.hpp"
 
 namespace readmit::experiment_file {
+
+namespace {
+
+constexpr std::uint64_t max_points_file_bytes = std::uint64_t(1) << 30;
+constexpr std::size_t max_line_bytes = std::size_t(1) << 20;
+
+}  // namespace
 
 /// Reads the points CSV of the `points` design. Its header names the
 /// parameters (a first column `point` is allowed); with `uncertainties`,
@@ -17,9 +24,11 @@ void read_points_file(Reader& r) {
   Experiment& e = r.experiment;
   const std::string origin_text = e.points_file.string();
   const auto origin = std::make_shared<const std::string>(origin_text);
-  std::ifstream in(e.points_file, std::ios::binary);
-  if (!in) {
-    r.sink.error(r.design_where, "design.file", "expected a readable CSV file, found none at " + origin_text);
+  // Through the bounded reader: a regular file of at most 1 GiB, lines of at
+  // most 1 MiB (never a device, a FIFO or an endless line).
+  BoundedLineReader in(e.points_file, {.max_bytes = max_points_file_bytes, .what = "a CSV file"}, max_line_bytes);
+  if (!in.is_open()) {
+    r.sink.error(r.points_file_where, "design.file", in.problem());
     return;
   }
   std::string line;
@@ -30,7 +39,7 @@ void read_points_file(Reader& r) {
   std::vector<LabelLookup> lookups;
   for (const auto& u : e.uncertainties) lookups.emplace_back(u);
   bool point_column = false;
-  while (std::getline(in, line)) {
+  while (in.next(line)) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
@@ -46,6 +55,10 @@ void read_points_file(Reader& r) {
       for (std::size_t c = point_column ? 1 : 0; c < header.size(); ++c) {
         if (!valid_path(header[c])) {
           r.sink.error(at_line, "", "expected a parameter path as column name, found \"" + header[c] + "\"");
+          return;
+        }
+        if (header[c] == "name") {
+          r.sink.error(at_line, "name", std::string(uncertain_name_message));
           return;
         }
         if (!declared) {
@@ -102,6 +115,10 @@ void read_points_file(Reader& r) {
                      "expected a value of the uncertainty (" + u.description + "), found \"" + text + "\"");
     }
     e.point_texts.push_back(std::move(texts));
+  }
+  if (!in.problem().empty()) {
+    r.sink.error(SourceLocation{origin, int(line_number) + 1, 1}, "", in.problem());
+    return;
   }
   if (header.empty()) r.sink.error(SourceLocation{origin, 1, 1}, "", "expected a header row, found an empty file");
 }

@@ -36,6 +36,7 @@ void read_policies(Reader& r, const ConfigNode& policies) {
       Policy policy;
       policy.name = entry.key;
       std::vector<OverrideSource> sources;
+      std::vector<FileReference> overlay_files;
       if (entry.value.is_map()) {
         check_keys(entry.value, key_path + ".", policy_keys, r.sink);
         if (const ConfigNode* overlays = entry.value.find("overlays")) {
@@ -43,13 +44,15 @@ void read_policies(Reader& r, const ConfigNode& policies) {
             r.sink.error(overlays->where(), key_path + ".overlays",
                          "expected a list of files, found " + overlays->describe());
           } else {
-            for (const auto& item : overlays->items()) {
+            for (std::size_t i = 0; i < overlays->items().size(); ++i) {
+              const auto& item = overlays->items()[i];
               if (!item.is_scalar() || item.text().empty()) {
                 r.sink.error(item.where(), key_path + ".overlays", "expected a file name, found " + item.describe());
                 continue;
               }
               policy.overlays.push_back((r.directory / item.text()).lexically_normal());
-              r.overlay_files.emplace_back(policy.overlays.back().string(), item.where());
+              overlay_files.push_back(
+                  {policy.overlays.back(), item.where(), key_path + ".overlays[" + std::to_string(i) + "]"});
             }
           }
         }
@@ -68,6 +71,7 @@ void read_policies(Reader& r, const ConfigNode& policies) {
         if (source.path == "name")
           r.sink.error(source.key_where, key_path + ".set.name", "expected no `name`: a policy's name is its key");
       e.policies.push_back(std::move(policy));
+      r.overlay_files.push_back(std::move(overlay_files));
       e.named_policies = true;
       r.policy_sources.push_back(std::move(sources));
       r.policy_where.push_back(entry.key_where);

@@ -32,6 +32,11 @@ std::optional<Integer> parse_integer(std::string_view text) {
   return value;
 }
 
+/// Why `name` cannot be uncertain (or a column of a points file).
+inline constexpr std::string_view uncertain_name_message =
+    "expected a parameter of the model, found `name`: it labels every row of a point (each policy's scenario is "
+    "named after the policy), so it cannot vary";
+
 /// A finite number (a leading '+' allowed); nullopt otherwise.
 std::optional<double> parse_real(std::string_view text);
 
@@ -49,6 +54,10 @@ std::optional<std::size_t> times(std::size_t value, std::size_t factor);
 /// Returns whether every key is known.
 bool check_keys(const ConfigNode& map, const std::string& prefix, std::span<const std::string_view> known,
                 DiagnosticSink& sink, std::string_view what = "unknown key", const std::string& qualifier = {});
+
+/// A scalar as YAML text that parses back to the same scalar: plain when
+/// that is safe, double-quoted otherwise.
+std::string yaml_scalar(const std::string& text);
 
 /// A value as flow-style YAML text, for a --set override.
 std::string flow_yaml(const ConfigNode& node);
@@ -82,8 +91,10 @@ struct Reader {
   std::vector<SourceLocation> outcome_where{};
   std::vector<const ConfigNode*> prim_nodes{};
   SourceLocation design_where{};
-  std::optional<std::uint64_t> design_seed{};                           // design.seed, when given
-  std::vector<std::pair<std::string, SourceLocation>> overlay_files{};  // checked later
+  SourceLocation points_file_where{};                       // design.file's value
+  std::optional<std::uint64_t> design_seed{};               // design.seed, when given
+  SourceLocation scenario_where{};                          // the `scenario` value
+  std::vector<std::vector<FileReference>> overlay_files{};  // per policy: its overlays, where they are named
   std::optional<std::size_t> integer_option(const ConfigNode& node, const std::string& path, std::size_t min,
                                             std::size_t max) {
     const auto value = node.is_scalar() ? parse_integer<std::size_t>(node.text()) : std::nullopt;

@@ -10,22 +10,25 @@
 
 #include "experiment_tables.hpp"
 #include "readmit/app/experiment.hpp"
+#include "readmit/io/output_folder.hpp"
 
 namespace readmit::experiment_run {
 
-/// The folder of each point: OUT/points/NNNN, the number zero-padded to `width`.
+/// The folder of each point: OUT/points/NNNN, the number zero-padded to
+/// `width`; opened by descriptor, never through a symbolic link
+/// (io/directory.hpp).
 struct PointFolders {
-  std::filesystem::path out_dir;
+  Directory points;  // OUT/points
   std::size_t width = 4;
-  std::filesystem::path dir(std::size_t point) const {  // 1-based
-    std::string name = std::to_string(point);
-    if (name.size() < width) name.insert(0, width - name.size(), '0');
-    return out_dir / "points" / name;
+  std::string name(std::size_t point) const {  // 1-based
+    std::string text = std::to_string(point);
+    if (text.size() < width) text.insert(0, width - text.size(), '0');
+    return text;
   }
-  bool complete(std::size_t point) const {
-    std::error_code ec;
-    return std::filesystem::exists(dir(point) / "metadata.json", ec);
-  }
+  /// The point's folder; throws OutputFolderRefused for a link.
+  Directory dir(std::size_t point, bool create) const { return points.child(name(point), create); }
+  /// Whether the point's folder holds its metadata.json (written last).
+  bool complete(std::size_t point) const { return points.has(name(point)) && dir(point, false).has("metadata.json"); }
 };
 
 /// What makes a point's results: recorded next to them, compared on reruns.
@@ -33,14 +36,20 @@ struct PointFolders {
 /// thresholds) keeps the points.
 nlohmann::ordered_json point_record(const Experiment& e, std::size_t point);
 
-/// Why the folder's point cannot be reused, or empty.
-std::string stale_reason(const std::filesystem::path& metadata_file, const nlohmann::ordered_json& expected);
+/// Why the point's folder cannot be reused, or empty.
+std::string stale_reason(const Directory& point, const nlohmann::ordered_json& expected);
+
+/// Where points are computed: /dev/shm when writable (unless TMPDIR is set),
+/// else the temporary folder.
+std::filesystem::path scratch_root();
 
 /// Runs every policy of a point (0-based) and returns its output files, packed.
 std::string compute_point(const Experiment& e, std::size_t point, unsigned threads, const std::string& command);
 
 /// Writes a computed point into its folder: its files, then metadata.json
-/// (with the point's record) last, each atomically.
+/// (with the point's record) last, each atomically, holding the point's own
+/// lock (shards running at once); a point another process completed
+/// meanwhile with the same inputs is kept.
 void store_point(const PointFolders& folders, const Experiment& e, std::size_t point, const std::string& packed);
 
 struct MergeResult {
@@ -49,9 +58,10 @@ struct MergeResult {
 };
 
 /// Merges the selected points into the CSV tables and the database, and
-/// analyses them when every point of the design is there.
+/// analyses them when every point of the design is there; the files are
+/// written into `out` and staged for publishing.
 MergeResult merge_points(const Experiment& e, const ExperimentOptions& options, const PointFolders& folders,
-                         const std::vector<std::size_t>& selected, const std::filesystem::path& out_dir,
+                         const std::vector<std::size_t>& selected, const Directory& out, StagedFiles& staged,
                          unsigned threads);
 
 }  // namespace readmit::experiment_run

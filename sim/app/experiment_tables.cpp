@@ -6,12 +6,11 @@
 
 namespace readmit {
 
-namespace fs = std::filesystem;
-
-TableWriter::TableWriter(const fs::path& csv_file, ResultsDatabase& database, const std::string& table,
-                         std::vector<Column> columns, const std::vector<std::string>& primary_key,
+TableWriter::TableWriter(const Directory& out, const std::string& csv_name, StagedFiles& staged,
+                         ResultsDatabase& database, const std::string& table, std::vector<Column> columns,
+                         const std::vector<std::string>& primary_key,
                          const std::vector<std::vector<std::string>>& indexes)
-    : file_(csv_file), csv_(file_.stream()), columns_(std::move(columns)) {
+    : file_(out, csv_name, &staged), csv_(file_.stream()), columns_(std::move(columns)) {
   std::string sql = "CREATE TABLE " + ResultsDatabase::quoted(table) + " (";
   std::vector<std::string> names;
   for (std::size_t i = 0; i < columns_.size(); ++i) {

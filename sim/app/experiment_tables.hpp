@@ -26,10 +26,11 @@ struct Column {
 /// Writes the same rows to OUT/FILE.csv and to a table of the database.
 class TableWriter {
  public:
+  /// The CSV file `csv_name` in `out`, staged in `staged`.
   /// `primary_key`: columns of the table's key (the table is then WITHOUT
   /// ROWID, ordered by it); `indexes`: extra indexes, each a list of columns.
-  TableWriter(const std::filesystem::path& csv_file, ResultsDatabase& database, const std::string& table,
-              std::vector<Column> columns, const std::vector<std::string>& primary_key = {},
+  TableWriter(const Directory& out, const std::string& csv_name, StagedFiles& staged, ResultsDatabase& database,
+              const std::string& table, std::vector<Column> columns, const std::vector<std::string>& primary_key = {},
               const std::vector<std::vector<std::string>>& indexes = {});
   void row(const Row& values);
   /// Commits the CSV file (the database is committed by its owner).

@@ -248,6 +248,10 @@ void read_uncertainty_entries(Reader& r, const ConfigNode& map, const std::strin
       r.sink.error(entry.key_where, key_path, "expected a dotted parameter path, found \"" + entry.key + "\"");
       continue;
     }
+    if (entry.key == "name") {
+      r.sink.error(entry.key_where, key_path, std::string(uncertain_name_message));
+      continue;
+    }
     r.uncertainty_where.push_back(entry.key_where);
     r.label_where.emplace_back();  // filled by discrete_uncertainty
     std::optional<Uncertainty> u;

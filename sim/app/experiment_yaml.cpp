@@ -36,10 +36,6 @@ bool check_keys(const ConfigNode& map, const std::string& prefix, std::span<cons
   return all_known;
 }
 
-namespace {
-
-/// A scalar as YAML text that parses back to the same scalar: plain when
-/// that is safe, double-quoted otherwise.
 std::string yaml_scalar(const std::string& text) {
   const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
@@ -57,8 +53,6 @@ std::string yaml_scalar(const std::string& text) {
   }
   return quoted + "\"";
 }
-
-}  // namespace
 
 std::string flow_yaml(const ConfigNode& node) {
   switch (node.kind()) {

@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/experiment.hpp"
+#include "readmit/util/text.hpp"
 #include "report_command.hpp"
 
 namespace readmit::cli {
@@ -24,10 +26,15 @@ CLI::App* add_experiment_command(CLI::App& app, const std::string& command, Expe
   sub->add_flag("--restart", options.restart,
                 "Discard points of the output folder left by other inputs instead of refusing");
   sub->add_option("--threads,-t", options.threads, "Worker threads per point (and per MPI rank; default: all cores)")
-      ->check(CLI::Range(1u, 4096u));
+      ->check(CLI::Range(unsigned(threads_limit.min), unsigned(threads_limit.max)));
   sub->add_option("--replications,-r", options.replications,
                   "Replications per point and policy (default: the file's, else the scenario's)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000000}));
+      ->check(CLI::Range(replications_limit.min, replications_limit.max));
+  sub->add_flag("--force", options.force,
+                "Write into an existing folder that readmit did not create (only the files readmit writes are "
+                "replaced)");
+  sub->add_option("--max-memory", options.max_memory,
+                  "Refuse to start when a point's estimated memory exceeds this size (e.g. 4G, 512M; per process)");
   sub->add_option("--progress", options.progress,
                   "auto (a bar on a terminal), bar, none, jsonl (one JSON line per point on stderr) or jsonl=FILE");
   add_report_flag(*sub, options.report);
@@ -53,7 +60,11 @@ int run_experiment_command(const std::string& command, const ExperimentCliOption
   run.replications = options.replications;
   run.command_line = command_line;
   run.progress = parse_progress(options.progress, isatty(STDERR_FILENO) != 0);
-  const std::string name = std::filesystem::path(options.file).stem().string();
+  run.force = options.force;
+  if (!options.max_memory.empty()) run.max_memory_bytes = parse_byte_size(options.max_memory, "--max-memory");
+  // The name as the default folder gets it: no terminal control in a file name reaches the terminal.
+  std::string name = safe_name_from(std::filesystem::path(options.file).stem().string());
+  if (name.empty()) name = "(unnamed)";
   // Say what is coming before the (possibly long) check of every point.
   run.announce = [&](std::size_t points, std::size_t policies, std::int64_t replications) {
     std::cout << command << " " << name << ": " << points << (points == 1 ? " point" : " points") << " x " << policies

@@ -18,6 +18,8 @@ struct ExperimentCliOptions {
   std::int64_t replications = 0;
   std::string progress = "auto";
   bool report = false;  // --report
+  bool force = false;
+  std::string max_memory;
 };
 
 /// Adds the `sweep` or `experiment` subcommand (`command`) to `app`.

@@ -42,12 +42,12 @@ struct RunOptions {
 
 void add_run_options(CLI::App& command, RunOptions& options) {
   command.add_option("--replications,-r", options.replications, "Replications to run (default: the scenario's)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000000}));
+      ->check(CLI::Range(readmit::replications_limit.min, readmit::replications_limit.max));
   command.add_option("--seed,-s", options.seed,
                      "Master seed, a whole number in [0, 2^53) like the `seed` key (default: the scenario's); "
                      "recorded in scenario.resolved.yaml");
   command.add_option("--threads,-t", options.threads, "Worker threads (default: all cores)")
-      ->check(CLI::Range(1u, 4096u));
+      ->check(CLI::Range(unsigned(readmit::threads_limit.min), unsigned(readmit::threads_limit.max)));
   command.add_option("--out,-o", options.out_dir, "Output folder");
   command.add_flag("--monthly", options.monthly, "Also write monthly.csv: every replication's monthly values (large)");
   command
@@ -68,7 +68,7 @@ void add_run_options(CLI::App& command, RunOptions& options) {
                      "Add replications until the 95% CI half-width of a run total is at most HALF_WIDTH: "
                      "METRIC=HALF_WIDTH or PARTNER:METRIC=HALF_WIDTH (compare: of the paired differences)");
   command.add_option("--max-replications", options.max_replications, "Cap of --until-ci (default 10000)")
-      ->check(CLI::Range(std::int64_t{2}, std::int64_t{1000000}));
+      ->check(CLI::Range(readmit::max_replications_limit.min, readmit::max_replications_limit.max));
   command.add_option("--set", options.overrides, "Override a parameter, KEY.PATH=VALUE (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
@@ -77,7 +77,7 @@ void add_run_options(CLI::App& command, RunOptions& options) {
   readmit::cli::add_report_flag(command, options.report);
   command.add_flag("--strict", options.strict, "Scenario warnings (settings without effect) are errors");
   command.add_flag("--force", options.force,
-                   "Write into an existing folder that readmit did not create (only readmit's own file names are "
+                   "Write into an existing folder that readmit did not create (only the files readmit writes are "
                    "replaced)");
   command.add_option("--max-memory", options.max_memory,
                      "Refuse to start when the estimated memory exceeds this size (e.g. 4G, 512M)");
@@ -96,7 +96,7 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
   readmit::EnsembleRunOptions ensemble;
   ensemble.scenarios.assign(options.scenarios.begin(), options.scenarios.end());
   ensemble.overrides = options.overrides;
-  ensemble.replications = options.replications;
+  if (options.replications > 0) ensemble.replications = options.replications;
   if (!options.seed.empty())
     ensemble.seed = readmit::parse_seed(options.seed, "command line (--seed " + readmit::excerpt(options.seed) + ")");
   ensemble.strict = options.strict;
@@ -254,7 +254,8 @@ int main(int argc, char** argv) {
   schema->footer("Example: readmit schema --format markdown > docs/parameters.md");
 
   std::string report_dir;
-  auto* report = readmit::cli::add_report_command(app, report_dir);
+  bool report_force = false;
+  auto* report = readmit::cli::add_report_command(app, report_dir, report_force);
 
   // CLI11 reports an unknown command only as "a subcommand is required".
   const auto commands = app.get_subcommands({});
@@ -321,7 +322,7 @@ int main(int argc, char** argv) {
     if (*sweep) return readmit::cli::run_experiment_command("sweep", sweep_options, command_line, *queue);
     if (*experiment)
       return readmit::cli::run_experiment_command("experiment", experiment_options, command_line, *queue);
-    if (*report) return readmit::cli::run_report_command(report_dir);
+    if (*report) return readmit::cli::run_report_command(report_dir, report_force);
     return exit_ok;
   });
 }

@@ -6,16 +6,19 @@
 
 namespace readmit::cli {
 
-CLI::App* add_report_command(CLI::App& app, std::string& directory) {
+CLI::App* add_report_command(CLI::App& app, std::string& directory, bool& force) {
   auto* report = app.add_subcommand(
       "report",
       "Write DIR/report.html (self-contained) and DIR/figures/ for a run, compare, sweep or experiment folder");
   report->add_option("directory", directory, "Output folder of readmit run, compare, sweep or experiment")
       ->required()
       ->check(CLI::ExistingDirectory);
+  report->add_flag("--force", force,
+                   "Report on a folder readmit did not create (only report.html and readmit's figures are written)");
   report->footer(
       "The page embeds every figure (it opens offline); each figure is also saved as PNG and SVG in\n"
-      "DIR/figures/. Made by scripts/report.py with /usr/bin/python3 (matplotlib, pandas).\n"
+      "DIR/figures/ (files of yours there are kept). Made by scripts/report.py with /usr/bin/python3\n"
+      "(matplotlib, pandas); the folder is locked meanwhile, as a run locks it.\n"
       "Example: readmit report results/cambodia_2017");
   return report;
 }
@@ -25,9 +28,10 @@ void add_report_flag(CLI::App& command, bool& report) {
                    "Also write OUT/report.html and OUT/figures/ (as `readmit report OUT` does) after the run");
 }
 
-int run_report_command(const std::string& directory) {
+int run_report_command(const std::string& directory, bool force) {
   try {
-    report_on(directory);
+    std::cout << std::flush;
+    write_report(directory, {.quiet = false, .force = force});
     return 0;
   } catch (const ReportError& e) {
     std::cerr << "readmit: error: " << e.what() << "\n";

@@ -1,8 +1,8 @@
 #include "readmit/io/atomic_file.hpp"
 
 #include <array>
-#include <atomic>
 #include <cerrno>
+#include <random>
 #include <streambuf>
 #include <system_error>
 
@@ -17,14 +17,11 @@ std::string quoted(const std::filesystem::path& path) { return "'" + path.string
 // Thread-safe, unlike std::strerror.
 std::string describe_errno(int error_number) { return std::generic_category().message(error_number); }
 
-std::filesystem::path temporary_path_for(const std::filesystem::path& final_path) {
-  if (final_path.filename().empty()) {
-    throw IoError("cannot write " + quoted(final_path) + ": path has no file name");
-  }
-  static std::atomic<unsigned long> counter{0};
-  const std::string name = "." + final_path.filename().string() + "." + std::to_string(::getpid()) + "." +
-                           std::to_string(counter.fetch_add(1)) + ".tmp";
-  return final_path.parent_path() / name;
+/// ".NAME.PID.R.tmp" with R random: a name nobody can plant a link at in
+/// advance (and O_EXCL refuses one that is there).
+std::string temporary_name_for(const std::string& name) {
+  static thread_local std::mt19937_64 generator{std::random_device{}()};
+  return "." + name + "." + std::to_string(::getpid()) + "." + std::to_string(generator() >> 1) + ".tmp";
 }
 
 }  // namespace
@@ -34,19 +31,21 @@ std::filesystem::path temporary_path_for(const std::filesystem::path& final_path
 /// and it gives access to the descriptor for fsync.
 class AtomicFileWriter::FileBuffer final : public std::streambuf {
  public:
-  FileBuffer(const std::filesystem::path& final_path, const std::filesystem::path& temporary_path)
-      : fd_(::open(temporary_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) {
-    if (fd_ >= 0) {
-      setp(buffer_.data(), buffer_.data() + buffer_.size());
-      return;
+  /// Creates a new temporary for `name` in `directory` (its name in
+  /// `temporary_name`); never opens a file or link already there.
+  FileBuffer(const Directory& directory, const std::string& name, std::string& temporary_name) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      temporary_name = temporary_name_for(name);
+      fd_ =
+          ::openat(directory.fd(), temporary_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+      if (fd_ >= 0) {
+        setp(buffer_.data(), buffer_.data() + buffer_.size());
+        return;
+      }
+      if (errno != EEXIST) break;
     }
-    const int open_errno = errno;
-    if (open_errno == ENOENT) {
-      const std::filesystem::path directory = final_path.parent_path().empty() ? "." : final_path.parent_path();
-      throw IoError("cannot write " + quoted(final_path) + ": directory " + quoted(directory) + " does not exist");
-    }
-    throw IoError("cannot write " + quoted(final_path) + ": cannot create temporary file " + quoted(temporary_path) +
-                  ": " + describe_errno(open_errno));
+    throw IoError("cannot write " + quoted(directory.path() / name) + ": cannot create temporary file " +
+                  quoted(directory.path() / temporary_name) + ": " + describe_errno(errno));
   }
 
   ~FileBuffer() override { close_file(); }
@@ -112,36 +111,58 @@ class AtomicFileWriter::FileBuffer final : public std::streambuf {
     return true;
   }
 
-  int fd_;
+  int fd_ = -1;
   int write_error_ = 0;
   std::array<char, std::size_t{64} * 1024> buffer_{};
 };
 
-AtomicFileWriter::AtomicFileWriter(std::filesystem::path path)
-    : final_path_(std::move(path)),
-      temporary_path_(temporary_path_for(final_path_)),
-      buffer_(std::make_unique<FileBuffer>(final_path_, temporary_path_)),
+namespace {
+
+/// The folder of `path`, opened for AtomicFileWriter.
+Directory parent_of(const std::filesystem::path& path) {
+  if (path.filename().empty()) throw IoError("cannot write " + quoted(path) + ": path has no file name");
+  const std::filesystem::path parent = path.parent_path().empty() ? "." : path.parent_path();
+  std::error_code ec;
+  if (!std::filesystem::exists(parent, ec))
+    throw IoError("cannot write " + quoted(path) + ": directory " + quoted(parent) + " does not exist");
+  return Directory::open(parent, false);
+}
+
+std::string plain_name(const Directory& directory, std::string name) {
+  if (!is_plain_name(name))
+    throw IoError("cannot write " + quoted(directory.path() / name) + ": not a plain file name");
+  return name;
+}
+
+}  // namespace
+
+AtomicFileWriter::AtomicFileWriter(const std::filesystem::path& path)
+    : AtomicFileWriter(parent_of(path), path.filename().string()) {}
+
+AtomicFileWriter::AtomicFileWriter(const Directory& directory, std::string name, StagedFiles* staging)
+    : directory_(directory),
+      name_(plain_name(directory, std::move(name))),
+      staging_(staging),
+      buffer_(std::make_unique<FileBuffer>(directory_, name_, temporary_name_)),
       stream_(buffer_.get()) {}
 
 AtomicFileWriter::~AtomicFileWriter() {
   if (!commit_attempted_) {
     buffer_->close_file();
-    std::error_code ignored;
-    std::filesystem::remove(temporary_path_, ignored);
+    ::unlinkat(directory_.fd(), temporary_name_.c_str(), 0);
   }
 }
 
 void AtomicFileWriter::fail(const std::string& what, const std::string& reason) {
   buffer_->close_file();
-  std::error_code ignored;
-  std::filesystem::remove(temporary_path_, ignored);
-  throw IoError("cannot write " + quoted(final_path_) + ": " + what + " " + quoted(temporary_path_) +
-                " failed: " + reason);
+  ::unlinkat(directory_.fd(), temporary_name_.c_str(), 0);
+  throw IoError("cannot write " + quoted(directory_.path() / name_) + ": " + what + " " +
+                quoted(directory_.path() / temporary_name_) + " failed: " + reason);
 }
 
 void AtomicFileWriter::commit() {
   if (commit_attempted_) {
-    throw std::logic_error("AtomicFileWriter::commit() called twice for " + quoted(final_path_));
+    throw std::logic_error("AtomicFileWriter::commit() called twice for " + quoted(directory_.path() / name_));
   }
   commit_attempted_ = true;
 
@@ -155,10 +176,12 @@ void AtomicFileWriter::commit() {
   if (const int sync_errno = buffer_->sync_and_close(); sync_errno != 0) {
     fail("fsync or close of temporary file", describe_errno(sync_errno));
   }
-  std::error_code rename_error;
-  std::filesystem::rename(temporary_path_, final_path_, rename_error);
-  if (rename_error) {
-    fail("renaming temporary file", rename_error.message());
+  if (staging_ != nullptr) {
+    staging_->add(directory_, temporary_name_, directory_, name_);
+    return;
+  }
+  if (::renameat(directory_.fd(), temporary_name_.c_str(), directory_.fd(), name_.c_str()) != 0) {
+    fail("renaming temporary file", describe_errno(errno));
   }
 }
 
@@ -166,6 +189,33 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   AtomicFileWriter writer(path);
   writer.stream().write(contents.data(), static_cast<std::streamsize>(contents.size()));
   writer.commit();
+}
+
+void write_file_atomically(const Directory& directory, const std::string& name, std::string_view contents,
+                           StagedFiles* staging) {
+  AtomicFileWriter writer(directory, name, staging);
+  writer.stream().write(contents.data(), static_cast<std::streamsize>(contents.size()));
+  writer.commit();
+}
+
+StagedFiles::~StagedFiles() {
+  for (const auto& entry : entries_)
+    if (!entry.placed) ::unlinkat(entry.from.fd(), entry.temporary.c_str(), 0);
+}
+
+void StagedFiles::add(Directory from, std::string temporary, Directory to, std::string name) {
+  entries_.push_back({std::move(from), std::move(temporary), std::move(to), std::move(name)});
+}
+
+void StagedFiles::place(Entry& entry) {
+  entry.from.rename_to(entry.temporary, entry.to, entry.name);
+  entry.placed = true;
+}
+
+std::vector<std::string> StagedFiles::names() const {
+  std::vector<std::string> names;
+  for (const auto& entry : entries_) names.push_back(entry.to.relative_name(entry.name));
+  return names;
 }
 
 }  // namespace readmit

@@ -23,9 +23,59 @@ void append_quoted(std::string& out, std::string_view field) {
   out.push_back('"');
 }
 
+/// A byte a terminal may act on: C0 controls but tab and line feed, DEL, and
+/// the lead byte 0xC2 of the C1 controls U+0080..U+009F (checked with the next).
+bool maybe_control(unsigned char byte) {
+  return (byte < 0x20 && byte != '\t' && byte != '\n') || byte == 0x7F || byte == 0xC2;
+}
+
+/// Whether `text` needs neutralise(): a leading formula character (and it is
+/// not a number), or a control character.
+bool needs_neutralising(std::string_view text) {
+  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@') &&
+      !parse_csv_number(text))
+    return true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (!maybe_control(byte)) continue;
+    if (byte != 0xC2) return true;
+    if (i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F) return true;
+  }
+  return false;
+}
+
+std::string neutralise(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string safe;
+  safe.reserve(text.size() + 8);
+  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@') &&
+      !parse_csv_number(text))
+    safe.push_back('\'');
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F &&
+        static_cast<unsigned char>(text[i + 1]) >= 0x80) {
+      const auto code = static_cast<unsigned char>(text[++i]);
+      safe += "\\u00";
+      safe.push_back(hex[code >> 4]);
+      safe.push_back(hex[code & 0xF]);
+    } else if (maybe_control(byte) && byte != 0xC2) {
+      safe += "\\x";
+      safe.push_back(hex[byte >> 4]);
+      safe.push_back(hex[byte & 0xF]);
+    } else {
+      safe.push_back(text[i]);
+    }
+  }
+  return safe;
+}
+
 }  // namespace
 
+std::string safe_text(std::string_view text) { return needs_neutralising(text) ? neutralise(text) : std::string(text); }
+
 std::string csv_field(std::string_view field) {
+  if (needs_neutralising(field)) return csv_field(neutralise(field));
   if (!needs_quotes(field)) return std::string(field);
   std::string quoted;
   quoted.reserve(field.size() + 2);
@@ -84,6 +134,7 @@ CsvWriter::~CsvWriter() noexcept(false) {
 }
 
 void CsvWriter::append_text(std::string_view text) {
+  if (needs_neutralising(text)) return append_text(neutralise(text));
   if (needs_quotes(text))
     append_quoted(*out_, text);
   else

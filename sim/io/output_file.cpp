@@ -46,6 +46,11 @@ std::filesystem::path OutputFile::on_disk(const std::filesystem::path& name, boo
 OutputFile::OutputFile(const std::filesystem::path& path, bool gzip)
     : path_(on_disk(path, gzip)), file_(path_), deflater_(gzip ? std::make_unique<Deflater>(path_) : nullptr) {}
 
+OutputFile::OutputFile(const Directory& directory, const std::string& name, bool gzip, StagedFiles* staging)
+    : path_(directory.path() / on_disk(name, gzip)),
+      file_(directory, on_disk(name, gzip).string(), staging),
+      deflater_(gzip ? std::make_unique<Deflater>(path_) : nullptr) {}
+
 OutputFile::~OutputFile() = default;
 
 void OutputFile::write(std::string_view bytes) {

@@ -3,8 +3,11 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
+#include <cerrno>
 #include <cmath>
+#include <random>
 #include <stdexcept>
+#include <system_error>
 #include <vector>
 
 #include "readmit/io/atomic_file.hpp"
@@ -28,10 +31,11 @@ struct ResultsDatabase::Inserter::Statement {
 
 namespace {
 
-std::filesystem::path temporary_name(const std::filesystem::path& path) {
-  static unsigned counter = 0;
-  return path.parent_path() /
-         ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+std::string describe_errno(int error_number) { return std::generic_category().message(error_number); }
+
+std::string random_number() {
+  static thread_local std::mt19937_64 generator{std::random_device{}()};
+  return std::to_string(generator() >> 1);
 }
 
 }  // namespace
@@ -42,15 +46,32 @@ std::string ResultsDatabase::quoted(std::string_view name) {
   return text + "\"";
 }
 
-ResultsDatabase::ResultsDatabase(std::filesystem::path path)
-    : final_path_(std::move(path)),
-      temporary_path_(temporary_name(final_path_)),
-      connection_(std::make_unique<Connection>()) {
-  std::error_code ignored;
-  std::filesystem::remove(temporary_path_, ignored);
-  const int status = sqlite3_open_v2(temporary_path_.c_str(), &connection_->handle,
-                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  if (status != SQLITE_OK) fail("cannot create");
+ResultsDatabase::ResultsDatabase(const std::filesystem::path& path)
+    : ResultsDatabase(Directory::open(path.parent_path().empty() ? "." : path.parent_path(), false),
+                      path.filename().string()) {}
+
+ResultsDatabase::ResultsDatabase(const Directory& directory, std::string name, StagedFiles* staging)
+    : directory_(directory), name_(std::move(name)), staging_(staging), connection_(std::make_unique<Connection>()) {
+  if (!is_plain_name(name_)) throw IoError("database '" + (directory_.path() / name_).string() + "': not a plain name");
+  // A new empty file of a random name, never a file or link already there;
+  // SQLite then opens it without following a link.
+  int fd = -1;
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    temporary_name_ = "." + name_ + "." + std::to_string(::getpid()) + "." + random_number() + ".tmp";
+    fd = ::openat(directory_.fd(), temporary_name_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0)
+    throw IoError("database '" + (directory_.path() / name_).string() + "': cannot create " +
+                  (directory_.path() / temporary_name_).string() + ": " + describe_errno(errno));
+  ::close(fd);
+  const std::string temporary = (directory_.path() / temporary_name_).string();
+  const int status =
+      sqlite3_open_v2(temporary.c_str(), &connection_->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, nullptr);
+  if (status != SQLITE_OK) {
+    ::unlinkat(directory_.fd(), temporary_name_.c_str(), 0);
+    fail("cannot create");
+  }
   // The file is private until the rename: no journal is needed, and one
   // transaction holds every row.
   execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN;");
@@ -58,15 +79,12 @@ ResultsDatabase::ResultsDatabase(std::filesystem::path path)
 
 ResultsDatabase::~ResultsDatabase() {
   connection_.reset();
-  if (!committed_) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary_path_, ignored);
-  }
+  if (!committed_) ::unlinkat(directory_.fd(), temporary_name_.c_str(), 0);
 }
 
 void ResultsDatabase::fail(const std::string& what) const {
   const char* message = connection_ && connection_->handle ? sqlite3_errmsg(connection_->handle) : "out of memory";
-  throw IoError("database '" + final_path_.string() + "': " + what + ": " + message);
+  throw IoError("database '" + (directory_.path() / name_).string() + "': " + what + ": " + message);
 }
 
 void ResultsDatabase::execute(std::string_view sql) {
@@ -125,15 +143,16 @@ void ResultsDatabase::commit() {
   if (sqlite3_close(connection_->handle) != SQLITE_OK) fail("cannot close");
   connection_->handle = nullptr;
   // Make the data durable before the rename publishes it, as write_file_atomically does.
-  if (const int fd = ::open(temporary_path_.c_str(), O_RDONLY); fd >= 0) {
+  if (const int fd = ::openat(directory_.fd(), temporary_name_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC); fd >= 0) {
     ::fsync(fd);
     ::close(fd);
   }
-  std::error_code ec;
-  std::filesystem::rename(temporary_path_, final_path_, ec);
-  if (ec)
-    throw IoError("cannot rename '" + temporary_path_.string() + "' to '" + final_path_.string() +
-                  "': " + ec.message());
+  if (staging_ != nullptr) {
+    staging_->add(directory_, temporary_name_, directory_, name_);
+  } else if (::renameat(directory_.fd(), temporary_name_.c_str(), directory_.fd(), name_.c_str()) != 0) {
+    throw IoError("cannot rename '" + (directory_.path() / temporary_name_).string() + "' to '" +
+                  (directory_.path() / name_).string() + "': " + describe_errno(errno));
+  }
   committed_ = true;
 }
 

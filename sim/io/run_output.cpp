@@ -22,8 +22,9 @@ namespace readmit {
 namespace {
 
 /// Writes a CSV file, compressed when asked, and returns its name on disk.
-std::string write_csv(const std::filesystem::path& path, bool gzip, const std::function<void(CsvWriter&)>& rows) {
-  OutputFile file(path, gzip);
+std::string write_csv(const Directory& directory, const std::string& name, bool gzip, StagedFiles* staging,
+                      const std::function<void(CsvWriter&)>& rows) {
+  OutputFile file(directory, name, gzip, staging);
   {
     CsvWriter csv(file);
     rows(csv);
@@ -187,13 +188,9 @@ std::string month_label(const Scenario& scenario, std::size_t month) {
   return buffer;
 }
 
-void write_outputs(const std::filesystem::path& directory, std::span<const ScenarioResults* const> scenarios,
-                   const RunInfo& info) {
+void write_outputs(const Directory& directory, std::span<const ScenarioResults* const> scenarios, const RunInfo& info,
+                   StagedFiles* staging) {
   const auto writing_started = std::chrono::steady_clock::now();
-  // A metadata.json left by an earlier run would vouch for a folder that is
-  // about to change: remove it first, write the new one last.
-  std::error_code ignored;
-  std::filesystem::remove(directory / "metadata.json", ignored);
   // Emitting YAML is slow (yaml-cpp checks every scalar): once per scenario.
   std::vector<std::string> resolved_texts;
   std::string resolved;
@@ -201,7 +198,7 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
     resolved_texts.push_back(scenarios[i]->loaded().resolved_yaml());
     resolved += (i ? "---\n" : "") + resolved_texts.back();
   }
-  write_file_atomically(directory / "scenario.resolved.yaml", resolved);
+  write_file_atomically(directory, "scenario.resolved.yaml", resolved, staging);
 
   const auto& selection = info.outputs;
   const bool comparing = scenarios.size() > 1;
@@ -212,7 +209,8 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   };
   std::vector<std::string> written;
   auto csv_file = [&](std::string_view stem, const std::function<void(CsvWriter&)>& rows) {
-    if (wanted(stem)) written.push_back(write_csv(directory / (std::string(stem) + ".csv"), selection.gzip, rows));
+    if (wanted(stem))
+      written.push_back(write_csv(directory, std::string(stem) + ".csv", selection.gzip, staging, rows));
   };
   csv_file("replications", [&](CsvWriter& csv) {
     csv.write_row({"scenario", "replication", "partner", "metric", "value"});
@@ -259,8 +257,8 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
               return known.name == m.name && known.table == m.table;
             }))
           metrics.push_back(std::move(m));
-    write_file_atomically(directory / "metrics.csv", data_dictionary_csv(metrics));
-    written.emplace_back("metrics.csv");
+    written.push_back(write_csv(directory, "metrics.csv", selection.gzip, staging,
+                                [&](CsvWriter& csv) { csv.write_raw(data_dictionary_csv(metrics)); }));
   }
 
   const Scenario& base = scenarios.front()->scenario();
@@ -327,8 +325,8 @@ void write_outputs(const std::filesystem::path& directory, std::span<const Scena
   files.push_back("metadata.json");
   // Every text in it is UTF-8 (scenarios are checked on reading), but the
   // command line may not be: replace what is not, rather than fail at the end.
-  write_file_atomically(directory / "metadata.json",
-                        meta.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+  write_file_atomically(directory, "metadata.json",
+                        meta.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n", staging);
 }
 
 namespace {

@@ -9,9 +9,11 @@
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/report.hpp"
 #include "readmit/io/atomic_file.hpp"
+#include "readmit/io/output_folder.hpp"
 #include "readmit/model/metrics.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
+#include "readmit/util/bounded_file.hpp"
 #include "readmit/util/version.hpp"
 
 namespace py = pybind11;
@@ -51,21 +53,35 @@ void raise_scenario_error(const readmit::ScenarioError& error) {
   PyErr_SetObject(type.ptr(), instance.ptr());
 }
 
+/// A whole-number option given from Python (None: not given), checked as the
+/// command line checks it: a bool, a float or a number out of range is
+/// refused with the command line's limits (readmit.ValueError).
+std::optional<std::int64_t> option_value(const py::handle& value, const readmit::OptionLimit& limit) {
+  if (value.is_none()) return std::nullopt;
+  const std::string shown = py::repr(value).cast<std::string>();
+  if (!py::isinstance<py::int_>(value) || py::isinstance<py::bool_>(value)) readmit::refuse_option(limit, shown);
+  try {
+    return readmit::check_option(limit, value.cast<std::int64_t>());
+  } catch (const py::cast_error&) {
+    readmit::refuse_option(limit, shown);  // beyond 64 bits
+  }
+}
+
 py::dict run(const std::vector<std::string>& scenarios, const std::vector<std::vector<std::string>>& overrides,
-             std::int64_t replications, std::optional<std::uint64_t> seed, unsigned threads, const std::string& out_dir,
-             const std::string& command_line, bool monthly, const std::optional<std::string>& until_ci,
-             std::int64_t max_replications) {
+             const py::object& replications, const py::object& seed, const py::object& threads,
+             const std::string& out_dir, const std::string& command_line, bool monthly,
+             const std::optional<std::string>& until_ci, const py::object& max_replications) {
   readmit::EnsembleRunOptions options;
   options.scenarios.assign(scenarios.begin(), scenarios.end());
   options.scenario_overrides = overrides;
-  options.replications = replications;
-  options.seed = seed;
-  options.threads = threads;
+  options.replications = option_value(replications, readmit::replications_limit);
+  if (const auto value = option_value(seed, readmit::seed_limit)) options.seed = std::uint64_t(*value);
+  options.threads = unsigned(option_value(threads, readmit::threads_limit).value_or(0));
   options.out_dir = out_dir;
   options.command_line = command_line;
   options.write_monthly = monthly;
   if (until_ci) options.until_ci = readmit::parse_until_ci(*until_ci);
-  options.max_replications = max_replications;
+  options.max_replications = option_value(max_replications, readmit::max_replications_limit).value_or(10000);
   readmit::EnsembleRunOutcome outcome;
   {
     py::gil_scoped_release release;
@@ -77,6 +93,20 @@ py::dict run(const std::vector<std::string>& scenarios, const std::vector<std::v
   result["summary"] = outcome.summary;
   result["wall_seconds"] = outcome.wall_seconds;
   return result;
+}
+
+/// A file of an output folder, through the bounded reader: a regular file
+/// (never a link, a FIFO or a device) of at most `max_bytes`.
+py::bytes read_output(const std::string& path, std::uint64_t max_bytes) {
+  std::string problem;
+  std::optional<std::string> text;
+  {
+    py::gil_scoped_release release;
+    text =
+        readmit::read_bounded(path, {.max_bytes = max_bytes, .what = "an output file", .follow_links = false}, problem);
+  }
+  if (!text) throw readmit::IoError("cannot read " + path + ": " + problem);
+  return py::bytes(*text);
 }
 
 py::list schema() {
@@ -125,6 +155,8 @@ PYBIND11_MODULE(_core, m) {
           raise_scenario_error(error);
         } catch (const readmit::ReportError& error) {
           PyErr_SetString(error.invalid_folder() ? PyExc_ValueError : PyExc_RuntimeError, error.what());
+        } catch (const readmit::UsageError& error) {
+          PyErr_SetString(PyExc_ValueError, error.what());
         } catch (const readmit::IoError& error) {
           PyErr_SetString(PyExc_OSError, error.what());
         }
@@ -140,11 +172,24 @@ PYBIND11_MODULE(_core, m) {
         py::arg("max_replications"), "readmit run (one scenario) or compare (several) into out_dir, the GIL released.");
   m.def(
       "write_report",
-      [](const std::string& directory) {
+      [](const std::string& directory, bool force) {
         py::gil_scoped_release release;
-        return readmit::write_report(directory, true).string();
+        return readmit::write_report(directory, {.quiet = true, .force = force}).string();
       },
-      py::arg("directory"), "Writes DIRECTORY/report.html and DIRECTORY/figures/; returns the page's path.");
+      py::arg("directory"), py::arg("force"),
+      "Writes DIRECTORY/report.html and DIRECTORY/figures/ (holding the folder as `readmit report` does); returns the "
+      "page's path.");
+  m.def(
+      "save",
+      [](const std::string& from, const std::string& to, bool force, const std::string& description) {
+        py::gil_scoped_release release;
+        readmit::copy_output_folder(from, to, force, description);
+      },
+      py::arg("source"), py::arg("directory"), py::arg("force"), py::arg("description"),
+      "Copies an output folder's files into DIRECTORY as a command writes them: held, atomically, only readmit's "
+      "files replaced.");
+  m.def("read_output", &read_output, py::arg("path"), py::arg("max_bytes"),
+        "The bytes of an output file, read through readmit's bounded reader.");
   m.def("schema", &schema, "Every scenario parameter, as a list of dicts.");
   m.def("metrics", &metrics, "Every monthly metric, as a list of dicts.");
   m.attr("version") = std::string(readmit::version());

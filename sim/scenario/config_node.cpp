@@ -6,14 +6,12 @@
 #define READMIT_YAML_DEPTH_GUARD 1
 #endif
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <iterator>
 #include <system_error>
+
+#include "readmit/util/bounded_file.hpp"
 
 namespace readmit {
 
@@ -349,85 +347,18 @@ std::optional<TextProblem> encoding_problem(std::string_view text) {
   return std::nullopt;
 }
 
-std::string describe_errno(int error_number) { return std::generic_category().message(error_number); }
-
-/// What a file that is not a regular file is, for messages.
-std::string file_kind(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a named pipe (FIFO)";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
-}
-
-/// Closes a descriptor on every path out.
-struct FileDescriptor {
-  int fd = -1;
-  ~FileDescriptor() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 }  // namespace
 
 std::optional<std::string> read_text_file(const std::filesystem::path& path, const SourceLocation& included_from,
                                           DiagnosticSink& sink, const std::string& key_path, FileIdentity* identity) {
-  const std::string shown = excerpt(path.string(), 1024);
-  // Opened once, without blocking (a FIFO would wait for a writer) and
-  // without becoming a controlling terminal; every check below is on this
-  // descriptor, so the file cannot change between the check and the read.
-  FileDescriptor file{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)};
-  if (file.fd < 0) {
-    const int error = errno;
-    if (error == ENOENT || error == ENOTDIR)
-      sink.error(included_from, key_path, "file not found: " + shown);
-    else if (error == ELOOP)
-      sink.error(included_from, key_path, "too many levels of symbolic links (a loop?): " + shown);
-    else
-      sink.error(included_from, key_path, "cannot open " + shown + ": " + describe_errno(error));
+  BoundedFile file(path,
+                   {.max_bytes = max_yaml_file_bytes, .what = "a YAML file", .shown = excerpt(path.string(), 1024)});
+  auto text = file.read_all();
+  if (!text) {
+    sink.error(included_from, key_path, file.problem());
     return std::nullopt;
   }
-  struct stat info {};
-  if (::fstat(file.fd, &info) != 0) {
-    sink.error(included_from, key_path, "cannot read " + shown + ": " + describe_errno(errno));
-    return std::nullopt;
-  }
-  if (S_ISDIR(info.st_mode)) {
-    sink.error(included_from, key_path, "expected a YAML file, found a directory: " + shown);
-    return std::nullopt;
-  }
-  if (!S_ISREG(info.st_mode)) {
-    sink.error(included_from, key_path, "expected a YAML file, found " + file_kind(info.st_mode) + ": " + shown);
-    return std::nullopt;
-  }
-  if (std::uint64_t(info.st_size) > max_yaml_file_bytes) {
-    sink.error(included_from, key_path,
-               "expected a YAML file of at most " + std::to_string(max_yaml_file_bytes) + " bytes (16 MiB), found " +
-                   std::to_string(info.st_size) + " bytes: " + shown);
-    return std::nullopt;
-  }
-  if (identity != nullptr) *identity = {std::uint64_t(info.st_dev), std::uint64_t(info.st_ino)};
-  // Read in bounded chunks, never past the limit: a file that grows while it
-  // is read is cut there and rejected.
-  std::string text;
-  char buffer[64 * 1024];
-  while (true) {
-    const ssize_t got = ::read(file.fd, buffer, sizeof buffer);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      sink.error(included_from, key_path, "cannot read " + shown + ": " + describe_errno(errno));
-      return std::nullopt;
-    }
-    if (got == 0) break;
-    text.append(buffer, std::size_t(got));
-    if (text.size() > max_yaml_file_bytes) {
-      sink.error(included_from, key_path,
-                 "expected a YAML file of at most " + std::to_string(max_yaml_file_bytes) +
-                     " bytes (16 MiB); it grew past that while being read: " + shown);
-      return std::nullopt;
-    }
-  }
+  if (identity != nullptr) *identity = {file.device(), file.inode()};
   return text;
 }
 

@@ -379,13 +379,20 @@ std::string override_origin(std::string_view text) { return "command line (--set
 
 MergedScenario merge_scenario_files(const std::filesystem::path& path,
                                     const std::vector<std::filesystem::path>& overlays) {
+  const SourceLocation command_line{std::make_shared<const std::string>(excerpt(path.string(), 1024)), 0, 0};
+  std::vector<FileReference> named;
+  for (const auto& overlay : overlays)
+    named.push_back({overlay, {std::make_shared<const std::string>(overlay.string()), 0, 0}, "overlay"});
+  return merge_scenario_files(FileReference{path, command_line, ""}, named);
+}
+
+MergedScenario merge_scenario_files(const FileReference& scenario, const std::vector<FileReference>& overlays) {
   DiagnosticSink sink;
   IncludeState state{sink, {}, {}, {}, 0};
-  const SourceLocation command_line{std::make_shared<const std::string>(excerpt(path.string(), 1024)), 0, 0};
-  auto tree = load_tree(path, command_line, "", state);
+  auto tree = load_tree(scenario.path, scenario.where, scenario.key_path, state);
   for (const auto& overlay : overlays) {
-    const SourceLocation named{std::make_shared<const std::string>(overlay.string()), 0, 0};
-    if (auto extra = load_tree(overlay, named, "overlay", state); extra && tree) merge_scenario(*tree, *extra);
+    if (auto extra = load_tree(overlay.path, overlay.where, overlay.key_path, state); extra && tree)
+      merge_scenario(*tree, *extra);
   }
   sink.throw_if_any();
   sort_timeline(*tree);

@@ -9,6 +9,8 @@
 #include <string>
 #include <utility>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 #include <boost/math/distributions/normal.hpp>
 
 #include "random_index.hpp"
@@ -445,9 +447,10 @@ DesignMatrix saltelli_design(std::size_t base_points, std::size_t factors, std::
 
 namespace {
 
-// One trajectory as grid level indices: (factors + 1) rows of `factors` levels.
+// One trajectory as grid level indices: (factors + 1) rows of `factors`
+// levels (levels are at most 1000: 16 bits keep many candidates small).
 struct LevelTrajectory {
-  std::vector<std::size_t> levels;  // row-major
+  std::vector<std::uint16_t> levels;  // row-major
   std::vector<MorrisStep> steps;
 };
 
@@ -466,14 +469,17 @@ LevelTrajectory draw_trajectory(std::size_t factors, std::size_t level_count, do
 
   LevelTrajectory trajectory;
   trajectory.levels.reserve((factors + 1) * factors);
-  trajectory.levels.insert(trajectory.levels.end(), start.begin(), start.end());
+  const auto append_row = [&] {
+    for (const std::size_t level : start) trajectory.levels.push_back(static_cast<std::uint16_t>(level));
+  };
+  append_row();
   for (const std::size_t factor : order) {
     if (upward[factor]) {
       start[factor] += half;
     } else {
       start[factor] -= half;
     }
-    trajectory.levels.insert(trajectory.levels.end(), start.begin(), start.end());
+    append_row();
     trajectory.steps.push_back({factor, upward[factor] ? jump : -jump});
   }
   return trajectory;
@@ -500,13 +506,18 @@ double trajectory_distance(const LevelTrajectory& a, const LevelTrajectory& b, s
 
 }  // namespace
 
+double morris_selection_work(std::size_t candidates, std::size_t factors) {
+  const double m = double(candidates), k = double(factors);
+  return m * m * (k + 1) * (k + 1) * k;
+}
+
 MorrisDesign morris_trajectories(std::size_t trajectories, std::size_t factors, std::size_t levels, std::uint64_t seed,
                                  std::size_t candidate_trajectories) {
   if (trajectories == 0 || factors == 0) {
     invalid("morris_trajectories: expected at least one trajectory and one factor, found " +
             format_number(trajectories) + " trajectories and " + format_number(factors) + " factors");
   }
-  if (levels < 2 || levels % 2 != 0) {
+  if (levels < 2 || levels % 2 != 0 || levels > 1000) {
     invalid("morris_trajectories: expected an even number of levels >= 2, found " + format_number(levels));
   }
   if (candidate_trajectories != 0 && candidate_trajectories < trajectories) {
@@ -522,28 +533,34 @@ MorrisDesign morris_trajectories(std::size_t trajectories, std::size_t factors, 
 
   // Campolongo's spread is sqrt(sum over kept pairs of distance^2). Dropping,
   // one at a time, the candidate whose squared distances to the others sum
-  // least keeps a well-spread set (Ge & Menendez 2014) at O(M^2) cost
-  // instead of a search over all subsets.
+  // least keeps a well-spread set (Ge & Menendez 2014) at O(M^2) time
+  // instead of a search over all subsets. The distances are computed when
+  // needed, not kept: O(M) memory (an M x M matrix took 3.2 GB at M =
+  // 20,000). Each sum runs over the others in index order, in parallel over
+  // candidates: the same bits on any number of threads.
   std::vector<std::size_t> kept(drawn);
   std::iota(kept.begin(), kept.end(), std::size_t{0});
   if (drawn > trajectories) {
-    std::vector<double> squared(drawn * drawn, 0.0);
-    for (std::size_t a = 0; a < drawn; ++a) {
-      for (std::size_t b = a + 1; b < drawn; ++b) {
-        const double distance = trajectory_distance(candidates[a], candidates[b], factors);
-        squared[a * drawn + b] = squared[b * drawn + a] = distance * distance;
-      }
-    }
+    const auto squared = [&](std::size_t a, std::size_t b) {
+      const double distance = trajectory_distance(candidates[std::min(a, b)], candidates[std::max(a, b)], factors);
+      return distance * distance;
+    };
     std::vector<double> contribution(drawn, 0.0);
-    for (std::size_t a = 0; a < drawn; ++a) {
-      for (std::size_t b = 0; b < drawn; ++b) contribution[a] += squared[a * drawn + b];
-    }
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, drawn), [&](const tbb::blocked_range<std::size_t>& range) {
+      for (std::size_t a = range.begin(); a != range.end(); ++a)
+        for (std::size_t b = 0; b < drawn; ++b)
+          if (b != a) contribution[a] += squared(a, b);
+    });
     while (kept.size() > trajectories) {
       const auto weakest = std::min_element(
           kept.begin(), kept.end(), [&](std::size_t a, std::size_t b) { return contribution[a] < contribution[b]; });
       const std::size_t removed = *weakest;
       kept.erase(weakest);
-      for (const std::size_t other : kept) contribution[other] -= squared[other * drawn + removed];
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, kept.size()),
+                        [&](const tbb::blocked_range<std::size_t>& range) {
+                          for (std::size_t i = range.begin(); i != range.end(); ++i)
+                            contribution[kept[i]] -= squared(kept[i], removed);
+                        });
     }
   }
 

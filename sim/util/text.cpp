@@ -59,4 +59,15 @@ std::string format_number(double value) {
   return std::string(buffer.data(), result.ptr);
 }
 
+std::string safe_name_from(std::string_view text) {
+  std::string name;
+  bool any = false;
+  for (const char c : text.substr(0, 64)) {
+    const bool alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    any = any || alphanumeric;
+    name += alphanumeric || c == '_' || c == '-' ? c : '_';
+  }
+  return any ? name : std::string();
+}
+
 }  // namespace readmit

@@ -48,6 +48,7 @@ const std::string name_expectation =
 /// Nothing but the inputs: the run wrote no folder anywhere (here or above).
 void nothing_written(const TempDir& dir) {
   CHECK_FALSE(fs::exists(dir.path() / "results"));
+  CHECK_FALSE(fs::exists(dir.path() / "out"));
   CHECK_FALSE(fs::exists(dir.path().parent_path() / "dir"));
 }
 
@@ -279,6 +280,63 @@ std::vector<BadInput> table() {
                       "removing_state, partners, compliance, sanctions, amendment_rules, negotiation, timeline, "
                       "outcome_windows\n"
                       "key.yaml: 1 error\n"});
+  // Issue #21, defect 15: a sweep's or experiment's `scenario:` file and
+  // its overlays, missing, not regular files or too large, are named where
+  // the sweep or experiment file names them.
+  const std::string sweep_of = "replications: 1\ngrid:\n  partners.alpha.population.docket_at_start: [5]\n";
+  rows.push_back({"issue 21, 15: a sweep's scenario file is missing",
+                  scenario("sweep.yaml", "scenario: missing.yaml\n" + sweep_of),
+                  {"sweep", "sweep.yaml", "--out", "out"},
+                  2,
+                  "sweep.yaml:1:11: error: scenario: file not found: missing.yaml\n",
+                  nothing_written});
+  rows.push_back({"issue 21, 15: a sweep's scenario file is a FIFO",
+                  [sweep_of](const TempDir& dir) {
+                    REQUIRE(::mkfifo((dir.path() / "pipe.yaml").c_str(), 0600) == 0);
+                    write(dir, "sweep.yaml", "scenario: pipe.yaml\n" + sweep_of);
+                  },
+                  {"sweep", "sweep.yaml", "--out", "out"},
+                  2,
+                  "sweep.yaml:1:11: error: scenario: expected a YAML file, found a named pipe (FIFO): pipe.yaml\n",
+                  nothing_written});
+  rows.push_back(
+      {"issue 21, 15: an experiment's overlays: too large, a device, missing",
+       [](const TempDir& dir) {
+         fs::resize_file(dir.write("big.yaml", ""), std::uintmax_t(20) << 20);
+         write(dir, "experiment.yaml",
+               "scenario: base.yaml\nreplications: 1\npolicies:\n  a: {}\n"
+               "  b: {overlays: [big.yaml, /dev/zero, missing.yaml]}\n"
+               "uncertainties:\n  partners.alpha.population.docket_at_start: [5, 10]\ndesign: {method: grid}\n");
+       },
+       {"experiment", "experiment.yaml", "--out", "out"},
+       2,
+       "experiment.yaml:5:18: error: policies.b.overlays[0]: expected a YAML file of at most 16777216 bytes "
+       "(16 MiB), found 20971520 bytes: big.yaml\n"
+       "experiment.yaml:5:28: error: policies.b.overlays[1]: expected a YAML file, found a character device: "
+       "/dev/zero\n"
+       "experiment.yaml:5:39: error: policies.b.overlays[2]: file not found: missing.yaml\n",
+       nothing_written});
+  // Issue #21, defect 8: `name` labels every row of a point; it cannot be uncertain.
+  rows.push_back({"issue 21, 8: an uncertain name",
+                  scenario("named.yaml",
+                           "scenario: base.yaml\nreplications: 1\npolicies: {a: {}, b: {}}\nuncertainties:\n"
+                           "  name: [n1, n2]\n  partners.alpha.population.docket_at_start: [5, 10]\n"
+                           "design: {method: grid}\n"),
+                  {"experiment", "named.yaml", "--out", "out"},
+                  2,
+                  "named.yaml:5:3: error: uncertainties.name: expected a parameter of the model, found `name`: it "
+                  "labels every row of a point (each policy's scenario is named after the policy), so it cannot vary\n",
+                  nothing_written});
+  // Issue #21, defect 4: the points file goes through the bounded reader.
+  rows.push_back({"issue 21, 4: a points file that is a FIFO",
+                  [](const TempDir& dir) {
+                    REQUIRE(::mkfifo((dir.path() / "points.csv").c_str(), 0600) == 0);
+                    write(dir, "points.yaml", "scenario: base.yaml\ndesign: {method: points, file: points.csv}\n");
+                  },
+                  {"experiment", "points.yaml", "--out", "out"},
+                  2,
+                  "points.yaml:2:32: error: design.file: expected a CSV file, found a named pipe (FIFO): points.csv\n",
+                  nothing_written});
   return rows;
 }
 

@@ -151,9 +151,9 @@ TEST_CASE("output files are byte-identical at 1, 2 and 4 threads", "[ensemble][d
       options.write_monthly = true;
       run_ensembles(options);
       auto contents = folder_contents(out);
-      std::vector<std::string> expected{".readmit",      "events.csv",       "metadata.json",          "metrics.csv",
-                                        "monthly.csv",   "replications.csv", "scenario.resolved.yaml", "summary.csv",
-                                        "timeseries.csv"};
+      std::vector<std::string> expected{
+          ".readmit",         ".readmit-manifest",      "events.csv",  "metadata.json", "metrics.csv", "monthly.csv",
+          "replications.csv", "scenario.resolved.yaml", "summary.csv", "timeseries.csv"};
       if (comparing) expected.insert(expected.end(), {"comparison.csv", "comparison_timeseries.csv"});
       std::sort(expected.begin(), expected.end());
       std::vector<std::string> names;
@@ -388,7 +388,9 @@ TEST_CASE("a failed write leaves no partial file under a final name", "[ensemble
   const auto good = dir.path() / "good";
   run_ensembles(options_for({scenario_file}, good, 2, 3));
   const auto bad = dir.path() / "bad";
+  run_ensembles(options_for({scenario_file}, bad, 2, 3));
   // summary.csv cannot replace a non-empty folder: the run fails there.
+  fs::remove(bad / "summary.csv");
   fs::create_directories(bad / "summary.csv" / "keep");
   try {
     run_ensembles(options_for({scenario_file}, bad, 2, 3));
@@ -399,8 +401,8 @@ TEST_CASE("a failed write leaves no partial file under a final name", "[ensemble
   for (const auto& entry : fs::directory_iterator(bad)) {
     const std::string name = entry.path().filename().string();
     INFO(name);
-    if (name == ".readmit") continue;  // the folder's marker and lock
-    CHECK(name.front() != '.');        // no temporary file is left
+    if (name == ".readmit" || name == ".readmit-manifest") continue;  // the folder's marker and lock, its manifest
+    CHECK(name.front() != '.');                                       // no temporary file is left
     if (name == "summary.csv") continue;
     // Whatever exists under a final name is complete.
     CHECK(read_text(entry.path()) == read_text(good / name));

@@ -51,7 +51,8 @@ inline ExperimentOutcome run_locally(const ExperimentOptions& options) {
 inline std::map<std::string, std::string> stable_tree(const std::filesystem::path& dir) {
   std::map<std::string, std::string> files;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir))
-    if (entry.is_regular_file() && entry.path().filename() != "metadata.json")
+    // Not metadata.json (times, command lines) nor the folders' markers (the process that held them).
+    if (entry.is_regular_file() && entry.path().filename() != "metadata.json" && entry.path().filename() != ".readmit")
       files[std::filesystem::relative(entry.path(), dir).string()] = read_text(entry.path());
   return files;
 }

@@ -76,8 +76,8 @@ TEST_CASE("at each point the policies are paired: its folder is a compare of the
   std::set<std::string> names;
   for (const auto& entry : fs::directory_iterator(out / "points" / "0001"))
     names.insert(entry.path().filename().string());
-  CHECK(names == std::set<std::string>{"comparison.csv", "metadata.json", "metrics.csv", "scenario.resolved.yaml",
-                                       "summary.csv"});
+  CHECK(names == std::set<std::string>{".readmit", "comparison.csv", "metadata.json", "metrics.csv",
+                                       "scenario.resolved.yaml", "summary.csv"});
   // The grid's levels are the midpoints of equal-probability strata.
   CHECK(e.point_texts ==
         std::vector<std::vector<std::string>>{{"0.45", "4"}, {"0.45", "8"}, {"0.75", "4"}, {"0.75", "8"}});
@@ -258,8 +258,7 @@ TEST_CASE("malformed experiment files give located errors", "[experiment][errors
                              "keep: [timeseries, monthly]\n") ==
         std::vector<std::string>{
             f + ":3:3: error: policies.a b: expected a name of at most 64 letters, digits, '_' or '-', found \"a b\"",
-            f + ":4:19: error: overlays: expected an overlay file, found no regular file at " +
-                (dir.path() / "missing.yaml").string(),
+            f + ":4:19: error: policies.ok.overlays[0]: file not found: " + (dir.path() / "missing.yaml").string(),
             f + ":4:34: error: policies.ok.sets: unknown key \"sets\"; did you mean \"set\"?",
             f + ":6:39: error: uncertainties.removing_state.release_prob.dist: unknown distribution \"unifrom\"; did "
                 "you mean \"uniform\"?",

@@ -231,3 +231,32 @@ TEST_CASE("AtomicFileWriter::commit may be called only once", "[io][atomic]") {
   writer.commit();
   CHECK_THROWS_AS(writer.commit(), std::logic_error);
 }
+
+// Issue #21, defect 1: a link planted at a temporary's name (the process id
+// is in the folder's marker) is never followed: the temporary is created
+// with O_EXCL | O_NOFOLLOW under a name nobody can guess.
+TEST_CASE("a symbolic link at a temporary's name is never followed", "[io][atomic]") {
+  const ScratchDirectory scratch;
+  const ScratchDirectory outside;
+  const fs::path victim = outside.path() / "victim.txt";
+  write_file_atomically(victim, "precious");
+  // The names this process's temporaries had: .NAME.PID.N.tmp, N counting from 0.
+  for (int n = 0; n < 2000; ++n)
+    fs::create_symlink(victim,
+                       scratch.path() / (".out.csv." + std::to_string(::getpid()) + "." + std::to_string(n) + ".tmp"));
+  for (int i = 0; i < 20; ++i) write_file_atomically(scratch.path() / "out.csv", "new " + std::to_string(i));
+  CHECK(read_whole_file(victim) == "precious");
+  CHECK(fs::is_regular_file(fs::symlink_status(scratch.path() / "out.csv")));
+  CHECK(read_whole_file(scratch.path() / "out.csv") == "new 19");
+}
+
+TEST_CASE("a symbolic link at the final name is replaced, not followed", "[io][atomic]") {
+  const ScratchDirectory scratch;
+  const ScratchDirectory outside;
+  const fs::path victim = outside.path() / "victim.txt";
+  write_file_atomically(victim, "precious");
+  fs::create_symlink(victim, scratch.path() / "out.csv");
+  write_file_atomically(scratch.path() / "out.csv", "mine");
+  CHECK(read_whole_file(victim) == "precious");
+  CHECK(fs::is_regular_file(fs::symlink_status(scratch.path() / "out.csv")));
+}

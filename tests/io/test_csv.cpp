@@ -21,8 +21,9 @@ TEST_CASE("csv_field quotes only when RFC 4180 requires it", "[io][csv]") {
   CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
   CHECK(csv_field("\"") == "\"\"\"\"");
   CHECK(csv_field("line\nbreak") == "\"line\nbreak\"");
-  CHECK(csv_field("carriage\rreturn") == "\"carriage\rreturn\"");
-  CHECK(csv_field("all,\"of\"\r\nthem") == "\"all,\"\"of\"\"\r\nthem\"");
+  // A carriage return could hide a line's start on a terminal: written as \x0D (safe_text).
+  CHECK(csv_field("carriage\rreturn") == "carriage\\x0Dreturn");
+  CHECK(csv_field("all,\"of\"\r\nthem") == "\"all,\"\"of\"\"\\x0D\nthem\"");
 }
 
 TEST_CASE("CsvWriter writes rows from string lists", "[io][csv]") {
@@ -90,4 +91,29 @@ TEST_CASE("parse_csv_number reads the numbers format_number writes", "[io][csv]"
   CHECK(*parse_csv_number("Inf") == std::numeric_limits<double>::infinity());
   CHECK(*parse_csv_number("-Inf") == -std::numeric_limits<double>::infinity());
   for (const char* bad : {"", "abc", "1.5x", "nan", "inf", " 1"}) CHECK_FALSE(parse_csv_number(bad).has_value());
+}
+
+// Issue #21, defect 16: free text reaches no spreadsheet as a formula and no
+// terminal as a control sequence.
+TEST_CASE("free text is neutralised for spreadsheets and terminals", "[io][csv]") {
+  using readmit::safe_text;
+  CHECK(safe_text("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")");
+  CHECK(safe_text("+1+cmd") == "'+1+cmd");
+  CHECK(safe_text("-2+3") == "'-2+3");
+  CHECK(safe_text("@SUM(A1)") == "'@SUM(A1)");
+  // Numbers (and readmit's own words) are left alone.
+  CHECK(safe_text("-0.25") == "-0.25");
+  CHECK(safe_text("-Inf") == "-Inf");
+  CHECK(safe_text("NA") == "NA");
+  CHECK(safe_text("sanction step 2 by review") == "sanction step 2 by review");
+  CHECK(safe_text("caf\xc3\xa9 \xc2\xa0") == "caf\xc3\xa9 \xc2\xa0");  // no C1 control: unchanged
+  // Escape sequences, bells, carriage returns and C1 controls become visible text.
+  CHECK(safe_text("clear \x1b[2J bell\x07 cr\r csi\xc2\x9b") == "clear \\x1B[2J bell\\x07 cr\\x0D csi\\u009B");
+  CHECK(safe_text("tab\tand\nline") == "tab\tand\nline");
+  std::string row;
+  {
+    readmit::CsvWriter writer(row);
+    writer.write_values("=cmd", -1.5, "\x1b]0;x\x07");
+  }
+  CHECK(row == "'=cmd,-1.5,\\x1B]0;x\\x07\n");
 }

@@ -161,3 +161,53 @@ def test_report_writes_the_page_and_its_figures(tmp_path):
     assert "data:image/png;base64," in text and 'data-section="diplomacy"' in text
     figures = os.listdir(tmp_path / "out" / "figures")
     assert "removals_vs_backlog.png" in figures and "removals_vs_backlog.svg" in figures
+
+
+# Issue #21, defect 14: the options are checked as the command line checks them.
+@pytest.mark.parametrize("options,message", [
+    ({"replications": -5}, r"replications: expected a whole number in \[1, 1000000\], found -5"),
+    ({"replications": 0}, r"replications: expected a whole number in \[1, 1000000\], found 0"),
+    ({"replications": 10**7}, r"replications: expected a whole number in \[1, 1000000\], found 10000000"),
+    ({"replications": 2.5}, r"replications: expected a whole number in \[1, 1000000\], found 2.5"),
+    ({"replications": True}, r"replications: expected a whole number in \[1, 1000000\], found True"),
+    ({"threads": 10**6}, r"threads: expected a whole number in \[1, 4096\], found 1000000"),
+    ({"threads": 0}, r"threads: expected a whole number in \[1, 4096\], found 0"),
+    ({"threads": -1}, r"threads: expected a whole number in \[1, 4096\], found -1"),
+    ({"seed": -1}, r"seed: expected a whole number in \[0, 2\^53\), found -1"),
+    ({"seed": 2**53}, r"seed: expected a whole number in \[0, 2\^53\), found 9007199254740992"),
+    ({"max_replications": 1}, r"max_replications: expected a whole number in \[2, 1000000\], found 1"),
+])
+def test_run_options_are_checked_as_on_the_command_line(options, message):
+    with pytest.raises(ValueError, match=message):
+        readmit.run(readmit.load(CAMBODIA, set=SHORT), **options)
+
+
+# Issue #21, defect 2: save() holds the folder as the command line does, and writes atomically.
+def test_save_holds_its_folder_and_refuses_a_users_folder(tmp_path):
+    import fcntl
+
+    results = readmit.run(readmit.load(CAMBODIA, set=SHORT), replications=2)
+    held = tmp_path / "held"
+    held.mkdir()
+    (held / ".readmit").write_text("held by the test\n")
+    holder = os.open(held / ".readmit", os.O_RDWR)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(OSError, match="is in use by another readmit run"):
+            results.save(held)
+        assert os.listdir(held) == [".readmit"]
+    finally:
+        os.close(holder)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "summary.csv").write_text("my own summary\n")
+    with pytest.raises(OSError, match="was not created by readmit"):
+        results.save(mine)
+    assert (mine / "summary.csv").read_text() == "my own summary\n"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    os.symlink(victim, mine / "timeseries.csv")
+    results.save(mine, force=True)
+    assert victim.read_text() == "precious\n"
+    assert not os.path.islink(mine / "timeseries.csv")
+    assert_same_files(results.path, mine)

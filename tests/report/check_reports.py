@@ -244,7 +244,7 @@ def check_invalid_folder(executable, work):
     os.makedirs(empty, exist_ok=True)
     result = subprocess.run([executable, "report", empty], capture_output=True, text=True, stdin=subprocess.DEVNULL)
     check(result.returncode == 2, f"readmit report on a folder without metadata.json: exit {result.returncode}")
-    check(f"report: error: {empty}: no metadata.json" in result.stderr,
+    check(f"report: {empty}: no metadata.json" in result.stderr,
           f"readmit report on a folder without metadata.json: unexpected message:\n{result.stderr}")
 
 

@@ -35,6 +35,25 @@ struct UntilCi {
   double half_width = 0;
 };
 
+/// The range of a whole-number option of run, compare, sweep and
+/// experiment: the command line's checks (CLI::Range), the library's and the
+/// Python module's are these.
+struct OptionLimit {
+  std::string_view name;
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+  std::string_view range;  // as messages show it
+};
+inline constexpr OptionLimit replications_limit{"replications", 1, 1000000, "[1, 1000000]"};
+inline constexpr OptionLimit threads_limit{"threads", 1, 4096, "[1, 4096]"};
+inline constexpr OptionLimit max_replications_limit{"max_replications", 2, 1000000, "[2, 1000000]"};
+inline constexpr OptionLimit seed_limit{"seed", 0, (std::int64_t{1} << 53) - 1, "[0, 2^53)"};
+
+/// `NAME: expected a whole number in RANGE, found FOUND`, as a UsageError.
+[[noreturn]] void refuse_option(const OptionLimit& limit, std::string_view found);
+/// `value` when it lies in the limit's range; otherwise refuse_option.
+std::int64_t check_option(const OptionLimit& limit, std::int64_t value);
+
 /// Parses "METRIC=HALF_WIDTH" or "PARTNER:METRIC=HALF_WIDTH"; the half-width
 /// must be a finite number > 0. Throws UsageError with the accepted form.
 /// Names are checked against a scenario later, by run_ensembles.
@@ -48,7 +67,7 @@ struct EnsembleRunOptions {
   /// Per scenario, in the order of `scenarios`: --set texts applied after
   /// `overrides` (the Python module's Scenario.with_); may be shorter.
   std::vector<std::vector<std::string>> scenario_overrides;
-  std::int64_t replications = 0;  // 0: the baseline scenario's own
+  std::optional<std::int64_t> replications;  // default: the baseline scenario's own; replications_limit
   /// Master seed of every scenario; default: the baseline's. One seed for
   /// all gives common random numbers: replication k of each scenario uses the
   /// same streams for the same persons and partners.
@@ -59,7 +78,7 @@ struct EnsembleRunOptions {
   bool strict = false;
   /// Receives each scenario's warnings, in order, before anything runs.
   std::function<void(const std::vector<Diagnostic>&)> warnings;
-  unsigned threads = 0;  // 0: every core
+  unsigned threads = 0;  // 0: every core; else threads_limit
   /// Output folder (created if missing); empty: results/NAME, or
   /// results/BASE_vs_ALT for a comparison, built from the scenarios' names
   /// (safe names: they cannot leave results/). See io/output_folder.hpp for
@@ -74,7 +93,7 @@ struct EnsembleRunOptions {
   bool write_monthly = false;
   OutputSelection outputs;  // files, metrics and partners to write; gzip
   std::optional<UntilCi> until_ci;
-  std::int64_t max_replications = 10000;  // the cap of --until-ci
+  std::int64_t max_replications = 10000;  // the cap of --until-ci; max_replications_limit
   /// Progress: (scenario name, finished, total) after each replication, in
   /// order, never concurrently; finished and total count the replications
   /// of every scenario (compare runs them one scenario after another).
@@ -92,8 +111,12 @@ struct RunEstimate {
   double persons_per_replication = 0;  // the most of any scenario: docket + the largest inflow x months
   unsigned threads = 1;                // replications simulated at once
   double memory_bytes = 0;             // peak: persons in simulation, results in flight, statistics
+  double memory_per_thread_bytes = 0;  // of memory_bytes, what each replication simulated at once adds
   double disk_bytes = 0;               // the output files plus the monthly values kept on disk during the run
-  std::string explanation;             // the terms, for messages
+  double kept_bytes = 0;               // of disk_bytes: monthly values and event rows kept during the run
+  // Of disk_bytes, the files (run totals, monthly statistics, events, monthly values):
+  double summary_bytes = 0, replications_bytes = 0, timeseries_bytes = 0, events_bytes = 0, monthly_bytes = 0;
+  std::string explanation;  // the terms, for messages
 };
 
 /// Bytes of memory one simulated person costs at the peak of a replication
@@ -104,6 +127,19 @@ inline constexpr double bytes_per_person = 160;
 /// The estimate for `scenarios` run with `replications` each on `threads`.
 RunEstimate estimate_run(std::span<const Scenario* const> scenarios, std::size_t replications, unsigned threads,
                          bool write_monthly);
+
+/// Refuses (UsageError) work whose estimated memory (`memory_bytes`,
+/// explained by `explanation`) exceeds `max_memory_bytes` (0: the memory
+/// available), or whose disk use exceeds the free space where `out_dir`
+/// will be. `subject` names the work in the message ("the run", "each
+/// point of the sweep"), `disk_words` what the disk holds.
+void check_resources(double memory_bytes, const std::string& explanation, double disk_bytes,
+                     const std::string& disk_words, std::uint64_t max_memory_bytes,
+                     const std::filesystem::path& out_dir, const std::string& subject);
+
+/// Refuses (UsageError) a scenario whose replication would hold more persons
+/// (or children) than the engine's 32-bit indexes can number.
+void check_person_limit(const Scenario& scenario, double persons_per_replication);
 
 /// Memory this process may still use: MemAvailable, or the cgroup's limit
 /// minus its use if lower; 0 if neither can be read.
@@ -131,7 +167,8 @@ struct EnsembleRunOutcome {
 
 /// Runs the ensembles (one scenario, or a baseline and alternatives) and writes the output folder.
 /// Throws ScenarioError for invalid scenario files or overrides, UsageError
-/// for input that is valid on its own but unusable here (unknown --until-ci
+/// for an option out of its limits (replications, threads, max_replications,
+/// seed), for input that is valid on its own but unusable here (unknown --until-ci
 /// total, scenarios with different partners or the same name, a run whose
 /// estimated memory or disk use exceeds what there is or max_memory_bytes),
 /// OutputFolderRefused for a folder in use or not readmit's, IoError when an

@@ -104,7 +104,7 @@ struct KeepFiles {
 /// A validated experiment (or sweep) file, its points expanded and checked.
 struct Experiment {
   std::filesystem::path file;
-  std::string name;       // the file's stem: the default output folder is results/NAME
+  std::string name;       // the file's stem made a safe name (util/text.hpp); empty if none is left
   std::string file_hash;  // FNV-1a of its bytes
   bool sweep_syntax = false;
   /// The file lists `policies`: each policy's scenario is named after it.
@@ -145,10 +145,29 @@ struct Experiment {
   std::vector<std::int64_t> point_replications;
   std::vector<std::string> scenario_hashes;
 
+  /// Per point, what computing it takes (estimate_run of its policies on
+  /// one thread), for the estimate before any work.
+  struct PointDemand {
+    double memory_bytes = 0;             // on one thread
+    double memory_per_thread_bytes = 0;  // added by each further replication at once
+    double scratch_bytes = 0;            // monthly values, event rows and files in the scratch folder
+    double output_bytes = 0;             // the files of its folder
+    double merged_bytes = 0;             // its rows in the merged tables and database
+    std::string too_many_persons;        // why a replication cannot hold its persons, if it cannot
+  };
+  std::vector<PointDemand> demands;
+
   std::size_t points() const { return point_texts.size(); }
+  /// Refuses (UsageError) points that cannot fit: the memory of the largest
+  /// of `selected` (0-based) on `threads`, or all their files on the disk
+  /// of `out_dir`; `max_memory_bytes` as run's --max-memory.
+  void check_resources(const std::vector<std::size_t>& selected, unsigned threads, std::uint64_t max_memory_bytes,
+                       const std::filesystem::path& out_dir, const std::string& command) const;
   /// The --set texts of a point (0-based) under a policy: `set`, the
   /// policy's name and overrides, then the point's values.
   std::vector<std::string> overrides(std::size_t point, std::size_t policy) const;
+  /// The --set text of one uncertain parameter at a point.
+  std::string point_override(std::size_t point, std::size_t uncertainty) const;
   std::string_view method_name() const;
 };
 
@@ -180,6 +199,11 @@ struct ExperimentOptions {
   /// for sweeps; summary.csv, experiment.sqlite for experiments).
   std::string command = "experiment";
   std::filesystem::path out_dir;  // created if missing; empty: results/NAME
+  /// Write into an output folder readmit did not create (io/output_folder.hpp).
+  bool force = false;
+  /// Refuse to start when a point's estimated memory is larger (bytes); 0:
+  /// the memory available.
+  std::uint64_t max_memory_bytes = 0;
   Shard shard;
   /// Discard completed points of this shard that other inputs produced,
   /// instead of refusing.

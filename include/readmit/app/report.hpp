@@ -36,9 +36,20 @@ struct ReportTools {
 /// place looked at when neither the interpreter nor the script exists.
 ReportTools find_report_tools();
 
+struct ReportOptions {
+  bool quiet = false;  // no progress line on stdout
+  bool force = false;  // report on a folder readmit did not create (OutputFolder)
+};
+
 /// Writes DIRECTORY/report.html and DIRECTORY/figures/ (PNG and SVG of every
-/// figure) and returns the page's path. The script's progress line goes to
-/// stdout unless `quiet`; its errors go to stderr. Throws ReportError.
-std::filesystem::path write_report(const std::filesystem::path& directory, bool quiet = false);
+/// figure) and returns the page's path. The folder is held as a command
+/// holds it (io/output_folder.hpp): the script reads it (through its bounded
+/// reader) and writes the page and figures into a private folder inside it,
+/// whose files are then published in place of the earlier report's (only
+/// the figures an earlier report wrote are ever replaced or removed). The
+/// script's progress line goes to stdout unless `quiet`; its errors go to
+/// stderr. Throws ReportError, OutputFolderRefused (a folder in use, not
+/// readmit's, a symbolic link as figures/) or IoError.
+std::filesystem::path write_report(const std::filesystem::path& directory, const ReportOptions& options = {});
 
 }  // namespace readmit

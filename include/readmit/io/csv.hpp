@@ -21,9 +21,17 @@ namespace readmit {
 
 class OutputFile;
 
-/// Returns `field` as it must appear in a CSV row: unchanged, or enclosed in
-/// double quotes with inner quotes doubled if it contains a comma, a double
-/// quote, CR or LF (RFC 4180).
+/// Free text as a spreadsheet and a terminal may show it safely: a text that
+/// starts with '=', '+', '-' or '@' and is not a number gets a leading "'"
+/// (shown as text, never run as a formula), and control characters (but
+/// tab and line feed: escape sequences, CR, C1 controls) are written as
+/// \xHH or \u00HH. Other text is unchanged. Every text field CsvWriter and
+/// csv_field write goes through it.
+std::string safe_text(std::string_view text);
+
+/// Returns `field` as it must appear in a CSV row: safe_text(field),
+/// unchanged, or enclosed in double quotes with inner quotes doubled if it
+/// contains a comma, a double quote, CR or LF (RFC 4180).
 std::string csv_field(std::string_view field);
 
 /// Splits one CSV record (RFC 4180 quoting, no line break inside a field,

@@ -16,6 +16,9 @@ class OutputFile {
   /// A file at `path`, or at `path` + ".gz" compressed when `gzip`.
   /// Throws IoError if it cannot be created.
   OutputFile(const std::filesystem::path& path, bool gzip);
+  /// The same for `name` in `directory`; with `staging`, commit() hands the
+  /// complete file to it (AtomicFileWriter).
+  OutputFile(const Directory& directory, const std::string& name, bool gzip, StagedFiles* staging = nullptr);
   ~OutputFile();
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;

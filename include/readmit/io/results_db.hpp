@@ -14,6 +14,8 @@
 #include <string_view>
 #include <variant>
 
+#include "readmit/io/atomic_file.hpp"
+
 namespace readmit {
 
 /// A value of a row: NULL, INTEGER, REAL or TEXT. A NaN or infinite double
@@ -24,7 +26,11 @@ class ResultsDatabase {
  public:
   /// Creates the temporary database next to `path` (whose folder must
   /// exist). Throws IoError naming the path and SQLite's message.
-  explicit ResultsDatabase(std::filesystem::path path);
+  explicit ResultsDatabase(const std::filesystem::path& path);
+  /// The same for `name` in `directory`: the temporary is created there
+  /// with O_EXCL | O_NOFOLLOW and opened without following a link; with
+  /// `staging`, commit() hands the complete file to it instead of renaming.
+  ResultsDatabase(const Directory& directory, std::string name, StagedFiles* staging = nullptr);
   /// Without a successful commit(), the temporary file is removed.
   ~ResultsDatabase();
   ResultsDatabase(const ResultsDatabase&) = delete;
@@ -54,7 +60,7 @@ class ResultsDatabase {
   Inserter inserter(std::string_view table, std::span<const std::string> columns);
 
   /// Commits the transaction, closes the database and renames it onto the
-  /// final path (replacing an older one). Every Inserter must be destroyed
+  /// final path (replacing an older one), or hands it to the staging. Every Inserter must be destroyed
   /// first. Throws IoError; std::logic_error if called twice or while an
   /// Inserter is alive.
   void commit();
@@ -66,8 +72,10 @@ class ResultsDatabase {
   struct Connection;
   [[noreturn]] void fail(const std::string& what) const;
 
-  std::filesystem::path final_path_;
-  std::filesystem::path temporary_path_;
+  Directory directory_;
+  std::string name_;
+  std::string temporary_name_;
+  StagedFiles* staging_ = nullptr;
   std::unique_ptr<Connection> connection_;
   bool committed_ = false;
 };

@@ -15,7 +15,7 @@
 //                           sanction decisions and effects, linkage, amendments, negotiation
 //   monthly.csv             only when asked: scenario,replication,month,partner,metric,value
 //   metrics.csv             the data dictionary: metric,table,kind,unit,meaning of every metric above
-//   (with --compress every .csv is .csv.gz; --outputs keeps some files, metrics and partners)
+//   (with --compress every .csv, metrics.csv too, is .csv.gz; --outputs keeps some files, metrics and partners)
 //   metadata.json           version, git revision, compiler, seed, replications,
 //                           threads, wall time and where it went, scenario hashes,
 //                           command line
@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "readmit/io/atomic_file.hpp"
 #include "readmit/io/ensemble_results.hpp"
 
 namespace readmit {
@@ -77,21 +78,14 @@ struct RunInfo {
   std::optional<StoppingReport> stopping;
 };
 
-/// Every name readmit writes into an output folder, compressed or not (an
-/// earlier run's files of these names are removed before a run).
-inline constexpr std::string_view output_files[] = {
-    "scenario.resolved.yaml", "replications.csv",    "timeseries.csv",    "summary.csv",
-    "comparison.csv",         "events.csv",          "monthly.csv",       "metrics.csv",
-    "metadata.json",          "replications.csv.gz", "timeseries.csv.gz", "summary.csv.gz",
-    "comparison.csv.gz",      "events.csv.gz",       "monthly.csv.gz"};
-
-/// Writes the output files into `directory`, which must exist, in the order
-/// above. scenarios[0] is the baseline; comparison.csv is written when there
-/// are alternatives, monthly.csv when info.write_monthly or selected;
-/// info.outputs chooses files, metrics and partners, and gzip.
+/// Writes the output files into `directory`, in the order above (with
+/// `staging`, each is left complete under a temporary name for
+/// OutputFolder::publish). scenarios[0] is the baseline; comparison.csv is
+/// written when there are alternatives, monthly.csv when info.write_monthly
+/// or selected; info.outputs chooses files, metrics and partners, and gzip.
 /// Throws IoError on failure.
-void write_outputs(const std::filesystem::path& directory, std::span<const ScenarioResults* const> scenarios,
-                   const RunInfo& info);
+void write_outputs(const Directory& directory, std::span<const ScenarioResults* const> scenarios, const RunInfo& info,
+                   StagedFiles* staging = nullptr);
 
 /// The terminal summary: the headline totals (all partners), labelled with
 /// their metric names and units as in the files and `readmit metrics`, with

@@ -86,6 +86,16 @@ struct MergedScenario {
 MergedScenario merge_scenario_files(const std::filesystem::path& path,
                                     const std::vector<std::filesystem::path>& overlays = {});
 
+/// A file named in another file (an experiment's `scenario`, a policy's
+/// overlay): messages about the file itself (missing, not a regular file,
+/// too large) are located where it is named, under `key_path`.
+struct FileReference {
+  std::filesystem::path path;
+  SourceLocation where;
+  std::string key_path;
+};
+MergedScenario merge_scenario_files(const FileReference& scenario, const std::vector<FileReference>& overlays);
+
 /// The scenario of `merged` with the options' overrides and seed applied,
 /// validated; as load_scenario for the files `merged` came from.
 LoadedScenario resolve_with_overrides(const MergedScenario& merged, const LoadOptions& options);

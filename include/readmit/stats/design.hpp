@@ -159,11 +159,18 @@ struct MorrisDesign {
 /// If candidate_trajectories > trajectories, that many are drawn and the
 /// `trajectories` most spread out are kept (Campolongo, Cariboni & Saltelli
 /// 2007's spread; the candidate adding least is dropped one at a time, as Ge &
-/// Menendez 2014 do, instead of searching all subsets).
-/// Deterministic for a seed (splitmix64).
+/// Menendez 2014 do, instead of searching all subsets). The selection takes
+/// memory linear in the candidates and time about morris_selection_work
+/// (in parallel on the current oneTBB arena; the same design on any number
+/// of threads). Deterministic for a seed (splitmix64).
 /// Throws std::invalid_argument if trajectories or factors is 0, levels is
-/// odd or < 2, or 0 < candidate_trajectories < trajectories.
+/// odd or < 2 or > 1000, or 0 < candidate_trajectories < trajectories.
 MorrisDesign morris_trajectories(std::size_t trajectories, std::size_t factors, std::size_t levels, std::uint64_t seed,
                                  std::size_t candidate_trajectories = 0);
+
+/// The terms of the distances the selection of `candidates` Morris
+/// trajectories of `factors` factors computes: candidates^2 (factors + 1)^2
+/// factors, about 4 ns each on one core.
+double morris_selection_work(std::size_t candidates, std::size_t factors);
 
 }  // namespace readmit

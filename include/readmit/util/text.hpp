@@ -29,6 +29,11 @@ std::optional<std::string_view> closest_match(std::string_view key, std::span<co
 std::string unknown_name_message(std::string_view what, std::string_view key,
                                  std::span<const std::string_view> candidates, std::string_view qualifier = {});
 
+/// `text` made a safe file or folder name: each byte but letters, digits,
+/// '_' and '-' becomes '_', at most 64 bytes; empty when no letter or digit
+/// is left ("..", "...", "  "), so the name can never leave its folder.
+std::string safe_name_from(std::string_view text);
+
 /// Formats a double so the bytes are identical on every platform and parse
 /// back to the same value: the shortest round-trip form from std::to_chars
 /// (e.g. 0.1 -> "0.1", 1e300 -> "1e+300", 2.0 -> "2").

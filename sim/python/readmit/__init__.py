@@ -14,10 +14,10 @@ and writes with save(), are byte for byte those of the command line for the
 same scenarios, overrides, seed and replication count (metadata.json aside,
 which records the wall time and the call).
 """
+import io
 import json
 import math
 import os
-import shutil
 import tempfile
 
 import pandas as pd
@@ -136,8 +136,17 @@ def load(path, set=None):
     return Scenario(path, _override_texts(set))
 
 
+# The largest output file a Results reads into a DataFrame.
+_MAX_FRAME_BYTES = 8 << 30
+
+
+def _read_bytes(path, max_bytes=_MAX_FRAME_BYTES):
+    """An output file through readmit's bounded reader (a regular file, no link followed, bounded size)."""
+    return _core.read_output(os.fspath(path), max_bytes)
+
+
 def _read(path):
-    return pd.read_csv(path, keep_default_na=False, na_values=["NA"])
+    return pd.read_csv(io.BytesIO(_read_bytes(path)), keep_default_na=False, na_values=["NA"])
 
 
 class Results:
@@ -149,8 +158,7 @@ class Results:
         self._keeper = keeper
         self.table = outcome["summary"]
         self.wall_seconds = outcome["wall_seconds"]
-        with open(os.path.join(directory, "metadata.json"), encoding="utf-8") as f:
-            self.metadata = json.load(f)
+        self.metadata = json.loads(_read_bytes(os.path.join(directory, "metadata.json"), 64 << 20))
         self._frames = {}
 
     def _frame(self, name):
@@ -193,22 +201,22 @@ class Results:
     def files(self):
         return list(self.metadata["files"])
 
-    def save(self, directory):
+    def save(self, directory, force=False):
         """Copies every output file into `directory` (created if missing),
-        byte for byte; returns its path."""
-        os.makedirs(directory, exist_ok=True)
-        for name in self.files:
-            if name != "metadata.json":
-                shutil.copyfile(os.path.join(self.path, name), os.path.join(directory, name))
-        # Last, as readmit writes it: a folder without it is incomplete.
-        shutil.copyfile(os.path.join(self.path, "metadata.json"), os.path.join(directory, "metadata.json"))
+        byte for byte, as `readmit run --out directory` writes it: the folder
+        is locked meanwhile, a folder readmit did not create is refused unless
+        force=True, files go in atomically with metadata.json last, and only
+        readmit's files of an earlier run there are replaced (OSError
+        otherwise). Returns the path."""
+        _core.save(self.path, os.fspath(directory), bool(force),
+                   f"python: readmit.Results.save({os.fspath(directory)!r})")
         return directory
 
-    def report(self, directory):
+    def report(self, directory, force=False):
         """Saves the results into `directory` and writes report.html and
         figures/ there (as `readmit report`); returns the page's path."""
-        self.save(directory)
-        return _core.write_report(os.fspath(directory))
+        self.save(directory, force)
+        return _core.write_report(os.fspath(directory), bool(force))
 
     def __repr__(self):
         return f"readmit.Results({', '.join(self.scenarios)}; {self.metadata['replications']} replications)\n" + self.table
@@ -233,9 +241,10 @@ def _run(function, scenarios, replications, seed, threads, monthly, until_ci, ma
                              f"give one its own name, e.g. scenario.with_(name={name + '_alt'!r})")
     keeper = tempfile.TemporaryDirectory(prefix="readmit-")
     options = {"replications": replications, "seed": seed, "threads": threads, "until_ci": until_ci}
-    outcome = _core.run([s.path for s in scenarios], [s.overrides for s in scenarios], int(replications or 0),
-                        seed, int(threads or 0), keeper.name, _call_text(function, scenarios, options), bool(monthly),
-                        until_ci, int(max_replications))
+    # The options are checked by the library, with the command line's limits.
+    outcome = _core.run([s.path for s in scenarios], [s.overrides for s in scenarios], replications, seed, threads,
+                        keeper.name, _call_text(function, scenarios, options), bool(monthly), until_ci,
+                        max_replications)
     return Results(keeper.name, keeper, outcome)
 
 
@@ -243,7 +252,10 @@ def run(scenario, replications=None, seed=None, threads=None, monthly=False, unt
     """`readmit run` in-process. replications: default the scenario's own;
     seed: default the scenario's; threads: default every core (the results
     never depend on it); until_ci: "METRIC=HALF_WIDTH" or
-    "PARTNER:METRIC=HALF_WIDTH" as on the command line."""
+    "PARTNER:METRIC=HALF_WIDTH" as on the command line. Each is checked as
+    the command line checks it (ValueError: replications and
+    max_replications whole numbers in [1, 1000000] and [2, 1000000], threads
+    in [1, 4096], seed in [0, 2^53))."""
     return _run("run", [scenario], replications, seed, threads, monthly, until_ci, max_replications)
 
 
