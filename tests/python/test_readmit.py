@@ -6,6 +6,7 @@ build's python/ folder, READMIT_EXECUTABLE and READMIT_SOURCE_DIR set.
 """
 import filecmp
 import os
+import re
 import subprocess
 
 import pandas as pd
@@ -87,7 +88,9 @@ def test_with_makes_a_copy_with_overrides_in_every_form():
     b = base.with_(partners__cambodia__agreement__document_officers=60, name="more_officers")
     c = base.with_([f"{OFFICERS}=60", "name=more_officers"])
     assert a.overrides == b.overrides == c.overrides == [f"{OFFICERS}=60", "name=more_officers"]
-    assert "document_officers: 60" in a.show() and "document_officers: 100" in base.show()
+    # The officers are declared with their range: the value is the range's `value`.
+    assert re.search(r"document_officers:\s+value: 60\n", a.show())
+    assert re.search(r"document_officers:\s+value: 100\n", base.show())
     assert base.overrides == [] and base.name == "cambodia_2017" and a.name == "more_officers"
     assert "interview_required: false" in base.with_({"partners.cambodia.agreement.interview_required": False}).show()
     assert "acceptance_base_prob: 0.5\n" in base.with_({"partners.cambodia.agreement.acceptance_base_prob": 0.5}).show()
