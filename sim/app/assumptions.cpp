@@ -123,7 +123,7 @@ std::string_view robustness_name(Robustness r) {
 
 std::vector<std::string> assumption_metrics() {
   std::vector<std::string> names;
-  for (const auto& h : headline_totals) names.emplace_back(h.metric);
+  for (const auto* total : headline_totals()) names.emplace_back(total->name);
   return names;
 }
 

@@ -18,10 +18,13 @@ std::string encode_replications(const std::vector<ReplicationResult>& results) {
       for (std::size_t k = 0; k < m.partners(); ++k)
         for (std::size_t c = 0; c < m.columns(); ++c) out.put(m.at(t, k, c));
     out.put(std::uint64_t(r.persons));
-    out.put(std::uint64_t(r.days_request_to_removal.size()));
-    for (const auto& days : r.days_request_to_removal) {
-      out.put(std::uint64_t(days.size()));
-      for (float d : days) out.put(d);
+    out.put(std::uint64_t(r.removals.size()));
+    for (const auto& removals : r.removals) {
+      out.put(std::uint64_t(removals.size()));
+      for (const auto& removal : removals) {
+        out.put(removal.first_request_day);
+        out.put(removal.days_request_to_removal);
+      }
     }
     out.put(std::uint64_t(r.events.size()));
     for (const auto& e : r.events) {
@@ -46,17 +49,20 @@ std::vector<ReplicationResult> decode_replications(const std::string& bytes) {
     const auto columns = std::size_t(in.get<std::uint64_t>());
     ReplicationResult& r = results.emplace_back(ReplicationResult{.monthly = MonthlySeries(months, partners, columns),
                                                                   .tallies = {},
-                                                                  .days_request_to_removal = {},
+                                                                  .removals = {},
                                                                   .events = {},
                                                                   .timings = {}});
     for (std::size_t t = 0; t < months; ++t)
       for (std::size_t k = 0; k < partners; ++k)
         for (std::size_t c = 0; c < columns; ++c) r.monthly.at(t, k, c) = in.get<double>();
     r.persons = std::size_t(in.get<std::uint64_t>());
-    r.days_request_to_removal.resize(std::size_t(in.get<std::uint64_t>()));
-    for (auto& days : r.days_request_to_removal) {
-      days.resize(std::size_t(in.get<std::uint64_t>()));
-      for (float& d : days) d = in.get<float>();
+    r.removals.resize(std::size_t(in.get<std::uint64_t>()));
+    for (auto& removals : r.removals) {
+      removals.resize(std::size_t(in.get<std::uint64_t>()));
+      for (auto& removal : removals) {
+        removal.first_request_day = in.get<std::int32_t>();
+        removal.days_request_to_removal = in.get<float>();
+      }
     }
     r.events.resize(std::size_t(in.get<std::uint64_t>()));
     for (auto& e : r.events) {

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "readmit/engine/ensemble.hpp"
+#include "readmit/engine/run_totals.hpp"
 #include "readmit/io/atomic_file.hpp"
 #include "readmit/io/output_folder.hpp"
 #include "readmit/model/metrics.hpp"
@@ -304,7 +305,7 @@ std::vector<LoadedScenario> load_ensemble_scenarios(const EnsembleRunOptions& op
     if (i < options.scenario_overrides.size())
       own.overrides.insert(own.overrides.end(), options.scenario_overrides[i].begin(),
                            options.scenario_overrides[i].end());
-    return load_scenario(options.scenarios[i], own);
+    return load_run_scenario(options.scenarios[i], own);
   };
   std::vector<LoadedScenario> loaded;
   loaded.push_back(load_for(0));

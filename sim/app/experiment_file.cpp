@@ -163,7 +163,7 @@ void Experiment::check_resources(const std::vector<std::size_t>& selected, unsig
   std::vector<LoadedScenario> loaded;
   std::vector<const Scenario*> typed;
   for (std::size_t q = 0; q < policies.size(); ++q)
-    loaded.push_back(resolve_with_overrides(merged[q], overrides(largest_point, q)));
+    loaded.push_back(resolve_run_scenario(merged[q], {.overrides = overrides(largest_point, q)}));
   for (const auto& l : loaded) typed.push_back(&l.scenario);
   const auto terms =
       estimate_run(typed, std::size_t(std::max<std::int64_t>(point_replications[largest_point], 1)), threads, false);
@@ -291,7 +291,7 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
   try {
     std::vector<std::string> fixed;
     for (const auto& [path, value] : e.fixed) fixed.push_back(path + "=" + value);
-    base = resolve_with_overrides(merged.front(), fixed);
+    base = resolve_run_scenario(merged.front(), {.overrides = fixed});
   } catch (const ScenarioError& error) {
     relocate_into(error, by_origin, diagnostics, seen);
     fail_with();
@@ -313,7 +313,7 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
     }
 
   if (e.outcomes.empty() && !e.sweep_syntax)
-    for (const auto& headline : headline_totals) e.outcomes.push_back(Outcome{"all", std::string(headline.metric)});
+    for (const auto* total : headline_totals()) e.outcomes.push_back(Outcome{"all", std::string(total->name)});
   {
     const RunTotalsLayout layout(base->scenario);
     for (std::size_t i = 0; i < r.outcome_where.size(); ++i)
@@ -355,7 +355,7 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
     std::vector<LoadedScenario> point_scenarios;
     for (std::size_t q = 0; q < e.policies.size(); ++q) {
       try {
-        auto loaded = resolve_with_overrides(merged[q], e.overrides(p, q));
+        auto loaded = resolve_run_scenario(merged[q], {.overrides = e.overrides(p, q)});
         e.scenario_hashes.push_back(text_hash(to_yaml(loaded.resolved)));
         // The reference policy's seed is every policy's: common random numbers.
         if (!point_seed) point_seed = e.seed.value_or(loaded.scenario.seed);

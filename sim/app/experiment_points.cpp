@@ -10,6 +10,7 @@
 #include "experiment_run.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/engine/ensemble.hpp"
+#include "readmit/engine/run_totals.hpp"
 #include "readmit/io/run_output.hpp"
 #include "readmit/util/bounded_file.hpp"
 
@@ -113,7 +114,7 @@ std::string compute_point(const Experiment& e, std::size_t point, unsigned threa
   ScratchFolder scratch;
   std::vector<std::unique_ptr<ScenarioResults>> results;
   for (std::size_t q = 0; q < e.policies.size(); ++q) {
-    LoadedScenario loaded = resolve_with_overrides(e.merged[q], e.overrides(point, q));
+    LoadedScenario loaded = resolve_run_scenario(e.merged[q], {.overrides = e.overrides(point, q)});
     loaded.scenario.seed = e.seeds[point];  // common random numbers
     results.push_back(std::make_unique<ScenarioResults>(std::move(loaded), scratch.path()));
     ScenarioResults& r = *results.back();

@@ -11,6 +11,7 @@
 #include "readmit/app/distributed_run.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/progress.hpp"
+#include "readmit/engine/run_totals.hpp"
 #include "readmit/io/data_dictionary.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
@@ -156,7 +157,7 @@ int validate(const CheckOptions& options) {
   for (const auto& file : options.files) {
     auto count = [](std::size_t n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); };
     try {
-      const auto loaded = readmit::load_scenario(file, load);
+      const auto loaded = readmit::load_run_scenario(file, load);
       print_diagnostics(std::cerr, loaded.warnings);
       std::cout << file << ": ok"
                 << (loaded.warnings.empty() ? "" : " (" + count(loaded.warnings.size(), "warning") + ")") << "\n";
@@ -173,7 +174,7 @@ int show(const CheckOptions& options) {
   readmit::LoadOptions load;
   load.overrides = options.overrides;
   load.strict = options.strict;
-  const auto loaded = readmit::load_scenario(options.files.front(), load);
+  const auto loaded = readmit::load_run_scenario(options.files.front(), load);
   print_diagnostics(std::cerr, loaded.warnings);
   std::cout << (options.origin ? loaded.origin_listing() : loaded.resolved_yaml());
   return exit_ok;
@@ -306,9 +307,10 @@ int main(int argc, char** argv) {
     if (*validate_cmd) return validate(validate_options);
     if (*show_cmd) return show(show_options);
     if (*metrics) {
-      const auto dictionary = metrics_scenario.empty()
-                                  ? readmit::data_dictionary()
-                                  : readmit::data_dictionary(readmit::load_scenario(metrics_scenario.front()).scenario);
+      const auto dictionary =
+          metrics_scenario.empty()
+              ? readmit::data_dictionary()
+              : readmit::data_dictionary(readmit::load_run_scenario(metrics_scenario.front()).scenario);
       std::cout << (metrics_format == "csv" ? readmit::data_dictionary_csv(dictionary)
                                             : readmit::data_dictionary_text(dictionary));
       return exit_ok;

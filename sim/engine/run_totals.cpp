@@ -5,7 +5,6 @@
 #include <limits>
 #include <stdexcept>
 
-#include "readmit/scenario/parameters.hpp"
 #include "readmit/stats/quantiles.hpp"
 #include "readmit/util/text.hpp"
 
@@ -13,78 +12,95 @@ namespace readmit {
 
 namespace {
 
-// Totals summed over the months of one monthly metric, in output order after
-// the headline ones. `redetentions` adds raid detentions (below).
-struct SummedTotal {
-  std::string_view name;
-  Metric metric;
-};
-constexpr SummedTotal summed_totals[] = {
-    {"removals", Metric::removals},
-    {"custody_releases", Metric::custody_releases},
-    {"detention_cost_usd", Metric::detention_cost_usd},
-    {"bed_days", Metric::bed_days},
-    {"children_affected", Metric::children_affected},
-    {"child_days_separated", Metric::child_days_separated},
-    {"severe_outcomes", Metric::severe_outcomes},
-    {"visa_refusals", Metric::visa_refusals},
-    {"visa_applications", Metric::visa_applications},
-    {"requests", Metric::requests},
-    {"acceptances", Metric::acceptances},
-    {"denials", Metric::denials},
-    {"relief", Metric::relief},
-    {"exemptions", Metric::exemptions},
-    {"main_earners_lost", Metric::main_earners_lost},
-    {"homelessness", Metric::homelessness},
-    {"sanction_decisions", Metric::sanction_decisions},
-    {"amendment_requests", Metric::amendment_requests},
-    {"negotiation_agreements", Metric::negotiation_agreements},
-    {"removals_covered_family_unity", Metric::removals_covered_family_unity},
-    {"removals_covered_childhood_arrival", Metric::removals_covered_childhood_arrival},
-    {"removals_covered_long_residence", Metric::removals_covered_long_residence},
-    {"removals_covered_humanitarian_review", Metric::removals_covered_humanitarian_review},
-};
-
-// Shares of the docket at the end of the first month that each amendment's
-// terms cover (levels: the overall slot sums them, so read them per partner).
-struct StartLevel {
-  std::string_view name;
-  Metric metric;
-};
-constexpr StartLevel start_levels[] = {
-    {"docket_covered_family_unity", Metric::docket_covered_family_unity},
-    {"docket_covered_childhood_arrival", Metric::docket_covered_childhood_arrival},
-    {"docket_covered_long_residence", Metric::docket_covered_long_residence},
-    {"docket_covered_humanitarian_review", Metric::docket_covered_humanitarian_review},
-};
-
-// Fixed positions of the totals that are not plain sums.
-constexpr std::string_view median_days_name = "median_days_request_to_removal";
-constexpr std::string_view redetentions_name = "redetentions";
-constexpr std::string_view months_sanctioned_name = "months_under_sanction";
-constexpr std::string_view pending_name = "pending_docket_at_end";
+constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
 double median_of(std::vector<double> values) {
-  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  if (values.empty()) return not_a_number;
   std::sort(values.begin(), values.end());
   return quantile_sorted(values, 0.5);
 }
 
-}  // namespace
-
-int us_fiscal_year(const Date& first_of_month) {
-  return first_of_month.year() + (first_of_month.month() >= 10 ? 1 : 0);
+/// The persons of partner k still in the pipeline at the end of month t.
+double pending_docket(const MonthlySeries& m, std::size_t t, std::size_t k) {
+  double pending = 0;
+  for (const Metric stock : {Metric::stock_prison, Metric::stock_detained, Metric::stock_awaiting_document,
+                             Metric::stock_scheduled, Metric::stock_supervised})
+    pending += m.at(t, k, stock);
+  return pending;
 }
 
-namespace {
+/// One month's contribution of partner k to a summed or counted total.
+double month_value(const RunTotalInfo& total, const MonthlySeries& m, std::size_t t, std::size_t k) {
+  switch (total.reduction) {
+    case Reduction::sum:
+      return m.at(t, k, total.source) + (total.plus ? m.at(t, k, *total.plus) : 0.0);
+    case Reduction::months_positive:
+      return m.at(t, k, total.source) > 0 ? 1 : 0;
+    default:
+      throw std::logic_error("run totals: " + std::string(total.name) + " is not a sum over months");
+  }
+}
 
-/// One month's contribution of partner k to a windowed total.
-double windowed_value(std::string_view name, const MonthlySeries& m, std::size_t t, std::size_t k) {
-  if (name == months_sanctioned_name) return m.at(t, k, Metric::sanction_step) > 0 ? 1 : 0;
-  if (name == redetentions_name) return m.at(t, k, Metric::redetentions) + m.at(t, k, Metric::raid_detentions);
-  for (const auto& total : summed_totals)
-    if (total.name == name) return m.at(t, k, total.metric);
-  throw std::logic_error("run totals: no monthly value for windowed total " + std::string(name));
+/// The days from first request to removal of partner k's removals.
+std::vector<double> removal_days(const ReplicationResult& result, std::size_t k) {
+  std::vector<double> days;
+  if (k < result.removals.size())
+    for (const auto& removal : result.removals[k]) days.push_back(removal.days_request_to_removal);
+  return days;
+}
+
+/// Total `total` of partner k over months [first, end).
+double partner_value(const RunTotalInfo& total, const ReplicationResult& result, std::size_t k, std::size_t first,
+                     std::size_t end) {
+  const auto& m = result.monthly;
+  switch (total.reduction) {
+    case Reduction::sum:
+    case Reduction::months_positive: {
+      double value = 0;
+      for (std::size_t t = first; t < end && t < m.months(); ++t) value += month_value(total, m, t, k);
+      return value;
+    }
+    case Reduction::first_month:
+      return m.at(0, k, total.source);
+    case Reduction::pending_at_end:
+      return pending_docket(m, m.months() - 1, k);
+    case Reduction::median_days_to_removal:
+      return median_of(removal_days(result, k));
+  }
+  return not_a_number;
+}
+
+/// The overall value of `total` from its partners' values (`partner_values`,
+/// in partner order: a fixed order, so the same bits every time).
+double overall_value(const RunTotalInfo& total, const ReplicationResult& result,
+                     const std::vector<double>& partner_values) {
+  switch (total.reduction) {
+    case Reduction::median_days_to_removal: {
+      std::vector<double> pooled;
+      for (std::size_t k = 0; k < partner_values.size(); ++k) {
+        const auto days = removal_days(result, k);
+        pooled.insert(pooled.end(), days.begin(), days.end());
+      }
+      return median_of(std::move(pooled));
+    }
+    case Reduction::first_month: {
+      // Shares weighted by the partners' pending dockets then.
+      double covered = 0, pending = 0;
+      for (std::size_t k = 0; k < partner_values.size(); ++k) {
+        const double docket = pending_docket(result.monthly, 0, k);
+        if (docket > 0 && !std::isnan(partner_values[k])) {
+          covered += partner_values[k] * docket;
+          pending += docket;
+        }
+      }
+      return pending > 0 ? covered / pending : not_a_number;
+    }
+    default: {
+      double sum = 0;
+      for (const double value : partner_values) sum += value;
+      return sum;
+    }
+  }
 }
 
 WindowTotals window_totals(const Scenario& scenario, std::string name, Date begin, Date end,
@@ -103,26 +119,41 @@ WindowTotals window_totals(const Scenario& scenario, std::string name, Date begi
   return window;
 }
 
+const RunTotalInfo& windowed_total(std::string_view name) {
+  const RunTotalInfo* total = find_run_total(name);
+  if (total == nullptr || !total->windowed)
+    throw std::logic_error("run totals: no windowed total " + std::string(name) + " (check_outcome_window_totals)");
+  return *total;
+}
+
 }  // namespace
 
-bool is_windowed_metric(std::string_view name) {
-  const auto names = split(windowed_metric_choices, '|');
-  return std::find(names.begin(), names.end(), name) != names.end();
+int us_fiscal_year(const Date& first_of_month) {
+  return first_of_month.year() + (first_of_month.month() >= 10 ? 1 : 0);
+}
+
+std::vector<std::string_view> windowed_totals() {
+  std::vector<std::string_view> names;
+  for (const auto& total : run_total_table)
+    if (total.windowed) names.push_back(total.name);
+  return names;
+}
+
+std::vector<const RunTotalInfo*> headline_totals() {
+  std::vector<const RunTotalInfo*> totals;
+  for (const auto& total : run_total_table)
+    if (total.headline > 0) totals.push_back(&total);
+  std::sort(totals.begin(), totals.end(), [](const auto* a, const auto* b) { return a->headline < b->headline; });
+  return totals;
 }
 
 RunTotalsLayout::RunTotalsLayout(const Scenario& scenario) {
-  metrics_.emplace_back(summed_totals[0].name);  // removals first
-  metrics_.emplace_back(median_days_name);
-  for (std::size_t i = 1; i < std::size(summed_totals); ++i) metrics_.emplace_back(summed_totals[i].name);
-  metrics_.emplace_back(months_sanctioned_name);
-  metrics_.emplace_back(redetentions_name);
-  metrics_.emplace_back(pending_name);
-  for (const auto& level : start_levels) metrics_.emplace_back(level.name);
+  for (const auto& total : run_total_table) metrics_.emplace_back(total.name);
   for (std::int64_t t = 0; t < scenario.horizon_months; ++t) {
     const int year = us_fiscal_year(scenario.start_date.plus_months(int(t)));
     if (!windows_.empty() && windows_.back().name == "fy" + std::to_string(year)) continue;
     windows_.push_back(window_totals(scenario, "fy" + std::to_string(year), Date::from_ymd(year - 1, 10, 1),
-                                     Date::from_ymd(year, 10, 1), {std::string(summed_totals[0].name)}));
+                                     Date::from_ymd(year, 10, 1), {"removals"}));
   }
   for (const auto& window : scenario.outcome_windows) {
     auto totals = window_totals(scenario, window.name, window.begin, window.end, window.metrics);
@@ -133,7 +164,10 @@ RunTotalsLayout::RunTotalsLayout(const Scenario& scenario) {
     else
       windows_.push_back(std::move(totals));
   }
-  for (const auto& window : windows_) metrics_.insert(metrics_.end(), window.totals.begin(), window.totals.end());
+  for (const auto& window : windows_) {
+    for (const auto& metric : window.metrics) windowed_total(metric);
+    metrics_.insert(metrics_.end(), window.totals.begin(), window.totals.end());
+  }
 
   for (const auto& partner : scenario.partners) slots_.push_back(partner.name);
   slots_.emplace_back("all");
@@ -148,65 +182,45 @@ std::size_t RunTotalsLayout::slot_index(std::string_view name) const {
 }
 
 std::vector<double> RunTotalsLayout::compute(const ReplicationResult& result) const {
-  const auto& m = result.monthly;
-  const std::size_t metric_total = metrics_.size();
+  const std::size_t months = result.monthly.months(), metric_total = metrics_.size();
   std::vector<double> values(values_per_replication(), 0.0);
-  std::vector<double> pooled_days;
-  for (std::size_t k = 0; k < partners(); ++k) {
-    double* row = values.data() + k * metric_total;
-    std::size_t i = 0;
-    auto sum = [&](Metric metric) {
-      double total = 0;
-      for (std::size_t t = 0; t < m.months(); ++t) total += m.at(t, k, metric);
-      return total;
-    };
-    row[i++] = sum(Metric::removals);
-    std::vector<double> days;
-    if (k < result.days_request_to_removal.size())
-      days.assign(result.days_request_to_removal[k].begin(), result.days_request_to_removal[k].end());
-    pooled_days.insert(pooled_days.end(), days.begin(), days.end());
-    row[i++] = median_of(std::move(days));
-    for (std::size_t s = 1; s < std::size(summed_totals); ++s) row[i++] = sum(summed_totals[s].metric);
-    double months_sanctioned = 0;
-    for (std::size_t t = 0; t < m.months(); ++t) months_sanctioned += m.at(t, k, Metric::sanction_step) > 0 ? 1 : 0;
-    row[i++] = months_sanctioned;
-    row[i++] = sum(Metric::redetentions) + sum(Metric::raid_detentions);
-    const std::size_t last = m.months() - 1;
-    row[i++] = m.at(last, k, Metric::stock_prison) + m.at(last, k, Metric::stock_detained) +
-               m.at(last, k, Metric::stock_awaiting_document) + m.at(last, k, Metric::stock_scheduled) +
-               m.at(last, k, Metric::stock_supervised);
-    for (const auto& level : start_levels) row[i++] = m.at(0, k, level.metric);
-    for (const auto& window : windows_)
-      for (const auto& metric : window.metrics) {
-        double total = 0;
-        for (std::size_t t = window.first_month; t < window.end_month && t < m.months(); ++t)
-          total += windowed_value(metric, m, t, k);
-        row[i++] = total;
-      }
-  }
-  // Overall: sums over partners in partner order (a fixed order, so the same
-  // bits every time), and the median of every removal pooled.
-  double* overall = values.data() + overall_slot() * metric_total;
-  for (std::size_t k = 0; k < partners(); ++k)
-    for (std::size_t i = 0; i < metric_total; ++i) overall[i] += values[k * metric_total + i];
-  overall[1] = median_of(std::move(pooled_days));
-  // Coverage shares: the partners' shares weighted by their pending dockets.
-  for (const auto& level : start_levels) {
-    const std::size_t i = metric_index(level.name);
-    double covered = 0, pending = 0;
-    for (std::size_t k = 0; k < partners(); ++k) {
-      double docket = 0;
-      for (Metric stock : {Metric::stock_prison, Metric::stock_detained, Metric::stock_awaiting_document,
-                           Metric::stock_scheduled, Metric::stock_supervised})
-        docket += m.at(0, k, stock);
-      if (docket > 0 && !std::isnan(values[k * metric_total + i])) {
-        covered += values[k * metric_total + i] * docket;
-        pending += docket;
-      }
-    }
-    overall[i] = pending > 0 ? covered / pending : std::numeric_limits<double>::quiet_NaN();
-  }
+  std::vector<double> partner_values(partners());
+  const auto fill = [&](std::size_t i, const RunTotalInfo& total, std::size_t first, std::size_t end) {
+    for (std::size_t k = 0; k < partners(); ++k)
+      values[k * metric_total + i] = partner_values[k] = partner_value(total, result, k, first, end);
+    values[overall_slot() * metric_total + i] = overall_value(total, result, partner_values);
+  };
+  std::size_t i = 0;
+  for (const auto& total : run_total_table) fill(i++, total, 0, months);
+  for (const auto& window : windows_)
+    for (const auto& metric : window.metrics) fill(i++, windowed_total(metric), window.first_month, window.end_month);
   return values;
+}
+
+void check_outcome_window_totals(const ConfigNode& resolved, DiagnosticSink& sink) {
+  const ConfigNode* windows = resolved.find("outcome_windows");
+  if (windows == nullptr || !windows->is_map()) return;
+  const auto known = windowed_totals();
+  for (const auto& window : windows->entries()) {
+    const ConfigNode* metrics = window.value.is_map() ? window.value.find("metrics") : nullptr;
+    if (metrics == nullptr || !metrics->is_sequence()) continue;
+    for (std::size_t i = 0; i < metrics->items().size(); ++i) {
+      const ConfigNode& name = metrics->items()[i];
+      if (!name.is_scalar() || std::find(known.begin(), known.end(), name.text()) != known.end()) continue;
+      sink.error(name.where(), "outcome_windows." + window.key + ".metrics[" + std::to_string(i) + "]",
+                 unknown_name_message("unknown run total a window can sum", excerpt(name.text()), known));
+    }
+  }
+}
+
+LoadedScenario load_run_scenario(const std::filesystem::path& path, LoadOptions options) {
+  options.check = check_outcome_window_totals;
+  return load_scenario(path, options);
+}
+
+LoadedScenario resolve_run_scenario(const MergedScenario& merged, LoadOptions options) {
+  options.check = check_outcome_window_totals;
+  return resolve_with_overrides(merged, options);
 }
 
 }  // namespace readmit

@@ -1,7 +1,6 @@
 #include "readmit/io/data_dictionary.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
@@ -14,99 +13,56 @@ namespace readmit {
 
 namespace {
 
-struct TotalDescription {
-  std::string_view name;
-  std::string_view kind;
-  std::string_view unit;
-  std::string_view meaning;
-};
-
-// One row per whole-run total of RunTotalsLayout; a window's totals
-// (removals_fy2018, removals_from_2018_partial) take the row of their metric
-// and say which months they cover. A test checks that every run total has its row.
-constexpr TotalDescription run_totals[] = {
-    {"removals", "total", "persons", "persons removed in the run"},
-    {"median_days_request_to_removal", "median", "days",
-     "median over removed persons of the days from their first document request to removal (NA if nobody was "
-     "removed; overall: every partner's removals pooled)"},
-    {"custody_releases", "total", "persons", "releases by the custody review (180-day rule) in the run"},
-    {"detention_cost_usd", "total", "USD", "detention bed-days times the cost of a bed-day"},
-    {"bed_days", "total", "person-days", "days spent in post-order detention"},
-    {"children_affected", "total", "children", "children left behind by a removal (children separated)"},
-    {"child_days_separated", "total", "child-days", "days children spent separated from a detained parent"},
-    {"severe_outcomes", "total", "persons", "returnee severe adverse outcomes (suicide or death)"},
-    {"visa_refusals", "total", "applications", "visa applications refused under sanctions, all categories"},
-    {"visa_applications", "total", "applications", "visa applications, all categories"},
-    {"requests", "total", "requests", "travel-document requests sent"},
-    {"acceptances", "total", "requests", "requests accepted (documents issued)"},
-    {"denials", "total", "requests", "requests denied"},
-    {"relief", "total", "persons", "cases ended in relief (pardon, reopened case)"},
-    {"exemptions", "total", "persons", "persons exempted by an amendment"},
-    {"main_earners_lost", "total", "households", "households that lost their main earner to a removal"},
-    {"homelessness", "total", "persons", "returnees becoming homeless"},
-    {"sanction_decisions", "total", "decisions", "sanction decisions taken (rule or timeline)"},
-    {"amendment_requests", "total", "requests", "amendment requests made by the partner"},
-    {"negotiation_agreements", "total", "agreements", "amendment requests agreed by the removing state"},
-    {"removals_covered_family_unity", "total", "persons",
-     "removals of persons family_unity's terms cover (a citizen spouse or a minor child), in force or not"},
-    {"removals_covered_childhood_arrival", "total", "persons",
-     "removals of persons childhood_arrival's terms cover (arrived as children), in force or not"},
-    {"removals_covered_long_residence", "total", "persons",
-     "removals of persons long_residence's terms cover (long resident), in force or not"},
-    {"removals_covered_humanitarian_review", "total", "persons",
-     "removals of vulnerable persons (humanitarian_review's terms), in force or not"},
-    {"months_under_sanction", "count", "months",
-     "months ending with a sanction step above 0 (overall: partner-months)"},
-    {"redetentions", "total", "persons", "persons on supervision re-detained, for a document or in raids"},
-    {"docket_covered_family_unity", "level", "share",
-     "share of the pending docket at the end of the first month that family_unity's terms cover (overall: weighted "
-     "by the partners' pending dockets)"},
-    {"docket_covered_childhood_arrival", "level", "share",
-     "share of the pending docket at the end of the first month that childhood_arrival's terms cover"},
-    {"docket_covered_long_residence", "level", "share",
-     "share of the pending docket at the end of the first month that long_residence's terms cover"},
-    {"docket_covered_humanitarian_review", "level", "share",
-     "share of the pending docket at the end of the first month that is vulnerable (humanitarian_review's terms)"},
-    {"pending_docket_at_end", "level", "persons",
-     "persons still in the pipeline (prison, detained, supervised) at the end of the run"},
-};
-
-MetricDescription run_total(const std::string& name) {
-  for (const auto& t : run_totals)
-    if (t.name == name) return {name, "run_total", std::string(t.kind), std::string(t.unit), std::string(t.meaning)};
-  throw std::logic_error("data dictionary: no description of the run total " + name);
+/// Whether a total is summed (or counted) over months: over the run, or a window.
+bool over_months(const RunTotalInfo& total) {
+  return total.reduction == Reduction::sum || total.reduction == Reduction::months_positive;
 }
 
-std::string_view kind_name(MetricKind kind) {
-  switch (kind) {
-    case MetricKind::stock:
-      return "stock";
-    case MetricKind::flow:
-      return "flow";
-    case MetricKind::level:
-      return "level";
-  }
-  return "?";
+MetricDescription run_total(const RunTotalInfo& total) {
+  return {std::string(total.name),
+          "run_total",
+          std::string(reduction_kind_name(total.reduction)),
+          std::string(total.unit_or_metric()),
+          std::string(total.label_or_metric()),
+          run_total_meaning(total) + (over_months(total) ? ", over the run" : ""),
+          std::string(total.drivers),
+          total.windowed};
 }
 
 void add_monthly(std::vector<MetricDescription>& out, const std::vector<std::string>& categories) {
   for (const auto& info : metric_info)
-    out.push_back({std::string(info.name), "monthly", std::string(kind_name(info.kind)), std::string(info.unit),
-                   std::string(info.meaning)});
+    out.push_back({std::string(info.name), "monthly", std::string(metric_kind_name(info.kind)), std::string(info.unit),
+                   std::string(info.label), std::string(info.meaning), std::string(info.drivers)});
   for (const auto& category : categories) {
-    out.push_back({"visa_applications." + category, "monthly", "flow", "applications",
-                   "visa applications in category " + category});
-    out.push_back({"visa_refusals." + category, "monthly", "flow", "applications",
-                   "visa applications in category " + category + " refused under sanctions"});
+    out.push_back({"visa_applications." + category, "monthly", "flow", "applications", "visa applications, " + category,
+                   "visa applications in category " + category, ""});
+    out.push_back({"visa_refusals." + category, "monthly", "flow", "applications", "visas refused, " + category,
+                   "visa applications in category " + category + " refused under sanctions", ""});
   }
+}
+
+/// "in FY2019", "in 2019", or the window's own name as words ("from 2018").
+std::string window_words(const WindowTotals& window) {
+  const std::string& name = window.name;
+  const bool year = name.size() == 6 && (name.starts_with("fy") || name.starts_with("cy")) &&
+                    std::all_of(name.begin() + 2, name.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (year) return name.starts_with("fy") ? "in FY" + name.substr(2) : "in " + name.substr(2);
+  std::string words = name;
+  std::replace(words.begin(), words.end(), '_', ' ');
+  for (const char* lead : {"from ", "in ", "during ", "before ", "after ", "until "})
+    if (words.starts_with(lead)) return words;
+  return "in " + words;
 }
 
 /// The total of `metric` over window `window`, stored as `name`.
 MetricDescription window_total(const WindowTotals& window, const std::string& metric, const std::string& name) {
-  MetricDescription d = run_total(metric);
+  const RunTotalInfo& total = *find_run_total(metric);
+  MetricDescription d = run_total(total);
   d.name = name;
-  d.meaning += ", in window " + window.name + " (" + window.begin.to_string() + " to " +
-               window.end.plus_days(-1).to_string() + ")";
+  d.windowed = false;
+  d.label += " " + window_words(window) + (window.complete ? "" : ", partial");
+  d.meaning = run_total_meaning(total) + ", over window " + window.name + " (" + window.begin.to_string() + " to " +
+              window.end.plus_days(-1).to_string() + ")";
   if (!window.complete) d.meaning += "; partial: the run covers only part of the window";
   return d;
 }
@@ -115,24 +71,22 @@ MetricDescription window_total(const WindowTotals& window, const std::string& me
 
 std::vector<MetricDescription> data_dictionary(const Scenario& scenario) {
   std::vector<MetricDescription> out;
+  for (const auto& total : run_total_table) out.push_back(run_total(total));
   const RunTotalsLayout layout(scenario);
-  for (const auto& name : layout.metrics()) {
-    std::optional<MetricDescription> windowed;
-    for (const auto& window : layout.windows())
-      for (std::size_t i = 0; i < window.totals.size() && !windowed; ++i)
-        if (window.totals[i] == name) windowed = window_total(window, window.metrics[i], name);
-    out.push_back(windowed ? *windowed : run_total(name));
-  }
+  for (const auto& window : layout.windows())
+    for (std::size_t i = 0; i < window.totals.size(); ++i)
+      out.push_back(window_total(window, window.metrics[i], window.totals[i]));
   add_monthly(out, visa_categories(scenario));
   return out;
 }
 
 std::vector<MetricDescription> data_dictionary() {
   std::vector<MetricDescription> out;
-  for (const auto& t : run_totals) out.push_back(run_total(std::string(t.name)));
-  out.push_back({"METRIC_WINDOW", "run_total", "total", "as METRIC",
+  for (const auto& total : run_total_table) out.push_back(run_total(total));
+  out.push_back({"METRIC_WINDOW", "run_total", "total", "as METRIC", "METRIC in WINDOW",
                  "METRIC summed over an outcome window: fyYYYY (US fiscal year, October to September), a calendar "
-                 "year or the scenario's outcome_windows; _partial at the end when the run covers only part of it"});
+                 "year or the scenario's outcome_windows; _partial at the end when the run covers only part of it",
+                 ""});
   add_monthly(out, {"CATEGORY"});
   return out;
 }
@@ -140,8 +94,10 @@ std::vector<MetricDescription> data_dictionary() {
 std::string data_dictionary_csv(const std::vector<MetricDescription>& metrics) {
   std::ostringstream text;
   CsvWriter csv(text);
-  csv.write_row({"metric", "table", "kind", "unit", "meaning"});
-  for (const auto& m : metrics) csv.write_row({m.name, m.table, m.kind, m.unit, m.meaning});
+  csv.write_row({"metric", "table", "kind", "unit", "label", "meaning", "drivers", "windowed"});
+  for (const auto& m : metrics)
+    csv.write_row({m.name, m.table, m.kind, m.unit, m.label, m.meaning, m.drivers,
+                   m.table == "run_total" ? (m.windowed ? "true" : "false") : ""});
   return std::move(text).str();
 }
 
@@ -168,6 +124,11 @@ std::string data_dictionary_text(const std::vector<MetricDescription>& metrics) 
     out += "  " + pad(m.name, name_width) + "  " + pad(m.unit, unit_width) + "  " + pad(m.kind, 6) + "  " + m.meaning +
            "\n";
   }
+  std::string windowed;
+  for (const auto& m : metrics)
+    if (m.windowed) windowed += (windowed.empty() ? "" : ", ") + m.name;
+  if (!windowed.empty())
+    out += "\nRun totals an outcome window can sum (outcome_windows.*.metrics):\n  " + windowed + "\n";
   return out;
 }
 

@@ -14,7 +14,9 @@
 #include "readmit/io/csv.hpp"
 #include "readmit/io/data_dictionary.hpp"
 #include "readmit/io/output_file.hpp"
+#include "readmit/model/amendments.hpp"
 #include "readmit/model/metrics.hpp"
+#include "readmit/scenario/parameters.hpp"
 #include "readmit/util/version.hpp"
 
 namespace readmit {
@@ -376,16 +378,38 @@ std::string padded(std::string text, std::size_t width) {
 
 /// The label of a headline total: its metric name, as in the files, and its
 /// unit (`readmit metrics` says what each means).
-std::string label_of(const HeadlineTotal& headline, const std::vector<MetricDescription>& dictionary) {
-  for (const auto& m : dictionary)
-    if (m.table == "run_total" && m.name == headline.metric) return m.name + " (" + m.unit + ")";
-  return std::string(headline.metric);
+std::string label_of(const RunTotalInfo& total) {
+  return std::string(total.name) + " (" + std::string(total.unit_or_metric()) + ")";
 }
 
-std::size_t label_width(const std::vector<MetricDescription>& dictionary) {
+std::size_t label_width(const std::vector<const RunTotalInfo*>& headline) {
   std::size_t width = 0;
-  for (const auto& headline : headline_totals) width = std::max(width, label_of(headline, dictionary).size());
+  for (const auto* total : headline) width = std::max(width, label_of(*total).size());
   return width + 2;
+}
+
+/// Whom each amendment would cover: its share of the docket at the start,
+/// and how many of the removed it covers (docs/model.md section 7.19).
+void coverage_lines(std::ostream& out, const ScenarioResults& base, std::size_t width) {
+  const auto& layout = base.layout();
+  const std::size_t all = layout.overall_slot();
+  const auto index_of = [&](Metric source, Reduction reduction) {
+    for (const auto& total : run_total_table)
+      if (total.source == source && total.reduction == reduction) return layout.metric_index(total.name);
+    return layout.metrics().size();
+  };
+  const Summary total = base.total_summary(all, layout.metric_index("removals"));
+  out << "amendment coverage (terms in force or not): share of the docket at the start; of the removed\n";
+  for (std::size_t a = 0; a < std::size(amendments::covered_removal_metrics); ++a) {
+    const auto& coverage = amendments::covered_removal_metrics[a];
+    const Summary share = base.total_summary(all, index_of(coverage.docket, Reduction::first_month));
+    const Summary covered = base.total_summary(all, index_of(coverage.metric, Reduction::sum));
+    char line[160];
+    std::snprintf(line, sizeof line, "%.0f%% of the docket; %s of %s removed", 100 * share.mean,
+                  show(covered.mean, scale_for({covered.mean})).c_str(),
+                  show(total.mean, scale_for({total.mean})).c_str());
+    out << padded("  " + std::string(amendment_names()[std::size_t(coverage.amendment)]), width) << line << "\n";
+  }
 }
 
 }  // namespace
@@ -397,40 +421,18 @@ std::string summary_table(std::span<const ScenarioResults* const> scenarios) {
   const std::size_t all = layout.overall_slot();
   const std::string scope =
       layout.partners() > 1 ? "all partners (months_under_sanction: partner-months)" : layout.slots().front();
-  const auto dictionary = data_dictionary(base.scenario());
-  const std::size_t width = label_width(dictionary);
+  const auto headline = headline_totals();
+  const std::size_t width = label_width(headline);
   if (scenarios.size() == 1) {
     out << base.name() << ": " << base.replications() << " replications, seed " << base.scenario().seed << ", " << scope
         << "\n";
     out << padded("", width) << padded("mean [95% CI of the mean]", 28) << "5% - 95% of replications\n";
-    for (const auto& headline : headline_totals) {
-      const std::size_t m = layout.metric_index(headline.metric);
-      if (m == layout.metrics().size()) continue;
-      const Summary s = base.total_summary(all, m);
-      out << padded(label_of(headline, dictionary), width) << padded(with_interval(s.mean, s.ci95), 28)
-          << range(s.p05, s.p95) << "\n";
+    for (const auto* total : headline) {
+      const Summary s = base.total_summary(all, layout.metric_index(total->name));
+      out << padded(label_of(*total), width) << padded(with_interval(s.mean, s.ci95), 28) << range(s.p05, s.p95)
+          << "\n";
     }
-    // Whom each amendment would cover: its share of the docket at the start,
-    // and how many of the removed it covers (MODEL.md section 4).
-    const char* const amendments[] = {"family_unity", "childhood_arrival", "long_residence", "humanitarian_review"};
-    bool heading = false;
-    for (const char* amendment : amendments) {
-      const std::size_t docket = layout.metric_index(std::string("docket_covered_") + amendment);
-      const std::size_t removed = layout.metric_index(std::string("removals_covered_") + amendment);
-      const std::size_t removals = layout.metric_index("removals");
-      if (docket == layout.metrics().size() || removed == layout.metrics().size()) continue;
-      if (!heading)
-        out << "amendment coverage (terms in force or not): share of the docket at the start; of the removed\n";
-      heading = true;
-      const Summary share = base.total_summary(all, docket);
-      const Summary covered = base.total_summary(all, removed);
-      const Summary total = base.total_summary(all, removals);
-      char line[160];
-      std::snprintf(line, sizeof line, "%.0f%% of the docket; %s of %s removed", 100 * share.mean,
-                    show(covered.mean, scale_for({covered.mean})).c_str(),
-                    show(total.mean, scale_for({total.mean})).c_str());
-      out << padded(std::string("  ") + amendment, width) << line << "\n";
-    }
+    coverage_lines(out, base, width);
     return out.str();
   }
   for (std::size_t i = 1; i < scenarios.size(); ++i) {
@@ -438,11 +440,9 @@ std::string summary_table(std::span<const ScenarioResults* const> scenarios) {
     out << alt.name() << " vs " << base.name() << ": " << base.replications()
         << " paired replications (common random numbers), seed " << base.scenario().seed << ", " << scope << "\n";
     out << padded("mean [95% CI]", width) << padded(base.name(), 24) << padded(alt.name(), 24) << "difference\n";
-    for (const auto& headline : headline_totals) {
-      if (layout.metric_index(headline.metric) == layout.metrics().size()) continue;
-      const auto c = compare_total(base, alt, "all", headline.metric);
-      out << padded(label_of(headline, dictionary), width)
-          << padded(with_interval(c.baseline.mean, c.baseline.ci95), 24)
+    for (const auto* total : headline) {
+      const auto c = compare_total(base, alt, "all", std::string(total->name));
+      out << padded(label_of(*total), width) << padded(with_interval(c.baseline.mean, c.baseline.ci95), 24)
           << padded(with_interval(c.alternative.mean, c.alternative.ci95), 24)
           << with_interval(c.difference.mean, c.difference.ci95) << "\n";
     }

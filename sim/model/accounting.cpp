@@ -24,7 +24,7 @@ std::vector<Coverage> coverage_census(const World& world) {
           const auto p = std::uint32_t(i);
           if (!people.entered(p) || is_terminal(people.state[p])) continue;
           Coverage& c = local[people.partner[p]];
-          for (std::size_t a = 0; a < coverage.size(); ++a)
+          for (std::size_t a = 0; a < std::size(coverage); ++a)
             if (amendments::terms_cover(world, p, coverage[a].amendment)) ++c[a];
         }
         return local;
@@ -46,7 +46,7 @@ void record_coverage(World& world, std::size_t k, int month, const Coverage* cen
   double pending = 0;
   for (std::size_t st = 0; st < person_state_count; ++st)
     if (!is_terminal(PersonState(st))) pending += double(stock[st]);
-  for (std::size_t a = 0; a < coverage.size(); ++a)
+  for (std::size_t a = 0; a < std::size(coverage); ++a)
     world.metric(month, k, coverage[a].docket) = pending > 0 ? double((*census)[a]) / pending : std::nan("");
 }
 
@@ -96,7 +96,7 @@ void record_diplomacy(World& world, std::size_t k, int month) {
   double in_force_count = 0;
   for (std::size_t a = 0; a < amendment_kind_count; ++a) {
     const double on = partner.amendments.in_force[a] ? 1 : 0;
-    record(Metric(std::size_t(Metric::in_force_family_unity) + a), on);
+    record(in_force_metric(AmendmentKind(a)), on);
     in_force_count += on;
   }
   record(Metric::amendments_in_force, in_force_count);

@@ -44,7 +44,7 @@ void remove(World& world, std::uint32_t p) {
   households::on_removal(world, p);
   documents::set_request(world, p, RequestStatus::none);
   pipeline::set_state(world, p, PersonState::removed);
-  world.result.days_request_to_removal[k].push_back(float(world.day - people.first_request_day[p]));
+  world.result.removals[k].push_back({people.first_request_day[p], float(world.day - people.first_request_day[p])});
   returnees::enrol(world, p);
 }
 

@@ -6,6 +6,44 @@
 
 namespace readmit {
 
+const RunTotalInfo* find_run_total(std::string_view name) {
+  for (const auto& total : run_total_table)
+    if (total.name == name) return &total;
+  return nullptr;
+}
+
+std::string run_total_meaning(const RunTotalInfo& total) {
+  if (!total.meaning.empty()) return std::string(total.meaning);
+  return std::string(metric_info[std::size_t(total.source)].meaning);
+}
+
+std::string_view metric_kind_name(MetricKind kind) {
+  switch (kind) {
+    case MetricKind::stock:
+      return "stock";
+    case MetricKind::flow:
+      return "flow";
+    case MetricKind::level:
+      return "level";
+  }
+  return "?";
+}
+
+std::string_view reduction_kind_name(Reduction reduction) {
+  switch (reduction) {
+    case Reduction::sum:
+      return "total";
+    case Reduction::months_positive:
+      return "count";
+    case Reduction::first_month:
+    case Reduction::pending_at_end:
+      return "level";
+    case Reduction::median_days_to_removal:
+      return "median";
+  }
+  return "?";
+}
+
 std::vector<std::string> visa_categories(const Scenario& scenario) {
   std::vector<std::string> categories;
   for (const auto& partner : scenario.partners)

@@ -47,7 +47,7 @@ World::World(const Scenario& scenario, std::uint64_t replication_index)
                            monthly_column_names(scenario).size()),
              std::vector<std::array<StateTally, person_state_count + 1>>(scenario.partners.size()),
              0,
-             std::vector<std::vector<float>>(scenario.partners.size()),
+             std::vector<std::vector<RemovalTiming>>(scenario.partners.size()),
              {},
              {}} {
   for (auto& partner : partners) {

@@ -8,9 +8,10 @@
 
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/report.hpp"
+#include "readmit/engine/run_totals.hpp"
 #include "readmit/io/atomic_file.hpp"
+#include "readmit/io/data_dictionary.hpp"
 #include "readmit/io/output_folder.hpp"
-#include "readmit/model/metrics.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/bounded_file.hpp"
@@ -131,13 +132,15 @@ py::list schema() {
 
 py::list metrics() {
   py::list rows;
-  for (const auto& info : readmit::metric_info) {
+  for (const auto& m : readmit::data_dictionary()) {
     py::dict row;
-    row["name"] = std::string(info.name);
-    row["kind"] = info.kind == readmit::MetricKind::stock  ? "stock"
-                  : info.kind == readmit::MetricKind::flow ? "flow"
-                                                           : "level";
-    row["meaning"] = std::string(info.meaning);
+    row["metric"] = m.name;
+    row["table"] = m.table;
+    row["kind"] = m.kind;
+    row["unit"] = m.unit;
+    row["label"] = m.label;
+    row["meaning"] = m.meaning;
+    row["drivers"] = m.drivers;
     rows.append(row);
   }
   return rows;
@@ -164,7 +167,7 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "load",
       [](const std::string& path, const std::vector<std::string>& overrides) {
-        return loaded_info(readmit::load_scenario(path, overrides));
+        return loaded_info(readmit::load_run_scenario(path, {.overrides = overrides}));
       },
       py::arg("path"), py::arg("overrides"), "Loads and validates a scenario; raises readmit.ScenarioError.");
   m.def("run", &run, py::arg("scenarios"), py::arg("overrides"), py::arg("replications"), py::arg("seed"),
@@ -191,7 +194,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("read_output", &read_output, py::arg("path"), py::arg("max_bytes"),
         "The bytes of an output file, read through readmit's bounded reader.");
   m.def("schema", &schema, "Every scenario parameter, as a list of dicts.");
-  m.def("metrics", &metrics, "Every monthly metric, as a list of dicts.");
+  m.def("metrics", &metrics, "Every output metric (the data dictionary, as metrics.csv), as a list of dicts.");
   m.attr("version") = std::string(readmit::version());
   m.attr("git_revision") = std::string(readmit::git_revision());
 }

@@ -409,7 +409,7 @@ LoadedScenario resolve_with_overrides(const MergedScenario& merged, const LoadOp
     apply_override(tree, "seed=" + *options.seed, "command line (" + seed_label + ")", sink);
   }
   sink.throw_if_any();
-  LoadedScenario loaded = resolve_scenario(tree);
+  LoadedScenario loaded = resolve_scenario(tree, options.check);
   loaded.source_files = merged.source_files;
   loaded.overrides = options.overrides;
   loaded.seed_origin = seed_label;

@@ -318,8 +318,8 @@ const ParamSpec rows[] = {
    .meaning = "The window is this US fiscal year (October of the year before to September).",
    .set = TO(s.outcome_windows[k[0]].fiscal_year)},
   {.path = "outcome_windows.*.metrics", .type = T::name_list, .default_yaml = "[removals]",
-   .choices = windowed_metric_choices,
-   .meaning = "Run totals summed over the window.", .set = TO(s.outcome_windows[k[0]].metrics)},
+   .meaning = "Run totals summed over the window: those `readmit metrics` marks windowed (sums over months).",
+   .set = TO(s.outcome_windows[k[0]].metrics)},
 };
 // clang-format on
 

@@ -97,9 +97,10 @@ const ParamSpec run_and_state_rows[] = {
 };
 // clang-format on
 
+#define READMIT_AMENDMENT_NAME(ARG, name) #name,
 constexpr std::array<std::string_view, amendment_kind_count> amendment_name_list = {
-    "family_unity",   "childhood_arrival",     "long_residence", "humanitarian_review",
-    "advance_notice", "reintegration_support", "annual_cap"};
+    READMIT_AMENDMENTS(READMIT_AMENDMENT_NAME, ~)};
+#undef READMIT_AMENDMENT_NAME
 
 }  // namespace
 

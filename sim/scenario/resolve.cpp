@@ -599,12 +599,13 @@ void check_sanction_steps(const ConfigNode& merged, const Scenario& scenario, Di
 
 }  // namespace
 
-LoadedScenario resolve_scenario(const ConfigNode& merged) {
+LoadedScenario resolve_scenario(const ConfigNode& merged, ScenarioCheck check) {
   DiagnosticSink sink;
   LoadedScenario loaded;
   loaded.scenario.sanctions.ladders = sanction_presets();
   Resolver resolver(sink, loaded.scenario, read_context(merged));
   resolver.section(schema_root(), &merged, merged.where(), "", {}, loaded.resolved);
+  if (check != nullptr) check(loaded.resolved, sink);
   if (sink.empty()) check_sanction_steps(merged, loaded.scenario, sink);
   if (sink.empty()) detail::check_cross_references(loaded.resolved, loaded.scenario, sink);
   if (sink.empty()) detail::check_effects(loaded.resolved, loaded.scenario, sink);

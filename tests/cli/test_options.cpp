@@ -100,9 +100,10 @@ TEST_CASE("readmit show --origin says where every value came from", "[cli][optio
   CHECK(contains(r.out, "\namendment_rules.family_unity.in_force_from: 2020-06-01  # " + overlay + ":3:20\n"));
   CHECK(contains(r.out, "\namendment_rules.family_unity.child_under_age_years: 12  # " + f + ":6:28\n"));
   // A default says whether the parameter table assumes or sources it.
-  CHECK(contains(r.out, "\npartners.alpha.agreement.document_officers: 5  # default (assumed); timeline: 0 from "
-                        "2020-03-01 (" +
-                            f + ":8:74)\n"));
+  CHECK(contains(r.out,
+                 "\npartners.alpha.agreement.document_officers: 5  # default (assumed); timeline: 0 from "
+                 "2020-03-01 (" +
+                     f + ":8:74)\n"));
   CHECK(contains(r.out, "\ntimeline[0].set.partners.alpha.agreement.document_officers: 0  # " + f + ":8:74\n"));
 }
 
@@ -179,8 +180,9 @@ TEST_CASE("readmit metrics and metrics.csv describe every metric of the files", 
   const auto described = column(out / "metrics.csv", 0);
   for (const auto& name : column(out / "summary.csv", 2)) CHECK(described.count(name) == 1);
   for (const auto& name : column(out / "timeseries.csv", 3)) CHECK(described.count(name) == 1);
-  CHECK(
-      read_text(out / "metrics.csv").starts_with("metric,table,kind,unit,meaning\nremovals,run_total,total,persons,"));
+  CHECK(read_text(out / "metrics.csv")
+            .starts_with("metric,table,kind,unit,label,meaning,drivers,windowed\nremovals,run_total,total,persons,"
+                         "removals,\"persons removed, over the run\",,true\n"));
 
   const auto text = run_readmit({"metrics"});
   CHECK(text.code == 0);
@@ -188,6 +190,7 @@ TEST_CASE("readmit metrics and metrics.csv describe every metric of the files", 
   CHECK(contains(text.out, "\n  children_affected "));
   CHECK(contains(text.out, "\n  METRIC_WINDOW "));
   CHECK(contains(text.out, "\n  visa_refusals.CATEGORY "));
+  CHECK(contains(text.out, "\nRun totals an outcome window can sum (outcome_windows.*.metrics):\n  removals, "));
   const auto csv = run_readmit({"metrics", minimal, "--format", "csv"});
   CHECK(csv.out == read_text(out / "metrics.csv"));
 }

@@ -16,7 +16,7 @@ namespace {
 const std::filesystem::path two_partners = READMIT_TEST_DATA_DIR "/ensemble/two_partners.yaml";
 
 LoadedScenario with_windows(const TempDir& dir, const std::string& windows) {
-  return load_scenario(dir.write("windows.yaml", "extends: " + two_partners.string() + "\n" + windows));
+  return load_run_scenario(dir.write("windows.yaml", "extends: " + two_partners.string() + "\n" + windows));
 }
 
 /// The run totals after the whole-run ones (the last of which is the last
@@ -65,8 +65,7 @@ TEST_CASE("named windows add their totals after the fiscal years", "[engine][win
 TEST_CASE("window totals sum the months of the window, per partner and overall", "[engine][windows]") {
   TempDir dir;
   std::string metrics;
-  for (const auto name : split(windowed_metric_choices, '|'))
-    metrics += (metrics.empty() ? "" : ", ") + std::string(name);
+  for (const auto name : windowed_totals()) metrics += (metrics.empty() ? "" : ", ") + std::string(name);
   const auto loaded = with_windows(dir,
                                    "outcome_windows:\n"
                                    "  whole: {from: 2020-01-01, through: 2021-12-31, metrics: [" +
@@ -83,7 +82,7 @@ TEST_CASE("window totals sum the months of the window, per partner and overall",
     return values[slot * layout.metrics().size() + m];
   };
   // A window over the whole run equals the whole-run total of every windowable metric.
-  for (const auto name : split(windowed_metric_choices, '|')) {
+  for (const auto name : windowed_totals()) {
     INFO(name);
     for (std::size_t slot = 0; slot < layout.slots().size(); ++slot)
       CHECK(at(slot, std::string(name) + "_whole") == at(slot, name));
@@ -113,7 +112,9 @@ TEST_CASE("malformed outcome windows give located errors", "[engine][windows][er
         std::vector<std::string>{
             f + ":3:13: error: outcome_windows.a.from: expected the first day of a month (YYYY-MM-01), found "
                 "\"2020-01-02\"",
-            f + ":3:56: error: outcome_windows.a.metrics[0]: unknown name \"removal\"; did you mean \"removals\"?"});
+            f + ":3:56: error: outcome_windows.a.metrics[0]: unknown run total a window can sum \"removal\"; did you "
+                "mean "
+                "\"removals\"?"});
   CHECK(errors_of("  b: {from: 2020-01-01}\n"
                   "  c: {calendar_year: 2030}\n"
                   "  d: {calendar_year: 2020, fiscal_year: 2020}\n"

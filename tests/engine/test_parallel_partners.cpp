@@ -75,7 +75,7 @@ bool same(const ReplicationResult& a, const ReplicationResult& b) {
     if (a.events[i].day != b.events[i].day || a.events[i].kind != b.events[i].kind ||
         a.events[i].detail != b.events[i].detail)
       return false;
-  return a.days_request_to_removal == b.days_request_to_removal;
+  return a.removals == b.removals;
 }
 
 }  // namespace

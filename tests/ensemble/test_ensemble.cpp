@@ -201,8 +201,9 @@ TEST_CASE("summary.csv and timeseries.csv match a direct computation", "[ensembl
   std::vector<double> removals, pooled_medians;
   for (const auto& r : results) {
     removals.push_back(readmit::test::total(r, Metric::removals, 0) + readmit::test::total(r, Metric::removals, 1));
-    std::vector<double> days(r.days_request_to_removal[0].begin(), r.days_request_to_removal[0].end());
-    days.insert(days.end(), r.days_request_to_removal[1].begin(), r.days_request_to_removal[1].end());
+    std::vector<double> days;
+    for (const auto& partner : r.removals)
+      for (const auto& removal : partner) days.push_back(removal.days_request_to_removal);
     pooled_medians.push_back(direct_quantile(days, 0.5));
   }
   std::map<std::string, std::map<std::string, double>> summary;  // metric -> statistic -> value

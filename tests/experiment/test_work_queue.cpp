@@ -42,7 +42,7 @@ TEST_CASE("replications sent between ranks come back exactly", "[experiment][que
         for (std::size_t c = 0; c < a.columns(); ++c)
           same = same && (std::isnan(a.at(t, k, c)) ? std::isnan(b.at(t, k, c)) : a.at(t, k, c) == b.at(t, k, c));
     CHECK(same);
-    CHECK(decoded[i].days_request_to_removal == results[i].days_request_to_removal);
+    CHECK(decoded[i].removals == results[i].removals);
     CHECK(decoded[i].persons == results[i].persons);
     REQUIRE(decoded[i].events.size() == results[i].events.size());
     for (std::size_t e = 0; e < results[i].events.size(); ++e) {

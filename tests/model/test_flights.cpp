@@ -37,7 +37,7 @@ TEST_CASE("a charter fills its seats in order of readiness; the rest wait", "[mo
   for (int i = 0; i < 3; ++i) CHECK(t.world.people.state[persons[std::size_t(i)]] == PersonState::removed);
   for (int i = 3; i < 5; ++i) CHECK(t.world.people.state[persons[std::size_t(i)]] == PersonState::scheduled);
   CHECK(t.world.partners[0].scheduled.size() == 2);
-  CHECK(t.world.result.days_request_to_removal[0].size() == 3);
+  CHECK(t.world.result.removals[0].size() == 3);
   CHECK(t.world.partners[0].new_returnees.size() == 3);
 }
 

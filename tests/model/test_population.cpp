@@ -66,6 +66,6 @@ TEST_CASE("old requests are back-dated no further than the person's residence", 
                                 "partners.alpha.population.cohorts={c: {arrival_year: 2019, birth_year: 1990}}",
                                 "removing_state.redetention_prob=1", "horizon_months=2"});
   const auto r = run_replication(s, 0);
-  REQUIRE(r.days_request_to_removal[0].size() > 400);
-  for (const float days : r.days_request_to_removal[0]) REQUIRE(days <= 365.25f + 60.0f);
+  REQUIRE(r.removals[0].size() > 400);
+  for (const auto& removal : r.removals[0]) REQUIRE(removal.days_request_to_removal <= 365.25f + 60.0f);
 }

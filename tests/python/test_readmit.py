@@ -150,8 +150,8 @@ def test_schema_and_metrics_are_dataframes():
     assert row["default"] is not None and row["meaning"]
     assert list(schema.columns[:3]) == ["path", "expected", "unit"]
     metrics = readmit.metrics()
-    assert {"removals", "cooperation", "stock_detained"} <= set(metrics["name"])
-    assert set(metrics["kind"]) == {"stock", "flow", "level"}
+    assert {"removals", "cooperation", "stock_detained"} <= set(metrics["metric"])
+    assert set(metrics.loc[metrics["table"] == "monthly", "kind"]) == {"stock", "flow", "level"}
     assert metrics.set_index("name").loc["removals", "kind"] == "flow"
 
 

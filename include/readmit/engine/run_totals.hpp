@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "readmit/engine/replication.hpp"
+#include "readmit/scenario/loader.hpp"
 
 namespace readmit {
 
@@ -24,22 +25,17 @@ struct WindowTotals {
   std::vector<std::string> totals;   // their names: METRIC_NAME, or METRIC_NAME_partial
 };
 
-/// The run totals of a scenario. Names and order depend only on the
-/// scenario (its outcome windows and the fiscal years covered), so every
-/// replication has the same layout: values[slot * metrics.size() + metric],
-/// where slot is a partner index, or partners() for the overall slot ("all").
+/// The run totals of a scenario: the rows of run_total_table
+/// (model/metrics.hpp), each reduced as its row says, then the window
+/// totals. Names and order depend only on the scenario (its outcome windows
+/// and the fiscal years covered), so every replication has the same
+/// layout: values[slot * metrics.size() + metric], where slot is a partner
+/// index, or partners() for the overall slot ("all").
 ///
-/// Overall values are sums over partners, except
-/// median_days_request_to_removal, the median of every partner's removals
-/// pooled, and the docket_covered_* shares (the docket each amendment's
-/// terms cover at the end of the first month), weighted by the partners'
-/// pending dockets then. Overall months_under_sanction counts partner-months.
-///
-/// After the whole-run totals come the window totals: first one window per
-/// US fiscal year the run touches (fyYYYY, removals), then the scenario's
-/// outcome_windows in file order (a window named like a fiscal-year one
-/// replaces it in place). A window the run covers only in part has
-/// `_partial` at the end of its totals' names.
+/// The window totals: first one window per US fiscal year the run touches
+/// (fyYYYY, removals), then the scenario's outcome_windows in file order (a
+/// window named like a fiscal-year one replaces it in place). A window the
+/// run covers only in part has `_partial` at the end of its totals' names.
 class RunTotalsLayout {
  public:
   explicit RunTotalsLayout(const Scenario& scenario);
@@ -57,8 +53,8 @@ class RunTotalsLayout {
   /// Index of a slot name (a partner or "all"), or slots().size() if unknown.
   std::size_t slot_index(std::string_view name) const;
 
-  /// The run totals of one replication in the layout above.
-  /// median_days_request_to_removal is NaN where nobody was removed.
+  /// The run totals of one replication in the layout above. A median is
+  /// NaN where nobody was removed.
   std::vector<double> compute(const ReplicationResult& result) const;
 
  private:
@@ -67,28 +63,24 @@ class RunTotalsLayout {
   std::vector<WindowTotals> windows_;
 };
 
-/// The outcomes printed on the terminal, in order, with their labels.
-struct HeadlineTotal {
-  std::string_view metric;
-  std::string_view label;
-};
-inline constexpr HeadlineTotal headline_totals[] = {
-    {"removals", "removals"},
-    {"median_days_request_to_removal", "median days to removal"},
-    {"custody_releases", "180-day releases"},
-    {"detention_cost_usd", "detention cost (USD)"},
-    {"children_affected", "children separated"},
-    {"severe_outcomes", "severe returnee outcomes"},
-    {"months_under_sanction", "months under sanction"},
-    {"visa_refusals", "visas refused"},
-};
+/// The run totals of the terminal's table, in its order.
+std::vector<const RunTotalInfo*> headline_totals();
 
 /// US fiscal year of a month starting on `first_of_month` (October starts the
 /// next fiscal year).
 int us_fiscal_year(const Date& first_of_month);
 
-/// Whether `name` is a total an outcome window can sum
-/// (windowed_metric_choices in scenario/parameters.hpp).
-bool is_windowed_metric(std::string_view name);
+/// The run totals an outcome window can sum, in table order.
+std::vector<std::string_view> windowed_totals();
+
+/// The check of a resolved scenario that needs the run totals: every
+/// outcome_windows.*.metrics names a total a window can sum. Errors are
+/// located at the name. LoadOptions::check of every run.
+void check_outcome_window_totals(const ConfigNode& resolved, DiagnosticSink& sink);
+
+/// load_scenario and resolve_with_overrides with that check: how every run,
+/// experiment and command loads a scenario.
+LoadedScenario load_run_scenario(const std::filesystem::path& path, LoadOptions options = {});
+LoadedScenario resolve_run_scenario(const MergedScenario& merged, LoadOptions options);
 
 }  // namespace readmit

@@ -14,7 +14,7 @@ namespace readmit::accounting {
 
 /// Persons of each partner whom each amendment's terms cover (in force or
 /// not), among those pending, in the order of amendments::covered_removal_metrics.
-using Coverage = std::array<std::int64_t, amendments::covered_removal_metrics.size()>;
+using Coverage = std::array<std::int64_t, std::size(amendments::covered_removal_metrics)>;
 
 /// Per partner, the coverage of today's pending docket: one pass over
 /// persons, in parallel. Costly on a large docket, so it runs on census

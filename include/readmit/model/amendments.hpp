@@ -7,7 +7,6 @@
 // reintegration_support in returnees.cpp, annual_cap here and in documents.cpp.
 // Reads: amendment_rules and the person's attributes. Changes: the partner's
 // AmendmentStatus, exemptions (person states), the event log.
-#include <array>
 #include <cstdint>
 
 #include "readmit/model/world.hpp"
@@ -42,14 +41,10 @@ struct CoverageMetrics {
   Metric metric;  // removals of covered persons (flow)
   Metric docket;  // share of the pending docket covered (level)
 };
-inline constexpr std::array<CoverageMetrics, 4> covered_removal_metrics = {{
-    {AmendmentKind::family_unity, Metric::removals_covered_family_unity, Metric::docket_covered_family_unity},
-    {AmendmentKind::childhood_arrival, Metric::removals_covered_childhood_arrival,
-     Metric::docket_covered_childhood_arrival},
-    {AmendmentKind::long_residence, Metric::removals_covered_long_residence, Metric::docket_covered_long_residence},
-    {AmendmentKind::humanitarian_review, Metric::removals_covered_humanitarian_review,
-     Metric::docket_covered_humanitarian_review},
-}};
+#define READMIT_COVERAGE_METRICS(ARG, amendment, whom) \
+  {AmendmentKind::amendment, Metric::removals_covered_##amendment, Metric::docket_covered_##amendment},
+inline constexpr CoverageMetrics covered_removal_metrics[] = {READMIT_COVERING_AMENDMENTS(READMIT_COVERAGE_METRICS, ~)};
+#undef READMIT_COVERAGE_METRICS
 
 /// Counts p's removal (today) under each amendment whose terms cover p.
 void count_covered_removal(World& world, std::uint32_t p);

@@ -1,7 +1,8 @@
 #pragma once
 // What one replication gives back: its monthly series, the time persons
-// spent in each state (for Little's law), the days from first request to
-// removal, and the dated events of the diplomatic chain.
+// spent in each state (for Little's law), when each removed person's first
+// request was sent and how long they waited, and the dated events of the
+// diplomatic chain.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -23,7 +24,14 @@ struct StateTally {
   double completed_stay_days = 0;  // sum of the lengths of stays that ended
 };
 
-/// A dated event of the diplomatic chain (MODEL.md sections 7, 8 and 10).
+/// A removal as the run totals see it.
+struct RemovalTiming {
+  std::int32_t first_request_day = 0;  // days since the start; negative: back-dated (the docket at the start)
+  float days_request_to_removal = 0;   // from that request to the removal
+  friend bool operator==(const RemovalTiming&, const RemovalTiming&) = default;
+};
+
+/// A dated event of the diplomatic chain (docs/model.md sections 7.14-7.21).
 /// The kinds are listed in docs/model.md, "Event log".
 struct LoggedEvent {
   std::int32_t day = 0;     // days since the scenario's start
@@ -49,9 +57,8 @@ struct ReplicationResult {
   /// document queue (waiting for an officer).
   std::vector<std::array<StateTally, person_state_count + 1>> tallies;
   std::size_t persons = 0;
-  /// Per partner, days from each removed person's first document request
-  /// to removal, in removal order.
-  std::vector<std::vector<float>> days_request_to_removal;
+  /// Per partner, each removal's first request and wait, in removal order.
+  std::vector<std::vector<RemovalTiming>> removals;
   /// The diplomatic events of the run in date order.
   std::vector<LoggedEvent> events;
   ReplicationTimings timings;

@@ -36,19 +36,26 @@ namespace readmit {
 inline constexpr std::size_t max_included_files = 256;
 inline constexpr std::size_t max_key_path_parts = 64;  // of a --set path
 
+/// A check of a resolved scenario that this module cannot make: of keys
+/// that name what a module above defines (outcome windows name run totals,
+/// engine/run_totals.hpp). Its errors join the loader's, in file order.
+using ScenarioCheck = void (*)(const ConfigNode& resolved, DiagnosticSink& sink);
+
 struct LoadOptions {
   /// --set texts, "key.path=value"; the value is parsed as YAML.
-  std::vector<std::string> overrides;
+  std::vector<std::string> overrides{};
   /// --seed: the master seed as text, checked exactly like the `seed` key,
   /// applied after the overrides and recorded in the resolved scenario.
-  std::optional<std::string> seed;
+  std::optional<std::string> seed{};
   /// How messages and the resolved YAML name the seed's origin.
   std::string seed_origin = "--seed";
   /// Warnings are errors.
   bool strict = false;
   /// An experiment's policy: overlay files merged on top of the file (and
   /// of its own keys), before the overrides.
-  std::vector<std::filesystem::path> overlays;
+  std::vector<std::filesystem::path> overlays{};
+  /// Run after the resolution (engine/run_totals.hpp: load_run_scenario sets it).
+  ScenarioCheck check = nullptr;
 };
 
 struct LoadedScenario {
@@ -103,7 +110,7 @@ LoadedScenario resolve_with_overrides(const MergedScenario& merged, const std::v
 
 /// Validates an already merged tree (used by load_scenario and by tests);
 /// the warnings it finds are in the result.
-LoadedScenario resolve_scenario(const ConfigNode& merged);
+LoadedScenario resolve_scenario(const ConfigNode& merged, ScenarioCheck check = nullptr);
 
 /// Applies "key.path=value" overrides to a merged tree; errors go to `sink`.
 void apply_overrides(ConfigNode& tree, const std::vector<std::string>& overrides, DiagnosticSink& sink);

@@ -79,13 +79,6 @@ bool is_safe_name(std::string_view text);
 /// "a name of letters, digits, ..." for messages.
 std::string safe_name_expectation();
 
-/// The run totals an outcome window can sum (outcome_windows.*.metrics),
-/// separated by '|'; the engine's run totals know each of them.
-inline constexpr std::string_view windowed_metric_choices =
-    "removals|custody_releases|detention_cost_usd|bed_days|children_affected|child_days_separated|severe_outcomes|"
-    "visa_refusals|visa_applications|requests|acceptances|denials|relief|exemptions|main_earners_lost|homelessness|"
-    "sanction_decisions|amendment_requests|negotiation_agreements|months_under_sanction|redetentions";
-
 /// Whether the table's default of a parameter is sourced, assumed ("[A]" in its
 /// source) or fitted ("fitted" in its source).
 ValueOrigin table_origin(const ParamSpec& spec);

@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "readmit/scenario/amendment_kinds.hpp"
 #include "readmit/scenario/date.hpp"
 
 namespace readmit {
@@ -284,17 +285,6 @@ struct SanctionParams {
   const SanctionLadder& active_ladder() const;
 };
 
-enum class AmendmentKind {
-  family_unity,
-  childhood_arrival,
-  long_residence,
-  humanitarian_review,
-  advance_notice,
-  reintegration_support,
-  annual_cap
-};
-inline constexpr std::size_t amendment_kind_count = 7;
-
 struct AmendmentRules {
   struct Common {
     std::optional<Date> in_force_from;  // switched on at this date for `partners`
@@ -340,7 +330,6 @@ struct OutcomeWindow {
   Date begin;                        // first day of the first month
   Date end;                          // first day after the last month
 };
-
 
 struct ParamSpec;  // scenario/parameters.hpp
 

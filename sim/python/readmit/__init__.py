@@ -276,6 +276,7 @@ def schema():
 
 
 def metrics():
-    """Every monthly metric: name, kind (stock, flow or level), meaning.
-    timeseries.csv also has visa_applications.CATEGORY and visa_refusals.CATEGORY."""
+    """Every output metric, as metrics.csv lists it: metric, table (run_total
+    or monthly), kind, unit, label, meaning, drivers, windowed; names that
+    depend on a scenario are patterns (visa_refusals.CATEGORY, METRIC_WINDOW)."""
     return pd.DataFrame(_core.metrics())
