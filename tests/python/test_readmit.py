@@ -152,7 +152,9 @@ def test_schema_and_metrics_are_dataframes():
     metrics = readmit.metrics()
     assert {"removals", "cooperation", "stock_detained"} <= set(metrics["metric"])
     assert set(metrics.loc[metrics["table"] == "monthly", "kind"]) == {"stock", "flow", "level"}
-    assert metrics.set_index("name").loc["removals", "kind"] == "flow"
+    monthly = metrics[metrics["table"] == "monthly"].set_index("metric")
+    assert monthly.loc["removals", "kind"] == "flow"
+    assert monthly.loc["cooperation", "label"] == "partner cooperation"
 
 
 def test_report_writes_the_page_and_its_figures(tmp_path):
