@@ -41,11 +41,13 @@ double month_value(const RunTotalInfo& total, const MonthlySeries& m, std::size_
   }
 }
 
-/// The days from first request to removal of partner k's removals.
-std::vector<double> removal_days(const ReplicationResult& result, std::size_t k) {
+/// The days from first request to removal of partner k's removals (with
+/// requests_in_run, of those whose request was sent during the run).
+std::vector<double> removal_days(const RunTotalInfo& total, const ReplicationResult& result, std::size_t k) {
   std::vector<double> days;
   if (k < result.removals.size())
-    for (const auto& removal : result.removals[k]) days.push_back(removal.days_request_to_removal);
+    for (const auto& removal : result.removals[k])
+      if (!total.requests_in_run || removal.first_request_day >= 0) days.push_back(removal.days_request_to_removal);
   return days;
 }
 
@@ -65,7 +67,7 @@ double partner_value(const RunTotalInfo& total, const ReplicationResult& result,
     case Reduction::pending_at_end:
       return pending_docket(m, m.months() - 1, k);
     case Reduction::median_days_to_removal:
-      return median_of(removal_days(result, k));
+      return median_of(removal_days(total, result, k));
   }
   return not_a_number;
 }
@@ -78,7 +80,7 @@ double overall_value(const RunTotalInfo& total, const ReplicationResult& result,
     case Reduction::median_days_to_removal: {
       std::vector<double> pooled;
       for (std::size_t k = 0; k < partner_values.size(); ++k) {
-        const auto days = removal_days(result, k);
+        const auto days = removal_days(total, result, k);
         pooled.insert(pooled.end(), days.begin(), days.end());
       }
       return median_of(std::move(pooled));

@@ -173,9 +173,10 @@ struct RunTotalInfo {
   std::string_view unit{};
   std::string_view label{};
   std::string_view meaning{};
-  std::string_view drivers{};  // what moves it (docs/model.md sections); empty if not stated
-  bool windowed = false;       // an outcome window may sum it (outcome_windows.*.metrics)
-  int headline = 0;            // its place in the terminal's table (1, 2, ...); 0: not there
+  std::string_view drivers{};    // what moves it (docs/model.md sections); empty if not stated
+  bool windowed = false;         // an outcome window may sum it (outcome_windows.*.metrics)
+  bool requests_in_run = false;  // median_days_to_removal: only requests sent during the run
+  int headline = 0;              // its place in the terminal's table (1, 2, ...); 0: not there
 
   constexpr std::string_view unit_or_metric() const {
     return unit.empty() ? metric_info[std::size_t(source)].unit : unit;
@@ -199,6 +200,10 @@ inline constexpr RunTotalInfo run_total_table[] = {
    .label = "median days from first request to removal",
    .meaning = "median over removed persons of the days from their first document request to removal (NA if nobody was removed; overall: every partner's removals pooled); the docket at the start has requests back-dated before it",
    .headline = 2},
+  {.name = "median_days_new_request_to_removal", .reduction = Reduction::median_days_to_removal, .unit = "days",
+   .label = "median days from a request in the run to removal",
+   .meaning = "median over persons removed whose first document request was sent during the run of the days from that request to removal (NA if none; overall: pooled); unlike median_days_request_to_removal, no request back-dated before the start counts",
+   .requests_in_run = true},
   {.name = "custody_releases", .source = Metric::custody_releases, .windowed = true, .headline = 3},
   {.name = "detention_cost_usd", .source = Metric::detention_cost_usd, .meaning = "detention bed-days times the cost of a bed-day", .windowed = true, .headline = 4},
   {.name = "bed_days", .source = Metric::bed_days, .meaning = "days spent in post-order detention", .windowed = true},
