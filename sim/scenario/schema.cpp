@@ -60,6 +60,8 @@ std::string type_name(const ParamSpec& spec) {
       return "list of amendment names";
     case T::overrides:
       return "parameter changes";
+    case T::custom:
+      return "value";
   }
   return "?";
 }
@@ -118,6 +120,8 @@ std::string describe_expectation(const ParamSpec& spec) {
       return "a list of amendment names";
     case T::overrides:
       return "a map of parameter paths to values";
+    case T::custom:
+      return std::string(spec.choices);
     case T::section:
     case T::map_of:
       return "a map";

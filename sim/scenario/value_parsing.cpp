@@ -8,6 +8,7 @@
 #include <map>
 #include <vector>
 
+#include "readmit/scenario/schema_walker.hpp"
 #include "readmit/util/text.hpp"
 
 namespace readmit::scenario_detail {
@@ -19,22 +20,6 @@ bool looks_like_date(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i)
     if (i == 4 || i == 7 ? text[i] != '-' : (text[i] < '0' || text[i] > '9')) return false;
   return true;
-}
-
-std::optional<double> parse_number(const std::string& text) {
-  static const std::map<std::string, double, std::less<>> special = {
-      {".inf", INFINITY},   {".Inf", INFINITY}, {".INF", INFINITY}, {"+.inf", INFINITY}, {"-.inf", -INFINITY},
-      {"-.Inf", -INFINITY}, {".nan", NAN},      {".NaN", NAN},      {".NAN", NAN}};
-  if (auto it = special.find(text); it != special.end()) return it->second;
-  if (text.empty()) return std::nullopt;
-  const char* begin = text.data();
-  if (*begin == '+') ++begin;
-  double value = 0.0;
-  const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  // from_chars also reads "inf" and "nan"; YAML spells those .inf and .nan.
-  if (!std::isfinite(value) && (text.find('.') == std::string::npos)) return std::nullopt;
-  return value;
 }
 
 std::string join_path(const std::string& path, std::string_view key) {
@@ -51,7 +36,7 @@ std::optional<ParamValue> parse_distribution(const ParamSpec& spec, const Config
   d.lower = spec.min;
   d.upper = spec.max;
   if (node.is_scalar()) {
-    const auto value = parse_number(node.text());
+    const auto value = parse_yaml_number(node.text());
     if (!value || !std::isfinite(*value) || *value < spec.min || *value > spec.max) {
       error(node.where(), path, "expected " + describe_expectation(spec) + ", found " + node.describe());
       return std::nullopt;
@@ -106,7 +91,7 @@ std::optional<ParamValue> parse_distribution(const ParamSpec& spec, const Config
       ok = false;
       continue;
     }
-    const auto value = entry.value.is_scalar() ? parse_number(entry.value.text()) : std::nullopt;
+    const auto value = entry.value.is_scalar() ? parse_yaml_number(entry.value.text()) : std::nullopt;
     if (!value || !std::isfinite(*value) || std::fabs(*value) > max_distribution_parameter) {
       error(entry.value.where(), entry_path, "expected a number in [-1e9, 1e9], found " + entry.value.describe());
       ok = false;

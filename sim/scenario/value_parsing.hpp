@@ -21,9 +21,6 @@ std::string shown(std::string_view text);
 /// "DDDD-DD-DD": the form of a date, whether or not the day exists.
 bool looks_like_date(std::string_view text);
 
-/// Parses a YAML number: decimal or the YAML spellings .inf, -.inf, .nan.
-std::optional<double> parse_number(const std::string& text);
-
 /// "path.key", or "key" at the top.
 std::string join_path(const std::string& path, std::string_view key);
 

@@ -8,11 +8,11 @@ namespace readmit {
 
 // Every amendment: F(ARG, NAME) for each, ARG passed through (so that a list
 // of rows can be made from it inside another list).
-#define READMIT_AMENDMENTS(F, ARG)                                                                        \
-  F(ARG, family_unity)                                                                                    \
-  F(ARG, childhood_arrival)                                                                               \
-  F(ARG, long_residence) F(ARG, humanitarian_review) F(ARG, advance_notice) F(ARG, reintegration_support) \
-      F(ARG, annual_cap)
+#define READMIT_AMENDMENTS(F, ARG) \
+  F(ARG, family_unity)             \
+  F(ARG, childhood_arrival)        \
+  F(ARG, long_residence)           \
+  F(ARG, humanitarian_review) F(ARG, advance_notice) F(ARG, reintegration_support) F(ARG, annual_cap)
 
 // The amendments whose terms single out persons (the others cover every
 // removal), with whom they cover: their removals_covered_NAME and

@@ -1,7 +1,9 @@
 #pragma once
 // The parameter table: the one place that states every scenario parameter's
 // path, type, unit, default, admissible range, meaning and source. Defaults,
-// validation, `readmit schema` and docs/parameters.md all come from it.
+// validation, `readmit schema` and docs/parameters.md all come from it. Its
+// rows (ParamSpec) are also the form of the experiment file's key table:
+// schema_walker.hpp reads any file against such a table.
 //
 // Paths use `*` for the entries of a map with free keys (partners.*) and `[]`
 // for the items of a list (timeline.[]).
@@ -36,7 +38,8 @@ enum class ParamType {
   ladder_ref,      // a sanction preset or a key of sanctions.ladders
   amendment_ref,   // one of the amendment names (AmendmentKind)
   amendment_list,  // a list of amendment names
-  overrides,       // {parameter.path: value, ...} of parameters the timeline may change
+  overrides,       // {parameter.path: value, ...}: changes of parameters, read by the KeyTarget
+  custom,          // read by the KeyTarget (schema_walker.hpp) itself
 };
 
 using PathKeys = std::vector<std::size_t>;
@@ -57,7 +60,7 @@ struct ParamSpec {
   /// Numbers: the largest value; texts: the most bytes; maps with free keys
   /// and lists: the most entries.
   double max = std::numeric_limits<double>::infinity();
-  std::string_view choices{};  // "a|b|c" for choice and shares
+  std::string_view choices{};  // "a|b|c" for choice and shares; custom: the form its value takes (for messages)
   std::string_view meaning{};
   std::string_view source{};  // where the default comes from
   ParamSetter set = nullptr;
@@ -68,6 +71,7 @@ struct ParamSpec {
   bool infinity_ok = false;        // reals: .inf allowed (a threshold that never fires)
   bool first_of_month = false;     // dates: must be the first day of a month
   bool safe_name = false;          // texts: a name (letters, digits, '_', '-'; see is_safe_name)
+  bool path_keys = false;          // map_of: its keys are parameter paths (a.b.c), not names
 };
 
 /// Whether `text` is a name that may become a folder, a CSV cell or a key
