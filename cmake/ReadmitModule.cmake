@@ -1,6 +1,8 @@
-# readmit_module(NAME [SOURCES extra...] [DEPENDS module...] [PRIVATE_LIBS target...])
+# readmit_module(NAME [SOURCES extra...] [SUBFOLDERS folder...] [DEPENDS module...] [PRIVATE_LIBS target...])
 #
-# Builds the static library readmit_NAME from sim/NAME/*.cpp. Its headers are
+# Builds the static library readmit_NAME from sim/NAME/*.cpp and
+# sim/NAME/FOLDER/*.cpp of each of SUBFOLDERS; its private headers are
+# included from sim/NAME ("reading/reader.hpp"). Its public headers are
 # include/readmit/NAME/*.hpp. The library compiles against an include tree of
 # its own, build/layers/NAME/readmit/, holding links to its own header folder
 # and to those of the modules it depends on (directly or through them), and
@@ -10,9 +12,13 @@
 set(READMIT_MODULES "" CACHE INTERNAL "readmit's module targets, bottom up")
 
 function(readmit_module name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES;DEPENDS;PRIVATE_LIBS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES;SUBFOLDERS;DEPENDS;PRIVATE_LIBS")
   set(target readmit_${name})
-  file(GLOB sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/sim/${name}/*.cpp")
+  set(patterns "${PROJECT_SOURCE_DIR}/sim/${name}/*.cpp")
+  foreach(folder IN LISTS arg_SUBFOLDERS)
+    list(APPEND patterns "${PROJECT_SOURCE_DIR}/sim/${name}/${folder}/*.cpp")
+  endforeach()
+  file(GLOB sources CONFIGURE_DEPENDS ${patterns})
   add_library(${target} STATIC ${sources} ${arg_SOURCES})
 
   # The modules visible from this one: itself and everything below it.
@@ -30,7 +36,8 @@ function(readmit_module name)
   foreach(module IN LISTS visible)
     file(CREATE_LINK "${PROJECT_SOURCE_DIR}/include/readmit/${module}" "${layer}/readmit/${module}" SYMBOLIC)
   endforeach()
-  target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${layer}> $<INSTALL_INTERFACE:include>)
+  target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${layer}> $<INSTALL_INTERFACE:include>
+                             PRIVATE "${PROJECT_SOURCE_DIR}/sim/${name}")
 
   list(TRANSFORM arg_DEPENDS PREPEND readmit_ OUTPUT_VARIABLE module_targets)
   target_link_libraries(${target} PUBLIC ${module_targets} PRIVATE ${arg_PRIVATE_LIBS}

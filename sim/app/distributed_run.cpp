@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "byte_codec.hpp"
+#include "readmit/util/byte_codec.hpp"
 
 namespace readmit {
 

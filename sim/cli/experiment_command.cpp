@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "readmit/app/ensemble_run.hpp"
-#include "readmit/app/experiment.hpp"
+#include "readmit/experiment/experiment.hpp"
 #include "readmit/util/text.hpp"
 #include "report_command.hpp"
 

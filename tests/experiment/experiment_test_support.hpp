@@ -6,7 +6,7 @@
 #include <string>
 
 #include "../scenario/scenario_test_support.hpp"
-#include "readmit/app/experiment.hpp"
+#include "readmit/experiment/experiment.hpp"
 
 namespace readmit::test {
 

@@ -16,7 +16,7 @@
 #include <fstream>
 #include <string>
 
-#include "readmit/app/experiment.hpp"
+#include "readmit/experiment/experiment.hpp"
 
 namespace {
 

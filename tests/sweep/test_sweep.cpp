@@ -10,7 +10,7 @@
 #include "../cli/cli_runner.hpp"
 #include "../scenario/scenario_test_support.hpp"
 #include "readmit/app/ensemble_run.hpp"
-#include "readmit/app/experiment.hpp"
+#include "readmit/experiment/experiment.hpp"
 
 using namespace readmit;
 using readmit::test::read_text;

@@ -19,7 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "readmit/app/experiment.hpp"
+#include "readmit/experiment/experiment.hpp"
 #include "readmit/engine/run_totals.hpp"
 
 namespace readmit::experiment_file {

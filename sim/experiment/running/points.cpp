@@ -6,8 +6,8 @@
 #include <unistd.h>
 #include <algorithm>
 
-#include "byte_codec.hpp"
-#include "experiment_run.hpp"
+#include "readmit/util/byte_codec.hpp"
+#include "running/run.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/engine/ensemble.hpp"
 #include "readmit/engine/run_totals.hpp"

@@ -3,14 +3,14 @@
 // other inputs are refused or, with --restart, discarded), on the work
 // queue; then the merged tables, the database and the analysis
 // (experiment_merge.cpp), and metadata.json last.
-#include "readmit/app/experiment.hpp"
+#include "readmit/experiment/experiment.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "experiment_run.hpp"
+#include "running/run.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/util/version.hpp"
 

@@ -2,7 +2,7 @@
 // a table of the SQLite database, from the same values.
 #include <variant>
 
-#include "experiment_tables.hpp"
+#include "running/tables.hpp"
 
 namespace readmit {
 

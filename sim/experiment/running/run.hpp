@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "experiment_tables.hpp"
-#include "readmit/app/experiment.hpp"
+#include "running/tables.hpp"
+#include "readmit/experiment/experiment.hpp"
 #include "readmit/io/output_folder.hpp"
 
 namespace readmit::experiment_run {

@@ -3,7 +3,7 @@
 // scenario discovery.
 #include <algorithm>
 
-#include "experiment_reader.hpp"
+#include "reading/reader.hpp"
 #include "readmit/util/text.hpp"
 
 namespace readmit::experiment_file {

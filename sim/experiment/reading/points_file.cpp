@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "experiment_reader.hpp"
+#include "reading/reader.hpp"
 #include "readmit/io/csv.hpp"
 #include "readmit/util/bounded_file.hpp"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "readmit/app/experiment.hpp"
+#include "readmit/experiment/experiment.hpp"
 #include "readmit/io/atomic_file.hpp"
 #include "readmit/io/csv.hpp"
 #include "readmit/io/results_db.hpp"

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <set>
 
-#include "experiment_reader.hpp"
+#include "reading/reader.hpp"
 #include "readmit/util/text.hpp"
 
 namespace readmit::experiment_file {

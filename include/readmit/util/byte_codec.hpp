@@ -1,6 +1,6 @@
 #pragma once
-// Internal to the app module: the byte form of what a worker sends back
-// (a point's files, a batch of replications). Fixed-width little-endian
+// The byte form of what a worker sends back (a point's files, a batch of
+// replications), for the work queue's messages. Fixed-width little-endian
 // integers and raw doubles: the coordinator reads exactly the values the
 // worker computed, so outputs are the same bytes as on one process.
 #include <bit>

@@ -2,7 +2,7 @@
 // onto the scenario and overrides, checked where they are written.
 #include <algorithm>
 
-#include "experiment_reader.hpp"
+#include "reading/reader.hpp"
 
 namespace readmit::experiment_file {
 

@@ -7,7 +7,7 @@
 #include <map>
 #include <utility>
 
-#include "experiment_run.hpp"
+#include "running/run.hpp"
 #include "readmit/util/bounded_file.hpp"
 #include "readmit/util/version.hpp"
 

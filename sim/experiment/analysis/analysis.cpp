@@ -4,7 +4,7 @@
 #include <tbb/task_arena.h>
 #include <cmath>
 
-#include "experiment_tables.hpp"
+#include "running/tables.hpp"
 #include "readmit/stats/prim.hpp"
 #include "readmit/stats/sensitivity.hpp"
 

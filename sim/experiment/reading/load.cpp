@@ -8,8 +8,8 @@
 #include <map>
 #include <set>
 
-#include "experiment_reader.hpp"
-#include "experiment_run.hpp"
+#include "reading/reader.hpp"
+#include "running/run.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/engine/run_totals.hpp"
 #include "readmit/io/run_output.hpp"

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "experiment_reader.hpp"
+#include "reading/reader.hpp"
 #include "readmit/util/text.hpp"
 
 namespace readmit::experiment_file {

@@ -7,7 +7,7 @@
 #include <limits>
 #include <map>
 
-#include "experiment_reader.hpp"
+#include "reading/reader.hpp"
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/text.hpp"
 
