@@ -40,13 +40,15 @@ class ScenarioTarget : public KeyTarget {
  public:
   ScenarioTarget(Scenario& scenario, const Context& context) : scenario_(scenario), context_(context) {}
 
-  std::optional<std::size_t> enter(const ParamSpec& spec, const PathKeys& keys, std::string_view key) override {
+  std::optional<std::size_t> enter(const ParamSpec& spec, const PathKeys& keys, std::string_view key,
+                                   const SourceLocation&) override {
     return spec.make != nullptr ? spec.make(scenario_, keys, key) : std::nullopt;
   }
-  void store(const ParamSpec& spec, const PathKeys& keys, const ParamValue& value) override {
+  void store(const ParamSpec& spec, const PathKeys& keys, const ParamValue& value, const ConfigNode&,
+             const std::string&) override {
     if (spec.set != nullptr) spec.set(scenario_, keys, value);
   }
-  void declared(DeclaredRange range) override { scenario_.declared_ranges.push_back(std::move(range)); }
+  void declared(const DeclaredRange& range) override { scenario_.declared_ranges.push_back(range); }
   std::pair<std::vector<std::string_view>, std::string> references(ParamType type) const override {
     if (type == T::partner_ref)
       return {{context_.partner_names.begin(), context_.partner_names.end()}, "undefined partner"};

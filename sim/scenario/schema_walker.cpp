@@ -90,7 +90,7 @@ std::pair<std::vector<std::string_view>, std::string> KeyTarget::references(Para
   return {{}, "undefined name"};
 }
 
-void KeyTarget::declared(DeclaredRange) {}
+void KeyTarget::declared(const DeclaredRange&) {}
 
 // ---- the walk ----
 
@@ -112,7 +112,7 @@ void SchemaWalker::section(const KeySchema::Node& schema, const ConfigNode* node
   }
   const SourceLocation& where = node != nullptr ? node->where() : parent_where;
   if (schema.spec != nullptr && schema.spec->make != nullptr)
-    if (auto index = target_.enter(*schema.spec, keys, "")) keys.push_back(*index);
+    if (auto index = target_.enter(*schema.spec, keys, "", where)) keys.push_back(*index);
   if (node != nullptr && node->is_map())
     for (const auto& entry : node->entries())
       if (schema.child(entry.key) == nullptr)
@@ -181,7 +181,8 @@ void SchemaWalker::collection(const KeySchema::Node& schema, const ConfigNode* n
     const std::string key = is_list ? std::to_string(i) : node->entries()[i].key;
     if (!is_list && !entry_key_valid(spec, node->entries()[i], path)) continue;
     PathKeys item_keys = keys;
-    if (auto index = target_.enter(spec, keys, key)) item_keys.push_back(*index);
+    const SourceLocation& where = is_list ? item.where() : node->entries()[i].key_where;
+    if (auto index = target_.enter(spec, keys, key, where)) item_keys.push_back(*index);
     ConfigNode resolved;
     visit(*schema.element, &item, item.where(), is_list ? path + "[" + key + "]" : join_path(path, key), item_keys,
           resolved);
@@ -212,7 +213,7 @@ void SchemaWalker::leaf(const ParamSpec& spec, const ConfigNode* node, const Sou
     declared_range(spec, *node, path, keys);
     return;
   }
-  if (auto value = parse_leaf(spec, *node, path)) target_.store(spec, keys, *value);
+  if (auto value = parse_leaf(spec, *node, path)) target_.store(spec, keys, *value, *node, path);
 }
 
 // ---- values declared with their range ----
@@ -267,8 +268,8 @@ void SchemaWalker::declared_range(const ParamSpec& spec, const ConfigNode& node,
     sink_.warning(value_node.where(), path,
                   "lies outside its declared range [" + format_number(declared.low) + ", " +
                       format_number(declared.high) + "] (" + node.find("range")->where().to_string() + ")");
-  target_.store(spec, keys, *value);
-  target_.declared(std::move(declared));
+  target_.store(spec, keys, *value, value_node, path);
+  target_.declared(declared);
 }
 
 /// The `range: [LOW, HIGH]` of a declared value, or nullopt after reporting why not.

@@ -257,18 +257,17 @@ TEST_CASE("malformed experiment files give located errors", "[experiment][errors
                              "design: {method: latin_hypercube, samples: 8, levels: 3}\n"
                              "keep: [timeseries, monthly]\n") ==
         std::vector<std::string>{
-            f + ":3:3: error: policies.a b: expected a name of at most 64 letters, digits, '_' or '-', found \"a b\"",
+            f + ":3:3: error: policies.a b: expected a name of letters, digits, '_' or '-', starting with a letter or "
+                "a digit, at most 64 bytes, found \"a b\"",
             f + ":4:19: error: policies.ok.overlays[0]: file not found: " + (dir.path() / "missing.yaml").string(),
             f + ":4:34: error: policies.ok.sets: unknown key \"sets\"; did you mean \"set\"?",
-            f + ":6:39: error: uncertainties.removing_state.release_prob.dist: unknown distribution \"unifrom\"; did "
+            f + ":6:39: error: uncertainties.removing_state.release_prob.dist: unknown choice \"unifrom\"; did "
                 "you mean \"uniform\"?",
             f + ":7:29: error: uncertainties.compliance.window_months: expected a valid distribution for a "
                 "whole-number parameter: uniform: an integer factor needs integer bounds, found upper 2.5",
-            f + ":8:19: error: uncertainties.horizon_months.sd: expected a number (required by a normal "
-                "distribution), found nothing",
-            f + ":9:47: error: design.levels: unknown key \"levels\" for the latin_hypercube design; expected one of: "
-                "method, samples, seed",
-            f + ":10:20: error: keep[1]: unknown file \"monthly\"; expected one of: replications, timeseries, events"});
+            f + ":8:19: error: uncertainties.horizon_months.sd: expected a number, found nothing (required)",
+            f + ":9:47: error: design.levels: unknown key \"levels\"; expected one of: method, samples, seed",
+            f + ":10:20: error: keep[1]: unknown name \"monthly\"; expected one of: replications, timeseries, events"});
   CHECK(errors_of(scenario +
                   "set: {removing_state.release_prob: 0.5}\n"
                   "policies: {a: {}, b: {set: {name: x, removing_state.raid_size: 2}}}\n"

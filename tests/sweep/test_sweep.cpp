@@ -97,7 +97,7 @@ TEST_CASE("a Latin hypercube of a whole-number parameter gives every value the s
                                              "    compliance.window_months: {min: 1.5, max: 4}\n");
   CHECK(readmit::test::diagnostics_of([&] { load_experiment(bad); }) ==
         std::vector<std::string>{bad.string() +
-                                 ":5:31: error: latin_hypercube.ranges.compliance.window_months: expected whole-number "
+                                 ":5:37: error: latin_hypercube.ranges.compliance.window_months: expected whole-number "
                                  "bounds for a whole-number parameter, found [1.5, 4]"});
 }
 

@@ -54,11 +54,14 @@ class KeyTarget {
  public:
   virtual ~KeyTarget() = default;
   /// Entering an entry of a map_of or list_of (`key`: the map key, or the
-  /// list index as text), or a section with ParamSpec::make (key empty):
-  /// the index to append to the keys below, if any.
-  virtual std::optional<std::size_t> enter(const ParamSpec& spec, const PathKeys& keys, std::string_view key) = 0;
-  /// A leaf's value, valid by its row.
-  virtual void store(const ParamSpec& spec, const PathKeys& keys, const ParamValue& value) = 0;
+  /// list index as text; `where`: the key, or the item), or a section with
+  /// ParamSpec::make (key empty): the index to append to the keys below, if any.
+  virtual std::optional<std::size_t> enter(const ParamSpec& spec, const PathKeys& keys, std::string_view key,
+                                           const SourceLocation& where) = 0;
+  /// A leaf's value, valid by its row; `node` is where it was written and
+  /// `path` its key path (for the target's own later messages).
+  virtual void store(const ParamSpec& spec, const PathKeys& keys, const ParamValue& value, const ConfigNode& node,
+                     const std::string& path) = 0;
   /// A row of type `overrides` or `custom`, which the target reads itself
   /// (reporting to walker.sink(); walker.parse_leaf checks a value by a row).
   virtual void custom(const ParamSpec& spec, const ConfigNode& node, const std::string& path, const PathKeys& keys,
@@ -67,7 +70,7 @@ class KeyTarget {
   /// and what an unknown one is ("undefined partner").
   virtual std::pair<std::vector<std::string_view>, std::string> references(ParamType type) const;
   /// A number declared with its range (WalkOptions::declared_ranges).
-  virtual void declared(DeclaredRange range);
+  virtual void declared(const DeclaredRange& range);
 };
 
 struct WalkOptions {

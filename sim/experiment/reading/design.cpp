@@ -1,8 +1,8 @@
-// The design of an experiment or sweep file: its keys (a sweep's `grid` or
-// `latin_hypercube`, an experiment's `design`), its size, and its points: a
-// grid, a Latin hypercube, a Sobol/Saltelli or Morris design
-// (stats/design.hpp), or a points file (experiment_points_file.cpp); and the
-// numbers the analysis sees.
+// The design of an experiment or sweep file: which syntax the file uses (a
+// sweep's `grid` or `latin_hypercube`, an experiment's `design`, its keys
+// read against the method's key table), its size, and its points: a grid, a
+// Latin hypercube, a Sobol/Saltelli or Morris design (stats/design.hpp), or
+// a points file (points_file.cpp); and the numbers the analysis sees.
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -17,8 +17,6 @@ namespace {
 /// The most distance terms a Morris candidate selection may take (about 40 s
 /// of CPU): candidates^2 (parameters + 1)^2 parameters.
 constexpr double max_morris_selection_work = 1e10;
-constexpr std::string_view hypercube_keys[] = {"samples", "ranges"};
-constexpr std::string_view method_names[] = {"grid", "latin_hypercube", "sobol", "morris", "points"};
 
 }  // namespace
 
@@ -36,164 +34,106 @@ std::optional<std::size_t> times(std::size_t value, std::size_t factor) {
   return value * factor;
 }
 
-void read_sweep_design(Reader& r, const ConfigNode& root) {
-  Experiment& e = r.experiment;
-  e.sweep_syntax = true;
-  const ConfigNode* grid = root.find("grid");
-  const ConfigNode* hypercube = root.find("latin_hypercube");
-  if (grid != nullptr && hypercube != nullptr) {
-    r.sink.error(hypercube->where(), "latin_hypercube", "expected `grid` or `latin_hypercube`, found both");
+void read_design(Reader& r, const Site& site, SchemaWalker& walker) {
+  if (site.node.is_null()) return;  // check_syntax says whether one was needed
+  if (!site.node.is_map()) {
+    r.sink.error(site.node.where(), site.path, "expected {method: ..., ...}, found " + site.node.describe());
     return;
   }
-  for (const char* key : {"policies", "uncertainties", "design"})
-    if (const ConfigNode* node = root.find(key))
-      r.sink.error(node->where(), key,
-                   std::string("expected no `") + key + "` in a sweep file (with `" +
-                       (grid ? "grid" : "latin_hypercube") + "`); an experiment names its design under `design`");
-  if (grid != nullptr) {
-    e.method = DesignMethod::grid;
-    r.design_where = root.entry("grid")->key_where;
-    if (!grid->is_map()) {
-      r.sink.error(grid->where(), "grid", "expected a map of PATH: [values], found " + grid->describe());
-    } else if (grid->entries().empty()) {
-      r.sink.error(grid->where(), "grid", "expected at least one parameter, found an empty map");
-    }
-    if (!grid->is_map()) return;
-    read_uncertainty_entries(r, *grid, "grid.", UncertaintySyntax::values);
+  // The method chooses the table of the other keys.
+  const ConfigNode* method = site.node.find("method");
+  if (method == nullptr) {
+    r.sink.error(site.node.where(), site.path + ".method",
+                 "expected " + describe_expectation(design_method_row()) + ", found nothing (required)");
     return;
   }
-  e.method = DesignMethod::latin_hypercube;
-  r.design_where = root.entry("latin_hypercube")->key_where;
-  if (!hypercube->is_map()) {
-    r.sink.error(hypercube->where(), "latin_hypercube",
-                 "expected {samples: N, ranges: {PATH: {min: A, max: B}}}, found " + hypercube->describe());
-    return;
-  }
-  check_keys(*hypercube, "latin_hypercube.", hypercube_keys, r.sink);
-  if (const ConfigNode* samples = hypercube->find("samples")) {
-    if (auto n = r.integer_option(*samples, "latin_hypercube.samples", 1, 1000000)) e.samples = *n;
-  } else {
-    r.sink.error(hypercube->where(), "latin_hypercube.samples",
-                 "expected the number of samples, found nothing (required)");
-  }
-  const ConfigNode* ranges = hypercube->find("ranges");
-  if (ranges == nullptr || !ranges->is_map() || ranges->entries().empty()) {
-    r.sink.error(ranges ? ranges->where() : hypercube->where(), "latin_hypercube.ranges",
-                 "expected a map of PATH: {min: A, max: B}, found " + (ranges ? ranges->describe() : "nothing"));
-    return;
-  }
-  read_uncertainty_entries(r, *ranges, "latin_hypercube.ranges.", UncertaintySyntax::range);
+  const auto index = walker.parse_leaf(design_method_row(), *method, site.path + ".method");
+  if (index)
+    r.walk(design_keys(DesignMethod(std::get<std::int64_t>(*index))), &site.node, site.node.where(), site.path);
 }
 
-void read_experiment_design(Reader& r, const ConfigNode& root) {
+namespace {
+
+/// Reports `key` of `root` when given but empty: an empty map or list there
+/// would be legal and do nothing.
+void check_not_empty(Reader& r, const ConfigNode& root, std::string_view key, const std::string& expected) {
+  const ConfigNode* node = root.find(key);
+  const bool empty = node != nullptr && ((node->is_map() && node->entries().empty()) ||
+                                         (node->is_sequence() && node->items().empty()) || node->is_null());
+  if (empty)
+    r.sink.error(node->where(), std::string(key),
+                 "expected " + expected + ", found an empty " + (node->is_sequence() ? "list" : "map"));
+}
+
+/// A sweep file: `grid` or `latin_hypercube`, and none of an experiment's design keys.
+void check_sweep_syntax(Reader& r, const ConfigNode& root) {
   Experiment& e = r.experiment;
-  const ConfigNode* design = root.find("design");
-  if (design == nullptr) {
+  e.sweep_syntax = true;
+  const ConfigNode::Entry* grid = root.entry("grid");
+  const ConfigNode::Entry* hypercube = root.entry("latin_hypercube");
+  if (grid != nullptr && hypercube != nullptr)
+    r.sink.error(hypercube->key_where, "latin_hypercube", "expected `grid` or `latin_hypercube`, found both");
+  for (const char* key : {"policies", "uncertainties", "design"})
+    if (const ConfigNode::Entry* entry = root.entry(key))
+      r.sink.error(entry->key_where, key,
+                   std::string("expected no `") + key + "` in a sweep file (with `" +
+                       (grid ? "grid" : "latin_hypercube") + "`); an experiment names its design under `design`");
+  e.method = grid != nullptr ? DesignMethod::grid : DesignMethod::latin_hypercube;
+  r.design_where = (grid != nullptr ? grid : hypercube)->key_where;
+  check_not_empty(r, root, "grid", "at least one parameter");
+}
+
+}  // namespace
+
+void check_syntax(Reader& r, const ConfigNode& root) {
+  if (root.find("grid") != nullptr || root.find("latin_hypercube") != nullptr) return check_sweep_syntax(r, root);
+  const bool experiment =
+      root.find("policies") != nullptr || root.find("uncertainties") != nullptr || root.find("design") != nullptr;
+  if (!experiment) {
+    r.sink.error(root.where(), "grid",
+                 "expected `grid` or `latin_hypercube` (a sweep), or `policies`, `uncertainties` and `design` (an "
+                 "experiment), found none");
+    return;
+  }
+  check_not_empty(r, root, "policies", "a map of NAME: {overlays: [files], set: {PATH: VALUE}}");
+  check_not_empty(r, root, "uncertainties", "a map of PATH: {dist: ..., ...}");
+  check_not_empty(r, root, "outcomes", "a list of run totals (METRIC or PARTNER:METRIC)");
+  if (const ConfigNode::Entry* design = root.entry("design")) {
+    r.design_where = design->key_where;
+  } else {
     if (root.find("uncertainties") != nullptr)
       r.sink.error(root.where(), "design",
                    "expected the design of the uncertainties (grid, latin_hypercube, sobol, morris or points), found "
                    "nothing (required)");
-    e.method = DesignMethod::grid;  // no uncertainty: one point
-    return;
+    r.experiment.method = DesignMethod::grid;  // no uncertainty: one point
   }
-  r.design_where = root.entry("design")->key_where;
-  if (!design->is_map()) {
-    r.sink.error(design->where(), "design", "expected {method: ..., ...}, found " + design->describe());
-    return;
-  }
-  const ConfigNode* method = design->find("method");
-  if (method == nullptr || !method->is_scalar()) {
-    r.sink.error(method ? method->where() : design->where(), "design.method",
-                 "expected grid, latin_hypercube, sobol, morris or points, found " +
-                     (method ? method->describe() : std::string("nothing")));
-    return;
-  }
-  const auto it = std::find(std::begin(method_names), std::end(method_names), method->text());
-  if (it == std::end(method_names)) {
-    r.sink.error(method->where(), "design.method",
-                 unknown_name_message("unknown design", method->text(), method_names));
-    return;
-  }
-  e.method = DesignMethod(it - std::begin(method_names));
-  std::vector<std::string_view> allowed{"method"};
-  switch (e.method) {
-    case DesignMethod::grid:
-      allowed.emplace_back("levels");
-      break;
-    case DesignMethod::latin_hypercube:
-      allowed.insert(allowed.end(), {"samples", "seed"});
-      break;
-    case DesignMethod::sobol:
-      allowed.emplace_back("base_samples");
-      break;
-    case DesignMethod::morris:
-      allowed.insert(allowed.end(), {"trajectories", "levels", "candidates", "seed"});
-      break;
-    case DesignMethod::points:
-      allowed.emplace_back("file");
-      break;
-  }
-  check_keys(*design, "design.", allowed, r.sink, "unknown key", " for the " + method->text() + " design");
-  const auto required = [&](std::string_view key) -> const ConfigNode* {
-    const ConfigNode* node = design->find(key);
-    if (node == nullptr)
-      r.sink.error(design->where(), "design." + std::string(key),
-                   "expected a value (required by the " + method->text() + " design), found nothing");
-    return node;
-  };
+}
+
+void check_design(Reader& r, const ConfigNode& root) {
+  Experiment& e = r.experiment;
+  const ConfigNode* design = root.find("design");
+  if (e.sweep_syntax || design == nullptr || !design->is_map()) return;
   if (e.uncertainties.empty() && root.find("uncertainties") == nullptr && e.method != DesignMethod::points)
     r.sink.error(design->where(), "design",
-                 "expected `uncertainties` for the " + method->text() + " design, found none");
-  if (e.method == DesignMethod::latin_hypercube) {
-    if (const ConfigNode* n = required("samples"))
-      if (auto v = r.integer_option(*n, "design.samples", 1, max_design_points)) e.samples = *v;
-  } else if (e.method == DesignMethod::sobol) {
-    if (const ConfigNode* n = required("base_samples"))
-      if (auto v = r.integer_option(*n, "design.base_samples", 2, max_design_points)) e.samples = *v;
-  } else if (e.method == DesignMethod::morris) {
-    if (const ConfigNode* n = required("trajectories"))
-      if (auto v = r.integer_option(*n, "design.trajectories", 2, max_design_points)) e.samples = *v;
-    e.levels = 4;
-    if (const ConfigNode* n = design->find("levels")) {
-      if (auto v = r.integer_option(*n, "design.levels", 2, 1000)) {
-        if (*v % 2 != 0)
-          r.sink.error(n->where(), "design.levels", "expected an even number of levels, found \"" + n->text() + "\"");
-        e.levels = *v;
-      }
-    }
-    if (const ConfigNode* n = design->find("candidates"))
-      if (auto v = r.integer_option(*n, "design.candidates", 0, 100000)) {
-        const std::size_t factors = std::max<std::size_t>(1, e.uncertainties.size());
-        if (*v != 0 && *v < e.samples) {
-          r.sink.error(
-              n->where(), "design.candidates",
-              "expected 0 or at least `trajectories` (" + std::to_string(e.samples) + "), found \"" + n->text() + "\"");
-        } else if (morris_selection_work(*v, factors) > max_morris_selection_work) {
-          // Keeping the most spread-out trajectories compares every pair of candidates.
-          const auto most = std::size_t(std::sqrt(max_morris_selection_work / morris_selection_work(1, factors)));
-          r.sink.error(n->where(), "design.candidates",
-                       "expected at most " + grouped(most) + " candidates for " + std::to_string(factors) +
-                           " uncertain parameter" + (factors == 1 ? "" : "s") +
-                           " (choosing the most spread-out trajectories compares every pair of candidates), found " +
-                           grouped(*v));
-        }
-        e.candidates = *v;
-      }
-  } else if (e.method == DesignMethod::grid) {
-    if (const ConfigNode* n = design->find("levels"))
-      if (auto v = r.integer_option(*n, "design.levels", 1, max_design_points)) e.levels = *v;
-  } else if (e.method == DesignMethod::points) {
-    if (const ConfigNode* n = required("file")) {
-      if (!n->is_scalar() || n->text().empty()) {
-        r.sink.error(n->where(), "design.file", "expected a CSV file, found " + n->describe());
-      } else {
-        e.points_file = (r.directory / n->text()).lexically_normal();
-        r.points_file_where = n->where();
-      }
-    }
-  }
-  if (const ConfigNode* n = design->find("seed")) {
-    if (auto v = r.integer_option(*n, "design.seed", 0, std::size_t(9007199254740991))) r.design_seed = *v;
+                 "expected `uncertainties` for the " + std::string(e.method_name()) + " design, found none");
+  if (e.method != DesignMethod::morris) return;
+  if (r.levels_node != nullptr && e.levels % 2 != 0)
+    r.sink.error(r.levels_node->where(), "design.levels",
+                 "expected an even number of levels, found " + r.levels_node->describe());
+  if (r.candidates_node == nullptr || e.candidates == 0) return;
+  const std::size_t factors = std::max<std::size_t>(1, e.uncertainties.size());
+  if (e.candidates < e.samples) {
+    r.sink.error(r.candidates_node->where(), "design.candidates",
+                 "expected 0 or at least `trajectories` (" + std::to_string(e.samples) + "), found " +
+                     r.candidates_node->describe());
+  } else if (morris_selection_work(e.candidates, factors) > max_morris_selection_work) {
+    // Keeping the most spread-out trajectories compares every pair of candidates.
+    const auto most = std::size_t(std::sqrt(max_morris_selection_work / morris_selection_work(1, factors)));
+    r.sink.error(r.candidates_node->where(), "design.candidates",
+                 "expected at most " + grouped(most) + " candidates for " + std::to_string(factors) +
+                     " uncertain parameter" + (factors == 1 ? "" : "s") +
+                     " (choosing the most spread-out trajectories compares every pair of candidates), found " +
+                     grouped(e.candidates));
   }
 }
 
@@ -206,7 +146,7 @@ void fill_point_values(Experiment& e) {
     bool numeric = u.labels.empty();
     if (numeric)
       for (const auto& point : e.point_texts)
-        if (!parse_real(point[d])) numeric = false;
+        if (!finite_number(point[d])) numeric = false;
     if (!numeric && u.labels.empty()) {
       // A points file's column of texts: labels in order of appearance.
       std::set<std::string> seen;
@@ -217,7 +157,7 @@ void fill_point_values(Experiment& e) {
     for (std::size_t p = 0; p < e.point_texts.size(); ++p) {
       const std::string& text = e.point_texts[p][d];
       if (u.labels.empty()) {
-        e.point_values(p, d) = *parse_real(text);
+        e.point_values(p, d) = *finite_number(text);
         continue;
       }
       const std::size_t index = lookup.of_text(text).value_or(0);
@@ -360,6 +300,8 @@ void expand_design(Experiment& e) {
 
 namespace readmit {
 
-std::string_view Experiment::method_name() const { return experiment_file::method_names[std::size_t(method)]; }
+std::string_view Experiment::method_name() const {
+  return split(experiment_file::design_method_row().choices, '|')[std::size_t(method)];
+}
 
 }  // namespace readmit

@@ -1,20 +1,18 @@
-// Loading an experiment or sweep file: the keys both syntaxes share, the
-// dispatch to the sweep's or the experiment's design, the checks across
-// sections, and the check of every point under every policy (each point's
-// scenario resolved, its messages located in this file) before anything
-// runs. The sections are read by the files listed in experiment_reader.hpp.
-// Also the text of --shard.
+// Loading an experiment or sweep file: its keys walked against the key
+// table (keys.cpp), the checks across keys, and the check of every point
+// under every policy (each point's scenario resolved, its messages located in
+// this file) before anything runs. Also the text of --shard.
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "reading/reader.hpp"
-#include "running/run.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/engine/run_totals.hpp"
 #include "readmit/io/run_output.hpp"
 #include "readmit/util/bounded_file.hpp"
 #include "readmit/util/text.hpp"
+#include "running/run.hpp"
 
 namespace readmit {
 
@@ -24,11 +22,6 @@ using namespace experiment_file;
 
 namespace {
 
-constexpr std::string_view top_keys[] = {
-    "scenario",      "replications", "seed",     "set",  "outcome_windows", "keep",
-    "outcomes",      "prim",         "analysis", "grid", "latin_hypercube", "policies",
-    "uncertainties", "design"};
-constexpr std::string_view keep_names[] = {"replications", "timeseries", "events"};
 /// Distinct errors about points reported before the rest are counted only.
 constexpr std::size_t max_point_errors = 50;
 
@@ -40,72 +33,16 @@ void relocate_into(const ScenarioError& error, const std::map<std::string, Overr
     if (d.where.origin) {
       if (const auto it = by_origin.find(*d.where.origin); it != by_origin.end()) {
         const auto& source = it->second;
-        // A message about the value sits at the value; one about the path (an
-        // unknown key, a missing sibling) at the key.
-        d.where =
-            d.key_path == source.path && !d.message.starts_with("unknown") ? source.value_where : source.key_where;
-        d.message += source.suffix;
+        // A message about the value sits at the value, told which point gave
+        // it; one about the path (an unknown key, a missing sibling) at the
+        // key, once for every point.
+        const bool about_value = d.key_path == source.path && !d.message.starts_with("unknown");
+        d.where = about_value ? source.value_where : source.key_where;
+        if (about_value) d.message += source.suffix;
       }
     }
     if (seen.insert(d.to_string()).second) out.push_back(std::move(d));
   }
-}
-
-/// The keys both syntaxes share: scenario, replications, seed, set,
-/// outcome_windows, keep, and what the analysis reads.
-void read_common(Reader& r, const ConfigNode& root) {
-  Experiment& e = r.experiment;
-  const ConfigNode* scenario = root.find("scenario");
-  if (scenario == nullptr) {
-    r.sink.error(root.where(), "scenario", "expected the scenario file, found nothing (required)");
-  } else if (!scenario->is_scalar() || scenario->text().empty()) {
-    r.sink.error(scenario->where(), "scenario", "expected a file name, found " + scenario->describe());
-  } else {
-    e.scenario = r.directory / scenario->text();
-    r.scenario_where = scenario->where();
-  }
-  if (const ConfigNode* n = root.find("replications"))
-    if (auto v = r.integer_option(*n, "replications", 1, 1000000)) e.replications = std::int64_t(*v);
-  if (const ConfigNode* n = root.find("seed"))
-    if (auto v = r.integer_option(*n, "seed", 0, std::size_t(9007199254740991))) e.seed = *v;
-  if (const ConfigNode* set = root.find("set")) {
-    if (set->is_map())
-      read_overrides(*set, "set.", "", e.fixed, r.fixed_sources, r.sink);
-    else if (!set->is_null())
-      r.sink.error(set->where(), "set", "expected a map of PATH: VALUE, found " + set->describe());
-  }
-  if (const ConfigNode* windows = root.find("outcome_windows")) {
-    if (!windows->is_map()) {
-      r.sink.error(windows->where(), "outcome_windows", "expected a map of NAME: {...}, found " + windows->describe());
-    } else {
-      for (const auto& entry : windows->entries()) {
-        const std::string path = "outcome_windows." + entry.key;
-        e.fixed.emplace_back(path, flow_yaml(entry.value));
-        r.fixed_sources.push_back({path, entry.key_where, entry.value.where(), ""});
-      }
-    }
-  }
-  if (const ConfigNode* keep = root.find("keep")) {
-    if (!keep->is_sequence()) {
-      r.sink.error(keep->where(), "keep",
-                   "expected a list of replications, timeseries, events, found " + keep->describe());
-    } else {
-      for (std::size_t i = 0; i < keep->items().size(); ++i) {
-        const auto& item = keep->items()[i];
-        const std::string text = item.is_scalar() ? item.text() : std::string();
-        if (text == "replications")
-          e.keep.replications = true;
-        else if (text == "timeseries")
-          e.keep.timeseries = true;
-        else if (text == "events")
-          e.keep.events = true;
-        else
-          r.sink.error(item.where(), "keep[" + std::to_string(i) + "]",
-                       unknown_name_message("unknown file", text, keep_names));
-      }
-    }
-  }
-  read_outcomes(r, root);
 }
 
 /// What computing a point takes: its policies' scenarios run as a compare
@@ -193,6 +130,226 @@ std::string Experiment::point_override(std::size_t point, std::size_t uncertaint
   return u.path + "=" + (u.labels.empty() ? text : yaml_scalar(text));
 }
 
+void experiment_file::check_overlaps(Reader& r) {
+  const Experiment& e = r.experiment;
+  // Overrides that fight each other: a fixed or policy value of a parameter that is also uncertain.
+  const auto uncertain = [&](const std::string& path) {
+    return std::any_of(e.uncertainties.begin(), e.uncertainties.end(), [&](const auto& u) { return u.path == path; });
+  };
+  const std::string uncertain_under = e.sweep_syntax ? std::string(e.method_name()) : "uncertainties";
+  for (const auto& source : r.fixed_sources) {
+    if (source.path == "name" && e.named_policies)
+      r.sink.error(source.key_where, "set.name",
+                   "expected no `name` when `policies` are listed: each policy's scenario is named after the policy");
+    if (uncertain(source.path))
+      r.sink.error(
+          source.key_where, "set." + source.path,
+          "expected a parameter that is not uncertain, found \"" + source.path + "\", also under " + uncertain_under);
+  }
+  for (std::size_t q = 0; q < e.policies.size(); ++q)
+    for (const auto& source : r.policy_sources[q])
+      if (uncertain(source.path))
+        r.sink.error(source.key_where, "policies." + e.policies[q].name + ".set." + source.path,
+                     "expected a lever that is not uncertain, found \"" + source.path + "\", also under uncertainties");
+  std::set<std::string> paths;
+  for (std::size_t d = 0; d < e.uncertainties.size(); ++d)
+    if (!paths.insert(e.uncertainties[d].path).second)
+      r.sink.error(r.uncertainty_where[d], e.uncertainties[d].path, "expected each parameter once, found it again");
+}
+
+namespace {
+
+/// The file's keys by the key table, then what the table cannot check.
+void read_keys(Reader& r, const ConfigNode& root) {
+  r.walk(file_keys(), &root, root.where(), "");
+  check_syntax(r, root);
+  read_ranges(r);
+  check_design(r, root);
+  // The scenario and overlay files must be there (every one is named at
+  // once); the merge reads them through the same bounded reader.
+  const auto check_file = [&](const FileReference& reference) {
+    const BoundedFile opened(
+        reference.path,
+        {.max_bytes = max_yaml_file_bytes, .what = "a YAML file", .shown = excerpt(reference.path.string(), 1024)});
+    if (!opened.is_open()) r.sink.error(reference.where, reference.key_path, opened.problem());
+  };
+  if (!r.experiment.scenario.empty()) check_file({r.experiment.scenario, r.scenario_where, "scenario"});
+  for (const auto& overlays : r.overlay_files)
+    for (const auto& overlay : overlays) check_file(overlay);
+  check_overlaps(r);
+  if (r.experiment.method == DesignMethod::points && r.sink.empty()) read_points_file(r);
+}
+
+/// The check of the scenario under every policy and at every point, with
+/// the loader's messages about this file's overrides moved to where the file
+/// writes them, each distinct message once.
+class PointCheck {
+ public:
+  PointCheck(Reader& r, std::string file) : r_(r), e_(r.experiment), file_(std::move(file)) {
+    for (std::size_t i = 0; i < e_.fixed.size(); ++i)
+      by_origin_[override_origin(e_.fixed[i].first + "=" + e_.fixed[i].second)] = r_.fixed_sources[i];
+  }
+
+  /// The scenario file merged with each policy's overlays.
+  void merge() {
+    // Messages about the files themselves (missing, not a regular file, too
+    // large) are located where this file names them; every policy's are found.
+    const FileReference scenario{e_.scenario, r_.scenario_where, "scenario"};
+    for (std::size_t q = 0; q < std::max<std::size_t>(1, e_.policies.size()); ++q) {
+      try {
+        merged_.push_back(
+            merge_scenario_files(scenario, e_.policies.empty() ? std::vector<FileReference>{} : r_.overlay_files[q]));
+      } catch (const ScenarioError& error) {
+        relocate_into(error, by_origin_, diagnostics_, seen_);
+      }
+    }
+    fail_if_any();
+  }
+
+  /// The reference policy's scenario with the fixed overrides only: the
+  /// record's, and the one the file's outcomes are checked against.
+  LoadedScenario base() {
+    std::vector<std::string> fixed;
+    for (const auto& [path, value] : e_.fixed) fixed.push_back(path + "=" + value);
+    try {
+      return resolve_run_scenario(merged_.front(), {.overrides = fixed});
+    } catch (const ScenarioError& error) {
+      relocate_into(error, by_origin_, diagnostics_, seen_);
+      fail_if_any();
+      throw;
+    }
+  }
+
+  /// Every policy's overrides (and name) located in this file; one policy
+  /// named after the scenario when the file lists none.
+  void locate_policies(const LoadedScenario& base) {
+    if (e_.policies.empty()) {
+      e_.policies.push_back(Policy{base.scenario.name, {}, {}});
+      r_.policy_sources.emplace_back();
+      r_.policy_where.emplace_back();
+    }
+    for (std::size_t q = 0; q < e_.policies.size(); ++q) {
+      if (e_.named_policies)
+        by_origin_[override_origin("name=" + e_.policies[q].name)] = {"name", r_.policy_where[q], r_.policy_where[q],
+                                                                      ""};
+      for (std::size_t i = 0; i < e_.policies[q].overrides.size(); ++i) {
+        const auto& [path, value] = e_.policies[q].overrides[i];
+        by_origin_[override_origin(path + "=" + value)] = r_.policy_sources[q][i];
+      }
+    }
+  }
+
+  /// Every point under every policy; its seed, replications and demand.
+  void check_points() {
+    for (const auto& u : e_.uncertainties) lookups_.emplace_back(u);
+    for (std::size_t p = 0; p < e_.points() && point_errors_ < max_point_errors; ++p) check_point(p);
+    e_.merged = std::move(merged_);
+    if (point_errors_ >= max_point_errors)
+      diagnostics_.push_back({SourceLocation{std::make_shared<const std::string>(file_), 0, 0}, "",
+                              "checking stopped after " + std::to_string(max_point_errors) + " errors"});
+    fail_if_any();
+  }
+
+ private:
+  /// Where each of a point's uncertain values is written: a listed value
+  /// at the value, any other at the uncertainty, told its point.
+  std::map<std::string, OverrideSource> origins_of(std::size_t p) const {
+    auto origins = by_origin_;
+    for (std::size_t d = 0; d < e_.uncertainties.size(); ++d) {
+      const auto& u = e_.uncertainties[d];
+      OverrideSource source{u.path, r_.uncertainty_where[d], r_.uncertainty_where[d], ""};
+      const auto label = lookups_[d].of_text(e_.point_texts[p][d]);
+      if (e_.method != DesignMethod::points && label && *label < r_.label_where[d].size())
+        source.value_where = r_.label_where[d][*label];
+      else
+        source.suffix = " (point " + std::to_string(p + 1) + ")";
+      origins[override_origin(e_.point_override(p, d))] = source;
+    }
+    return origins;
+  }
+
+  void check_point(std::size_t p) {
+    const auto origins = origins_of(p);
+    std::optional<std::uint64_t> point_seed;
+    std::vector<LoadedScenario> point_scenarios;
+    for (std::size_t q = 0; q < e_.policies.size(); ++q) {
+      try {
+        auto loaded = resolve_run_scenario(merged_[q], {.overrides = e_.overrides(p, q)});
+        e_.scenario_hashes.push_back(text_hash(to_yaml(loaded.resolved)));
+        // The reference policy's seed is every policy's: common random numbers.
+        if (!point_seed) point_seed = e_.seed.value_or(loaded.scenario.seed);
+        if (q == 0) e_.point_replications.push_back(e_.replications.value_or(loaded.scenario.replications));
+        check_outcomes(loaded.scenario, " (point " + std::to_string(p + 1) + ", policy " + e_.policies[q].name + ")");
+        point_scenarios.push_back(std::move(loaded));
+      } catch (const ScenarioError& error) {
+        const std::size_t before = diagnostics_.size();
+        relocate_into(error, origins, diagnostics_, seen_);
+        point_errors_ += diagnostics_.size() - before;
+        e_.scenario_hashes.emplace_back();
+        if (q == 0) e_.point_replications.push_back(0);
+      }
+    }
+    e_.seeds.push_back(point_seed.value_or(0));
+    e_.demands.push_back(point_scenarios.size() == e_.policies.size()
+                             ? point_demand(e_, point_scenarios, e_.point_replications[p])
+                             : Experiment::PointDemand{});
+  }
+
+  /// The outcomes a point's scenario lacks (a partner or window its values
+  /// remove), each once.
+  void check_outcomes(const Scenario& scenario, const std::string& where) {
+    const RunTotalsLayout layout(scenario);
+    for (std::size_t i = 0; i < r_.outcome_where.size(); ++i)
+      if (const auto reason = missing_outcome(layout, e_.outcomes[i]);
+          !reason.empty() && seen_.insert(e_.outcomes[i].name()).second)
+        diagnostics_.push_back({r_.outcome_where[i], "outcomes[" + std::to_string(i) + "]", reason + where});
+  }
+
+  void fail_if_any() {
+    if (diagnostics_.empty()) return;
+    DiagnosticSink sorted;
+    for (auto& d : diagnostics_) sorted.error(d.where, std::move(d.key_path), std::move(d.message));
+    sorted.sort_by_position();
+    sorted.throw_if_any();
+  }
+
+  Reader& r_;
+  Experiment& e_;
+  std::string file_;
+  std::map<std::string, OverrideSource> by_origin_;
+  std::vector<Diagnostic> diagnostics_;
+  std::set<std::string> seen_;
+  std::vector<MergedScenario> merged_;
+  std::vector<LabelLookup> lookups_;
+  std::size_t point_errors_ = 0;
+};
+
+/// The outcomes (the headline totals when none are named) and PRIM
+/// questions against the base scenario; the design's seed and size.
+std::size_t check_analysis(Reader& r, const LoadedScenario& base) {
+  Experiment& e = r.experiment;
+  if (e.outcomes.empty() && !e.sweep_syntax)
+    for (const auto* total : headline_totals()) e.outcomes.push_back(Outcome{"all", std::string(total->name)});
+  const RunTotalsLayout layout(base.scenario);
+  for (std::size_t i = 0; i < r.outcome_where.size(); ++i)
+    if (const auto reason = missing_outcome(layout, e.outcomes[i]); !reason.empty())
+      r.sink.error(r.outcome_where[i], "outcomes[" + std::to_string(i) + "]", reason);
+  read_prim(r);
+  e.design_seed = r.design_seed.value_or(e.seed.value_or(base.scenario.seed));
+  const auto size = design_size(r);
+  r.sink.sort_by_position();
+  r.sink.throw_if_any();
+  if (!size) {
+    r.sink.error(
+        r.design_where, e.sweep_syntax ? std::string(e.method_name()) : std::string("design"),
+        "expected at most " + grouped(max_design_points) + " design points, found more (" + size_formula(e) + ")");
+    r.sink.throw_if_any();
+  }
+  return *size;
+}
+
+}  // namespace
+
 Experiment load_experiment(const fs::path& file, std::int64_t replications, const DesignAnnouncer& announce) {
   DiagnosticSink sink;
   Experiment e;
@@ -207,187 +364,23 @@ Experiment load_experiment(const fs::path& file, std::int64_t replications, cons
     sink.error(root->where(), "", "expected a map with `scenario` and a design, found " + root->describe());
     sink.throw_if_any();
   }
-  check_keys(*root, "", top_keys, sink);
-  Reader r{.experiment = e, .sink = sink, .directory = file.parent_path()};
-  read_common(r, *root);
-  if (root->find("grid") != nullptr || root->find("latin_hypercube") != nullptr) {
-    read_sweep_design(r, *root);
-  } else if (root->find("policies") != nullptr || root->find("uncertainties") != nullptr ||
-             root->find("design") != nullptr) {
-    if (const ConfigNode* policies = root->find("policies")) read_policies(r, *policies);
-    if (const ConfigNode* uncertainties = root->find("uncertainties")) read_uncertainties(r, *uncertainties);
-    read_experiment_design(r, *root);
-  } else {
-    sink.error(root->where(), "grid",
-               "expected `grid` or `latin_hypercube` (a sweep), or `policies`, `uncertainties` and `design` (an "
-               "experiment), found none");
-  }
+  Reader r(e, sink, file.parent_path());
+  read_keys(r, *root);
   if (replications > 0) e.replications = replications;
-  // The scenario and overlay files must be there (every one is named at
-  // once); the merge below reads them through the same bounded reader.
-  const auto check_file = [&](const FileReference& reference) {
-    const BoundedFile opened(
-        reference.path,
-        {.max_bytes = max_yaml_file_bytes, .what = "a YAML file", .shown = excerpt(reference.path.string(), 1024)});
-    if (!opened.is_open()) sink.error(reference.where, reference.key_path, opened.problem());
-  };
-  if (!e.scenario.empty()) check_file({e.scenario, r.scenario_where, "scenario"});
-  for (const auto& overlays : r.overlay_files)
-    for (const auto& overlay : overlays) check_file(overlay);
-  // Overrides that fight each other: a fixed or policy value of a parameter that is also uncertain.
-  const auto uncertain = [&](const std::string& path) {
-    return std::any_of(e.uncertainties.begin(), e.uncertainties.end(), [&](const auto& u) { return u.path == path; });
-  };
-  for (const auto& source : r.fixed_sources)
-    if (source.path == "name" && e.named_policies)
-      sink.error(source.key_where, "set.name",
-                 "expected no `name` when `policies` are listed: each policy's scenario is named after the policy");
-  for (const auto& source : r.fixed_sources)
-    if (uncertain(source.path))
-      sink.error(source.key_where, "set." + source.path,
-                 "expected a parameter that is not uncertain, found \"" + source.path + "\", also under " +
-                     (e.sweep_syntax ? std::string(e.method_name()) : std::string("uncertainties")));
-  for (std::size_t q = 0; q < e.policies.size(); ++q)
-    for (const auto& source : r.policy_sources[q])
-      if (uncertain(source.path))
-        sink.error(source.key_where, "policies." + e.policies[q].name + ".set." + source.path,
-                   "expected a lever that is not uncertain, found \"" + source.path + "\", also under uncertainties");
-  {
-    std::set<std::string> paths;
-    for (std::size_t d = 0; d < e.uncertainties.size(); ++d)
-      if (!paths.insert(e.uncertainties[d].path).second)
-        sink.error(r.uncertainty_where[d], e.uncertainties[d].path, "expected each parameter once, found it again");
-  }
-  if (e.method == DesignMethod::points && sink.empty()) read_points_file(r);
   sink.sort_by_position();
   sink.throw_if_any();
 
-  // The scenario under each policy, merged once; the fixed overrides relocate to this file.
-  std::map<std::string, OverrideSource> by_origin;
-  for (std::size_t i = 0; i < e.fixed.size(); ++i)
-    by_origin[override_origin(e.fixed[i].first + "=" + e.fixed[i].second)] = r.fixed_sources[i];
-  std::vector<Diagnostic> diagnostics;
-  std::set<std::string> seen;
-  std::vector<MergedScenario> merged;
-  std::optional<LoadedScenario> base;
-  const auto fail_with = [&]() {
-    DiagnosticSink sorted;
-    for (auto& d : diagnostics) sorted.error(d.where, std::move(d.key_path), std::move(d.message));
-    sorted.sort_by_position();
-    sorted.throw_if_any();
-  };
-  // Messages about the files themselves (missing, not a regular file, too
-  // large) are located where this file names them; every policy's are found.
-  const FileReference scenario{e.scenario, r.scenario_where, "scenario"};
-  for (std::size_t q = 0; q < std::max<std::size_t>(1, e.policies.size()); ++q) {
-    try {
-      merged.push_back(
-          merge_scenario_files(scenario, e.policies.empty() ? std::vector<FileReference>{} : r.overlay_files[q]));
-    } catch (const ScenarioError& error) {
-      relocate_into(error, by_origin, diagnostics, seen);
-    }
-  }
-  if (!diagnostics.empty()) fail_with();
-  try {
-    std::vector<std::string> fixed;
-    for (const auto& [path, value] : e.fixed) fixed.push_back(path + "=" + value);
-    base = resolve_run_scenario(merged.front(), {.overrides = fixed});
-  } catch (const ScenarioError& error) {
-    relocate_into(error, by_origin, diagnostics, seen);
-    fail_with();
-  }
-  e.base_resolved_yaml = base->resolved_yaml();
-  if (e.policies.empty()) {
-    e.policies.push_back(Policy{base->scenario.name, {}, {}});
-    r.policy_sources.emplace_back();
-    r.policy_where.push_back(SourceLocation{});
-  }
-  for (std::size_t q = 0; q < e.policies.size(); ++q) {
-    if (!e.named_policies) continue;
-    by_origin[override_origin("name=" + e.policies[q].name)] = {"name", r.policy_where[q], r.policy_where[q], ""};
-  }
-  for (std::size_t q = 0; q < e.policies.size(); ++q)
-    for (std::size_t i = 0; i < e.policies[q].overrides.size(); ++i) {
-      const auto& [path, value] = e.policies[q].overrides[i];
-      by_origin[override_origin(path + "=" + value)] = r.policy_sources[q][i];
-    }
-
-  if (e.outcomes.empty() && !e.sweep_syntax)
-    for (const auto* total : headline_totals()) e.outcomes.push_back(Outcome{"all", std::string(total->name)});
-  {
-    const RunTotalsLayout layout(base->scenario);
-    for (std::size_t i = 0; i < r.outcome_where.size(); ++i)
-      if (const auto reason = missing_outcome(layout, e.outcomes[i]); !reason.empty())
-        sink.error(r.outcome_where[i], "outcomes[" + std::to_string(i) + "]", reason);
-  }
-  read_prim(r);
-  e.design_seed = r.design_seed.value_or(e.seed.value_or(base->scenario.seed));
-  const auto size = design_size(r);
-  sink.sort_by_position();
-  sink.throw_if_any();
-  if (!size) {
-    sink.error(
-        r.design_where, e.sweep_syntax ? std::string(e.method_name()) : std::string("design"),
-        "expected at most " + grouped(max_design_points) + " design points, found more (" + size_formula(e) + ")");
-    sink.throw_if_any();
-  }
-  if (announce) announce(*size, e.policies.size(), e.replications.value_or(base->scenario.replications));
+  PointCheck check(r, file.string());
+  check.merge();
+  const LoadedScenario base = check.base();
+  e.base_resolved_yaml = base.resolved_yaml();
+  check.locate_policies(base);
+  const std::size_t size = check_analysis(r, base);
+  if (announce) announce(size, e.policies.size(), e.replications.value_or(base.scenario.replications));
   expand_design(e);
   fill_point_values(e);
-
   // Every point must load under every policy before anything runs.
-  std::vector<LabelLookup> lookups;
-  for (const auto& u : e.uncertainties) lookups.emplace_back(u);
-  std::size_t point_errors = 0;
-  for (std::size_t p = 0; p < e.points() && point_errors < max_point_errors; ++p) {
-    auto origins = by_origin;
-    for (std::size_t d = 0; d < e.uncertainties.size(); ++d) {
-      const auto& u = e.uncertainties[d];
-      OverrideSource source{u.path, r.uncertainty_where[d], r.uncertainty_where[d], ""};
-      const auto label = lookups[d].of_text(e.point_texts[p][d]);
-      if (e.method != DesignMethod::points && label && *label < r.label_where[d].size())
-        source.value_where = r.label_where[d][*label];
-      else
-        source.suffix = " (point " + std::to_string(p + 1) + ")";
-      origins[override_origin(e.point_override(p, d))] = source;
-    }
-    std::optional<std::uint64_t> point_seed;
-    std::vector<LoadedScenario> point_scenarios;
-    for (std::size_t q = 0; q < e.policies.size(); ++q) {
-      try {
-        auto loaded = resolve_run_scenario(merged[q], {.overrides = e.overrides(p, q)});
-        e.scenario_hashes.push_back(text_hash(to_yaml(loaded.resolved)));
-        // The reference policy's seed is every policy's: common random numbers.
-        if (!point_seed) point_seed = e.seed.value_or(loaded.scenario.seed);
-        if (q == 0) e.point_replications.push_back(e.replications.value_or(loaded.scenario.replications));
-        const RunTotalsLayout layout(loaded.scenario);
-        for (std::size_t i = 0; i < r.outcome_where.size(); ++i)
-          if (const auto reason = missing_outcome(layout, e.outcomes[i]);
-              !reason.empty() && seen.insert(e.outcomes[i].name()).second)
-            diagnostics.push_back(
-                {r.outcome_where[i], "outcomes[" + std::to_string(i) + "]",
-                 reason + " (point " + std::to_string(p + 1) + ", policy " + e.policies[q].name + ")"});
-        point_scenarios.push_back(std::move(loaded));
-      } catch (const ScenarioError& error) {
-        const std::size_t before = diagnostics.size();
-        relocate_into(error, origins, diagnostics, seen);
-        point_errors += diagnostics.size() - before;
-        e.scenario_hashes.emplace_back();
-        if (q == 0) e.point_replications.push_back(0);
-      }
-    }
-    e.seeds.push_back(point_seed.value_or(0));
-    e.demands.push_back(point_scenarios.size() == e.policies.size()
-                            ? point_demand(e, point_scenarios, e.point_replications[p])
-                            : Experiment::PointDemand{});
-  }
-  e.merged = std::move(merged);
-  if (!diagnostics.empty()) {
-    if (point_errors >= max_point_errors)
-      diagnostics.push_back({SourceLocation{std::make_shared<const std::string>(file.string()), 0, 0}, "",
-                             "checking stopped after " + std::to_string(max_point_errors) + " errors"});
-    fail_with();
-  }
+  check.check_points();
   return e;
 }
 
@@ -397,10 +390,14 @@ Shard parse_shard(std::string_view text) {
   };
   const auto slash = text.find('/');
   if (slash == std::string_view::npos) return fail();
-  const auto index = parse_integer<std::size_t>(text.substr(0, slash));
-  const auto count = parse_integer<std::size_t>(text.substr(slash + 1));
+  // Digits only: the number parser of input files would also take a sign.
+  const auto number = [](std::string_view digits) {
+    return digits.starts_with('+') ? std::nullopt : parse_yaml_integer(std::string(digits));
+  };
+  const auto index = number(text.substr(0, slash));
+  const auto count = number(text.substr(slash + 1));
   if (!index || !count || *index < 1 || *index > *count) return fail();
-  return Shard{*index, *count};
+  return Shard{std::size_t(*index), std::size_t(*count)};
 }
 
 }  // namespace readmit

@@ -1,40 +1,12 @@
-// The YAML pieces of experiment and sweep files: numbers, parameter paths and
-// keys checked, and overrides written back as the --set texts every point
-// and policy loads its scenario with.
+// Overrides (`set`, a policy's `set`, `outcome_windows`) written back as the
+// --set texts every point and policy loads its scenario with, located where
+// the file writes them.
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 
 #include "reading/reader.hpp"
 #include "readmit/util/text.hpp"
 
 namespace readmit::experiment_file {
-
-std::optional<double> parse_real(std::string_view text) {
-  double value = 0;
-  const char* begin = text.data() + (!text.empty() && text[0] == '+' ? 1 : 0);
-  const auto [end, error] = std::from_chars(begin, text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
-    return std::nullopt;
-  return value;
-}
-
-bool valid_path(std::string_view path) {
-  if (path.empty() || path.front() == '.' || path.back() == '.' || path.find("..") != std::string_view::npos)
-    return false;
-  return std::none_of(path.begin(), path.end(), [](char c) { return c == '=' || c == ' ' || c == '\t'; });
-}
-
-bool check_keys(const ConfigNode& map, const std::string& prefix, std::span<const std::string_view> known,
-                DiagnosticSink& sink, std::string_view what, const std::string& qualifier) {
-  bool all_known = true;
-  for (const auto& entry : map.entries())
-    if (std::find(known.begin(), known.end(), entry.key) == known.end()) {
-      sink.error(entry.key_where, prefix + entry.key, unknown_name_message(what, entry.key, known, qualifier));
-      all_known = false;
-    }
-  return all_known;
-}
 
 std::string yaml_scalar(const std::string& text) {
   const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
@@ -79,19 +51,59 @@ std::string flow_yaml(const ConfigNode& node) {
   return "";
 }
 
-void read_overrides(const ConfigNode& node, const std::string& key_prefix, const std::string& prefix,
-                    std::vector<std::pair<std::string, std::string>>& out, std::vector<OverrideSource>& sources,
-                    DiagnosticSink& sink) {
+namespace {
+
+/// Flattens `node` (a map) under `prefix` into overrides and their sources.
+void flatten(const ConfigNode& node, const std::string& key_path, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& out, std::vector<OverrideSource>& sources,
+             DiagnosticSink& sink) {
   for (const auto& entry : node.entries()) {
     const std::string path = prefix.empty() ? entry.key : prefix + "." + entry.key;
-    if (!valid_path(entry.key)) {
-      sink.error(entry.key_where, key_prefix + path, "expected a dotted parameter path, found \"" + entry.key + "\"");
-    } else if (entry.value.is_map() && !entry.value.entries().empty()) {
-      read_overrides(entry.value, key_prefix, path, out, sources, sink);
-    } else {
+    if (!is_parameter_path(entry.key))
+      sink.error(entry.key_where, key_path + "." + path,
+                 "expected a dotted parameter path, found " + quoted_excerpt(entry.key));
+    else if (entry.value.is_map() && !entry.value.entries().empty())
+      flatten(entry.value, key_path, path, out, sources, sink);
+    else {
       out.emplace_back(path, flow_yaml(entry.value));
       sources.push_back({path, entry.key_where, entry.value.where(), ""});
     }
+  }
+}
+
+}  // namespace
+
+void read_overrides(Reader& r, const Site& site, SchemaWalker&) {
+  if (site.node.is_null()) return;
+  if (!site.node.is_map()) {
+    r.sink.error(site.node.where(), site.path, "expected a map of PATH: VALUE, found " + site.node.describe());
+    return;
+  }
+  // A policy's `set` sits below its entry (keys: the policy's index); the file's at the top.
+  if (site.keys.empty()) {
+    flatten(site.node, site.path, "", r.experiment.fixed, r.fixed_sources, r.sink);
+    return;
+  }
+  const std::size_t policy = site.keys.front();
+  auto& sources = r.policy_sources[policy];
+  const std::size_t first = sources.size();
+  flatten(site.node, site.path, "", r.experiment.policies[policy].overrides, sources, r.sink);
+  for (std::size_t i = first; i < sources.size(); ++i)
+    if (sources[i].path == "name")
+      r.sink.error(sources[i].key_where, site.path + ".name", "expected no `name`: a policy's name is its key");
+}
+
+void read_outcome_windows(Reader& r, const Site& site, SchemaWalker&) {
+  if (site.node.is_null()) return;
+  if (!site.node.is_map()) {
+    r.sink.error(site.node.where(), site.path, "expected a map of NAME: {...}, found " + site.node.describe());
+    return;
+  }
+  // Passed whole to the scenario, whose loader checks each window where it is written here.
+  for (const auto& entry : site.node.entries()) {
+    const std::string path = site.path + "." + entry.key;
+    r.experiment.fixed.emplace_back(path, flow_yaml(entry.value));
+    r.fixed_sources.push_back({path, entry.key_where, entry.value.where(), ""});
   }
 }
 

@@ -1,15 +1,19 @@
 #pragma once
-// Internal to the app module: the state of an experiment or sweep file being
-// read, and the pieces that read it:
-//   experiment_file.cpp          load_experiment: common keys, cross-checks,
-//                                every point checked under every policy
-//   experiment_yaml.cpp          numbers, paths, keys, overrides as --set texts
-//   experiment_policies.cpp      `policies`
-//   experiment_uncertainties.cpp `uncertainties`, a grid's values, ranges
-//   experiment_design.cpp        the design: its keys, size and points
-//   experiment_points_file.cpp   the points CSV of the `points` design
-//   experiment_outcomes.cpp      `outcomes`, `analysis` and `prim`
-#include <charconv>
+// Internal to the experiment module: reading an experiment or sweep file.
+// Its keys are a key table like the parameter table (keys.cpp), read by the
+// scenario's schema walker (scenario/schema_walker.hpp): the same walk, the
+// same number parser, the same located messages. What the table cannot say
+// (which keys a design method takes, how each distribution is given, what
+// refers to what) is checked after the walk by the files below:
+//   keys.cpp           the key tables, each row with how its value is stored
+//   load.cpp           load_experiment: the walk, the checks across keys, and
+//                      every point checked under every policy
+//   overrides.cpp      `set` maps flattened into --set texts
+//   uncertainties.cpp  distributions, lists of values, a sweep's ranges
+//   design.cpp         the design: its size and its points
+//   points_file.cpp    the CSV file of the `points` design
+//   outcomes.cpp       outcomes and PRIM questions
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -19,29 +23,23 @@
 #include <unordered_map>
 #include <vector>
 
-#include "readmit/experiment/experiment.hpp"
 #include "readmit/engine/run_totals.hpp"
+#include "readmit/experiment/experiment.hpp"
+#include "readmit/scenario/schema_walker.hpp"
 
 namespace readmit::experiment_file {
-
-template <class Integer>
-std::optional<Integer> parse_integer(std::string_view text) {
-  Integer value{};
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 /// Why `name` cannot be uncertain (or a column of a points file).
 inline constexpr std::string_view uncertain_name_message =
     "expected a parameter of the model, found `name`: it labels every row of a point (each policy's scenario is "
     "named after the policy), so it cannot vary";
 
-/// A finite number (a leading '+' allowed); nullopt otherwise.
-std::optional<double> parse_real(std::string_view text);
-
-/// A parameter path usable in `--set PATH=VALUE`.
-bool valid_path(std::string_view path);
+/// A finite number by the schema engine's one number parser (YAML's
+/// spellings); nullopt for text, .inf and .nan.
+inline std::optional<double> finite_number(const std::string& text) {
+  const auto value = parse_yaml_number(text);
+  return value && std::isfinite(*value) ? value : std::nullopt;
+}
 
 /// "1,234,567" (for the number of points in messages).
 std::string grouped(std::size_t value);
@@ -49,21 +47,15 @@ std::string grouped(std::size_t value);
 /// value * factor, or nullopt past max_design_points (no overflow).
 std::optional<std::size_t> times(std::size_t value, std::size_t factor);
 
-/// Reports each key of `map` that is not `known`, at its key, under
-/// `prefix` (e.g. "design."): `WHAT "KEY"QUALIFIER; did you mean ...`.
-/// Returns whether every key is known.
-bool check_keys(const ConfigNode& map, const std::string& prefix, std::span<const std::string_view> known,
-                DiagnosticSink& sink, std::string_view what = "unknown key", const std::string& qualifier = {});
-
 /// A scalar as YAML text that parses back to the same scalar: plain when
 /// that is safe, double-quoted otherwise.
 std::string yaml_scalar(const std::string& text);
 
-/// A value as flow-style YAML text, for a --set override.
+/// A node as one line of flow YAML (the value of a --set override).
 std::string flow_yaml(const ConfigNode& node);
 
-/// Where an override came from in the experiment file, to relocate the
-/// scenario loader's messages about it.
+/// Where an override of the file was written, to locate the scenario
+/// loader's messages about it in this file rather than in `--set`.
 struct OverrideSource {
   std::string path;
   SourceLocation key_where;
@@ -71,46 +63,134 @@ struct OverrideSource {
   std::string suffix;  // appended to the message
 };
 
-/// Reads a map of overrides (`set`, a policy's `set`), flattening nested
-/// maps into dotted paths; lists are kept whole (flow YAML).
-void read_overrides(const ConfigNode& node, const std::string& key_prefix, const std::string& prefix,
-                    std::vector<std::pair<std::string, std::string>>& out, std::vector<OverrideSource>& sources,
-                    DiagnosticSink& sink);
+/// A value as written: the value and where (a default's position when not).
+template <class Value>
+struct Written {
+  std::optional<Value> value;
+  SourceLocation where;
+};
 
-/// The parts of a file being read: the sink, the source positions of its
-/// overrides, and what the design needs before the scenario loads.
-struct Reader {
+/// A PRIM question as written, checked against the outcomes and policies
+/// once both are read (outcomes.cpp).
+struct PrimEntry {
+  SourceLocation where{};
+  PrimQuery query{};
+  Written<std::string> outcome{};
+  Written<std::string> policy{};
+  Written<bool> difference{};
+  Written<double> below{};
+  Written<double> above{};
+};
+
+/// A sweep's latin_hypercube range as written.
+struct RangeEntry {
+  std::string path{};
+  SourceLocation where{};
+  Written<double> min{};
+  Written<double> max{};
+};
+
+/// The numbers of a distribution as written ({dist: KIND, ...}).
+struct DistributionEntry {
+  std::string kind{};
+  std::map<std::string, double, std::less<>> numbers{};  // min, max, mean, sd, mode
+  const ConfigNode* values = nullptr;                    // discrete
+  std::vector<double> weights{};                         // discrete
+};
+
+class Reader;
+
+/// A value the walker read: where it is written, its key path, and the
+/// indices the entries above it were entered with (Reader::enter).
+struct Site {
+  const PathKeys& keys;
+  const ConfigNode& node;
+  const std::string& path;
+};
+
+/// How a row's value is stored, an entry of its map or list entered (the
+/// index to append to the keys below), a row read by hand.
+using RowSetter = void (*)(Reader&, const ParamValue&, const Site&);
+using RowEnter = std::optional<std::size_t> (*)(Reader&, std::string_view key, const SourceLocation& where);
+using RowReader = void (*)(Reader&, const Site&, SchemaWalker&);
+
+/// One key: its row (path, type, default, range, meaning) and what reading it does.
+struct ExperimentRow {
+  ParamSpec key;
+  RowSetter set = nullptr;
+  RowEnter enter = nullptr;  // map_of and list_of rows
+  RowReader read = nullptr;  // overrides and custom rows
+};
+
+/// A key table: its rows, and the schema the walker reads against.
+class KeyTable {
+ public:
+  explicit KeyTable(std::span<const ExperimentRow> rows);
+  KeyTable(const KeyTable&) = delete;
+  KeyTable& operator=(const KeyTable&) = delete;
+  const KeySchema& schema() const { return schema_; }
+  /// The row of `spec` (one of this table's), or null.
+  const ExperimentRow* row_of(const ParamSpec& spec) const;
+
+ private:
+  std::vector<ExperimentRow> rows_;
+  std::vector<ParamSpec> specs_;  // rows_[i].key, in one array for the schema
+  KeySchema schema_;              // over specs_: built after it, which never moves again
+};
+
+/// The tables (keys.cpp): the file's keys; each design method's; each
+/// distribution kind's.
+const KeyTable& file_keys();
+const KeyTable& design_keys(DesignMethod method);
+const KeyTable& distribution_keys(std::string_view kind);
+/// The rows `design.method` and an uncertainty's `dist`, read before the
+/// table they choose.
+const ParamSpec& design_method_row();
+const ParamSpec& distribution_kind_row();
+
+/// The state of a file being read: the experiment it fills, where each of
+/// its parts was written (to locate later messages), and what the checks
+/// after the walk need.
+class Reader : public KeyTarget {
+ public:
+  Reader(Experiment& e, DiagnosticSink& s, std::filesystem::path dir)
+      : experiment(e), sink(s), directory(std::move(dir)) {}
+
+  /// Reads `node` (a map, or null) against `table` at `path`; returns
+  /// whether it gave no error.
+  bool walk(const KeyTable& table, const ConfigNode* node, const SourceLocation& where, const std::string& path);
+
+  std::optional<std::size_t> enter(const ParamSpec& spec, const PathKeys& keys, std::string_view key,
+                                   const SourceLocation& where) override;
+  void store(const ParamSpec& spec, const PathKeys& keys, const ParamValue& value, const ConfigNode& node,
+             const std::string& path) override;
+  void custom(const ParamSpec& spec, const ConfigNode& node, const std::string& path, const PathKeys& keys,
+              SchemaWalker& walker) override;
+
   Experiment& experiment;
   DiagnosticSink& sink;
   std::filesystem::path directory;
   std::vector<OverrideSource> fixed_sources{};
   std::vector<std::vector<OverrideSource>> policy_sources{};
   std::vector<SourceLocation> policy_where{};
-  std::vector<SourceLocation> uncertainty_where{};         // the key of each uncertainty
-  std::vector<std::vector<SourceLocation>> label_where{};  // discrete lists: each value
-  std::vector<SourceLocation> outcome_where{};
-  std::vector<const ConfigNode*> prim_nodes{};
-  SourceLocation design_where{};
-  SourceLocation points_file_where{};                       // design.file's value
-  std::optional<std::uint64_t> design_seed{};               // design.seed, when given
-  SourceLocation scenario_where{};                          // the `scenario` value
   std::vector<std::vector<FileReference>> overlay_files{};  // per policy: its overlays, where they are named
-  std::optional<std::size_t> integer_option(const ConfigNode& node, const std::string& path, std::size_t min,
-                                            std::size_t max) {
-    const auto value = node.is_scalar() ? parse_integer<std::size_t>(node.text()) : std::nullopt;
-    if (!value || *value < min || *value > max) {
-      sink.error(node.where(), path,
-                 "expected a whole number in [" + std::to_string(min) + ", " + std::to_string(max) + "], found " +
-                     node.describe());
-      return std::nullopt;
-    }
-    return value;
-  }
-  std::optional<double> real_option(const ConfigNode& node, const std::string& path) {
-    const auto value = node.is_scalar() ? parse_real(node.text()) : std::nullopt;
-    if (!value) sink.error(node.where(), path, "expected a number, found " + node.describe());
-    return value;
-  }
+  std::vector<SourceLocation> uncertainty_where{};          // the key of each uncertainty
+  std::vector<std::vector<SourceLocation>> label_where{};   // discrete lists: each value
+  std::vector<SourceLocation> outcome_where{};
+  std::vector<PrimEntry> prim{};
+  std::vector<RangeEntry> ranges{};
+  DistributionEntry distribution{};  // the one being read
+  std::string entry_key{};           // the key of the map entry last entered
+  SourceLocation entry_where{};      // and where it is written
+  SourceLocation design_where{};
+  SourceLocation points_file_where{};
+  SourceLocation scenario_where{};
+  std::optional<std::uint64_t> design_seed{};
+  const ConfigNode* levels_node = nullptr;      // design.levels, when given
+  const ConfigNode* candidates_node = nullptr;  // design.candidates, when given
+
+ private:
+  const KeyTable* table_ = nullptr;  // the table being walked
 };
 
 /// The index of a discrete uncertainty's label (by text) or value (by
@@ -137,38 +217,37 @@ class LabelLookup {
   std::map<double, std::size_t> by_value_;
 };
 
-/// The experiment syntax's `policies`: each policy's overlays and overrides.
-void read_policies(Reader& r, const ConfigNode& policies);
+// ---- the readers of rows the table leaves to them ----
 
-/// How the entries of a map of uncertainties are written.
-enum class UncertaintySyntax {
-  distribution,  // an experiment's: {dist: KIND, ...} or a list of values
-  values,        // a sweep's grid: a list of values
-  range,         // a sweep's latin_hypercube.ranges: {min: A, max: B}
-};
+/// `set` (of the file, or of a policy: the last key its index): PATH:
+/// VALUE, nested maps flattened into dotted paths; lists are kept whole.
+void read_overrides(Reader& r, const Site& site, SchemaWalker& walker);
+/// `outcome_windows`: windows added to the scenario's, passed as overrides.
+void read_outcome_windows(Reader& r, const Site& site, SchemaWalker& walker);
+/// An entry of `uncertainties`: {dist: KIND, ...} or a list of values.
+void read_uncertainty(Reader& r, const Site& site, SchemaWalker& walker);
+/// An entry of `grid`: a list of values.
+void read_grid_values(Reader& r, const Site& site, SchemaWalker& walker);
+/// `design`: {method: ..., and the method's keys}.
+void read_design(Reader& r, const Site& site, SchemaWalker& walker);
+/// A discrete distribution's `values`, kept for the distribution.
+void read_distribution_values(Reader& r, const Site& site, SchemaWalker& walker);
 
-/// Reads each PATH: SPEC entry of `map` into an uncertainty, with its
-/// positions; messages name `key_prefix` + PATH.
-void read_uncertainty_entries(Reader& r, const ConfigNode& map, const std::string& key_prefix,
-                              UncertaintySyntax syntax);
+// ---- the checks after the walk ----
 
-/// The experiment syntax's `uncertainties`.
-void read_uncertainties(Reader& r, const ConfigNode& uncertainties);
-
-/// The sweep syntax: `grid` (every combination) or `latin_hypercube`.
-void read_sweep_design(Reader& r, const ConfigNode& root);
-
-/// The experiment syntax's `design`, once its uncertainties are read.
-void read_experiment_design(Reader& r, const ConfigNode& root);
-
-/// `outcomes` and `analysis`, and the `prim` questions kept for read_prim.
-void read_outcomes(Reader& r, const ConfigNode& root);
-
+/// The sweep syntax (`grid` or `latin_hypercube`) against the experiment's
+/// (`policies`, `uncertainties`, `design`); sets the method.
+void check_syntax(Reader& r, const ConfigNode& root);
+/// A sweep's latin_hypercube ranges made uncertainties.
+void read_ranges(Reader& r);
+/// What the design needs of the uncertainties; morris' levels and candidates.
+void check_design(Reader& r, const ConfigNode& root);
 /// PRIM questions, once outcomes and policies are known.
 void read_prim(Reader& r);
-
 /// Whether the run totals of `layout` have `outcome`; otherwise the reason.
 std::string missing_outcome(const RunTotalsLayout& layout, const Outcome& outcome);
+/// Levers and fixed values that are also uncertain; an uncertainty twice.
+void check_overlaps(Reader& r);
 
 /// Reads the points CSV of the `points` design. Its header names the
 /// parameters (a first column `point` is allowed); with `uncertainties`,
