@@ -311,6 +311,15 @@ TEST_CASE("malformed experiment files give located errors", "[experiment][errors
                                  ":2:55: error: removing_state.raid_size: expected a whole number in [0, 10000000], "
                                  "found \"" +
                                  std::string(60, '9') + "...\" (250 bytes)"});
+  // A misspelt parameter in a points file is one error at its column, not
+  // one per point; a bad value is one per point that has it.
+  dir.write("p.csv", "removing_state.release_prob,removing_state.raid_sise\n0.2,1\n1.5,2\n0.4,3\n1.5,4\n");
+  const std::string p = (dir.path() / "p.csv").string();
+  CHECK(errors_of(scenario + "design: {method: points, file: p.csv}\n") ==
+        std::vector<std::string>{
+            p + ":1:1: error: removing_state.raid_sise: unknown key \"raid_sise\"; did you mean \"raid_size\"?",
+            p + ":1:1: error: removing_state.release_prob: expected a probability in [0, 1], found \"1.5\" (point 2)",
+            p + ":1:1: error: removing_state.release_prob: expected a probability in [0, 1], found \"1.5\" (point 4)"});
   CHECK(errors_of(scenario + "uncertainties: {removing_state.release_prob: [0.2]}\n"
                              "design: {method: sobol, base_samples: 100000}\n") ==
         std::vector<std::string>{f + ":3:1: error: design: expected at most 100,000 design points, found more (100000 "

@@ -41,15 +41,8 @@ void read_design(Reader& r, const Site& site, SchemaWalker& walker) {
     return;
   }
   // The method chooses the table of the other keys.
-  const ConfigNode* method = site.node.find("method");
-  if (method == nullptr) {
-    r.sink.error(site.node.where(), site.path + ".method",
-                 "expected " + describe_expectation(design_method_row()) + ", found nothing (required)");
-    return;
-  }
-  const auto index = walker.parse_leaf(design_method_row(), *method, site.path + ".method");
-  if (index)
-    r.walk(design_keys(DesignMethod(std::get<std::int64_t>(*index))), &site.node, site.node.where(), site.path);
+  if (const auto index = read_choice(r, design_method_row(), site, walker))
+    r.walk(design_keys(DesignMethod(*index)), &site.node, site.node.where(), site.path);
 }
 
 namespace {

@@ -481,6 +481,17 @@ const KeyTable& distribution_keys(std::string_view kind) {
 const ParamSpec& design_method_row() { return method_row; }
 const ParamSpec& distribution_kind_row() { return kind_row; }
 
+std::optional<std::size_t> read_choice(Reader& r, const ParamSpec& row, const Site& site, SchemaWalker& walker) {
+  const std::string path = site.path + "." + std::string(row.path);
+  const ConfigNode* node = site.node.find(row.path);
+  if (node == nullptr) {
+    r.sink.error(site.node.where(), path, "expected " + describe_expectation(row) + ", found nothing (required)");
+    return std::nullopt;
+  }
+  const auto index = walker.parse_leaf(row, *node, path);
+  return index ? std::optional(std::size_t(std::get<std::int64_t>(*index))) : std::nullopt;
+}
+
 // ---- the walker's target ----
 
 bool Reader::walk(const KeyTable& table, const ConfigNode* node, const SourceLocation& where, const std::string& path) {

@@ -147,6 +147,9 @@ const KeyTable& distribution_keys(std::string_view kind);
 /// table they choose.
 const ParamSpec& design_method_row();
 const ParamSpec& distribution_kind_row();
+/// The index of the choice `row` (required) in the map `site.node`, read
+/// before the table it chooses; nullopt after saying why not.
+std::optional<std::size_t> read_choice(Reader& r, const ParamSpec& row, const Site& site, SchemaWalker& walker);
 
 /// The state of a file being read: the experiment it fills, where each of
 /// its parts was written (to locate later messages), and what the checks

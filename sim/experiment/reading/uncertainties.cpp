@@ -140,16 +140,9 @@ void read_distribution(Reader& r, const Site& site, SchemaWalker& walker) {
   // The walk below enters entries of its own: the uncertainty's key is kept.
   const std::string path = r.entry_key;
   const SourceLocation where = r.entry_where;
-  const ConfigNode* kind = site.node.find("dist");
-  if (kind == nullptr) {
-    r.sink.error(site.node.where(), site.path + ".dist",
-                 "expected " + describe_expectation(distribution_kind_row()) + ", found nothing (required)");
-    return;
-  }
-  const auto index = walker.parse_leaf(distribution_kind_row(), *kind, site.path + ".dist");
+  const auto index = read_choice(r, distribution_kind_row(), site, walker);
   if (!index) return;
-  r.distribution = DistributionEntry{
-      .kind = std::string(split(distribution_kind_row().choices, '|')[std::size_t(std::get<std::int64_t>(*index))])};
+  r.distribution = DistributionEntry{.kind = std::string(split(distribution_kind_row().choices, '|')[*index])};
   const bool read = r.walk(distribution_keys(r.distribution.kind), &site.node, site.node.where(), site.path);
   r.entry_where = where;
   if (!read) return;
