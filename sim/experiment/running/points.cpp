@@ -6,13 +6,13 @@
 #include <unistd.h>
 #include <algorithm>
 
-#include "readmit/util/byte_codec.hpp"
-#include "running/run.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/engine/ensemble.hpp"
 #include "readmit/engine/run_totals.hpp"
 #include "readmit/io/run_output.hpp"
 #include "readmit/util/bounded_file.hpp"
+#include "readmit/util/byte_codec.hpp"
+#include "running/run.hpp"
 
 namespace readmit::experiment_run {
 
@@ -43,24 +43,28 @@ std::string read_point_file(int directory_fd, const std::string& name, const fs:
   return std::move(*text);
 }
 
-/// A private folder for one point's scratch files, removed when done.
+/// A private folder for one point's scratch files, removed when done: made
+/// and removed by descriptor (io/directory.hpp) like every output folder,
+/// so a link planted inside it is never followed.
 class ScratchFolder {
  public:
-  ScratchFolder() {
-    std::string pattern = (scratch_root() / "readmit-point-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw IoError("cannot create a temporary folder in " + pattern);
-    path_ = pattern;
-  }
+  ScratchFolder()
+      : root_(Directory::open(scratch_root(), false)), folder_(root_.make_private_child("readmit-point-")) {}
   ~ScratchFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
+    try {
+      root_.remove_tree(folder_.path().filename().string());
+    } catch (const IoError&) {
+      // Left behind in the scratch root: the point's results are already stored.
+    }
   }
   ScratchFolder(const ScratchFolder&) = delete;
   ScratchFolder& operator=(const ScratchFolder&) = delete;
-  const fs::path& path() const { return path_; }
+  const Directory& directory() const { return folder_; }
+  const fs::path& path() const { return folder_.path(); }
 
  private:
-  fs::path path_;
+  Directory root_;
+  Directory folder_;
 };
 
 }  // namespace
@@ -133,8 +137,8 @@ std::string compute_point(const Experiment& e, std::size_t point, unsigned threa
   if (e.keep.replications) info.outputs.files.emplace_back("replications");
   if (e.keep.timeseries) info.outputs.files.insert(info.outputs.files.end(), {"timeseries", "comparison_timeseries"});
   if (e.keep.events) info.outputs.files.emplace_back("events");
-  write_outputs(Directory::open(scratch.path(), false), views, info);
-  const Directory folder = Directory::open(scratch.path(), false);
+  const Directory& folder = scratch.directory();
+  write_outputs(folder, views, info);
   std::vector<std::string> files;
   for (const auto& name : folder.names())
     if (name.front() != '.') files.push_back(name);
