@@ -6,10 +6,11 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 install(TARGETS readmit RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-# The report script, where `readmit report` looks when the source tree is gone.
-file(GLOB READMIT_REPORT_SCRIPTS "${PROJECT_SOURCE_DIR}/scripts/report*.py")
-install(FILES ${READMIT_REPORT_SCRIPTS} "${PROJECT_SOURCE_DIR}/scripts/script_support.py"
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/readmit/scripts)
+# The Python package's files, where `readmit report` looks for readmit.report
+# when the source tree is gone (the C++ module is installed beside them by
+# sim/python when it is built).
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/sim/python/readmit" DESTINATION "${READMIT_PYTHON_INSTALL_DIR}"
+        FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
 install(TARGETS ${READMIT_MODULES} readmit_core EXPORT readmitTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})

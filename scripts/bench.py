@@ -21,6 +21,7 @@ import tempfile
 import time
 
 from script_support import ROOT, write_atomically
+from readmit.folder import FolderReader, read_metadata
 
 WORKLOADS = [
     # name, scenario, replications, targets (a human statement for the table)
@@ -41,8 +42,11 @@ def run_once(readmit, scenario, replications, threads, out):
     wall = time.perf_counter() - started
     if status != 0:
         sys.exit(f"bench: {' '.join(command)} failed:\n{process.stderr.read().decode()}")
-    with open(os.path.join(out, "metadata.json")) as f:
-        meta = json.load(f)
+    reader = FolderReader(out)
+    try:
+        meta = read_metadata(reader)
+    finally:
+        reader.close()
     return wall, usage.ru_maxrss * 1024, meta
 
 

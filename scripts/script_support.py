@@ -1,9 +1,10 @@
 """Shared by the helper scripts: the repository root, atomic writes, running
-readmit and reading its outputs, and the quantities that calibration and
-validation compare with the record (docs/sources.md).
+readmit and reading its outputs (through the package's one output-folder
+reader, readmit.folder), and the quantities that calibration and validation
+compare with the record (docs/sources.md).
 
-Standard library only: scripts/calibrate.py adds scipy, scripts/validation.py
-does not need it.
+Besides the standard library, pandas (the package's reader): scripts/
+calibrate.py adds scipy, scripts/validation.py does not need it.
 """
 import collections
 import csv
@@ -11,10 +12,17 @@ import datetime
 import math
 import os
 import subprocess
+import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 READMIT = os.path.join(ROOT, "build", "release", "readmit")
+# The source tree's package: its reader needs no build (the C++ module is loaded only when used).
+sys.path.insert(0, os.path.join(ROOT, "sim", "python"))
+from readmit.folder import FolderReader  # noqa: E402
+
+# Rows of monthly.csv read at once: it can be far larger than memory.
+MONTHLY_CHUNK_ROWS = 1_000_000
 
 
 def write_atomically(path, text):
@@ -70,29 +78,30 @@ class RunOutputs:
 
     def __init__(self, out, monthly_metrics=()):
         self.out = out
-        self.totals = collections.defaultdict(dict)  # replication -> {(partner, metric): value}
-        with open(os.path.join(out, "replications.csv"), newline="") as f:
-            for row in csv.DictReader(f):
-                self.totals[int(row["replication"])][(row["partner"], row["metric"])] = number(row["value"])
+        reader = FolderReader(out)
+        try:
+            self._read(reader, set(monthly_metrics))
+        finally:
+            reader.close()
         self.replications = sorted(self.totals)
+
+    def _read(self, reader, wanted):
+        # Texts as written: partner and detail names stay names, NA stays a missing value.
+        self.totals = collections.defaultdict(dict)  # replication -> {(partner, metric): value}
+        replications = reader.read_csv("replications.csv", dtype={"partner": str}, float_precision="round_trip")
+        for row in replications.itertuples(index=False):
+            self.totals[int(row.replication)][(row.partner, row.metric)] = float(row.value)
         self.monthly = collections.defaultdict(dict)  # replication -> {(partner, month, metric): value}
-        wanted = set(monthly_metrics)
-        path = os.path.join(out, "monthly.csv")
-        if wanted and os.path.exists(path):
-            with open(path) as f:
-                next(f)
-                for line in f:
-                    # scenario,replication,month,partner,metric,value; filter before splitting the whole line
-                    head, metric, value = line.rstrip("\n").rsplit(",", 2)
-                    if metric not in wanted:
-                        continue
-                    _, replication, month, partner = head.rsplit(",", 3)
-                    self.monthly[int(replication)][(partner, month, metric)] = number(value)
+        if wanted and reader.exists("monthly.csv"):
+            for chunk in reader.csv_chunks("monthly.csv", MONTHLY_CHUNK_ROWS, dtype={"partner": str, "month": str},
+                                           float_precision="round_trip"):
+                for row in chunk[chunk["metric"].isin(wanted)].itertuples(index=False):
+                    self.monthly[int(row.replication)][(row.partner, row.month, row.metric)] = float(row.value)
         self.events = collections.defaultdict(list)  # replication -> [(date, partner, kind, detail)]
-        with open(os.path.join(out, "events.csv"), newline="") as f:
-            for row in csv.DictReader(f):
-                if row["event"] != "review":
-                    self.events[int(row["replication"])].append((row["date"], row["partner"], row["event"], row["detail"]))
+        events = reader.read_csv("events.csv", dtype=str)
+        for row in events[events["event"] != "review"].itertuples(index=False):
+            detail = "" if isinstance(row.detail, float) else row.detail  # an empty detail reads as missing
+            self.events[int(row.replication)].append((row.date, row.partner, row.event, detail))
 
     def total(self, replication, partner, metric):
         return self.totals[replication].get((partner, metric), math.nan)

@@ -299,12 +299,14 @@ std::vector<LoadedScenario> load_ensemble_scenarios(const EnsembleRunOptions& op
     load.seed = std::to_string(*options.seed);
     load.seed_origin = options.seed_origin;
   }
-  // Each scenario's own overrides (the Python module's with_) follow the common ones.
+  // Each scenario's own overlays and overrides (the Python module's with_) follow the common ones.
   auto load_for = [&](std::size_t i) {
     LoadOptions own = load;
     if (i < options.scenario_overrides.size())
       own.overrides.insert(own.overrides.end(), options.scenario_overrides[i].begin(),
                            options.scenario_overrides[i].end());
+    if (i < options.scenario_overlays.size() && !options.scenario_overlays[i].empty())
+      return resolve_run_scenario(merge_scenario_files(options.scenarios[i], options.scenario_overlays[i]), own);
     return load_run_scenario(options.scenarios[i], own);
   };
   std::vector<LoadedScenario> loaded;

@@ -16,12 +16,12 @@ namespace readmit {
 
 namespace {
 
-// Set by the build (CMakeLists.txt): the interpreter and both places of the script.
+// Set by the build (CMakeLists.txt): the interpreter and both places of the package.
 constexpr const char* configured_python = READMIT_REPORT_PYTHON;
-constexpr const char* source_script = READMIT_REPORT_SCRIPT_SOURCE;
-constexpr const char* installed_script = READMIT_REPORT_SCRIPT_INSTALLED;
+constexpr const char* source_package_root = READMIT_PACKAGE_ROOT_SOURCE;
+constexpr const char* installed_package_root = READMIT_PACKAGE_ROOT_INSTALLED;
 
-// report.py's exit code for a folder that is not a complete output folder.
+// `python3 -m readmit.report`'s exit code for a folder that is not a complete output folder.
 constexpr int script_invalid_folder = 2;
 
 bool is_file(const std::filesystem::path& path) {
@@ -39,47 +39,69 @@ ReportTools find_report_tools() {
                           " (install python3, python3-matplotlib and python3-pandas: scripts/setup.sh)",
                       false);
   std::vector<std::filesystem::path> candidates;
-  if (const char* env = std::getenv("READMIT_REPORT_SCRIPT"); env != nullptr && *env != '\0')
+  if (const char* env = std::getenv("READMIT_PYTHONPATH"); env != nullptr && *env != '\0')
     candidates.emplace_back(env);
   else
-    candidates = {source_script, installed_script};
+    candidates = {source_package_root, installed_package_root};
   for (const auto& candidate : candidates)
-    if (is_file(candidate)) {
-      tools.script = candidate;
+    if (is_file(candidate / "readmit" / "report" / "__main__.py")) {
+      tools.package_root = candidate;
       return tools;
     }
   std::string looked;
   for (const auto& candidate : candidates) looked += (looked.empty() ? "" : ", ") + candidate.string();
-  throw ReportError("report: report.py not found (looked at " + looked + ")", false);
+  throw ReportError("report: the package readmit.report not found (looked in " + looked + ")", false);
 }
 
 namespace {
 
-/// Runs report.py on `directory`, writing into `into`. Throws ReportError.
+/// The environment of the report's process: ours, with the package first on
+/// PYTHONPATH and no bytecode written beside the package.
+std::vector<std::string> report_environment(const ReportTools& tools) {
+  std::vector<std::string> variables;
+  std::string path = "PYTHONPATH=" + tools.package_root.string();
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    const std::string_view text(*variable);
+    if (text.starts_with("PYTHONPATH="))
+      path += ":" + std::string(text.substr(11));
+    else if (!text.starts_with("PYTHONDONTWRITEBYTECODE="))
+      variables.emplace_back(text);
+  }
+  variables.push_back(std::move(path));
+  variables.emplace_back("PYTHONDONTWRITEBYTECODE=1");
+  return variables;
+}
+
+/// Runs `python3 -P -m readmit.report` on `directory`, writing into `into`
+/// (-P: no folder of the working directory can stand in for the package).
+/// Throws ReportError.
 void run_script(const ReportTools& tools, const std::filesystem::path& directory, const std::filesystem::path& into,
                 bool quiet) {
-  std::vector<std::string> args = {tools.python.string(), tools.script.string(), directory.string(), "--into",
-                                   into.string()};
+  std::vector<std::string> args = {tools.python.string(), "-P",     "-m",         "readmit.report",
+                                   directory.string(),    "--into", into.string()};
   if (quiet) args.emplace_back("--quiet");
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
+  std::vector<std::string> environment = report_environment(tools);
+  std::vector<char*> envp;
+  for (auto& variable : environment) envp.push_back(variable.data());
+  envp.push_back(nullptr);
 
   pid_t pid = 0;
-  if (const int error = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ); error != 0)
+  if (const int error = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), envp.data()); error != 0)
     throw ReportError("report: cannot start " + tools.python.string() + ": " + std::strerror(error), false);
   int status = 0;
   while (waitpid(pid, &status, 0) == -1)
     if (errno != EINTR)
-      throw ReportError(std::string("report: waiting for the script: ") + std::strerror(errno), false);
+      throw ReportError(std::string("report: waiting for readmit.report: ") + std::strerror(errno), false);
   if (WIFSIGNALED(status))
-    throw ReportError("report: " + tools.script.string() + " killed by signal " + std::to_string(WTERMSIG(status)),
-                      false);
+    throw ReportError("report: readmit.report killed by signal " + std::to_string(WTERMSIG(status)), false);
   const int code = WEXITSTATUS(status);
   if (code != 0)
-    throw ReportError("report: " + tools.script.string() + " " + directory.string() + " failed (exit code " +
-                          std::to_string(code) + ")",
-                      code == script_invalid_folder);
+    throw ReportError(
+        "report: readmit.report " + directory.string() + " failed (exit code " + std::to_string(code) + ")",
+        code == script_invalid_folder);
 }
 
 /// A figure file the script may write: FIGURE.png or FIGURE.svg, FIGURE of
@@ -96,7 +118,13 @@ bool figure_file_name(const std::string& name) {
 }  // namespace
 
 std::filesystem::path write_report(const std::filesystem::path& directory, const ReportOptions& options) {
-  const ReportTools tools = find_report_tools();
+  ReportRenderer render = options.render;
+  if (!render) {
+    const ReportTools tools = find_report_tools();
+    render = [tools, quiet = options.quiet](const std::filesystem::path& folder, const std::filesystem::path& into) {
+      run_script(tools, folder, into, quiet);
+    };
+  }
   if (!Directory::open(directory, false).has("metadata.json"))
     throw ReportError("report: " + directory.string() +
                           ": no metadata.json (not a readmit output folder, or an incomplete one: metadata.json is "
@@ -121,22 +149,22 @@ std::filesystem::path write_report(const std::filesystem::path& directory, const
       }
     }
   } remover{root, stage_name};
-  run_script(tools, directory, directory / stage_name, options.quiet);
+  render(directory, directory / stage_name);
 
   StagedFiles staged;
   for (const auto& name : stage.names()) {
     if (name == "report.html" || name == "figures") continue;
-    throw ReportError("report: the script wrote an unexpected file: " + name, false);
+    throw ReportError("report: the renderer wrote an unexpected file: " + name, false);
   }
   if (stage.has("figures")) {
     const Directory stage_figures = stage.child("figures", false);
     const Directory figures = root.child("figures", true);
     for (const auto& name : stage_figures.names()) {
-      if (!figure_file_name(name)) throw ReportError("report: the script wrote an unexpected figure: " + name, false);
+      if (!figure_file_name(name)) throw ReportError("report: the renderer wrote an unexpected figure: " + name, false);
       staged.add(stage_figures, name, figures, name);
     }
   }
-  if (!stage.has("report.html")) throw ReportError("report: the script wrote no report.html", false);
+  if (!stage.has("report.html")) throw ReportError("report: the renderer wrote no report.html", false);
   staged.add(stage, "report.html", root, "report.html");
   folder.publish(staged, ManifestScope::report);
   return directory / "report.html";

@@ -17,8 +17,8 @@ CLI::App* add_report_command(CLI::App& app, std::string& directory, bool& force)
                    "Report on a folder readmit did not create (only report.html and readmit's figures are written)");
   report->footer(
       "The page embeds every figure (it opens offline); each figure is also saved as PNG and SVG in\n"
-      "DIR/figures/ (files of yours there are kept). Made by scripts/report.py with /usr/bin/python3\n"
-      "(matplotlib, pandas); the folder is locked meanwhile, as a run locks it.\n"
+      "DIR/figures/ (files of yours there are kept). Made by `python3 -m readmit.report` (/usr/bin/python3,\n"
+      "matplotlib, pandas); the folder is locked meanwhile, as a run locks it.\n"
       "Example: readmit report results/cambodia_2017");
   return report;
 }

@@ -26,7 +26,8 @@ MetricDescription run_total(const RunTotalInfo& total) {
           std::string(total.label_or_metric()),
           run_total_meaning(total) + (over_months(total) ? ", over the run" : ""),
           std::string(total.drivers),
-          total.windowed};
+          total.windowed,
+          total.headline};
 }
 
 void add_monthly(std::vector<MetricDescription>& out, const std::vector<std::string>& categories) {
@@ -60,6 +61,7 @@ MetricDescription window_total(const WindowTotals& window, const std::string& me
   MetricDescription d = run_total(total);
   d.name = name;
   d.windowed = false;
+  d.headline = 0;
   d.label += " " + window_words(window) + (window.complete ? "" : ", partial");
   d.meaning = run_total_meaning(total) + ", over window " + window.name + " (" + window.begin.to_string() + " to " +
               window.end.plus_days(-1).to_string() + ")";
@@ -94,10 +96,12 @@ std::vector<MetricDescription> data_dictionary() {
 std::string data_dictionary_csv(const std::vector<MetricDescription>& metrics) {
   std::ostringstream text;
   CsvWriter csv(text);
-  csv.write_row({"metric", "table", "kind", "unit", "label", "meaning", "drivers", "windowed"});
-  for (const auto& m : metrics)
+  csv.write_row({"metric", "table", "kind", "unit", "label", "meaning", "drivers", "windowed", "headline"});
+  for (const auto& m : metrics) {
+    const bool total = m.table == "run_total";
     csv.write_row({m.name, m.table, m.kind, m.unit, m.label, m.meaning, m.drivers,
-                   m.table == "run_total" ? (m.windowed ? "true" : "false") : ""});
+                   total ? (m.windowed ? "true" : "false") : "", m.headline > 0 ? std::to_string(m.headline) : ""});
+  }
   return std::move(text).str();
 }
 

@@ -1,7 +1,8 @@
 // readmit._core: the C++ library for the Python package `readmit`
-// (sim/python/readmit/). Thin on purpose: loading, running and reporting go
-// through the same library calls as the command line, so Python and the
-// `readmit` tool write the same bytes. Runs release the GIL.
+// (sim/python/readmit/). Thin on purpose: loading, running, experiments and
+// reports go through the same library calls as the command line, so Python
+// and the `readmit` tool write the same bytes. Runs release the GIL. Output
+// folders are read by the package's own reader (readmit/folder.py).
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
@@ -9,12 +10,12 @@
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/report.hpp"
 #include "readmit/engine/run_totals.hpp"
+#include "readmit/experiment/experiment.hpp"
 #include "readmit/io/atomic_file.hpp"
 #include "readmit/io/data_dictionary.hpp"
 #include "readmit/io/output_folder.hpp"
 #include "readmit/scenario/loader.hpp"
 #include "readmit/scenario/parameters.hpp"
-#include "readmit/util/bounded_file.hpp"
 #include "readmit/util/version.hpp"
 
 namespace py = pybind11;
@@ -68,12 +69,23 @@ std::optional<std::int64_t> option_value(const py::handle& value, const readmit:
   }
 }
 
-py::dict run(const std::vector<std::string>& scenarios, const std::vector<std::vector<std::string>>& overrides,
-             const py::object& replications, const py::object& seed, const py::object& threads,
-             const std::string& out_dir, const std::string& command_line, bool monthly,
-             const std::optional<std::string>& until_ci, const py::object& max_replications) {
+/// A scenario file with overlays merged onto it and overrides applied, as
+/// `readmit run` would load a file that extends it.
+readmit::LoadedScenario load(const std::string& path, const std::vector<std::string>& overlays,
+                             const std::vector<std::string>& overrides) {
+  if (overlays.empty()) return readmit::load_run_scenario(path, {.overrides = overrides});
+  const std::vector<std::filesystem::path> overlay_paths(overlays.begin(), overlays.end());
+  return readmit::resolve_run_scenario(readmit::merge_scenario_files(path, overlay_paths), {.overrides = overrides});
+}
+
+py::dict run(const std::vector<std::string>& scenarios, const std::vector<std::vector<std::string>>& overlays,
+             const std::vector<std::vector<std::string>>& overrides, const py::object& replications,
+             const py::object& seed, const py::object& threads, const std::string& out_dir,
+             const std::string& command_line, bool monthly, const std::optional<std::string>& until_ci,
+             const py::object& max_replications) {
   readmit::EnsembleRunOptions options;
   options.scenarios.assign(scenarios.begin(), scenarios.end());
+  for (const auto& files : overlays) options.scenario_overlays.emplace_back(files.begin(), files.end());
   options.scenario_overrides = overrides;
   options.replications = option_value(replications, readmit::replications_limit);
   if (const auto value = option_value(seed, readmit::seed_limit)) options.seed = std::uint64_t(*value);
@@ -96,18 +108,50 @@ py::dict run(const std::vector<std::string>& scenarios, const std::vector<std::v
   return result;
 }
 
-/// A file of an output folder, through the bounded reader: a regular file
-/// (never a link, a FIFO or a device) of at most `max_bytes`.
-py::bytes read_output(const std::string& path, std::uint64_t max_bytes) {
-  std::string problem;
-  std::optional<std::string> text;
+/// `readmit experiment FILE --out OUT` (or sweep) on this process's cores.
+py::dict experiment(const std::string& file, const std::string& command, const std::string& out_dir,
+                    const py::object& replications, const py::object& threads, bool force,
+                    const std::string& command_line) {
+  readmit::ExperimentOptions options;
+  options.file = file;
+  options.command = command;
+  options.out_dir = out_dir;
+  options.replications = option_value(replications, readmit::replications_limit).value_or(0);
+  options.threads = unsigned(option_value(threads, readmit::threads_limit).value_or(0));
+  options.force = force;
+  options.command_line = command_line;
+  readmit::ExperimentOutcome outcome;
   {
     py::gil_scoped_release release;
-    text =
-        readmit::read_bounded(path, {.max_bytes = max_bytes, .what = "an output file", .follow_links = false}, problem);
+    const auto queue = readmit::local_work_queue();
+    outcome = readmit::run_experiment(options, *queue);
   }
-  if (!text) throw readmit::IoError("cannot read " + path + ": " + problem);
-  return py::bytes(*text);
+  py::dict result;
+  result["out_dir"] = outcome.out_dir.string();
+  result["points"] = outcome.points_total;
+  result["policies"] = outcome.policies;
+  result["analysed"] = outcome.analysed;
+  result["wall_seconds"] = outcome.wall_seconds;
+  return result;
+}
+
+/// Writes the report of `directory` with readmit.report.render called in
+/// this process (no second interpreter), the folder held by the library as
+/// `readmit report` holds it. A FolderError of the renderer is an invalid
+/// folder (ValueError), any other exception a failed report (RuntimeError).
+std::string write_report(const std::string& directory, bool force, const py::object& render) {
+  const readmit::ReportRenderer renderer = [&render](const std::filesystem::path& folder,
+                                                     const std::filesystem::path& into) {
+    py::gil_scoped_acquire gil;
+    try {
+      render(folder.string(), into.string());
+    } catch (py::error_already_set& error) {
+      const bool invalid = error.matches(py::module_::import("readmit.folder").attr("FolderError"));
+      throw readmit::ReportError("report: " + std::string(error.what()), invalid);
+    }
+  };
+  py::gil_scoped_release release;
+  return readmit::write_report(directory, {.quiet = true, .force = force, .render = renderer}).string();
 }
 
 py::list schema() {
@@ -141,6 +185,8 @@ py::list metrics() {
     row["label"] = m.label;
     row["meaning"] = m.meaning;
     row["drivers"] = m.drivers;
+    row["windowed"] = m.windowed;
+    row["headline"] = m.headline;
     rows.append(row);
   }
   return rows;
@@ -166,22 +212,21 @@ PYBIND11_MODULE(_core, m) {
       });
   m.def(
       "load",
-      [](const std::string& path, const std::vector<std::string>& overrides) {
-        return loaded_info(readmit::load_run_scenario(path, {.overrides = overrides}));
+      [](const std::string& path, const std::vector<std::string>& overlays, const std::vector<std::string>& overrides) {
+        return loaded_info(load(path, overlays, overrides));
       },
-      py::arg("path"), py::arg("overrides"), "Loads and validates a scenario; raises readmit.ScenarioError.");
-  m.def("run", &run, py::arg("scenarios"), py::arg("overrides"), py::arg("replications"), py::arg("seed"),
-        py::arg("threads"), py::arg("out_dir"), py::arg("command_line"), py::arg("monthly"), py::arg("until_ci"),
-        py::arg("max_replications"), "readmit run (one scenario) or compare (several) into out_dir, the GIL released.");
-  m.def(
-      "write_report",
-      [](const std::string& directory, bool force) {
-        py::gil_scoped_release release;
-        return readmit::write_report(directory, {.quiet = true, .force = force}).string();
-      },
-      py::arg("directory"), py::arg("force"),
-      "Writes DIRECTORY/report.html and DIRECTORY/figures/ (holding the folder as `readmit report` does); returns the "
-      "page's path.");
+      py::arg("path"), py::arg("overlays"), py::arg("overrides"),
+      "Loads and validates a scenario with overlays and overrides; raises readmit.ScenarioError.");
+  m.def("run", &run, py::arg("scenarios"), py::arg("overlays"), py::arg("overrides"), py::arg("replications"),
+        py::arg("seed"), py::arg("threads"), py::arg("out_dir"), py::arg("command_line"), py::arg("monthly"),
+        py::arg("until_ci"), py::arg("max_replications"),
+        "readmit run (one scenario) or compare (several) into out_dir, the GIL released.");
+  m.def("experiment", &experiment, py::arg("file"), py::arg("command"), py::arg("out_dir"), py::arg("replications"),
+        py::arg("threads"), py::arg("force"), py::arg("command_line"),
+        "readmit experiment (or sweep) FILE into out_dir, the GIL released.");
+  m.def("write_report", &write_report, py::arg("directory"), py::arg("force"), py::arg("render"),
+        "Writes DIRECTORY/report.html and DIRECTORY/figures/ with RENDER(directory, into), holding the folder as "
+        "`readmit report` does; returns the page's path.");
   m.def(
       "save",
       [](const std::string& from, const std::string& to, bool force, const std::string& description) {
@@ -191,8 +236,6 @@ PYBIND11_MODULE(_core, m) {
       py::arg("source"), py::arg("directory"), py::arg("force"), py::arg("description"),
       "Copies an output folder's files into DIRECTORY as a command writes them: held, atomically, only readmit's "
       "files replaced.");
-  m.def("read_output", &read_output, py::arg("path"), py::arg("max_bytes"),
-        "The bytes of an output file, read through readmit's bounded reader.");
   m.def("schema", &schema, "Every scenario parameter, as a list of dicts.");
   m.def("metrics", &metrics, "Every output metric (the data dictionary, as metrics.csv), as a list of dicts.");
   m.attr("version") = std::string(readmit::version());

@@ -181,8 +181,8 @@ TEST_CASE("readmit metrics and metrics.csv describe every metric of the files", 
   for (const auto& name : column(out / "summary.csv", 2)) CHECK(described.count(name) == 1);
   for (const auto& name : column(out / "timeseries.csv", 3)) CHECK(described.count(name) == 1);
   CHECK(read_text(out / "metrics.csv")
-            .starts_with("metric,table,kind,unit,label,meaning,drivers,windowed\nremovals,run_total,total,persons,"
-                         "removals,\"persons removed, over the run\",,true\n"));
+            .starts_with("metric,table,kind,unit,label,meaning,drivers,windowed,headline\nremovals,run_total,total,"
+                         "persons,removals,\"persons removed, over the run\",,true,1\n"));
 
   const auto text = run_readmit({"metrics"});
   CHECK(text.code == 0);

@@ -67,6 +67,9 @@ struct EnsembleRunOptions {
   /// Per scenario, in the order of `scenarios`: --set texts applied after
   /// `overrides` (the Python module's Scenario.with_); may be shorter.
   std::vector<std::vector<std::string>> scenario_overrides;
+  /// Per scenario: overlay files merged onto its file before any override
+  /// (the Python module's Scenario.with_(overlays=...)); may be shorter.
+  std::vector<std::vector<std::filesystem::path>> scenario_overlays;
   std::optional<std::int64_t> replications;  // default: the baseline scenario's own; replications_limit
   /// Master seed of every scenario; default: the baseline's. One seed for
   /// all gives common random numbers: replication k of each scenario uses the

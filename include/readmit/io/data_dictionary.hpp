@@ -20,6 +20,7 @@ struct MetricDescription {
   std::string meaning;
   std::string drivers;    // what moves it (docs/model.md sections); empty if not stated
   bool windowed = false;  // a run total an outcome window can sum
+  int headline = 0;       // a run total's place in the terminal's table and the report's headline (1, 2, ...); 0: none
 };
 
 /// Every metric a run of `scenario` writes: its run totals, then its
@@ -30,7 +31,7 @@ std::vector<MetricDescription> data_dictionary(const Scenario& scenario);
 /// (visa_applications.CATEGORY, removals_fyYYYY).
 std::vector<MetricDescription> data_dictionary();
 
-/// `metric,table,kind,unit,label,meaning,drivers,windowed` rows with a header.
+/// `metric,table,kind,unit,label,meaning,drivers,windowed,headline` rows with a header.
 std::string data_dictionary_csv(const std::vector<MetricDescription>& metrics);
 
 /// An aligned text table for the terminal.

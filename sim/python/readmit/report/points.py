@@ -25,11 +25,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from report_common import (COLORS, HEADLINE, FolderError, date_axis, fmt, monthly_label, new_figure, provenance,
-                           read_metadata, readable_axis, suptitle, total_label, total_unit)
+from ..folder import FolderError, MetricDictionary, read_metadata
+from .common import (COLORS, date_axis, fmt, monthly_label, new_figure, provenance, readable_axis, suptitle, total_label,
+                     total_unit)
 
-PARAMETER_TABLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs",
-                               "parameters.md")
+# The parameter table of the source tree (sim/python/readmit/report/ is four
+# folders below it); an installed package has none, and shows no units.
+PARAMETER_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), *[os.pardir] * 4, "docs", "parameters.md")
 TOP_PARAMETERS = 3          # parameters drawn against each outcome
 FEW_VALUES = 12             # a parameter with at most this many values is binned (and counted) value by value
 MAX_SERIES_POINTS = 120     # points whose kept series are drawn
@@ -87,6 +89,7 @@ class PointsFolder:
         self.parameters = [c for c in self.design.columns if c != "point"]
         # Point folders are named with as many digits as the largest point number has (at least 4).
         self.point_width = max(4, len(str(int(self.metadata.get("points_total") or len(self.design)))))
+        self.metrics = self.metric_dictionary()
         self.policies = [str(p) for p in (self.metadata.get("policies") or [])]
         table = reader.read_csv("sweep.csv" if self.kind == "sweep" else "summary.csv")
         if "policy" not in table:
@@ -112,7 +115,8 @@ class PointsFolder:
         else:
             partner = headline_partner(table)
             present = set(table["metric"])
-            self.outcomes = [Outcome(m if partner == "all" else f"{partner}:{m}") for m in HEADLINE if m in present]
+            self.outcomes = [Outcome(m if partner == "all" else f"{partner}:{m}") for m in self.metrics.headline()
+                             if m in present]
         self.first_point = self._first_point_metadata()
 
     def _optional(self, name):
@@ -122,6 +126,14 @@ class PointsFolder:
         if listed is not None and name not in listed:
             return None
         return self.reader.read_csv(name, required=False)
+
+    def metric_dictionary(self):
+        """The first point's metrics.csv: every point of a design has the same metrics."""
+        for point in self.design["point"]:
+            relative = self.point_file(point, "metrics.csv")
+            if self.reader.exists(relative):
+                return MetricDictionary.of(self.reader, relative)
+        return MetricDictionary(None)
 
     def _first_point_metadata(self):
         for point in self.design["point"]:

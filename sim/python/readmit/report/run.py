@@ -9,7 +9,7 @@ are shared with the comparison report.
 import numpy as np
 import pandas as pd
 
-from report_common import (COLORS, HEADLINE, band_caption, band_plot, date_axis, fmt, fmt_interval, monthly_label,
+from .common import (COLORS, headline, band_caption, band_plot, date_axis, fmt, fmt_interval, monthly_label,
                            new_figure, provenance, replication_count, total_label, total_partner)
 
 PENDING_STOCKS = ["stock_prison", "stock_detained", "stock_awaiting_document", "stock_scheduled", "stock_supervised"]
@@ -78,10 +78,10 @@ def totals_section(section, folder, scenario):
         f"Headline outcomes over the whole horizon ({where(folder)}), from {replications} replications. The 95% "
         "confidence interval says how precisely the mean is known; the 5-95% range says how much one run of "
         "history can differ from another.")
-    section.table(TOTALS_HEADER, totals_rows(folder, scenario, partner, HEADLINE))
-    others = [m for m in dict.fromkeys(folder.summary["metric"]) if m not in HEADLINE]
+    section.table(TOTALS_HEADER, totals_rows(folder, scenario, partner, headline()))
+    others = [m for m in dict.fromkeys(folder.summary["metric"]) if m not in headline()]
     for p in ([partner] + [q for q in folder.partners if q != partner]):
-        section.table(TOTALS_HEADER, totals_rows(folder, scenario, p, others if p == partner else HEADLINE + others),
+        section.table(TOTALS_HEADER, totals_rows(folder, scenario, p, others if p == partner else headline() + others),
                       collapsed=f"Every run total, {p}")
     fiscal = [m for m in dict.fromkeys(folder.summary["metric"]) if m.startswith("removals_fy")]
     rows = [folder.total(scenario, partner, m) for m in fiscal]

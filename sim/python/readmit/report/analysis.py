@@ -18,8 +18,8 @@ import matplotlib.patches as mpatches
 import numpy as np
 import pandas as pd
 
-from report_common import COLORS, fmt, fmt_interval, new_figure, readable_axis, suptitle
-from report_points import INDEX_WORDS, Outcome
+from .common import COLORS, fmt, fmt_interval, new_figure, readable_axis, suptitle
+from .points import INDEX_WORDS, Outcome
 
 SOBOL_AXIS = (-0.15, 1.15)  # Sobol indices are shares of variance; estimates stray a little beyond [0, 1]
 

@@ -8,16 +8,15 @@ between the resolved scenario files.
 """
 import json
 import math
-import os
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from report_common import (COLORS, HEADLINE, band_plot, date_axis, fmt, fmt_interval, month_dates,
-                           monthly_label, new_figure, provenance, replication_count, total_label,
-                           total_partner)
-import report_run
+from ..folder import month_dates
+from .common import (COLORS, band_plot, date_axis, fmt, fmt_interval, headline, monthly_label, new_figure, provenance,
+                     replication_count, total_label, total_partner)
+from . import run as report_run
 
 FOREST_EXTRA = ["requests", "acceptances", "denials", "relief", "exemptions", "redetentions", "bed_days",
                 "child_days_separated", "main_earners_lost", "homelessness", "pending_docket_at_end"]
@@ -46,7 +45,7 @@ def forest_section(section, folder):
     alternatives = list(dict.fromkeys(rows["alternative"]))
     baseline = folder.scenario_names[0]
     replications = folder.metadata.get("replications", "?")
-    metrics = [m for m in HEADLINE + FOREST_EXTRA if m in set(rows["metric"])]
+    metrics = [m for m in headline() + FOREST_EXTRA if m in set(rows["metric"])]
     fiscal = [m for m in dict.fromkeys(rows["metric"]) if m.startswith("removals_fy")]
     section.paragraph(
         f"Each scenario ran {replications} replications with the same seed: replication k of every scenario draws "
@@ -115,6 +114,23 @@ def forest_section(section, folder):
         section.paragraph("Zero in every scenario: " + ", ".join(total_label(m) for m in unchanged) + ".")
 
 
+def monthly_panel(ax, metric, unit_format):
+    """A panel of a monthly metric: its label as title, its unit (as `unit_format` says) on the y axis, dates."""
+    label, unit = monthly_label(metric)
+    ax.set_title(label)
+    ax.set_ylabel(unit_format.format(unit))
+    date_axis(ax)
+
+
+def finish_panels(axes, used, legend_location):
+    """A two-column grid of panels: the unused ones hidden, months under the last row, the legend in the first."""
+    for j in range(used, len(axes) * 2):
+        axes[j // 2][j % 2].set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("month")
+    axes[0][0].legend(loc=legend_location, fontsize=7)
+
+
 def significance(row):
     low, high = row["difference_ci95_low"], row["difference_ci95_high"]
     if not (math.isfinite(low) and math.isfinite(high)):
@@ -141,16 +157,9 @@ def overlay_section(section, folder, names):
             ax.fill_between(rows["date"], rows["p05"], rows["p95"], color=COLORS[i % len(COLORS)], alpha=0.12,
                             linewidth=0)
             count = max(count, replication_count(rows))
-        label, unit = monthly_label(metric)
-        ax.set_title(label)
-        ax.set_ylabel(unit)
+        monthly_panel(ax, metric, "{}")
         ax.set_ylim(bottom=0)
-        date_axis(ax)
-    for j in range(len(present), len(axes) * 2):
-        axes[j // 2][j % 2].set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel("month")
-    axes[0][0].legend(loc="upper right", fontsize=7)
+    finish_panels(axes, len(present), "upper right")
     fig.suptitle(f"Monthly outcomes of every scenario, {report_run.where(folder)}")
     section.figure(fig, "overlay",
                    f"Line: median over {count} replications of each scenario; band: 5-95% of replications (90% "
@@ -234,15 +243,8 @@ def monthly_difference_section(section, folder, names):
                     label=f"{alternative} - {names[0]}" if k == 0 else None)
             count = max(count, int(rows["n"].max()) if len(rows) else 0)
         ax.axhline(0, color="black", linewidth=0.7)
-        label, unit = monthly_label(metric)
-        ax.set_title(label)
-        ax.set_ylabel(f"difference ({unit})")
-        date_axis(ax)
-    for j in range(len(present), len(axes) * 2):
-        axes[j // 2][j % 2].set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel("month")
-    axes[0][0].legend(loc="best", fontsize=7)
+        monthly_panel(ax, metric, "difference ({})")
+    finish_panels(axes, len(present), "best")
     fig.suptitle(f"Monthly difference from {names[0]}, {report_run.where(folder)}")
     if how == "paired":
         caption = (f"Line: mean over {count} paired replications of (alternative - baseline) in each month; dark "

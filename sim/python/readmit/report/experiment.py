@@ -12,9 +12,9 @@ report are in report_points and report_analysis.
 import matplotlib.patches as mpatches
 import numpy as np
 
-from report_analysis import prim_section, sensitivity_section
-from report_common import COLORS, fmt, new_figure, readable_axis, suptitle
-from report_points import (INDEX_WORDS, TOP_PARAMETERS, about_section, against_caption, design_section,
+from .analysis import prim_section, sensitivity_section
+from .common import COLORS, fmt, new_figure, readable_axis, suptitle
+from .points import (INDEX_WORDS, TOP_PARAMETERS, about_section, against_caption, design_section,
                            outcomes_against_section, scatter_panel, series_legend, series_section)
 
 # Points where a policy's paired interval lies below 0, across it, above it.

@@ -10,9 +10,9 @@ boxes (when the file asks `prim` questions); a monthly series at every point
 (with `keep: [timeseries]`); every point's totals. The pieces are shared
 with the experiment report (report_points, report_analysis).
 """
-from report_common import fmt, fmt_interval
-from report_analysis import prim_section, sensitivity_section
-from report_points import about_section, design_section, grid_outcomes_section, is_grid, outcomes_against_section, \
+from .common import fmt, fmt_interval
+from .analysis import prim_section, sensitivity_section
+from .points import about_section, design_section, grid_outcomes_section, is_grid, outcomes_against_section, \
     series_section
 
 

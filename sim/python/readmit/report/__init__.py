@@ -1,49 +1,52 @@
-#!/usr/bin/python3
-"""Writes report.html and figures/*.png, *.svg for a readmit output folder into a new folder.
+"""readmit.report: report.html and figures/ (PNG and SVG) for an output folder.
 
-Usage: /usr/bin/python3 scripts/report.py DIR --into NEW_FOLDER [--quiet]
+    python3 -m readmit.report DIR --into NEW_FOLDER [--quiet]
+    readmit.report.render(DIR, NEW_FOLDER)
 
-DIR is the output folder of `readmit run`, `readmit compare`, `readmit
-sweep` or `readmit experiment`; its metadata.json says which (`command`). The page is
-self-contained (figures embedded as PNG), opens offline, and states the
-scenarios, seed, replications, version, git revision, dates and the command
-that made the results. `readmit report DIR` and `--report` run this script:
-they hold DIR as every command holds its output folder, let the script write
-into a private folder inside it, and publish the page and figures in place
-of the earlier report's. The script itself never writes into DIR, and reads
-it only through report_common.FolderReader (no symbolic link followed, only
-regular files, each of bounded size).
+DIR is the output folder of `readmit run`, `compare`, `sweep` or
+`experiment` (readmit.run, compare or experiment); its metadata.json says
+which (`command`). The page is self-contained (figures embedded as PNG),
+opens offline, and states the scenarios, seed, replications, version, git
+revision, dates and the command that made the results. Labels, units and
+the headline come from the folder's metrics.csv.
 
-Each kind of folder has a builder module (report_run, report_compare,
-report_sweep, report_experiment) with a `build(report, folder)` function;
-sweeps and experiments share report_points and report_analysis. A new kind
-adds a module and a line to BUILDERS.
-Exit codes: 0 written, 1 the report could not be written, 2 DIR is not a
-complete readmit output folder.
+NEW_FOLDER gets the page: `readmit report DIR` (and Results.report) hold DIR
+as every command holds its output folder, have the page rendered into a
+private folder inside it, and publish the page and figures in place of the
+earlier report's. Rendering never writes into DIR, and reads it only through
+readmit.folder.FolderReader (no symbolic link followed, only regular files,
+each of bounded size).
+
+Each kind of folder has a builder module (run, compare, sweep, experiment)
+with a `build(report, folder)` function; sweeps and experiments share points
+and analysis. A new kind adds a module and a line to BUILDERS.
+Exit codes of the command: 0 written, 1 the report could not be written, 2
+DIR is not a complete readmit output folder.
 """
 import argparse
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-sys.dont_write_bytecode = True  # no __pycache__ beside the installed or checked-out scripts
+from ..folder import FolderError, FolderReader, RunFolder, read_metadata
+from . import compare as report_compare
+from . import experiment as report_experiment
+from . import run as report_run
+from . import sweep as report_sweep
+from .common import Report, use_dictionary
+from .points import PointsFolder
 
-from report_common import FolderError, FolderReader, Report, RunFolder, read_metadata  # noqa: E402
-import report_compare  # noqa: E402
-import report_experiment  # noqa: E402
-import report_run  # noqa: E402
-import report_sweep  # noqa: E402
-from report_points import PointsFolder  # noqa: E402
+__all__ = ["render", "main", "FolderError"]
 
 BUILDERS = {
-    "run": (report_run.build, RunFolder, "readmit run"),
-    "compare": (report_compare.build, RunFolder, "readmit compare"),
-    "sweep": (report_sweep.build, PointsFolder, "readmit sweep"),
-    "experiment": (report_experiment.build, PointsFolder, "readmit experiment"),
+    "run": (report_run.build, RunFolder),
+    "compare": (report_compare.build, RunFolder),
+    "sweep": (report_sweep.build, PointsFolder),
+    "experiment": (report_experiment.build, PointsFolder),
 }
 
 
-def kind_of(reader):
+def kind_of(reader: FolderReader) -> str:
+    """The command that wrote the folder (metadata.json's `command`)."""
     if not reader.exists("metadata.json"):
         raise FolderError(f"{reader.path}: no metadata.json (not a readmit output folder, or an incomplete one: "
                           "metadata.json is written last)")
@@ -67,12 +70,20 @@ def title_of(kind, folder):
     return f"readmit sweep: {folder.name}", "How the outcomes move with the swept parameters"
 
 
-def make_report(directory, into):
+def render(directory: str, into: str) -> tuple:
+    """Writes report.html and figures/ of the output folder `directory` into
+    the new or empty folder `into`; returns (the page's path, the number of
+    figures). Raises FolderError when `directory` is not a complete output
+    folder."""
+    os.makedirs(into, exist_ok=True)
+    if os.listdir(into):
+        raise FolderError(f"{into}: the report must go into a new or empty folder")
     reader = FolderReader(directory)
     try:
         kind = kind_of(reader)
-        build, folder_type, _ = BUILDERS[kind]
+        build, folder_type = BUILDERS[kind]
         folder = folder_type(reader)
+        use_dictionary(folder.metrics)
         title, subtitle = title_of(kind, folder)
         report = Report(into, kind, title, subtitle)
         build(report, folder)
@@ -87,18 +98,16 @@ def printable(text, limit=500):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv=None) -> int:
+    """`python3 -m readmit.report DIR --into NEW_FOLDER [--quiet]`; returns the exit code."""
+    parser = argparse.ArgumentParser(prog="python3 -m readmit.report", description=__doc__.splitlines()[0])
     parser.add_argument("directory", help="output folder of readmit run, compare, sweep or experiment")
     parser.add_argument("--into", required=True,
                         help="a new folder for report.html and figures/ (readmit report DIR publishes them into DIR)")
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
     args = parser.parse_args(argv)
     try:
-        os.makedirs(args.into, exist_ok=True)
-        if os.listdir(args.into):
-            raise FolderError(f"{args.into}: --into must name a new or empty folder")
-        path, figures = make_report(args.directory, args.into)
+        path, figures = render(args.directory, args.into)
     except FolderError as e:
         print(f"report: error: {printable(e)}", file=sys.stderr)
         return 2
@@ -110,7 +119,3 @@ def main(argv=None):
         print(f"report: {os.path.join(args.directory, 'report.html')} ({figures} figures, also as PNG and SVG in "
               f"{os.path.join(args.directory, 'figures')})")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
