@@ -1,4 +1,4 @@
-// The diplomatic half of the model (MODEL.md sections 7, 8 and 10):
+// The diplomatic half of the model (docs/model.md §7.14-7.20):
 // compliance reviews, the sanction ladder, visa demand, cooperation,
 // issue linkage, amendments and negotiation, on the real engine.
 #include <algorithm>

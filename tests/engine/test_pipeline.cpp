@@ -1,4 +1,4 @@
-// The checks of MODEL.md section 12 that do not need sanctions, and unit
+// The checks of docs/model.md (Verification) that do not need sanctions, and unit
 // tests of single transitions, on the real engine.
 #include <catch2/catch.hpp>
 #include <cmath>

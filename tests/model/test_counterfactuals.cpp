@@ -1,4 +1,4 @@
-// The counterfactual properties of MODEL.md section 12, each on a library
+// The counterfactual properties of docs/model.md (Verification), each on a library
 // scenario with common random numbers: replication k of the two variants
 // shares every random stream, so differences come from the change alone.
 #include <catch2/catch.hpp>
@@ -87,7 +87,7 @@ TEST_CASE("doubling a partner's docket with the same conduct per person leaves i
   p.flights.commercial_seats_per_week *= 2;
   doubled.removing_state.raid_size *= 2;
   // The same conduct per person waiting: the removing state's reference for
-  // how many wait scales too (MODEL.md section 8 weighs numbers by design).
+  // how many wait scales too (docs/model.md §7.15 weighs numbers by design).
   doubled.sanctions.waiting_reference_persons *= 2;
   for (auto& event : doubled.timeline)
     for (auto& a : event.assignments)

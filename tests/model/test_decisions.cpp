@@ -1,4 +1,4 @@
-// The removing state as a decision-maker (MODEL.md section 8): evidence of
+// The removing state as a decision-maker (docs/model.md §7.16): evidence of
 // non-compliance weighed against what sanctioning a partner costs it, on a
 // World built by hand (decisions.cpp).
 #include <catch2/catch.hpp>

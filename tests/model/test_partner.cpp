@@ -1,4 +1,4 @@
-// The partner as an actor (MODEL.md section 7): a request it presses by
+// The partner as an actor (docs/model.md §7.14): a request it presses by
 // withholding cooperation, by degrees or all of it (a halt), the ways a
 // halt ends, its answer to sanctions and where lifting a sanction leaves
 // it. On the quiet one-partner fixture.

@@ -1,4 +1,4 @@
-// Populations from data (MODEL.md section 4): entry cohorts make age at
+// Populations from data (docs/model.md §7.1): entry cohorts make age at
 // arrival and residence agree, and each amendment covers the share of the
 // docket its terms select, reported month by month.
 #include <catch2/catch.hpp>

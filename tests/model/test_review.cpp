@@ -1,4 +1,4 @@
-// Reviews of the partner's own conduct (MODEL.md section 8): every measure is
+// Reviews of the partner's own conduct (docs/model.md §7.15): every measure is
 // normalised by what was asked of the partner, so nothing the removing state
 // did not provide counts against it. On the quiet one-partner fixture.
 #include <catch2/catch.hpp>

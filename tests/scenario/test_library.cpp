@@ -29,7 +29,7 @@ std::vector<fs::path> yaml_files_in(const fs::path& dir) {
   return files;
 }
 
-// The overlay file stem naming each amendment (MODEL.md section 10).
+// The overlay file stem naming each amendment (docs/model.md §7.19).
 const std::map<std::string, AmendmentKind>& amendment_names() {
   static const std::map<std::string, AmendmentKind> names{
       {"family_unity", AmendmentKind::family_unity},
@@ -149,7 +149,7 @@ TEST_CASE("every amendment overlay merges onto the Cambodia base and sets only i
     const std::string stem = overlay.stem().string();
     DYNAMIC_SECTION(overlay.filename().string()) {
       const auto named = amendment_names().find(stem);
-      INFO("an overlay in scenarios/amendments/ must be named after an amendment of MODEL.md section 10");
+      INFO("an overlay in scenarios/amendments/ must be named after an amendment of docs/model.md §7.19");
       REQUIRE(named != amendment_names().end());
       const Scenario s = cambodia_with({overlay}, dir).scenario;
       for (const auto& [name, kind] : amendment_names()) {

@@ -1,5 +1,5 @@
 #pragma once
-// The month-end snapshot (MODEL.md section 11): each partner's stocks, the
+// The month-end snapshot (docs/model.md Outputs): each partner's stocks, the
 // share of its pending docket each amendment's terms cover, and the state of
 // its relationship with the removing state, written into the month's
 // metrics. Flows are counted where they happen (in each sub-model).

@@ -1,5 +1,5 @@
 #pragma once
-// Amendments (MODEL.md section 10): named rule changes in force per partner
+// Amendments (docs/model.md §7.19): named rule changes in force per partner
 // from a date, by a timeline switch, or after an agreed negotiation.
 // family_unity, childhood_arrival and long_residence exempt the persons they
 // cover (no request; pending cases end as exempted); humanitarian_review

@@ -1,5 +1,5 @@
 #pragma once
-// The removing state's compliance review (MODEL.md section 8): the measures
+// The removing state's compliance review (docs/model.md §7.15): the measures
 // of a partner's own conduct over a rolling window, normalised by what was
 // asked of it, and the classification rule written in the scenario.
 #include <limits>

@@ -1,5 +1,5 @@
 #pragma once
-// The partner as an actor (MODEL.md section 7). Its cooperation c drives the
+// The partner as an actor (docs/model.md §7.14). Its cooperation c drives the
 // officers it puts on requests, their speed, its acceptance and its charter
 // acceptance (documents.cpp, flights.cpp), and the interview rounds it
 // agrees to (interviews.cpp). c is its choice: each month it moves, with

@@ -1,5 +1,5 @@
 #pragma once
-// Custody (MODEL.md section 5): post-order detention when a sentence ends
+// Custody (docs/model.md §7.2, §7.8): post-order detention when a sentence ends
 // or a person is re-detained, limited by the removing state's beds, and the
 // custody review of the 180-day rule (Zadvydas v. Davis): after
 // custody_review_days without a document the person is released on

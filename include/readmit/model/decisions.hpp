@@ -1,5 +1,5 @@
 #pragma once
-// The removing state as a decision-maker (MODEL.md section 8). The review
+// The removing state as a decision-maker (docs/model.md §7.16). The review
 // classifies a partner's conduct (review.cpp); what to do about it is the
 // removing state's decision, weighing the partner's non-compliance against
 // what sanctioning that partner costs it:

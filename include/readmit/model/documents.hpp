@@ -1,5 +1,5 @@
 #pragma once
-// Travel documents (MODEL.md section 6): requests sent by the removing
+// Travel documents (docs/model.md §7.3-7.4): requests sent by the removing
 // state, the partner's queue and officers (an M/G/c queue whose servers are
 // officers x cooperation), its decisions (category refusal, humanitarian
 // review, acceptance scaled by cooperation, the annual cap), re-requests

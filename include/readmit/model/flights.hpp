@@ -1,5 +1,5 @@
 #pragma once
-// Flights (MODEL.md section 5): weekly commercial seats and charters every
+// Flights (docs/model.md §7.10): weekly commercial seats and charters every
 // charter_interval_days or charter_after_round_days after each interview
 // round the partner held (the removing state books the charter once the
 // round is done); the fixed cycle's phase is drawn once per replication.

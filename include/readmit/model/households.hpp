@@ -1,5 +1,5 @@
 #pragma once
-// Households (MODEL.md section 9): detention separates a person from their
+// Households (docs/model.md §7.12): detention separates a person from their
 // minor children (child-days separated); at removal the household follows
 // with a probability set by the spouse's status and the children's ages, or
 // stays behind (children affected, main earner lost). advance_notice lets

@@ -1,5 +1,5 @@
 #pragma once
-// Interviews and raids (MODEL.md section 6): when the agreement requires an
+// Interviews and raids (docs/model.md §7.5): when the agreement requires an
 // interview, requests wait for the partner's interview rounds at detention
 // centres every interview_interval_days, the first on a day drawn per
 // replication within the first interval. raid_lead_days before a round the

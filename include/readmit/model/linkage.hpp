@@ -1,5 +1,5 @@
 #pragma once
-// Issue linkage (MODEL.md section 7): the partner may answer each new
+// Issue linkage (docs/model.md §7.18): the partner may answer each new
 // sanction step by suspending another cooperation (Cambodia suspended the
 // search for US servicemen's remains in 2017), and resume it when every
 // step is lifted. Counted and logged; it has no further effect.

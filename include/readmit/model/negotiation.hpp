@@ -1,5 +1,5 @@
 #pragma once
-// Negotiation (MODEL.md section 7): the partner's requests for amendments,
+// Negotiation (docs/model.md §7.20): the partner's requests for amendments,
 // and its bargaining while one is open.
 //  - Requests: the partner asks for its amendments when the domestic cost of
 //    receiving deportees (its backlash) reaches its threshold, or by a dated

@@ -1,5 +1,5 @@
 #pragma once
-// The case pipeline's state machine (MODEL.md section 5): every transition
+// The case pipeline's state machine (docs/model.md §2.1, §3): every transition
 // of a person between states goes through here, so that stocks, the tallies
 // behind Little's law and the detention counts stay exact.
 // Reads and changes: Population::state, token, state_since, detained_minors;

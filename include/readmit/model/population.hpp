@@ -9,7 +9,7 @@
 
 namespace readmit {
 
-/// The case pipeline of MODEL.md section 5. Every person is in exactly one
+/// The case pipeline (docs/model.md §2.1, §3). Every person is in exactly one
 /// state every day.
 enum class PersonState : std::uint8_t {
   prison,             // serving a sentence; post-order detention follows

@@ -1,5 +1,5 @@
 #pragma once
-// Returnees (MODEL.md section 9): after removal, monthly hazards over
+// Returnees (docs/model.md §7.13): after removal, monthly hazards over
 // followup_months of a severe adverse outcome (suicide or death; it ends the
 // follow-up), homelessness (counted once) and attempted re-migration
 // (counted every month it happens). Hazards rise for people who arrived as

@@ -1,5 +1,5 @@
 #pragma once
-// The removing state's compliance review (MODEL.md section 8). It judges the
+// The removing state's compliance review (docs/model.md §7.15). It judges the
 // partner's own conduct, normalised by what was asked of it:
 //  - a request counts from the day the partner could act on it: the day it
 //    was sent or, where the partner interviews, the round at which the

@@ -1,5 +1,5 @@
 #pragma once
-// The sanction ladder (MODEL.md section 8): an ordered list of steps, each
+// The sanction ladder (docs/model.md §7.16): an ordered list of steps, each
 // refusing visa categories and costing the partner (cooperation.cpp) and the
 // removing state (decisions.cpp). A decision moves a partner to a step and
 // takes effect after effect_lag_days (US: State's restriction after DHS's

@@ -1,5 +1,5 @@
 #pragma once
-// Population synthesis (MODEL.md sections 3 and 4): the docket at the start
+// Population synthesis (docs/model.md §5, §7.1): the docket at the start
 // and the monthly inflow of new final orders, each person drawn from the
 // partner's configured distributions and placed in a first state (prison,
 // detained, or supervised with perhaps an old request pending).

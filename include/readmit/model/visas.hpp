@@ -1,5 +1,5 @@
 #pragma once
-// Visa demand (MODEL.md section 8): monthly applications per category, and
+// Visa demand (docs/model.md §7.17): monthly applications per category, and
 // those refused under the sanction steps in force (a category named by
 // several steps is refused by any of them). The refusals are the diplomatic
 // cost of a sanction.

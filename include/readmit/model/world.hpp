@@ -53,7 +53,7 @@ struct DocumentDesk {
   std::vector<double> decision_days;    // days from request to decision, this month (outputs)
 };
 
-/// One document request as the review sees it (MODEL.md section 8).
+/// One document request as the review sees it (docs/model.md §7.15).
 struct RequestRecord {
   std::int32_t sent_day;
   std::int32_t received_day;  // first day the partner could act on it (sent, or presented at a round); INT32_MAX before

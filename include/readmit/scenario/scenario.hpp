@@ -105,7 +105,7 @@ struct FlightParams {
   std::int64_t charter_after_round_days = 0;  // > 0: also a charter this long after each interview round held
 };
 
-/// The partner as an actor (MODEL.md section 7): cooperation moves toward
+/// The partner as an actor (docs/model.md §7.14): cooperation moves toward
 /// a target set by its disposition (`baseline`), its response to the
 /// sanction steps in force, the domestic cost of receiving deportees, and
 /// the value of the amendments it asked for that are in force.
@@ -124,7 +124,7 @@ struct CooperationParams {
   double amendment_bonus = 0.0;
 };
 
-/// Bargaining (MODEL.md section 7): while its request for amendments is
+/// Bargaining (docs/model.md §7.20): while its request for amendments is
 /// open, the partner withholds cooperation to press it, by degrees (slower
 /// decisions, smaller interview rounds, fewer seats accepted); withholding
 /// all of it is a halt. What it withholds is the demand's value, which
@@ -135,7 +135,7 @@ struct BargainingParams {
   double value_elasticity = 0.0;  // how the value follows that rate (0: fixed; 1: in proportion)
 };
 
-/// The partner's standing with the removing state (MODEL.md section 8): what
+/// The partner's standing with the removing state (docs/model.md §7.15): what
 /// sanctioning it would cost the removing state, and whether a visa
 /// sanction can bite at all.
 struct StandingParams {
@@ -230,7 +230,7 @@ struct ClassificationRule {
   double undecided_release_share_above = std::numeric_limits<double>::infinity();
 };
 
-/// The removing state's review calendar and rule (MODEL.md section 8):
+/// The removing state's review calendar and rule (docs/model.md §7.15):
 /// reviews every review_interval_days from first_review_date (or from the
 /// start), each over the window_months before it.
 struct ComplianceParams {
@@ -256,7 +256,7 @@ struct SanctionLadder {
   std::vector<SanctionStep> steps;
 };
 
-/// The removing state's sanction decisions (MODEL.md section 8): at each
+/// The removing state's sanction decisions (docs/model.md §7.16): at each
 /// review it adds the partner's non-compliance to its evidence (how bad,
 /// times how many people wait), which fades with evidence_half_life_days;
 /// it takes a step when the evidence reaches escalate_after x its
