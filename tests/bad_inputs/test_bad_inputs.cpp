@@ -14,8 +14,8 @@
 #include <functional>
 #include <memory>
 
-#include "../cli/cli_runner.hpp"
-#include "../scenario/scenario_test_support.hpp"
+#include "cli/cli_runner.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::string_literals;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../scenario/scenario_test_support.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 namespace readmit::test {
 

@@ -9,9 +9,9 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
-#include "../scenario/scenario_test_support.hpp"
 #include "cli_runner.hpp"
 #include "readmit/scenario/config_node.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 namespace fs = std::filesystem;
 using readmit::test::read_text;

@@ -4,8 +4,8 @@
 
 #include <fstream>
 
-#include "../scenario/scenario_test_support.hpp"
 #include "cli_runner.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 namespace {
 

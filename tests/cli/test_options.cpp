@@ -8,8 +8,8 @@
 #include <set>
 #include <sstream>
 
-#include "../scenario/scenario_test_support.hpp"
 #include "cli_runner.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 namespace fs = std::filesystem;
 using readmit::test::read_text;

@@ -2,10 +2,10 @@
 // totals against the monthly values, partial windows, and located errors.
 #include <catch2/catch.hpp>
 
-#include "../scenario/scenario_test_support.hpp"
 #include "readmit/engine/run_totals.hpp"
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/text.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 using namespace readmit;
 using readmit::test::TempDir;

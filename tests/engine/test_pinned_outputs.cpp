@@ -15,10 +15,10 @@
 #include <map>
 #include <sstream>
 
-#include "../scenario/scenario_test_support.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/io/csv.hpp"
 #include "readmit/io/run_output.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 using namespace readmit;
 using readmit::test::read_text;

@@ -54,10 +54,9 @@ TEST_CASE("the median days to removal of requests made during the run leaves out
 
 TEST_CASE("without removals of new requests the median is NaN", "[engine][run_totals]") {
   // Only the docket, every request back-dated: nothing is requested during the run.
-  const auto s = make_scenario({"partners.alpha.population.docket_at_start=50",
-                                "partners.alpha.population.initial_state_shares={supervised: 1}",
-                                "partners.alpha.population.pending_request_prob=1", "removing_state.redetention_prob=1",
-                                "horizon_months=3"});
+  const auto s = make_scenario(
+      {"partners.alpha.population.docket_at_start=50", "partners.alpha.population.initial_state_shares={supervised: 1}",
+       "partners.alpha.population.pending_request_prob=1", "removing_state.redetention_prob=1", "horizon_months=3"});
   const auto result = run_replication(s, 0);
   REQUIRE(!result.removals[0].empty());
   const RunTotalsLayout layout(s);

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "../engine/engine_fixtures.hpp"
+#include "engine/engine_fixtures.hpp"
 #include "readmit/app/assumptions.hpp"
 
 using namespace readmit;

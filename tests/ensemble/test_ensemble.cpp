@@ -10,11 +10,11 @@
 #include <set>
 #include <sstream>
 
-#include "../engine/engine_fixtures.hpp"
-#include "../scenario/scenario_test_support.hpp"
+#include "engine/engine_fixtures.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/engine/ensemble.hpp"
 #include "readmit/io/atomic_file.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 using namespace readmit;
 using readmit::test::read_text;

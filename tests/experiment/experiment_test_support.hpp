@@ -5,8 +5,8 @@
 #include <map>
 #include <string>
 
-#include "../scenario/scenario_test_support.hpp"
 #include "readmit/experiment/experiment.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 namespace readmit::test {
 

@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "../cli/cli_runner.hpp"
+#include "cli/cli_runner.hpp"
 #include "experiment_test_support.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/io/csv.hpp"

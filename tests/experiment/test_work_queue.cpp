@@ -2,11 +2,11 @@
 // and the progress reporter's options.
 #include <catch2/catch.hpp>
 
-#include "../scenario/scenario_test_support.hpp"
 #include "readmit/app/distributed_run.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/app/progress.hpp"
 #include "readmit/app/work_queue.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 using namespace readmit;
 

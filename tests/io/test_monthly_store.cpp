@@ -8,9 +8,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "../scenario/scenario_test_support.hpp"
 #include "readmit/io/atomic_file.hpp"
 #include "readmit/io/temporary_file.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 using readmit::MonthlySeries;
 using readmit::MonthlyStore;

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <limits>
 
-#include "../scenario/scenario_test_support.hpp"
 #include "readmit/io/csv.hpp"
 #include "readmit/io/output_file.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 using namespace readmit;
 using readmit::test::read_text;

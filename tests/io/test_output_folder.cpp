@@ -5,8 +5,8 @@
 
 #include <filesystem>
 
-#include "../scenario/scenario_test_support.hpp"
 #include "readmit/io/output_folder.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace readmit;

@@ -3,8 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../scenario/scenario_test_support.hpp"
 #include "readmit/app/ensemble_run.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 using namespace readmit;
 using readmit::test::read_text;

@@ -5,9 +5,9 @@
 
 #include <cmath>
 
-#include "../scenario/scenario_test_support.hpp"
 #include "readmit/io/atomic_file.hpp"
 #include "readmit/io/results_db.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 using namespace readmit;
 using readmit::test::read_text;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "../engine/engine_fixtures.hpp"
+#include "engine/engine_fixtures.hpp"
 #include "readmit/model/synthesis.hpp"
 #include "readmit/model/world.hpp"
 

@@ -7,10 +7,10 @@
 #include <set>
 #include <sstream>
 
-#include "../cli/cli_runner.hpp"
-#include "../scenario/scenario_test_support.hpp"
+#include "cli/cli_runner.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/experiment/experiment.hpp"
+#include "scenario/scenario_test_support.hpp"
 
 using namespace readmit;
 using readmit::test::read_text;

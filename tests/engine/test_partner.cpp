@@ -4,9 +4,9 @@
 // it. On the quiet one-partner fixture.
 #include <catch2/catch.hpp>
 
-#include "../engine/engine_fixtures.hpp"
+#include "engine/engine_fixtures.hpp"
+#include "model/world_fixture.hpp"
 #include "readmit/model/cooperation.hpp"
-#include "world_fixture.hpp"
 
 using namespace readmit;
 using readmit::test::at;

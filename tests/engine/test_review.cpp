@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "../engine/engine_fixtures.hpp"
+#include "engine/engine_fixtures.hpp"
 
 using namespace readmit;
 using readmit::test::at;
