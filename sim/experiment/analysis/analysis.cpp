@@ -4,9 +4,9 @@
 #include <tbb/task_arena.h>
 #include <cmath>
 
-#include "running/tables.hpp"
 #include "readmit/stats/prim.hpp"
 #include "readmit/stats/sensitivity.hpp"
+#include "running/tables.hpp"
 
 namespace readmit {
 

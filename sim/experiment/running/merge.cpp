@@ -7,9 +7,9 @@
 #include <map>
 #include <utility>
 
-#include "running/run.hpp"
 #include "readmit/util/bounded_file.hpp"
 #include "readmit/util/version.hpp"
+#include "running/run.hpp"
 
 namespace readmit::experiment_run {
 

@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "running/run.hpp"
 #include "readmit/app/ensemble_run.hpp"
 #include "readmit/util/version.hpp"
+#include "running/run.hpp"
 
 namespace readmit {
 

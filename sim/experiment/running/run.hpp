@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "running/tables.hpp"
 #include "readmit/experiment/experiment.hpp"
 #include "readmit/io/output_folder.hpp"
+#include "running/tables.hpp"
 
 namespace readmit::experiment_run {
 
