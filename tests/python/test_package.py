@@ -134,6 +134,11 @@ def test_experiment_returns_the_tables_the_command_writes(tmp_path):
     with pytest.raises(readmit.ScenarioError) as caught:
         readmit.experiment(bad)
     assert (caught.value.line, caught.value.key_path) == (2, "design.level")
+    (tmp_path / "broken.yaml").write_text("scenario: [\n")
+    with pytest.raises(readmit.ScenarioError, match="broken.yaml:"):
+        readmit.experiment(tmp_path / "broken.yaml")
+    with pytest.raises(readmit.ScenarioError, match="missing.yaml"):
+        readmit.experiment(tmp_path / "missing.yaml")
 
 
 def test_python_m_readmit_report(run_folder, tmp_path):

@@ -11,7 +11,7 @@ DataFrames, write reports.
     results.report("results/officers")
 
     tables = readmit.experiment("scenarios/experiments/cambodia_policies.yaml", out="results/policies")
-    tables.summary, tables.differences, tables.sensitivity
+    tables.summary, tables.differences, tables.sensitivity   # sweep=True for `readmit sweep`
 
     folder = readmit.read("results/cambodia_2017")        # any output folder
     python3 -m readmit.report results/cambodia_2017 --into NEW   # readmit.report
@@ -373,20 +373,13 @@ class ExperimentTables:
 
 
 def experiment(file: PathLike, out: Optional[PathLike] = None, replications: Optional[int] = None,
-               threads: Optional[int] = None, sweep: Optional[bool] = None, force: bool = False) -> ExperimentTables:
-    """`readmit experiment FILE --out OUT` in-process (`readmit sweep` for a
-    sweep file: sweep=None tells them apart by the file's `grid` or
-    `latin_hypercube`). OUT defaults to a temporary folder kept as long as
-    the tables; completed points there are reused, as on the command line.
-    Returns its tables as the command writes them. Raises ScenarioError for
-    a bad file, naming file, line, column and key path."""
+               threads: Optional[int] = None, sweep: bool = False, force: bool = False) -> ExperimentTables:
+    """`readmit experiment FILE --out OUT` in-process (sweep=True: `readmit
+    sweep`, whose table is sweep.csv). OUT defaults to a temporary folder
+    kept as long as the tables; completed points there are reused, as on the
+    command line. Returns its tables as the command writes them. Raises
+    ScenarioError for a bad file, naming file, line, column and key path."""
     path = os.fspath(file)
-    if sweep is None:
-        import yaml
-
-        with open(path, encoding="utf-8") as f:
-            keys = yaml.safe_load(f) or {}
-        sweep = isinstance(keys, dict) and ("grid" in keys or "latin_hypercube" in keys)
     command = "sweep" if sweep else "experiment"
     keeper = None
     if out is None:
