@@ -18,7 +18,7 @@ namespace {
 /// its place in a file.
 std::uint64_t path_key(const std::string& path) {
   std::uint64_t h = 1469598103934665603ull;
-  for (const unsigned char c : path) h = (h ^ c) * 1099511628211ull;
+  for (const char c : path) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
   return h;
 }
 

@@ -400,8 +400,7 @@ void coverage_lines(std::ostream& out, const ScenarioResults& base, std::size_t 
   };
   const Summary total = base.total_summary(all, layout.metric_index("removals"));
   out << "amendment coverage (terms in force or not): share of the docket at the start; of the removed\n";
-  for (std::size_t a = 0; a < std::size(amendments::covered_removal_metrics); ++a) {
-    const auto& coverage = amendments::covered_removal_metrics[a];
+  for (const auto& coverage : amendments::covered_removal_metrics) {
     const Summary share = base.total_summary(all, index_of(coverage.docket, Reduction::first_month));
     const Summary covered = base.total_summary(all, index_of(coverage.metric, Reduction::sum));
     char line[160];
