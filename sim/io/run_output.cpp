@@ -355,13 +355,6 @@ std::string show(double value, const Scale& scale) {
   return buffer;
 }
 
-/// "mean [low, high]", or "mean [NA]" without an interval.
-std::string with_interval(double mean, Interval interval) {
-  const Scale scale = scale_for({mean, interval.low, interval.high});
-  if (std::isnan(interval.low)) return show(mean, scale) + " [NA]";
-  return show(mean, scale) + " [" + show(interval.low, scale) + ", " + show(interval.high, scale) + "]";
-}
-
 std::string range(double low, double high) {
   const Scale scale = scale_for({low, high});
   return "[" + show(low, scale) + ", " + show(high, scale) + "]";
@@ -389,6 +382,12 @@ std::size_t label_width(const std::vector<MetricDescription>& dictionary) {
 }
 
 }  // namespace
+
+std::string with_interval(double mean, Interval interval) {
+  const Scale scale = scale_for({mean, interval.low, interval.high});
+  if (std::isnan(interval.low)) return show(mean, scale) + " [NA]";
+  return show(mean, scale) + " [" + show(interval.low, scale) + ", " + show(interval.high, scale) + "]";
+}
 
 std::string summary_table(std::span<const ScenarioResults* const> scenarios) {
   std::ostringstream out;

@@ -265,9 +265,14 @@ class Resolver {
     const double lo = spec.type == T::probability ? 0.0 : spec.min, hi = spec.type == T::probability ? 1.0 : spec.max;
     const std::string range_expectation = std::string("[LOW, HIGH]: two ") +
                                           (declared.integer ? "whole numbers" : "numbers") + " in [" +
-                                          format_number(lo) + ", " + format_number(hi) + "], LOW <= HIGH";
+                                          format_number(lo) + ", " + format_number(hi) +
+                                          "], LOW <= HIGH (or none: this scenario's own value, not uncertain)";
     std::optional<double> bounds[2];
-    if (range == nullptr) {
+    // `range: none`: a later file's own value for a parameter an earlier one
+    // declared uncertain (a counterfactual's choice): no range, no warning.
+    const bool own_value = range != nullptr && range->is_scalar() && range->text() == "none";
+    if (own_value) {
+    } else if (range == nullptr) {
       error(node.where(), range_path, "expected " + range_expectation + ", found nothing (required)");
       ok = false;
     } else if (!range->is_sequence() || range->items().size() != 2) {
@@ -313,6 +318,10 @@ class Resolver {
       declared.reason = reason->text();
     }
     if (!ok) return;
+    if (own_value) {
+      if (spec.set != nullptr) spec.set(scenario_, keys, *value);
+      return;
+    }
     declared.low = *bounds[0];
     declared.high = *bounds[1];
     if (declared.value < declared.low || declared.value > declared.high)
