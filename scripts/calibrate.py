@@ -545,10 +545,10 @@ def origin_places(readmit, scenario):
 def fitted_text(p, value, prof):
     """The scenario text of a fitted value: with its 90% profile interval as the declared range, or the number
     alone where the parameter cannot declare one (a field of a distribution)."""
-    def number(x):
+    def number(x, digits=5):  # the value as the fit saved it (validation.py checks it); the range's ends shorter
         if p.integer:
             return str(int(round(x)))
-        shown = float(f"{float(x):.4g}")
+        shown = float(f"{float(x):.{digits}g}")
         return str(int(shown)) if abs(shown) >= 1000 else f"{shown:g}"
     if prof is None:
         return number(value)
@@ -557,7 +557,7 @@ def fitted_text(p, value, prof):
     reason = "90% profile interval, docs/calibration.md" + (
         "; open " + " and ".join(open_ends) + ": the record does not bound it within the search range"
         if open_ends else "")
-    return f'{{value: {number(value)}, range: [{number(low)}, {number(high)}], origin: fitted, reason: "{reason}"}}'
+    return f'{{value: {number(value)}, range: [{number(low, 4)}, {number(high, 4)}], origin: fitted, reason: "{reason}"}}'
 
 
 def apply_fit(args, case, fit_json):

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-
 #include <limits>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -71,12 +71,18 @@ int side(const Summary& s) {
 }
 
 /// Whether every paired difference is exactly zero.
-bool all_zero(const Totals& alternative, const Totals& baseline, std::size_t column) {
+/// The difference alternative - baseline when it is the same in every
+/// replication (replications where both are undefined aside), else nullopt.
+std::optional<double> constant_difference(const Totals& alternative, const Totals& baseline, std::size_t column) {
+  std::optional<double> constant;
   for (std::size_t r = 0; r < alternative.size(); ++r) {
     const double a = alternative[r][column], b = baseline[r][column];
-    if (!(std::isnan(a) && std::isnan(b)) && a != b) return false;
+    if (std::isnan(a) && std::isnan(b)) continue;
+    const double d = a - b;
+    if (std::isnan(d) || (constant && d != *constant)) return std::nullopt;
+    constant = d;
   }
-  return true;
+  return constant.value_or(0.0);
 }
 
 }  // namespace
@@ -243,10 +249,13 @@ AssumptionAnalysis analyse_assumptions(const std::vector<const Scenario*>& scena
       flag.metric = analysis.metrics[m];
       flag.partner = slots[slot];
       flag.nominal = difference(nominal[a], nominal[0], c);
-      const bool fixed = all_zero(nominal[a], nominal[0], c);
+      // The same difference in every replication is no measurement: an input or a rule decides it.
+      const auto pinned = constant_difference(nominal[a], nominal[0], c);
+      const bool fixed = pinned.has_value();
       if (fixed)
-        flag.pinned_by = all_zero_values(nominal[0], c) ? "zero in both in every replication"
-                                                        : "equal in every replication";
+        flag.pinned_by = *pinned != 0                   ? "the same difference in every replication (an input decides it)"
+                         : all_zero_values(nominal[0], c) ? "zero in both in every replication"
+                                                          : "equal in every replication";
       const int nominal_side = side(flag.nominal);
       for (std::size_t i = 0; i < ranges.size(); ++i) {
         AssumptionRow row;
@@ -260,7 +269,8 @@ AssumptionAnalysis analyse_assumptions(const std::vector<const Scenario*>& scena
         row.at_low = difference(ends[i][0][a], ends[i][0][0], c);
         row.at_high = difference(ends[i][1][a], ends[i][1][0], c);
         if (fixed) {
-          if (!all_zero(ends[i][0][a], ends[i][0][0], c) || !all_zero(ends[i][1][a], ends[i][1][0], c))
+          if (constant_difference(ends[i][0][a], ends[i][0][0], c) != pinned ||
+              constant_difference(ends[i][1][a], ends[i][1][0], c) != pinned)
             flag.moved_by.push_back(ranges[i].path);
         } else if (nominal_side != 0 && (side(row.at_low) != nominal_side || side(row.at_high) != nominal_side)) {
           flag.flipped_by.push_back(ranges[i].path);

@@ -99,6 +99,26 @@ TEST_CASE("each paired difference is robust, sign-uncertain or fixed across the 
   CHECK(row->at_high.mean < 0);
 }
 
+TEST_CASE("a difference that a dated input decides is fixed, not a measurement", "[ensemble][assumptions]") {
+  const Scenario base = make_scenario(ranged({"sanctions.allow_deescalation=false"}));
+  // The alternative dates a sanction in month 3: the months under it are the same in every replication.
+  Scenario dated = base;
+  dated.name = "dated_sanction";
+  TimelineEvent decision;
+  decision.date = base.start_date.plus_days(60);
+  decision.note = "a dated decision";
+  decision.sanction = TimelineEvent::SanctionDecision{0, 1};
+  dated.timeline.push_back(decision);
+  const auto analysis = analyse_assumptions({&base, &dated}, 8, 2);
+  const auto& months = flag_of(analysis, "months_under_sanction");
+  REQUIRE(months.nominal.mean > 0);
+  CHECK(months.flag == Robustness::fixed);
+  CHECK_THAT(months.pinned_by, Catch::Contains("the same difference in every replication"));
+  CHECK(months.moved_by.empty());
+  // The fixture's partner does not answer sanctions: its removals are equal, which is fixed too.
+  CHECK(flag_of(analysis, "removals").pinned_by == "equal in every replication");
+}
+
 TEST_CASE("a range an alternative sets itself is not moved for it", "[ensemble][assumptions]") {
   const Scenario base = make_scenario(ranged({}));
   // Its own acceptance, declared `range: none`: the difference is what it changes.

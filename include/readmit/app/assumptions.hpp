@@ -72,9 +72,10 @@ struct AssumptionRow {
 };
 
 /// How one paired difference stands across every declared range:
-///  - fixed: zero in every replication at the scenarios' own values (an
-///    input or a rule pins it); `moved_by` names the ranges whose ends make
-///    it differ from zero, if any;
+///  - fixed: the same in every replication at the scenarios' own values
+///    (zero, or a difference that a dated input decides: an input or a rule
+///    pins it, chance does not enter); `moved_by` names the ranges at whose
+///    ends it is no longer that same value in every replication, if any;
 ///  - robust: at the scenarios' values and at every range's ends its 95%
 ///    interval lies on the same side of zero;
 ///  - sign-uncertain: otherwise; `flipped_by` names the ranges at whose end
