@@ -26,7 +26,7 @@ namespace {
 /// its place in a file.
 std::uint64_t path_key(const std::string& path) {
   std::uint64_t h = 1469598103934665603ull;
-  for (const unsigned char c : path) h = (h ^ c) * 1099511628211ull;
+  for (const char c : path) h = (h ^ std::uint64_t(static_cast<unsigned char>(c))) * 1099511628211ull;
   return h;
 }
 
@@ -253,7 +253,7 @@ AssumptionAnalysis analyse_assumptions(const std::vector<const Scenario*>& scena
       const auto pinned = constant_difference(nominal[a], nominal[0], c);
       const bool fixed = pinned.has_value();
       if (fixed)
-        flag.pinned_by = *pinned != 0                   ? "the same difference in every replication (an input decides it)"
+        flag.pinned_by = *pinned != 0 ? "the same difference in every replication (an input decides it)"
                          : all_zero_values(nominal[0], c) ? "zero in both in every replication"
                                                           : "equal in every replication";
       const int nominal_side = side(flag.nominal);
@@ -296,8 +296,8 @@ std::string robustness_text(const AssumptionAnalysis& analysis) {
   for (std::size_t a = 0; a < analysis.alternatives.size(); ++a) {
     out << "  " << analysis.alternatives[a] << " - " << analysis.baseline << ", all partners:\n";
     if (!analysis.kept_apart[a].empty())
-      out << "    (not moved in " << analysis.alternatives[a] << ", which sets its own value: "
-          << joined(analysis.kept_apart[a]) << ")\n";
+      out << "    (not moved in " << analysis.alternatives[a]
+          << ", which sets its own value: " << joined(analysis.kept_apart[a]) << ")\n";
     for (const auto& flag : analysis.flags) {
       if (flag.partner != "all" || flag.alternative != analysis.alternatives[a]) continue;
       std::string line = "    " + flag.metric + std::string(width + 2 - flag.metric.size(), ' ');
@@ -328,12 +328,12 @@ void write_assumption_files(const Directory& directory, const AssumptionAnalysis
   {
     CsvWriter csv(rows);
     csv.write_row({"alternative", "baseline", "metric", "partner", "parameter", "origin", "low", "high",
-                   "difference_at_low", "at_low_ci95_low", "at_low_ci95_high", "difference_at_high",
-                   "at_high_ci95_low", "at_high_ci95_high"});
+                   "difference_at_low", "at_low_ci95_low", "at_low_ci95_high", "difference_at_high", "at_high_ci95_low",
+                   "at_high_ci95_high"});
     for (const auto& r : analysis.rows)
-      csv.write_values(r.alternative, analysis.baseline, r.metric, r.partner, r.parameter,
-                       value_origin_name(r.origin), r.low, r.high, r.at_low.mean, r.at_low.ci95.low,
-                       r.at_low.ci95.high, r.at_high.mean, r.at_high.ci95.low, r.at_high.ci95.high);
+      csv.write_values(r.alternative, analysis.baseline, r.metric, r.partner, r.parameter, value_origin_name(r.origin),
+                       r.low, r.high, r.at_low.mean, r.at_low.ci95.low, r.at_low.ci95.high, r.at_high.mean,
+                       r.at_high.ci95.low, r.at_high.ci95.high);
   }
   write_file_atomically(directory, "assumptions.csv", rows, staging);
   std::string flags;
@@ -386,8 +386,7 @@ VarianceSplit variance_split(std::string partner, std::string metric, const std:
     }
   if (pairs == 0) return split;
   split.chance_variance = within / double(pairs);
-  split.assumption_share =
-      split.variance > 0 ? std::clamp(1 - split.chance_variance / split.variance, 0.0, 1.0) : 0.0;
+  split.assumption_share = split.variance > 0 ? std::clamp(1 - split.chance_variance / split.variance, 0.0, 1.0) : 0.0;
   return split;
 }
 
@@ -422,8 +421,7 @@ void write_variance_file(const Directory& directory,
   std::string rows;
   {
     CsvWriter csv(rows);
-    csv.write_row({"scenario", "partner", "metric", "replications", "variance", "chance_variance",
-                   "assumption_share"});
+    csv.write_row({"scenario", "partner", "metric", "replications", "variance", "chance_variance", "assumption_share"});
     for (const auto& [scenario, list] : splits)
       for (const auto& s : list)
         csv.write_values(scenario, s.partner, s.metric, s.replications, s.variance, s.chance_variance,

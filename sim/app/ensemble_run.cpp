@@ -320,8 +320,9 @@ std::vector<LoadedScenario> load_ensemble_scenarios(const EnsembleRunOptions& op
   if (options.until_ci) check_until_ci(*options.until_ci, loaded);
   if (options.assumption_replications) check_option(replications_limit, *options.assumption_replications);
   if (options.assumptions && loaded.size() < 2)
-    throw UsageError("--assumptions measures how differences from a baseline move: give a baseline and "
-                     "alternatives (readmit compare BASE ALT)");
+    throw UsageError(
+        "--assumptions measures how differences from a baseline move: give a baseline and "
+        "alternatives (readmit compare BASE ALT)");
   if (options.assumptions && loaded.front().scenario.declared_ranges.empty())
     throw UsageError("--assumptions: the baseline " + options.scenarios.front().string() +
                      " declares no range ({value, range, reason}); there is nothing to move");

@@ -39,7 +39,7 @@ struct RunOptions {
   bool force = false;
   std::string max_memory;
   std::string uncertainty = "none";
-  bool assumptions = false;           // compare only
+  bool assumptions = false;                  // compare only
   std::int64_t assumption_replications = 0;  // 0: the run's
 };
 

@@ -19,12 +19,13 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 /// A base declaring two ranges, above minimal.yaml.
 fs::path ranged_base(TempDir& work) {
-  return work.write("base.yaml", "extends: " + minimal +
-                                     "\nname: base\nhorizon_months: 12\nreplications: 6\npartners:\n  alpha:\n"
-                                     "    population:\n      inflow_per_month: 20\n"
-                                     "    agreement:\n"
-                                     "      acceptance_base_prob: {value: 0.8, range: [0.2, 1], reason: what it accepts}\n"
-                                     "      document_officers: {value: 50, range: [1, 80], origin: fitted, reason: fit}\n");
+  return work.write("base.yaml",
+                    "extends: " + minimal +
+                        "\nname: base\nhorizon_months: 12\nreplications: 6\npartners:\n  alpha:\n"
+                        "    population:\n      inflow_per_month: 20\n"
+                        "    agreement:\n"
+                        "      acceptance_base_prob: {value: 0.8, range: [0.2, 1], reason: what it accepts}\n"
+                        "      document_officers: {value: 50, range: [1, 80], origin: fitted, reason: fit}\n");
 }
 
 }  // namespace
@@ -34,10 +35,11 @@ TEST_CASE("a value declared with its range merges, shows and warns as the files 
   const auto base = ranged_base(work);
   const std::string b = base.string();
   // A plain value over a declaration keeps the range; `range: none` replaces it whole.
-  const auto derived = work.write(
-      "derived.yaml", "extends: base.yaml\nname: derived\npartners:\n  alpha:\n    agreement:\n"
-                      "      acceptance_base_prob: 0.5\n"
-                      "      document_officers: {value: 500, range: none, reason: the alternative's own}\n");
+  const auto derived =
+      work.write("derived.yaml",
+                 "extends: base.yaml\nname: derived\npartners:\n  alpha:\n    agreement:\n"
+                 "      acceptance_base_prob: 0.5\n"
+                 "      document_officers: {value: 500, range: none, reason: the alternative's own}\n");
   const auto shown = run_readmit({"show", derived.string(), "--origin"});
   REQUIRE(shown.code == 0);
   const std::string d = derived.string();
@@ -50,8 +52,10 @@ TEST_CASE("a value declared with its range merges, shows and warns as the files 
   // A value outside the range it keeps warns, located.
   const auto outside = run_readmit({"validate", b, "--set", "partners.alpha.agreement.acceptance_base_prob=0.1"});
   CHECK(outside.code == 0);
-  CHECK(contains(outside.err, "warning: partners.alpha.agreement.acceptance_base_prob: lies outside its declared "
-                              "range [0.2, 1] (" + b + ":10:49)"));
+  CHECK(contains(outside.err,
+                 "warning: partners.alpha.agreement.acceptance_base_prob: lies outside its declared "
+                 "range [0.2, 1] (" +
+                     b + ":10:49)"));
   // What is refused, each located at the key.
   const std::pair<std::string, std::string> bad[] = {
       {"{value: 0.5, range: [0.9, 0.2], reason: r}", "found LOW above HIGH"},
@@ -65,7 +69,8 @@ TEST_CASE("a value declared with its range merges, shows and warns as the files 
     INFO(text);
     const auto file = work.write("bad.yaml", "extends: " + minimal +
                                                  "\nname: bad\npartners:\n  alpha:\n    agreement:\n"
-                                                 "      acceptance_base_prob: " + text + "\n");
+                                                 "      acceptance_base_prob: " +
+                                                 text + "\n");
     const auto r = run_readmit({"validate", file.string()});
     CHECK(r.code == 2);
     CHECK(contains(r.err, file.string() + ":6:"));
@@ -76,11 +81,12 @@ TEST_CASE("a value declared with its range merges, shows and warns as the files 
 TEST_CASE("compare --assumptions flags every headline difference and writes its tables", "[cli][assumptions]") {
   TempDir work;
   const auto base = ranged_base(work);
-  const auto fewer = work.write("fewer.yaml", "extends: base.yaml\nname: fewer\npartners:\n  alpha:\n"
-                                              "    population:\n      inflow_per_month: 5\n");
+  const auto fewer = work.write("fewer.yaml",
+                                "extends: base.yaml\nname: fewer\npartners:\n  alpha:\n"
+                                "    population:\n      inflow_per_month: 5\n");
   const auto out = work.path() / "out";
-  const auto r = run_readmit({"compare", base.string(), fewer.string(), "--assumptions", "-t", "2", "--out",
-                              out.string()});
+  const auto r =
+      run_readmit({"compare", base.string(), fewer.string(), "--assumptions", "-t", "2", "--out", out.string()});
   REQUIRE(r.code == 0);
   CHECK(contains(r.out, "what each difference rests on: 2 declared ranges of base, each at both ends"));
   CHECK(contains(r.out, "  fewer - base, all partners:\n"));
@@ -98,8 +104,8 @@ TEST_CASE("compare --assumptions flags every headline difference and writes its 
   // Nothing to move, or nothing to compare: refused before anything runs.
   const auto plain = work.write("plain.yaml", "extends: " + minimal + "\nname: plain\n");
   const auto other = work.write("other.yaml", "extends: " + minimal + "\nname: other\n");
-  const auto none = run_readmit({"compare", plain.string(), other.string(), "--assumptions", "--out",
-                                 (work.path() / "none").string()});
+  const auto none = run_readmit(
+      {"compare", plain.string(), other.string(), "--assumptions", "--out", (work.path() / "none").string()});
   CHECK(none.code == 2);
   CHECK(contains(none.err, "declares no range ({value, range, reason}); there is nothing to move"));
   CHECK_FALSE(fs::exists(work.path() / "none"));
@@ -111,8 +117,8 @@ TEST_CASE("--uncertainty assumptions draws the ranges and splits each total's va
   TempDir work;
   const auto base = ranged_base(work);
   const auto one = work.path() / "one", two = work.path() / "two";
-  REQUIRE(run_readmit({"run", base.string(), "--uncertainty", "assumptions", "-t", "1", "--out", one.string()})
-              .code == 0);
+  REQUIRE(run_readmit({"run", base.string(), "--uncertainty", "assumptions", "-t", "1", "--out", one.string()}).code ==
+          0);
   const auto r = run_readmit({"run", base.string(), "--uncertainty", "assumptions", "-t", "2", "--out", two.string()});
   REQUIRE(r.code == 0);
   CHECK(contains(r.out, "base: variance of each total across replications, from the declared ranges and from chance"));

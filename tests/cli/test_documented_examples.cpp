@@ -203,8 +203,8 @@ TEST_CASE("the documented experiment, sweep and outcome-window files run", "[cli
       if (block.starts_with("scenario:")) {
         const auto tree = readmit::test::parse_or_throw(block, "example.yaml");
         const bool experiment = tree.find("policies") != nullptr || tree.find("uncertainties") != nullptr;
-        const std::string name = (experiment ? "doc_experiment_" : "doc_sweep_") +
-                                 std::to_string(experiments + sweeps + 1) + ".yaml";
+        const std::string name =
+            (experiment ? "doc_experiment_" : "doc_sweep_") + std::to_string(experiments + sweeps + 1) + ".yaml";
         work.write("scenarios/experiments/" + name, block);
         const auto r = run_readmit({experiment ? "experiment" : "sweep", name, "-r", "1", "-t", "2", "--progress",
                                     "none", "--out", (work.path() / ("out_" + name)).string()},
@@ -230,10 +230,12 @@ TEST_CASE("the documented experiment, sweep and outcome-window files run", "[cli
     INFO(file);
     const bool experiment = file.starts_with("experiments/");
     const auto tree = readmit::test::parse_or_throw(read_text(source / "scenarios" / file), file);
-    const auto listing = lines_of(
-        run_readmit({"show", "--origin", (source / "scenarios" / fs::path(file).parent_path() /
-                                          tree.find("scenario")->text()).lexically_normal().string()})
-            .out);
+    const auto listing =
+        lines_of(run_readmit({"show", "--origin",
+                              (source / "scenarios" / fs::path(file).parent_path() / tree.find("scenario")->text())
+                                  .lexically_normal()
+                                  .string()})
+                     .out);
     auto scenario_value = [&](const std::string& path) {
       for (const auto& line : listing)
         if (line.starts_with(path + ": ")) return std::stod(line.substr(path.size() + 2));

@@ -100,9 +100,10 @@ TEST_CASE("readmit show --origin says where every value came from", "[cli][optio
   CHECK(contains(r.out, "\namendment_rules.family_unity.in_force_from: 2020-06-01  # " + overlay + ":3:20\n"));
   CHECK(contains(r.out, "\namendment_rules.family_unity.child_under_age_years: 12  # " + f + ":6:28\n"));
   // A default says whether the parameter table assumes or sources it.
-  CHECK(contains(r.out, "\npartners.alpha.agreement.document_officers: 5  # default (assumed); timeline: 0 from "
-                        "2020-03-01 (" +
-                            f + ":8:74)\n"));
+  CHECK(contains(r.out,
+                 "\npartners.alpha.agreement.document_officers: 5  # default (assumed); timeline: 0 from "
+                 "2020-03-01 (" +
+                     f + ":8:74)\n"));
   CHECK(contains(r.out, "\ntimeline[0].set.partners.alpha.agreement.document_officers: 0  # " + f + ":8:74\n"));
 }
 

@@ -122,8 +122,9 @@ TEST_CASE("a difference that a dated input decides is fixed, not a measurement",
 TEST_CASE("a range an alternative sets itself is not moved for it", "[ensemble][assumptions]") {
   const Scenario base = make_scenario(ranged({}));
   // Its own acceptance, declared `range: none`: the difference is what it changes.
-  Scenario own = make_scenario(ranged({"partners.alpha.agreement.acceptance_base_prob={value: 0.5, range: none, "
-                                       "reason: the alternative's choice}"}));
+  Scenario own =
+      make_scenario(ranged({"partners.alpha.agreement.acceptance_base_prob={value: 0.5, range: none, "
+                            "reason: the alternative's choice}"}));
   own.name = "half_accepted";
   REQUIRE(own.declared_ranges.size() == 2);
   const auto analysis = analyse_assumptions({&base, &own}, 8, 2);
@@ -142,8 +143,7 @@ TEST_CASE("a range an alternative sets itself is not moved for it", "[ensemble][
   CHECK_THAT(text, Catch::Contains("fixed: zero in both in every replication; no range moves it"));
 }
 
-TEST_CASE("the variance of a total splits into what the ranges and what chance contribute",
-          "[ensemble][assumptions]") {
+TEST_CASE("the variance of a total splits into what the ranges and what chance contribute", "[ensemble][assumptions]") {
   // Pairs share a draw: equal within pairs, all the variance is the ranges'.
   const auto ranges_only = variance_split("all", "removals", {1, 1, 5, 5, 9, 9});
   CHECK(ranges_only.chance_variance == 0);
@@ -179,6 +179,5 @@ TEST_CASE("assumption_scenarios draws one value per pair of replications, whatev
       CHECK(a[r].monthly.at(t, 0, Metric::removals) == b[r].monthly.at(t, 0, Metric::removals));
       CHECK(a[r].monthly.at(t, 0, Metric::arrivals) == b[r].monthly.at(t, 0, Metric::arrivals));
     }
-  CHECK_THROWS_WITH(assumption_scenarios(make_scenario({"horizon_months=12"})),
-                    Catch::Contains("declares no range"));
+  CHECK_THROWS_WITH(assumption_scenarios(make_scenario({"horizon_months=12"})), Catch::Contains("declares no range"));
 }

@@ -341,7 +341,6 @@ struct OutcomeWindow {
   Date end;                          // first day after the last month
 };
 
-
 struct ParamSpec;  // scenario/parameters.hpp
 
 /// One dated change, applied at the start of `date`.
