@@ -219,6 +219,9 @@ US_RECORD = Case(
         Parameter("sanctions.evidence_half_life_days", "how long the US remembers a finding", 30, 1000, 1, math.inf,
                   False, "the half-life of the evidence of non-compliance (days): a halt weighs more the longer it "
                   "is remembered", log=True),
+        Parameter("sanctions.waiting_elasticity", "how much the number waiting weighs", 0.0, 1.0, 0, 2, False,
+                  "how much a finding weighs by the persons waiting for removal to the partner (officials cite them: "
+                  ">1,900 Cambodians, 2,137 Guineans)"),
     ],
     [], record_measures(support.US_RECORD), (), math.nan, binary=True,
     note=RECORD_NOTE + "Each partner's inflow of new final orders is matched first to its FY2017 removals (one "
