@@ -43,6 +43,8 @@ import json
 import math
 import os
 import random
+import re
+import subprocess
 import sys
 import tempfile
 
@@ -204,7 +206,7 @@ US_RECORD = Case(
     "us_record", support.US_RECORD.scenario,
     [
         Parameter("sanctions.escalate_after", "evidence for a step, under EO 13768", 3, 400, 0.001, 100000, False,
-                  "what it takes the US to sanction a partner of no standing (in uncooperative weekly findings' worth)",
+                  "what it takes the US to sanction a partner of no standing (in uncooperative weekly reviews' worth)",
                   log=True),
         Parameter("sanctions.resolve", "the US's readiness before EO 13768", 0.02, 0.99, 0.001, 1000, False,
                   "how ready the US was before EO 13768 (one sanction in 15 years: the Gambia, 2016)", log=True),
@@ -214,6 +216,12 @@ US_RECORD = Case(
                   "how much an at-risk finding counts toward a step"),
         Parameter("sanctions.discretion_sd", "the spread of the US's discretion", 0.05, 2.0, 0, 3, False,
                   "how much the US's readiness differs from partner to partner (log-normal sd)", log=True),
+        Parameter("sanctions.evidence_half_life_days", "how long the US remembers a finding", 30, 1000, 1, math.inf,
+                  False, "the half-life of the evidence of non-compliance (days): a halt weighs more the longer it "
+                  "is remembered", log=True),
+        Parameter("sanctions.waiting_elasticity", "how much the number waiting weighs", 0.0, 1.0, 0, 2, False,
+                  "how much a finding weighs by the persons waiting for removal to the partner (officials cite them: "
+                  ">1,900 Cambodians, 2,137 Guineans)"),
     ],
     [], record_measures(support.US_RECORD), (), math.nan, binary=True,
     note=RECORD_NOTE + "Each partner's inflow of new final orders is matched first to its FY2017 removals (one "
@@ -240,8 +248,12 @@ class Objective:
     def __init__(self, args, case):
         self.args, self.case = args, case
         self.cache_path = os.path.join(args.out, f"{case.name}-evaluations.jsonl")
-        with open(args.readmit, "rb") as f:  # a cached evaluation is valid for this simulator only
-            self.binary = hashlib.sha1(f.read()).hexdigest()[:16]
+        # A cached evaluation is valid for this simulator and this scenario (as resolved, every file it
+        # extends included) only.
+        with open(args.readmit, "rb") as f:
+            digest = hashlib.sha1(f.read())
+        digest.update(subprocess.run([args.readmit, "show", case.scenario], check=True, capture_output=True).stdout)
+        self.binary = digest.hexdigest()[:16]
         self.cache = {}
         if os.path.exists(self.cache_path):
             with open(self.cache_path) as f:
@@ -521,6 +533,78 @@ def reprofile(args, case, paths):
     return objective, fit_json
 
 
+def origin_places(readmit, scenario):
+    """{path: (file, line, column)} of every value `readmit show --origin` places in a file."""
+    places = {}
+    listing = subprocess.run([readmit, "show", scenario, "--origin"], check=True, capture_output=True,
+                             text=True).stdout
+    for row in listing.splitlines():
+        m = re.match(r"^(?P<path>[^:#]+): .*?  # (?P<file>[^;:]+):(?P<line>\d+):(?P<col>\d+)", row)
+        if m:
+            places[m["path"]] = (m["file"], int(m["line"]), int(m["col"]))
+    return places
+
+
+def fitted_text(p, value, prof):
+    """The scenario text of a fitted value: with its 90% profile interval as the declared range, or the number
+    alone where the parameter cannot declare one (a field of a distribution)."""
+    def number(x, digits=5):  # the value as the fit saved it (validation.py checks it); the range's ends shorter
+        if p.integer:
+            return str(int(round(x)))
+        shown = float(f"{float(x):.{digits}g}")
+        return str(int(shown)) if abs(shown) >= 1000 else f"{shown:g}"
+    if prof is None:
+        return number(value)
+    low, high = min(prof["lower"], value), max(prof["upper"], value)
+    open_ends = [w for w, is_open in (("below", prof["open_low"]), ("above", prof["open_high"])) if is_open]
+    reason = "90% profile interval, docs/calibration.md" + (
+        "; open " + " and ".join(open_ends) + ": the record does not bound it within the search range"
+        if open_ends else "")
+    return f'{{value: {number(value)}, range: [{number(low, 4)}, {number(high, 4)}], origin: fitted, reason: "{reason}"}}'
+
+
+def apply_fit(args, case, fit_json):
+    """Writes each fitted value of `case` where its scenario (or the file it extends) sets it: a number becomes
+    {value, range: its 90% profile interval, origin: fitted, reason}; a value already declared so is replaced;
+    a field of a distribution (the US list's sensitivity), or a value tied to a fitted one, takes the number
+    alone. Levels matched first (fixed_sets) are left to the scenario's author: they say what they match in a
+    comment."""
+    places = origin_places(args.readmit, case.scenario)
+    edits = {}
+    for p, value in zip(case.parameters, fit_json["optimum"]):
+        path = p.path
+        if "*" in path:  # one value shared by every partner through a YAML anchor: where the anchor is
+            path = next(k for k in sorted(places) if re.fullmatch(re.escape(path).replace(r"\*", r"[^.]+"), k))
+        if path not in places:
+            sys.exit(f"calibrate: {p.path} is not set in a file of {case.scenario}; set it there first")
+        file, line, col = places[path]
+        distribution_field = "*" in p.path
+        edits.setdefault(file, []).append((line, col, fitted_text(p, value, None if distribution_field
+                                                                 else fit_json["profiles"].get(p.path))))
+    # Values tied to a fitted one (Cambodia's initial cooperation follows its disposition): the number alone.
+    fitted_paths = {p.path for p in case.parameters}
+    for path, value in (case.sets_of(fit_json["optimum"]) if case.sets_of else []):
+        if path in fitted_paths or path not in places or not isinstance(value, (int, float)):
+            continue
+        file, line, col = places[path]
+        edits.setdefault(file, []).append((line, col, f"{value:g}"))
+    for file, changes in edits.items():
+        with open(file, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        # Right to left on a line, so that earlier columns stay valid.
+        for line, col, text in sorted(changes, key=lambda c: (c[0], -c[1])):
+            row, i = lines[line - 1], col - 1
+            if re.search(r"\bvalue:\s*$", row[:i]):  # inside {value: ..., range: ...}: the whole map
+                start = row.rfind("{", 0, i)
+                end = row.index("}", i) + 1
+            else:
+                start, end = i, i + re.match(r"[^\s,}\]#]+", row[i:]).end()
+            rest = row[end:]
+            lines[line - 1] = row[:start] + text + (re.sub(r"^\s+#", "   #", rest) if rest.strip() else rest)
+        write_atomically(file, "\n".join(lines))
+        print(f"calibrate: wrote {len(changes)} fitted values of {case.name} into {os.path.relpath(file, ROOT)}")
+
+
 def record_levels():
     """Each record partner's FY2017 removals (docs/record/partners.csv), Cambodia's aside (its own case)."""
     levels = {}
@@ -581,6 +665,8 @@ def main():
     parser.add_argument("--report-only", action="store_true", help="rewrite docs/calibration.md from the saved fits")
     parser.add_argument("--reprofile", default="", help="comma-separated parameter paths: profile them again "
                         "around the saved optimum (after widening a range), keeping the rest of the fit")
+    parser.add_argument("--apply", action="store_true", help="write the saved fits' values, with their 90%% "
+                        "profile intervals as declared ranges, into the scenario files (then validate and refit)")
     parser.add_argument("--out", default=os.path.join(ROOT, "results", "calibration"),
                         help="the evaluation cache (resumable)")
     parser.add_argument("--fits", default=os.path.join(ROOT, "docs", "fits"),
@@ -594,6 +680,11 @@ def main():
     sections = {}
     US_RECORD.targets = record_targets(support.US_RECORD)
     EU_RECORD.targets = record_targets(support.EU_RECORD)
+    if args.apply:
+        for name in (list(CASES) if args.case == "all" else [args.case]):
+            with open(os.path.join(args.fits, f"{name}-fit.json")) as f:
+                apply_fit(args, CASES[name], json.load(f))
+        return
     for name in ([] if args.report_only else ["us_record", "cambodia", "us_2017", "eu_record"] if args.case == "all"
                  else [args.case]):
         case = CASES[name]

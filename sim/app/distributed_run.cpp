@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "readmit/app/assumptions.hpp"
 #include "readmit/util/byte_codec.hpp"
 
 namespace readmit {
@@ -133,6 +134,7 @@ void serve_ensembles(const EnsembleRunOptions& options, WorkQueue& queue) {
     EnsembleOptions ensemble;
     ensemble.replications = std::int64_t(count);
     ensemble.threads = options.threads;
+    if (options.uncertainty_assumptions) ensemble.scenario_for = assumption_scenarios(loaded[scenario].scenario);
     stream_ensemble(loaded[scenario].scenario, ensemble, first,
                     [&](std::uint64_t, ReplicationResult&& result) { results.push_back(std::move(result)); });
     return encode_replications(results);

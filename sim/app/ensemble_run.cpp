@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 
+#include "readmit/app/assumptions.hpp"
 #include "readmit/engine/ensemble.hpp"
 #include "readmit/engine/run_totals.hpp"
 #include "readmit/io/atomic_file.hpp"
@@ -320,6 +321,19 @@ std::vector<LoadedScenario> load_ensemble_scenarios(const EnsembleRunOptions& op
     for (const auto& l : loaded) options.warnings(l.warnings);
   check_comparable(loaded, options.scenarios);
   if (options.until_ci) check_until_ci(*options.until_ci, loaded);
+  if (options.assumption_replications) check_option(replications_limit, *options.assumption_replications);
+  if (options.assumptions && loaded.size() < 2)
+    throw UsageError(
+        "--assumptions measures how differences from a baseline move: give a baseline and "
+        "alternatives (readmit compare BASE ALT)");
+  if (options.assumptions && loaded.front().scenario.declared_ranges.empty())
+    throw UsageError("--assumptions: the baseline " + options.scenarios.front().string() +
+                     " declares no range ({value, range, reason}); there is nothing to move");
+  if (options.uncertainty_assumptions)
+    for (std::size_t i = 0; i < loaded.size(); ++i)
+      if (loaded[i].scenario.declared_ranges.empty())
+        throw UsageError("--uncertainty assumptions: " + options.scenarios[i].string() +
+                         " declares no range ({value, range, reason}); there is nothing to draw");
   try {
     check_output_selection(options.outputs, loaded.front().scenario);
   } catch (const std::invalid_argument& e) {
@@ -365,6 +379,7 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
       EnsembleOptions ensemble;
       ensemble.replications = std::int64_t(count - done);
       ensemble.threads = options.threads;
+      if (options.uncertainty_assumptions) ensemble.scenario_for = assumption_scenarios(scenarios[i]->scenario());
       if (options.progress)
         ensemble.progress = [&, i, name = scenarios[i]->name()](std::int64_t finished, std::int64_t) {
           const auto n = std::int64_t(scenarios.size());
@@ -398,6 +413,29 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
 
   std::vector<const ScenarioResults*> views;
   for (const auto& s : scenarios) views.push_back(s.get());
+  std::string accounts;
+  std::optional<AssumptionAnalysis> analysis;
+  if (options.assumptions) {
+    std::vector<const Scenario*> compared;
+    for (const auto& s : scenarios) compared.push_back(&s->scenario());
+    analysis = analyse_assumptions(compared, options.assumption_replications.value_or(std::int64_t(done)),
+                                   options.threads, options.assumption_progress);
+    accounts += "\n" + robustness_text(*analysis);
+  }
+  std::vector<std::pair<std::string, std::vector<VarianceSplit>>> splits;
+  if (options.uncertainty_assumptions)
+    for (const auto& s : scenarios) {
+      const auto& layout = s->layout();
+      std::vector<VarianceSplit> list;
+      for (std::size_t slot = 0; slot < layout.slots().size(); ++slot)
+        for (const auto* headline : headline_totals()) {
+          const std::size_t m = layout.metric_index(headline->name);
+          if (m == layout.metrics().size()) continue;
+          list.push_back(variance_split(layout.slots()[slot], std::string(headline->name), s->total_values(slot, m)));
+        }
+      accounts += "\n" + variance_text(s->name(), list);
+      splits.emplace_back(s->name(), std::move(list));
+    }
   RunInfo info;
   info.command = scenarios.size() > 1 ? "compare" : "run";
   info.command_line = options.command_line;
@@ -410,13 +448,15 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
     const OutputFolder::TopLevel top(folder);
     StagedFiles staged;
     write_outputs(folder.directory(), views, info, &staged);
+    if (analysis) write_assumption_files(folder.directory(), *analysis, &staged);
+    if (!splits.empty()) write_variance_file(folder.directory(), splits, &staged);
     folder.publish(staged, ManifestScope::outputs);
   }
 
   EnsembleRunOutcome outcome;
   outcome.out_dir = out_dir;
   outcome.replications = done;
-  outcome.summary = summary_table(views);
+  outcome.summary = summary_table(views) + accounts;
   outcome.stopping = stopping;
   outcome.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return outcome;

@@ -47,7 +47,7 @@ ProgressReporter::ProgressReporter(const ProgressSettings& settings, std::string
       batch_(std::max<std::size_t>(1, batch)),
       out_(&std::cerr) {
   if (settings_.style == ProgressSettings::Style::jsonl && !settings_.jsonl_file.empty()) {
-    file_.open(settings_.jsonl_file, std::ios::binary | std::ios::trunc);
+    file_.open(settings_.jsonl_file, std::ios::binary | (settings_.append ? std::ios::app : std::ios::trunc));
     if (!file_) throw IoError("--progress: cannot write '" + settings_.jsonl_file.string() + "'");
     out_ = &file_;
   }

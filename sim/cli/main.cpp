@@ -39,6 +39,9 @@ struct RunOptions {
   bool strict = false;
   bool force = false;
   std::string max_memory;
+  std::string uncertainty = "none";
+  bool assumptions = false;                  // compare only
+  std::int64_t assumption_replications = 0;  // 0: the run's
 };
 
 void add_run_options(CLI::App& command, RunOptions& options) {
@@ -82,7 +85,22 @@ void add_run_options(CLI::App& command, RunOptions& options) {
                    "replaced)");
   command.add_option("--max-memory", options.max_memory,
                      "Refuse to start when the estimated memory exceeds this size (e.g. 4G, 512M)");
+  command
+      .add_option("--uncertainty", options.uncertainty,
+                  "none, or assumptions: draw every range the scenario declares once per pair of replications, "
+                  "so that intervals carry what is not known as well as chance (writes variance.csv)")
+      ->check(CLI::IsMember({"none", "assumptions"}));
   command.allow_extras();
+}
+
+void add_assumption_options(CLI::App& command, RunOptions& options) {
+  command.add_flag("--assumptions", options.assumptions,
+                   "Move each range the baseline declares to its ends, one at a time, and flag every headline "
+                   "difference robust, sign-uncertain or fixed (writes assumptions.csv, robustness.csv)");
+  command
+      .add_option("--assumption-replications", options.assumption_replications,
+                  "Replications of each variant of --assumptions (default: the run's)")
+      ->check(CLI::Range(readmit::replications_limit.min, readmit::replications_limit.max));
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -112,6 +130,9 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
   ensemble.outputs = {options.output_files, options.output_metrics, options.output_partners, options.compress};
   if (!options.until_ci.empty()) ensemble.until_ci = readmit::parse_until_ci(options.until_ci);
   ensemble.max_replications = options.max_replications;
+  ensemble.uncertainty_assumptions = options.uncertainty == "assumptions";
+  ensemble.assumptions = options.assumptions;
+  if (options.assumption_replications > 0) ensemble.assumption_replications = options.assumption_replications;
   if (!queue.coordinator()) {
     readmit::serve_ensembles(ensemble, queue);
     return exit_ok;
@@ -125,8 +146,17 @@ int run_ensembles_command(const RunOptions& options, const std::string& command_
     ensemble.progress = [&progress](const std::string& name, std::int64_t done, std::int64_t total) {
       progress.update(std::size_t(done), std::size_t(total), name);
     };
+  // A second phase: its JSON lines follow the replications' in the same file.
+  auto assumption_settings = readmit::parse_progress(options.progress, isatty(STDERR_FILENO) != 0);
+  assumption_settings.append = true;
+  readmit::ProgressReporter assumption_progress(assumption_settings, "compare --assumptions", "variant runs", 1);
+  if (assumption_progress.active())
+    ensemble.assumption_progress = [&assumption_progress](std::size_t done, std::size_t total) {
+      assumption_progress.update(done, total, "ranges at their ends");
+    };
   const auto outcome = readmit::run_ensembles(ensemble);
   progress.finish();
+  assumption_progress.finish();
   std::cout << outcome.summary;
   if (outcome.stopping) {
     const auto& stop = *outcome.stopping;
@@ -209,10 +239,12 @@ int main(int argc, char** argv) {
   auto* compare = app.add_subcommand("compare", "Run a baseline and alternatives with common random numbers");
   compare->add_option("scenarios", compare_options.scenarios, "BASE ALT [ALT...]")->required()->expected(2, 64);
   add_run_options(*compare, compare_options);
+  add_assumption_options(*compare, compare_options);
   compare->footer(
       "Every scenario runs with the baseline's seed (or --seed): replication k of each uses the same\n"
       "random streams for the same persons and partners, so differences have tight intervals.\n"
-      "Example: readmit compare scenarios/cambodia_2017.yaml scenarios/cambodia_2017_humanitarian.yaml -r 200");
+      "Example: readmit compare scenarios/cambodia_2017.yaml scenarios/cambodia_2017_humanitarian.yaml -r 200\n"
+      "         readmit compare scenarios/cambodia_2017.yaml scenarios/cambodia_2017_humanitarian.yaml --assumptions");
 
   readmit::cli::ExperimentCliOptions sweep_options, experiment_options;
   auto* sweep = readmit::cli::add_experiment_command(app, "sweep", sweep_options);

@@ -357,13 +357,6 @@ std::string show(double value, const Scale& scale) {
   return buffer;
 }
 
-/// "mean [low, high]", or "mean [NA]" without an interval.
-std::string with_interval(double mean, Interval interval) {
-  const Scale scale = scale_for({mean, interval.low, interval.high});
-  if (std::isnan(interval.low)) return show(mean, scale) + " [NA]";
-  return show(mean, scale) + " [" + show(interval.low, scale) + ", " + show(interval.high, scale) + "]";
-}
-
 std::string range(double low, double high) {
   const Scale scale = scale_for({low, high});
   return "[" + show(low, scale) + ", " + show(high, scale) + "]";
@@ -412,6 +405,12 @@ void coverage_lines(std::ostream& out, const ScenarioResults& base, std::size_t 
 }
 
 }  // namespace
+
+std::string with_interval(double mean, Interval interval) {
+  const Scale scale = scale_for({mean, interval.low, interval.high});
+  if (std::isnan(interval.low)) return show(mean, scale) + " [NA]";
+  return show(mean, scale) + " [" + show(interval.low, scale) + ", " + show(interval.high, scale) + "]";
+}
 
 std::string summary_table(std::span<const ScenarioResults* const> scenarios) {
   std::ostringstream out;

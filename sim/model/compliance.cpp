@@ -1,6 +1,7 @@
 #include "readmit/model/compliance.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <utility>
 
@@ -18,15 +19,22 @@ std::string_view compliance_class_name(ComplianceClass c) {
   return "?";
 }
 
+namespace {
+
+/// Each measure of a review beside the rule's threshold for it (infinite: not checked).
+std::array<std::pair<double, double>, 6> measured_against(const ClassificationRule& rule, const ReviewMeasures& m) {
+  return {{{m.median_decision_days, rule.median_decision_days_above},
+           {m.undecided_share, rule.undecided_share_above},
+           {m.denied_share, rule.denied_share_above},
+           {m.charter_refused_share, rule.charter_refused_share_above},
+           {m.interview_shortfall, rule.interview_shortfall_above},
+           {m.undecided_release_share, rule.undecided_release_share_above}}};
+}
+
+}  // namespace
+
 bool rule_fires(const ClassificationRule& rule, const ReviewMeasures& m) {
-  const std::pair<double, double> checks[] = {
-      {m.median_decision_days, rule.median_decision_days_above},
-      {m.undecided_share, rule.undecided_share_above},
-      {m.denied_share, rule.denied_share_above},
-      {m.charter_refused_share, rule.charter_refused_share_above},
-      {m.interview_shortfall, rule.interview_shortfall_above},
-      {m.undecided_release_share, rule.undecided_release_share_above},
-  };
+  const auto checks = measured_against(rule, m);
   int finite = 0, exceeded = 0;
   for (const auto& [value, threshold] : checks) {
     if (std::isinf(threshold)) continue;
@@ -38,14 +46,7 @@ bool rule_fires(const ClassificationRule& rule, const ReviewMeasures& m) {
 }
 
 double severity(const ClassificationRule& rule, const ReviewMeasures& m) {
-  const std::pair<double, double> checks[] = {
-      {m.median_decision_days, rule.median_decision_days_above},
-      {m.undecided_share, rule.undecided_share_above},
-      {m.denied_share, rule.denied_share_above},
-      {m.charter_refused_share, rule.charter_refused_share_above},
-      {m.interview_shortfall, rule.interview_shortfall_above},
-      {m.undecided_release_share, rule.undecided_release_share_above},
-  };
+  const auto checks = measured_against(rule, m);
   double worst = 1.0;
   for (const auto& [value, threshold] : checks) {
     if (std::isinf(threshold) || !(value > threshold)) continue;  // NaN never exceeds

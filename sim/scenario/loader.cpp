@@ -151,7 +151,8 @@ std::string child_pattern(const std::string& pattern, const std::string& key) {
 // build a value that neither file wrote. A plain value over a value declared
 // with its range (`{value: V, range: ...}`) replaces the value and keeps the
 // range, as the file that declared it says; a declaration over another is
-// merged key by key. The timeline is appended to.
+// merged key by key, unless it says `range: none` (its own value, replacing
+// the declaration whole). The timeline is appended to.
 void merge_scenario(ConfigNode& base, const ConfigNode& overlay, const std::string& pattern = "") {
   if (pattern == "timeline" && base.is_sequence() && overlay.is_sequence()) {
     base.items().insert(base.items().end(), overlay.items().begin(), overlay.items().end());
@@ -162,7 +163,10 @@ void merge_scenario(ConfigNode& base, const ConfigNode& overlay, const std::stri
     if (spec.path == pattern)
       leaf = spec.type != ParamType::section && spec.type != ParamType::map_of ? &spec : nullptr;
   if (leaf != nullptr && scenario_detail::is_declared_range(*leaf, base)) {
-    if (scenario_detail::is_declared_range(*leaf, overlay)) {
+    const ConfigNode* own = overlay.is_map() ? overlay.find("range") : nullptr;
+    if (own != nullptr && own->is_scalar() && own->text() == "none") {
+      base = overlay;  // the later file's own value: nothing of the earlier declaration stays
+    } else if (scenario_detail::is_declared_range(*leaf, overlay)) {
       for (const auto& entry : overlay.entries()) base.set(entry.key, entry.key_where, entry.value);
     } else {
       base.set("value", overlay.where(), overlay);

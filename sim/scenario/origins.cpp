@@ -103,10 +103,12 @@ class Listing {
       const ConfigNode* range = node.find("range");
       const ConfigNode* kind = node.find("origin");
       const ConfigNode* reason = node.find("reason");
+      const bool own_value = range != nullptr && range->is_scalar() && range->text() == "none";
       out_ += path + ": " + to_flow_yaml(value) + "  # " + origin_text(value.where()) + "; " +
-              (kind != nullptr ? kind->text() : std::string("assumed")) + " in " +
-              (range != nullptr ? to_flow_yaml(*range) : std::string("?")) + " (" +
-              (range != nullptr ? origin_text(range->where()) : std::string("?")) + ")" +
+              (kind != nullptr ? kind->text() : std::string("assumed")) +
+              (own_value ? std::string(", this scenario's own value, no range")
+                         : " in " + (range != nullptr ? to_flow_yaml(*range) : std::string("?"))) +
+              " (" + (range != nullptr ? origin_text(range->where()) : std::string("?")) + ")" +
               (reason != nullptr ? ": " + reason->text() : std::string());
       changes(path, with_changes);
       return;

@@ -238,7 +238,11 @@ void SchemaWalker::declared_range(const ParamSpec& spec, const ConfigNode& node,
     declared.value = declared.integer               ? double(std::get<std::int64_t>(*value))
                      : spec.type == T::distribution ? std::get<Distribution>(*value).p1  // a constant: one number
                                                     : std::get<double>(*value);
-  const auto bounds = range_bounds(spec, node, path);
+  // `range: none`: a later file's own value for a parameter an earlier one
+  // declared uncertain (a counterfactual's choice): no range, no warning.
+  const ConfigNode* range = node.find("range");
+  const bool own_value = range != nullptr && range->is_scalar() && range->text() == "none";
+  const auto bounds = own_value ? std::optional(std::pair(0.0, 0.0)) : range_bounds(spec, node, path);
   bool ok = value.has_value() && bounds.has_value();
   if (const ConfigNode* origin = node.find("origin")) {
     static const std::vector<std::string_view> origins = {"sourced", "assumed", "fitted"};
@@ -262,6 +266,10 @@ void SchemaWalker::declared_range(const ParamSpec& spec, const ConfigNode& node,
     declared.reason = reason->text();
   }
   if (!ok) return;
+  if (own_value) {
+    target_.store(spec, keys, *value, value_node, path);
+    return;
+  }
   declared.low = bounds->first;
   declared.high = bounds->second;
   if (declared.value < declared.low || declared.value > declared.high)
@@ -280,7 +288,8 @@ std::optional<std::pair<double, double>> SchemaWalker::range_bounds(const ParamS
   const bool integer = spec.type == T::integer;
   const double lo = spec.type == T::probability ? 0.0 : spec.min, hi = spec.type == T::probability ? 1.0 : spec.max;
   const std::string expectation = std::string("[LOW, HIGH]: two ") + (integer ? "whole numbers" : "numbers") + " in [" +
-                                  format_number(lo) + ", " + format_number(hi) + "], LOW <= HIGH";
+                                  format_number(lo) + ", " + format_number(hi) +
+                                  "], LOW <= HIGH (or none: this scenario's own value, not uncertain)";
   if (range == nullptr) {
     error(node.where(), range_path, "expected " + expectation + ", found nothing (required)");
     return std::nullopt;

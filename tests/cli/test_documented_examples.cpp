@@ -7,6 +7,8 @@
 // drops), and nothing may warn. The README's error example and the claims
 // written around the examples are checked as they read.
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <optional>
 #include <sstream>
 
 #include "cli_runner.hpp"
@@ -61,6 +63,14 @@ std::size_t timeline_entries(const std::string& listing) {
         line.find("].date: ") < line.find(' '))
       ++count;
   return count;
+}
+
+/// The number a whole YAML scalar writes, or nullopt (a name).
+std::optional<double> number_of(const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size()) return std::nullopt;
+  return value;
 }
 
 }  // namespace
@@ -172,4 +182,97 @@ TEST_CASE("the README's `readmit show --origin | grep` transcript is what readmi
     CHECK(readme.substr(line_end + 1, block_end - line_end - 1) == printed);
   }
   CHECK(transcripts >= 1);
+}
+
+TEST_CASE("the documented experiment, sweep and outcome-window files run", "[cli][docs]") {
+  // Each ```yaml block of README.md and docs/ that is an experiment or sweep
+  // file (`scenario:` first) runs as written, one replication per point,
+  // next to a copy of scenarios/ (its paths are relative to
+  // scenarios/experiments/); a block of outcome windows validates strictly
+  // on cambodia_2017. A renamed parameter or key fails here.
+  TempDir work;
+  fs::copy(source / "scenarios", work.path() / "scenarios", fs::copy_options::recursive);
+  const fs::path dir = work.path() / "scenarios" / "experiments";
+  std::size_t experiments = 0, sweeps = 0, windows = 0;
+  std::vector<std::string> documents = {"README.md"};
+  for (const auto& entry : fs::directory_iterator(source / "docs"))
+    if (entry.path().extension() == ".md") documents.push_back("docs/" + entry.path().filename().string());
+  for (const auto& document : documents) {
+    for (const auto& block : yaml_blocks(read_text(source / document))) {
+      INFO(document << ", example:\n" << block);
+      if (block.starts_with("scenario:")) {
+        const auto tree = readmit::test::parse_or_throw(block, "example.yaml");
+        const bool experiment = tree.find("policies") != nullptr || tree.find("uncertainties") != nullptr;
+        const std::string name =
+            (experiment ? "doc_experiment_" : "doc_sweep_") + std::to_string(experiments + sweeps + 1) + ".yaml";
+        work.write("scenarios/experiments/" + name, block);
+        const auto r = run_readmit({experiment ? "experiment" : "sweep", name, "-r", "1", "-t", "2", "--progress",
+                                    "none", "--out", (work.path() / ("out_" + name)).string()},
+                                   dir);
+        CHECK(r.code == 0);
+        CHECK(r.err.empty());
+        ++(experiment ? experiments : sweeps);
+      } else if (block.starts_with("outcome_windows:")) {
+        const std::string name = "doc_windows_" + std::to_string(++windows) + ".yaml";
+        work.write("scenarios/" + name, "extends: cambodia_2017.yaml\nname: doc_windows\n" + block);
+        const auto r = run_readmit({"validate", "--strict", name}, work.path() / "scenarios");
+        CHECK(r.code == 0);
+        CHECK(r.err.empty());
+      }
+    }
+  }
+  CHECK(experiments >= 1);
+  CHECK(sweeps >= 1);
+  CHECK(windows >= 1);
+  // The shipped example files run too, and every range they vary brackets
+  // the scenario's own value (a range beside it answers another question).
+  for (const std::string file : {"experiments/cambodia_policies.yaml", "sweeps/cambodia_officers.yaml"}) {
+    INFO(file);
+    const bool experiment = file.starts_with("experiments/");
+    const auto tree = readmit::test::parse_or_throw(read_text(source / "scenarios" / file), file);
+    const auto listing =
+        lines_of(run_readmit({"show", "--origin",
+                              (source / "scenarios" / fs::path(file).parent_path() / tree.find("scenario")->text())
+                                  .lexically_normal()
+                                  .string()})
+                     .out);
+    auto scenario_value = [&](const std::string& path) {
+      for (const auto& line : listing)
+        if (line.starts_with(path + ": ")) return std::stod(line.substr(path.size() + 2));
+      FAIL("no value of " << path << " in the scenario");
+      return 0.0;
+    };
+    std::size_t ranges = 0;
+    for (const char* key : {"uncertainties", "grid"}) {
+      const auto* varied = tree.find(key);
+      if (varied == nullptr) continue;
+      for (const auto& entry : varied->entries()) {
+        INFO(entry.key);
+        double low = 0, high = 0;
+        if (entry.value.is_map() && entry.value.find("min") != nullptr) {
+          low = std::stod(entry.value.find("min")->text());
+          high = std::stod(entry.value.find("max")->text());
+        } else if (entry.value.is_sequence() && !entry.value.items().empty() &&
+                   number_of(entry.value.items().front().text())) {
+          low = high = *number_of(entry.value.items().front().text());
+          for (const auto& item : entry.value.items()) {
+            low = std::min(low, *number_of(item.text()));
+            high = std::max(high, *number_of(item.text()));
+          }
+        } else {
+          continue;  // names (a ladder), not numbers
+        }
+        const double value = scenario_value(entry.key);
+        CHECK(low <= value);
+        CHECK(value <= high);
+        ++ranges;
+      }
+    }
+    CHECK(ranges >= 2);
+    const auto r = run_readmit({experiment ? "experiment" : "sweep", file, "-r", "1", "-t", "2", "--progress", "none",
+                                "--out", (work.path() / ("shipped_" + fs::path(file).stem().string())).string()},
+                               work.path() / "scenarios");
+    CHECK(r.code == 0);
+    CHECK(r.err.empty());
+  }
 }

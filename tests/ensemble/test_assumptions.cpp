@@ -7,6 +7,7 @@
 
 #include "engine/engine_fixtures.hpp"
 #include "readmit/app/assumptions.hpp"
+#include "readmit/engine/ensemble.hpp"
 
 using namespace readmit;
 using readmit::test::make_scenario;
@@ -96,4 +97,87 @@ TEST_CASE("each paired difference is robust, sign-uncertain or fixed across the 
   REQUIRE(row != analysis.rows.end());
   CHECK(row->at_low.mean == 0);  // acceptance 0: nobody removed either way
   CHECK(row->at_high.mean < 0);
+}
+
+TEST_CASE("a difference that a dated input decides is fixed, not a measurement", "[ensemble][assumptions]") {
+  const Scenario base = make_scenario(ranged({"sanctions.allow_deescalation=false"}));
+  // The alternative dates a sanction in month 3: the months under it are the same in every replication.
+  Scenario dated = base;
+  dated.name = "dated_sanction";
+  TimelineEvent decision;
+  decision.date = base.start_date.plus_days(60);
+  decision.note = "a dated decision";
+  decision.sanction = TimelineEvent::SanctionDecision{0, 1};
+  dated.timeline.push_back(decision);
+  const auto analysis = analyse_assumptions({&base, &dated}, 8, 2);
+  const auto& months = flag_of(analysis, "months_under_sanction");
+  REQUIRE(months.nominal.mean > 0);
+  CHECK(months.flag == Robustness::fixed);
+  CHECK_THAT(months.pinned_by, Catch::Contains("the same difference in every replication"));
+  CHECK(months.moved_by.empty());
+  // The fixture's partner does not answer sanctions: its removals are equal, which is fixed too.
+  CHECK(flag_of(analysis, "removals").pinned_by == "equal in every replication");
+}
+
+TEST_CASE("a range an alternative sets itself is not moved for it", "[ensemble][assumptions]") {
+  const Scenario base = make_scenario(ranged({}));
+  // Its own acceptance, declared `range: none`: the difference is what it changes.
+  Scenario own =
+      make_scenario(ranged({"partners.alpha.agreement.acceptance_base_prob={value: 0.5, range: none, "
+                            "reason: the alternative's choice}"}));
+  own.name = "half_accepted";
+  REQUIRE(own.declared_ranges.size() == 2);
+  const auto analysis = analyse_assumptions({&base, &own}, 8, 2);
+  REQUIRE(analysis.alternatives == std::vector<std::string>{"half_accepted"});
+  CHECK(analysis.kept_apart.front() == std::vector<std::string>{"partners.alpha.agreement.acceptance_base_prob"});
+  // At acceptance 0 the baseline removes nobody; the alternative keeps its 0.5 and removes some.
+  const auto row = std::find_if(analysis.rows.begin(), analysis.rows.end(), [](const AssumptionRow& r) {
+    return r.metric == "removals" && r.partner == "all" && r.parameter.ends_with("acceptance_base_prob");
+  });
+  REQUIRE(row != analysis.rows.end());
+  CHECK(row->at_low.mean > 0);
+  const std::string text = robustness_text(analysis);
+  CHECK_THAT(text, Catch::Contains("not moved in half_accepted, which sets its own value: "
+                                   "partners.alpha.agreement.acceptance_base_prob"));
+  CHECK_THAT(text, Catch::Contains("months_under_sanction"));
+  CHECK_THAT(text, Catch::Contains("fixed: zero in both in every replication; no range moves it"));
+}
+
+TEST_CASE("the variance of a total splits into what the ranges and what chance contribute", "[ensemble][assumptions]") {
+  // Pairs share a draw: equal within pairs, all the variance is the ranges'.
+  const auto ranges_only = variance_split("all", "removals", {1, 1, 5, 5, 9, 9});
+  CHECK(ranges_only.chance_variance == 0);
+  CHECK(ranges_only.assumption_share == 1);
+  // The pairs' means equal: all of it is chance.
+  const auto chance_only = variance_split("all", "removals", {1, 3, 3, 1, 1, 3});
+  CHECK(chance_only.chance_variance == Approx(2));
+  CHECK(chance_only.assumption_share == 0);
+  // Var(1, 3, 11, 13) = (36 + 16 + 16 + 36) / 3; chance: (2 + 2) / 2 = 2.
+  const auto both = variance_split("all", "removals", {1, 3, 11, 13});
+  CHECK(both.variance == Approx(104.0 / 3));
+  CHECK(both.chance_variance == Approx(2));
+  CHECK(both.assumption_share == Approx(1 - 2 / both.variance));
+  CHECK(std::isnan(variance_split("all", "removals", {4}).assumption_share));
+}
+
+TEST_CASE("assumption_scenarios draws one value per pair of replications, whatever the thread count",
+          "[ensemble][assumptions]") {
+  const Scenario s = make_scenario(ranged({}));
+  const auto scenario_for = assumption_scenarios(s);
+  CHECK(scenario_for(4).partners[0].agreement.acceptance_base_prob ==
+        scenario_for(5).partners[0].agreement.acceptance_base_prob);
+  CHECK(scenario_for(4).partners[0].agreement.acceptance_base_prob ==
+        assumption_draws(s, 2)[index_of(s, "acceptance_base_prob")]);
+  EnsembleOptions one, two;
+  one.replications = two.replications = 6;
+  one.threads = 1;
+  two.threads = 2;
+  one.scenario_for = two.scenario_for = scenario_for;
+  const auto a = run_ensemble(s, one), b = run_ensemble(s, two);
+  for (std::size_t r = 0; r < 6; ++r)
+    for (std::size_t t = 0; t < a[r].monthly.months(); ++t) {
+      CHECK(a[r].monthly.at(t, 0, Metric::removals) == b[r].monthly.at(t, 0, Metric::removals));
+      CHECK(a[r].monthly.at(t, 0, Metric::arrivals) == b[r].monthly.at(t, 0, Metric::arrivals));
+    }
+  CHECK_THROWS_WITH(assumption_scenarios(make_scenario({"horizon_months=12"})), Catch::Contains("declares no range"));
 }

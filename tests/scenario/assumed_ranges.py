@@ -5,13 +5,16 @@ For each scenario of scenarios/ (not the benchmark ones), `readmit show --origin
 place it came from; a numeric value given on a line of a library file whose comment says [A] must be declared
 with its range ({value, range, origin, reason}), so that `readmit compare --assumptions` can measure what the
 answers rest on. Values the timeline sets are dated inputs and are exempt, as are shares and distributions
-given as more than one number (they cannot declare a range).
+given as more than one number (they cannot declare a range), and the run settings (seed, replications,
+horizon_months, start_date).
 Usage: assumed_ranges.py READMIT SCENARIO...
 """
 import re
 import subprocess
 import sys
 
+# How a scenario is run, not what it assumes of the world.
+RUN_SETTINGS = {"seed", "replications", "horizon_months", "start_date"}
 LINE = re.compile(r"^(?P<path>[^:#]+): (?P<value>[^#]*?)  # (?P<origin>.*)$")
 PLACE = re.compile(r"^(?P<file>[^;]+?):(?P<line>\d+):(?P<col>\d+)(?P<rest>.*)$")
 
@@ -53,7 +56,7 @@ def main():
                                  text=True).stdout
         for row in listing.splitlines():
             m = LINE.match(row)
-            if not m or m["path"].startswith("timeline["):
+            if not m or m["path"].startswith("timeline[") or m["path"] in RUN_SETTINGS:
                 continue
             place = PLACE.match(m["origin"])
             if not place or " in [" in place["rest"] or not numeric(m["value"].strip()):

@@ -97,6 +97,19 @@ struct EnsembleRunOptions {
   OutputSelection outputs;  // files, metrics and partners to write; gzip
   std::optional<UntilCi> until_ci;
   std::int64_t max_replications = 10000;  // the cap of --until-ci; max_replications_limit
+  /// compare --assumptions: how each headline difference moves when each
+  /// range the baseline declares goes to its ends (app/assumptions.hpp);
+  /// writes assumptions.csv and robustness.csv and flags every difference
+  /// in the summary.
+  bool assumptions = false;
+  /// Replications of each variant of that analysis; default: the run's.
+  std::optional<std::int64_t> assumption_replications;
+  /// --uncertainty assumptions: every declared range drawn once per pair of
+  /// replications (app/assumptions.hpp); writes variance.csv and splits each
+  /// headline total's variance in the summary.
+  bool uncertainty_assumptions = false;
+  /// Progress of the assumption analysis: (variant runs finished, in all).
+  std::function<void(std::size_t, std::size_t)> assumption_progress;
   /// Progress: (scenario name, finished, total) after each replication, in
   /// order, never concurrently; finished and total count the replications
   /// of every scenario (compare runs them one scenario after another).

@@ -25,6 +25,7 @@ struct ProgressSettings {
   enum class Style { none, bar, jsonl };
   Style style = Style::none;
   std::filesystem::path jsonl_file;  // jsonl: empty for stderr
+  bool append = false;               // jsonl_file: add to it (a second phase of one command) instead of truncating
 };
 
 /// Parses the value of --progress: "auto" (a bar when stderr is a terminal,

@@ -18,7 +18,7 @@
 //                         set: {amendment_rules.family_unity.in_force_from: 2018-01-01}}
 //   uncertainties:
 //     partners.cambodia.agreement.document_officers: {dist: uniform, min: 10, max: 40}
-//     partners.cambodia.cooperation.backlash_per_severe_outcome: {dist: log_uniform, min: 0.001, max: 0.05}
+//     partners.cambodia.cooperation.backlash_per_severe_rate: {dist: log_uniform, min: 1, max: 100}
 //   outcomes: [removals, children_affected, cambodia:removals_from_2018]
 //   design: {method: latin_hypercube, samples: 64}   # grid | latin_hypercube | sobol | morris | points
 //   keep: [timeseries]                      # besides each point's summary

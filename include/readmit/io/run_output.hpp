@@ -94,6 +94,10 @@ void write_outputs(const Directory& directory, std::span<const ScenarioResults* 
 /// its interval.
 std::string summary_table(std::span<const ScenarioResults* const> scenarios);
 
+/// "mean [low, high]" as the terminal shows it (millions as "1.23M", fewer
+/// decimals for bigger numbers), or "mean [NA]" without an interval.
+std::string with_interval(double mean, Interval interval);
+
 /// Whether a monthly column has an overall ("all") value, the sum over
 /// partners: stocks, flows and visa columns do, levels (cooperation,
 /// shares, ...) do not.
