@@ -171,7 +171,8 @@ TEST_CASE("de-escalation after compliant reviews, and hysteresis when the ladder
   const auto first_compliant = std::size_t(std::lower_bound(reviews.begin(), reviews.end(), relaxed) - reviews.begin());
   // Each step down needs 3 compliant reviews' worth over what the step costs
   // the removing state (4, 3, 1.5, 1: the costliest is lifted soonest).
-  const auto& ladder = make_scenario(halted({})).sanctions.active_ladder();
+  const Scenario reference = make_scenario(halted({}));
+  const auto& ladder = reference.sanctions.active_ladder();
   std::size_t needed = 0;
   for (std::size_t n = 1; n <= 4; ++n) {
     needed += std::size_t(std::ceil(3.0 / ladder.steps[4 - n].removing_state_cost));
