@@ -42,7 +42,8 @@ void start(World& world) {
 double standing(const World& world, std::size_t k) {
   const auto& s = world.params(k).standing;
   const auto& rules = world.now.sanctions;
-  return s.trade_usd_millions_per_year / rules.trade_scale_usd_millions + s.visas_issued_per_year / rules.visas_scale;
+  return s.trade_usd_millions_per_year / rules.trade_scale_usd_millions + s.visas_issued_per_year / rules.visas_scale +
+         (s.security_ties ? rules.security_weight : 0.0);
 }
 
 bool can_bite(const World& world, std::size_t k) { return world.params(k).standing.visa_services; }

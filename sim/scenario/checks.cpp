@@ -68,6 +68,15 @@ bool is_positive(const ConfigNode& node) {
 
 bool is_nonempty_list(const ConfigNode& node) { return node.is_sequence() && !node.items().empty(); }
 
+/// A finite number: `.inf` (a scale at which nothing weighs) is not.
+bool is_finite(const ConfigNode& node) {
+  if (!node.is_scalar()) return false;
+  double value = 0;
+  const auto& text = node.text();
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc{} && std::isfinite(value);
+}
+
 std::string concrete(std::string_view pattern, std::string_view partner) {
   std::string path(pattern);
   if (const auto star = path.find('*'); star != std::string::npos) path.replace(star, 1, partner);
@@ -125,6 +134,13 @@ constexpr Dependency dependencies[] = {
      "is false for every partner (raids prepare interview rounds)", is_true},
     {"removing_state.raid_lead_days", "removing_state.raid_size", "is 0", is_positive},
     {"sanctions.deescalate_after", "sanctions.allow_deescalation", "is false", is_true},
+    {"partners.*.standing.trade_usd_millions_per_year", "sanctions.trade_scale_usd_millions",
+     "is .inf (trade weighs nothing)", is_finite},
+    {"partners.*.standing.visas_issued_per_year", "sanctions.visas_scale", "is .inf (visas weigh nothing)", is_finite},
+    {"partners.*.standing.security_ties", "sanctions.security_weight", "is 0 (security ties weigh nothing)",
+     is_positive},
+    {"sanctions.security_weight", "partners.*.standing.security_ties",
+     "is false for every partner (no security ties to weigh)", is_true},
     {"negotiation.agree_prob_per_year", "partners.*.amendment_request.amendments",
      "is empty for every partner (nothing to negotiate)", is_nonempty_list},
     {"negotiation.entry_into_force_lag_days", "partners.*.amendment_request.amendments",

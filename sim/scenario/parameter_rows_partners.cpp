@@ -269,6 +269,12 @@ const ParamSpec rows[] = {
    .meaning = "Visas the removing state issues to the partner's nationals a year (nonimmigrant visas for the US).",
    .source = "State Department, Report of the Visa Office (docs/sources.md)",
    .set = TO(PARTNER.standing.visas_issued_per_year), .timeline_settable = true},
+  {.path = "partners.*.standing.security_ties", .type = T::boolean, .default_yaml = "false",
+   .meaning = "Whether the removing state has security ties with the partner that a sanction would put at risk: an EU "
+              "CSDP mission in the partner's country, a US treaty alliance or major non-NATO ally status. They add "
+              "sanctions.security_weight to its standing.",
+   .source = "Council decisions establishing CSDP missions; 22 U.S.C. 2321k (docs/sources.md)",
+   .set = TO(PARTNER.standing.security_ties), .timeline_settable = true},
   {.path = "partners.*.standing.visa_services", .type = T::boolean, .default_yaml = "true",
    .meaning = "Whether the removing state issues visas in the partner's country; a visa sanction (INA 243(d): consular "
               "officers \"in that foreign country\") bites only there, so without them no step is taken.",

@@ -152,6 +152,11 @@ const ParamSpec rows[] = {
               "weigh nothing).",
    .source = "[A] fitted on the 2016-2017 decisions", .set = TO(s.sanctions.visas_scale), .timeline_settable = true,
    .infinity_ok = true},
+  {.path = "sanctions.security_weight", .type = T::real, .default_yaml = "0", .min = 0, .max = 1e6,
+   .meaning = "Standing that security ties with a partner (partners.*.standing.security_ties) add: 1 doubles the "
+              "evidence sanctioning it needs (0: they weigh nothing).",
+   .source = "[A] fitted on the EU's first decisions (docs/calibration.md)", .set = TO(s.sanctions.security_weight),
+   .timeline_settable = true},
   {.path = "sanctions.discretion_sd", .type = T::real, .default_yaml = "0", .min = 0, .max = 3,
    .meaning = "Spread of the decision-maker's discretion: each partner's thresholds are multiplied by a log-normal factor "
               "of this standard deviation (of its logarithm), drawn once per replication.",

@@ -106,6 +106,11 @@ TEST_CASE("a partner of more standing needs more evidence for a step, and is rel
              "sanctions.trade_scale_usd_millions=1000", "partners.alpha.standing.trade_usd_millions_per_year=500"}));
   CHECK(decisions::standing(t.world, 0) == Approx(3.5));
   CHECK(decisions::threshold(t.world, 0, 1) == Approx(2 * 4.5));
+  TestWorld allied(plain({"sanctions.security_weight=2", "partners.alpha.standing.security_ties=true"}));
+  CHECK(decisions::standing(allied.world, 0) == Approx(2));
+  CHECK(decisions::threshold(allied.world, 0, 1) == Approx(2 * 3));
+  TestWorld apart(plain({"sanctions.security_weight=2"}));  // the weight counts only with ties
+  CHECK(decisions::standing(apart.world, 0) == Approx(0));
 }
 
 TEST_CASE("no step is taken where a visa sanction cannot bite", "[model][decisions]") {

@@ -173,6 +173,14 @@ TEST_CASE("legal settings that take no effect are located warnings; --strict mak
       {"partners:\n  alpha:\n    agreement: {interview_round_size: 20}\n",
        {":5:39: warning: partners.alpha.agreement.interview_round_size: has no effect: "
         "partners.alpha.agreement.interview_required is false and no timeline entry changes that"}},
+      {"partners:\n  alpha:\n    standing: {visas_issued_per_year: 300, security_ties: true}\n",
+       {":5:39: warning: partners.alpha.standing.visas_issued_per_year: has no effect: sanctions.visas_scale is .inf "
+        "(visas weigh nothing) and no timeline entry changes that",
+        ":5:59: warning: partners.alpha.standing.security_ties: has no effect: sanctions.security_weight is 0 "
+        "(security ties weigh nothing) and no timeline entry changes that"}},
+      {"sanctions:\n  security_weight: 2\n",
+       {":4:20: warning: sanctions.security_weight: has no effect: partners.*.standing.security_ties is false for "
+        "every partner (no security ties to weigh) and no timeline entry changes that"}},
       {"sanctions:\n  ladders:\n    us_243d:\n      steps:\n        - {name: s1, visa_categories: [b_general, "
        "b_officials_dg_plus], refusal_prob: 0}\n",
        {":5:5: warning: sanctions.ladders.us_243d: ladder us_243d refuses no visa: no step has a refusal_prob above 0",

@@ -8,7 +8,8 @@
 //    at_risk_weight) times (persons waiting / waiting_reference)^
 //    waiting_elasticity; the evidence fades with evidence_half_life_days;
 //  - standing W: the partner's weight for the removing state, trade /
-//    trade_scale + visas issued / visas_scale;
+//    trade_scale + visas issued / visas_scale + security_weight where the
+//    removing state has security ties with it;
 //  - a step is decided when the evidence reaches escalate_after / resolve x
 //    discretion x (1 + W) x the step's removing_state_cost, and only if a visa
 //    sanction can bite (the removing state issues visas in the partner's

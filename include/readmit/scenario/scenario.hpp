@@ -141,6 +141,7 @@ struct BargainingParams {
 struct StandingParams {
   double trade_usd_millions_per_year = 0.0;  // goods trade with the removing state
   double visas_issued_per_year = 0.0;        // visas the removing state issues to its nationals
+  bool security_ties = false;                // the removing state runs a security mission or alliance with it
   bool visa_services = true;                 // the removing state issues visas in the partner's country
 };
 
@@ -279,6 +280,7 @@ struct SanctionParams {
   double waiting_elasticity = 0.0;      // evidence x (persons waiting / reference)^elasticity
   double trade_scale_usd_millions = 0;  // trade that makes a partner's standing 1 (.inf: trade weighs nothing)
   double visas_scale = 0;               // visas issued a year that make a partner's standing 1 (.inf: nothing)
+  double security_weight = 0;           // standing that security ties add (0: they weigh nothing)
   double discretion_sd = 0.0;           // log-normal spread of each partner's threshold, drawn per replication
   bool notice_weighs_standing = true;   // false: a proposal on the evidence, adopted only once the standing is weighed
 
