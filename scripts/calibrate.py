@@ -212,6 +212,9 @@ US_RECORD = Case(
                   "how ready the US was before EO 13768 (one sanction in 15 years: the Gambia, 2016)", log=True),
         Parameter("sanctions.trade_scale_usd_millions", "trade that doubles the evidence needed", 30, 1e5, 1, math.inf,
                   False, "how much a partner's trade with the US protects it from a 243(d) step", log=True),
+        Parameter("sanctions.visas_scale", "visas issued that double the evidence needed", 1000, 1e7, 1, math.inf,
+                  False, "how much the visas the US issues to a partner's nationals (students, business, family) "
+                  "protect it from a 243(d) step", log=True),
         Parameter("sanctions.at_risk_weight", "evidence of an at-risk finding", 0.01, 0.99, 0, 1, False,
                   "how much an at-risk finding counts toward a step"),
         Parameter("sanctions.discretion_sd", "the spread of the US's discretion", 0.05, 2.0, 0, 3, False,
@@ -235,6 +238,9 @@ EU_RECORD = Case(
                   log=True),
         Parameter("sanctions.trade_scale_usd_millions", "EU trade that doubles the evidence the Council needs", 50,
                   1e5, 1, math.inf, False, "how much a partner's trade with the EU keeps the Council from adopting",
+                  log=True),
+        Parameter("sanctions.security_weight", "standing a CSDP mission adds", 0.01, 100, 0, 1e6, False,
+                  "how much the EU's security missions in a partner's country keep the Council from adopting",
                   log=True),
     ],
     [], record_measures(support.EU_RECORD), (), math.nan, note=RECORD_NOTE, binary=True)
@@ -563,6 +569,18 @@ def fitted_text(p, value, prof):
     return f'{{value: {number(value)}, range: [{number(low, 4)}, {number(high, 4)}], origin: fitted, reason: "{reason}"}}'
 
 
+def saved_fit(args, name):
+    """The saved fit of case `name`, refused when the case now fits other parameters than the fit did."""
+    path = os.path.join(args.fits, f"{name}-fit.json")
+    with open(path) as f:
+        fit_json = json.load(f)
+    wanted = [p.path for p in CASES[name].parameters]
+    if fit_json["parameters"] != wanted:
+        sys.exit(f"calibrate: {path} fits {', '.join(fit_json['parameters'])}; the case {name} now fits "
+                 f"{', '.join(wanted)}: refit it (--case {name})")
+    return fit_json
+
+
 def apply_fit(args, case, fit_json):
     """Writes each fitted value of `case` where its scenario (or the file it extends) sets it: a number becomes
     {value, range: its 90% profile interval, origin: fitted, reason}; a value already declared so is replaced;
@@ -682,8 +700,7 @@ def main():
     EU_RECORD.targets = record_targets(support.EU_RECORD)
     if args.apply:
         for name in (list(CASES) if args.case == "all" else [args.case]):
-            with open(os.path.join(args.fits, f"{name}-fit.json")) as f:
-                apply_fit(args, CASES[name], json.load(f))
+            apply_fit(args, CASES[name], saved_fit(args, name))
         return
     for name in ([] if args.report_only else ["us_record", "cambodia", "us_2017", "eu_record"] if args.case == "all"
                  else [args.case]):
@@ -713,8 +730,7 @@ def main():
     for name in CASES:
         path = os.path.join(args.fits, f"{name}-fit.json")
         if name not in sections and os.path.exists(path):
-            with open(path) as f:
-                fit_json = json.load(f)
+            fit_json = saved_fit(args, name)
             case = CASES[name]
             case.fixed_sets = [tuple(x) for x in fit_json["fixed_sets"]]
             sections[name] = report_section(args, Objective(args, case), fit_json)
