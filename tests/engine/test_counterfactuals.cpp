@@ -93,8 +93,11 @@ TEST_CASE("doubling a partner's docket with the same conduct per person leaves i
     for (auto& a : event.assignments)
       if (a.path.find("raid_size") != std::string::npos || a.path.find("seats") != std::string::npos)
         a.value = std::get<std::int64_t>(a.value) * 2;
-  const auto one = run_all(single, replications);
-  const auto two = run_all(doubled, replications);
+  // The modal class of three among a dozen replications flips on near-ties
+  // (7 to 5 against 5 to 7): enough replications that a flip means a change.
+  constexpr std::uint64_t class_replications = 40;
+  const auto one = run_all(single, class_replications);
+  const auto two = run_all(doubled, class_replications);
   const std::size_t months = one[0].monthly.months();
   // Classes are shares of small numbers for the single partner, so a review
   // near a threshold may fall either side: compare each month's class over
@@ -105,9 +108,9 @@ TEST_CASE("doubling a partner's docket with the same conduct per person leaves i
     double c1 = 0, c2 = 0;
     std::array<int, 3> n1{}, n2{};
     double k1 = 0, k2 = 0, counted = 0;
-    for (std::size_t r = 0; r < replications; ++r) {
-      c1 += one[r].monthly.at(t, 0, Metric::cooperation) / double(replications);
-      c2 += two[r].monthly.at(t, 0, Metric::cooperation) / double(replications);
+    for (std::size_t r = 0; r < class_replications; ++r) {
+      c1 += one[r].monthly.at(t, 0, Metric::cooperation) / double(class_replications);
+      c2 += two[r].monthly.at(t, 0, Metric::cooperation) / double(class_replications);
       const double a = one[r].monthly.at(t, 0, Metric::compliance_class);
       const double b = two[r].monthly.at(t, 0, Metric::compliance_class);
       if (std::isnan(a) || std::isnan(b)) continue;
@@ -131,8 +134,12 @@ TEST_CASE("doubling a partner's docket with the same conduct per person leaves i
   INFO(same_mode << " and " << close_mean << " of " << reviewed_months << " months");
   REQUIRE(double(same_mode) >= 0.85 * double(reviewed_months));
   REQUIRE(double(close_mean) >= 0.9 * double(reviewed_months));
-  // Twice the people, about twice the removals.
-  const double r1 = sum_months(one[0], Metric::removals, 0), r2 = sum_months(two[0], Metric::removals, 0);
+  // Twice the people, about twice the removals (on average: one replication's sanction timing moves its own).
+  double r1 = 0, r2 = 0;
+  for (std::size_t r = 0; r < class_replications; ++r) {
+    r1 += sum_months(one[r], Metric::removals, 0);
+    r2 += sum_months(two[r], Metric::removals, 0);
+  }
   REQUIRE(r2 == Approx(2 * r1).epsilon(0.2));
 }
 
