@@ -229,7 +229,7 @@ def test_a_fixed_difference_that_an_input_decides_names_it_and_its_range(assumed
     row = table["rows"][0]
     assert row[:4] == ["removals (persons)", "-51 (fixed)", "none", "fixed (no interval)"]
     assert row[4].startswith("Fixed by the model's rules or inputs, not measured: the same difference in every "
-                             "replication (an input decides it) (-51).")
+                             "replication (an input decides it), -51.")
     assert "It moves only with partners.alpha.agreement.acceptance_base_prob [0.2, 1], at 0.2: " in row[4]
     [differences] = page.table("differences")
     assert differences["rows"][0][4:] == ["none: fixed", "none: fixed", "lower", "fixed (no interval)"]

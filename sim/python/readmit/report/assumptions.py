@@ -169,7 +169,7 @@ class Assumptions:
         if flag["flag"] == "fixed":
             pinned = flag["pinned_by"] or "the same in every replication"
             text = (f"Fixed by the model's rules or inputs, not measured: {pinned}"
-                    f"{'' if nominal == 0 else ' (' + fmt(nominal) + ')'}. Chance plays no part, so no interval is "
+                    f"{'' if nominal == 0 else ', ' + fmt(nominal)}. Chance plays no part, so no interval is "
                     "shown.")
             moved = [p for p in str(flag["moved_by"]).split(";") if p]
             if not moved:
@@ -355,7 +355,7 @@ def tornado_panel(ax, assumptions, alternative, flag, rows):
     if not fixed and math.isfinite(flag["ci95_low"]) and math.isfinite(flag["ci95_high"]):
         ax.axvspan(flag["ci95_low"], flag["ci95_high"], color="#888888", alpha=0.18, linewidth=0)
     ax.axvline(nominal, color="#333333", linewidth=1.1, linestyle="--",
-               label="scenarios' own values (grey: 95% CI)")
+               label="scenarios' own values" + (" (fixed: no interval)" if fixed else " (grey: 95% CI)"))
     extent = [nominal] if math.isfinite(nominal) else []
     labels = []
     nominal_side = 0 if fixed else side(nominal, flag["ci95_low"], flag["ci95_high"])
