@@ -273,14 +273,15 @@ def test_the_variance_split_when_ranges_were_drawn(drawn, tmp_path):
     variance = pd.read_csv(os.path.join(drawn, "variance.csv"), keep_default_na=False, na_values=["NA"])
     removals = variance[(variance["partner"] == "all") & (variance["metric"] == "removals")].set_index("scenario")
     [table] = page.table("variance")
-    rows = {row[0]: row for row in table["rows"]}
+    assert table["header"][:2] == ["headline total (unit)", "scenario"]
+    rows = {(row[0], row[1]): row for row in table["rows"]}
     for scenario in ("base", "fewer"):
         share = removals.loc[scenario, "assumption_share"]
-        row = rows[f"removals (persons), {scenario}"]
+        row = rows[("removals (persons)", scenario)]
         assert row[-1] == f"{share * 100:.0f}% the ranges, {(1 - share) * 100:.0f}% chance"
-        assert float(row[1]) == pytest.approx(np.sqrt(removals.loc[scenario, "variance"]), rel=1e-3)
+        assert float(row[2]) == pytest.approx(np.sqrt(removals.loc[scenario, "variance"]), rel=1e-3)
     constant = variance[(variance["partner"] == "all") & (variance["variance"] == 0)]
-    assert len(constant) and all(rows[f"{labels(drawn)[m]}, {s}"][-1] == "the same in every replication"
+    assert len(constant) and all(rows[(labels(drawn)[m], s)][-1] == "the same in every replication"
                                  for m, s in zip(constant["metric"], constant["scenario"]))
     text = open(os.path.join(into, "report.html"), encoding="utf-8").read()
     assert "--uncertainty assumptions: every pair of replications drew each declared range" in text
