@@ -449,7 +449,7 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
     info.assumptions = RunInfo::Assumptions{.ranges = analysis->ranges.size(), .replications = analysis->replications};
     info.extra_files = {"assumptions.csv", "robustness.csv"};
   }
-  if (!splits.empty()) info.extra_files.push_back("variance.csv");
+  if (!splits.empty()) info.extra_files.emplace_back("variance.csv");
   {
     const OutputFolder::TopLevel top(folder);
     StagedFiles staged;
