@@ -249,7 +249,7 @@ def assumptions_section(section, folder, assumptions):
         "A paired interval measures chance only: it says nothing about the values the model was given. To see what "
         f"each headline difference rests on, every one of the {len(assumptions.parameters)} values that "
         f"{assumptions.baseline} declares with a plausible range was moved to the low and to the high end of its "
-        f"range, one at a time, and both scenarios run again with {assumptions.replication_words} (common random "
+        f"range, one at a time, and the scenarios run again with {assumptions.replication_words} (common random "
         "numbers). A difference is robust when its 95% interval stays on the same side of zero at the scenarios' own "
         "values and at both ends of every range; sign uncertain when at some end it takes in zero or reverses; fixed "
         "when it is the same in every replication: then the model's rules or an input decide it, not chance, and no "
