@@ -494,7 +494,7 @@ def partner_tornado(section, assumptions, alternative, partner, metrics):
         ax = axes[i][0]
         zero = tornado_panel(ax, assumptions, alternative, flag, rows)
         # The panel is named in its axis label: a title would sit under the legend.
-        ax.set_xlabel(f"difference in {total_label(metric)} ({FLAG_WORDS.get(flag['flag'], flag['flag'])}){zero}")
+        ax.set_xlabel(f"difference in {total_label(metric)}: {FLAG_WORDS.get(flag['flag'], flag['flag'])}{zero}")
         ax.set_ylabel("declared range")
         readable_axis(ax, "x")
     tornado_legend([row[0] for row in axes])
