@@ -444,6 +444,12 @@ EnsembleRunOutcome run_ensembles(const EnsembleRunOptions& options) {
   info.outputs = options.outputs;
   info.stopping = stopping;
   info.started = started;
+  info.uncertainty_assumptions = options.uncertainty_assumptions;
+  if (analysis) {
+    info.assumptions = RunInfo::Assumptions{.ranges = analysis->ranges.size(), .replications = analysis->replications};
+    info.extra_files = {"assumptions.csv", "robustness.csv"};
+  }
+  if (!splits.empty()) info.extra_files.emplace_back("variance.csv");
   {
     const OutputFolder::TopLevel top(folder);
     StagedFiles staged;

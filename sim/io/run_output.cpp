@@ -321,9 +321,16 @@ void write_outputs(const Directory& directory, std::span<const ScenarioResults* 
     until["max_replications"] = stop.max_replications;
     until["stopped_by"] = stop.target_reached ? "target" : "max_replications";
   }
+  if (info.uncertainty_assumptions) meta["uncertainty"] = "assumptions";
+  if (info.assumptions) {
+    auto& assumptions = meta["assumptions"];
+    assumptions["ranges"] = info.assumptions->ranges;
+    assumptions["replications"] = info.assumptions->replications;
+  }
   auto& files = meta["files"] = nlohmann::ordered_json::array();
   files.push_back("scenario.resolved.yaml");
   for (const auto& name : written) files.push_back(name);
+  for (const auto& name : info.extra_files) files.push_back(name);
   files.push_back("metadata.json");
   // Every text in it is UTF-8 (scenarios are checked on reading), but the
   // command line may not be: replace what is not, rather than fail at the end.

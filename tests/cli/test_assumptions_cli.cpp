@@ -98,6 +98,11 @@ TEST_CASE("compare --assumptions flags every headline difference and writes its 
   const std::string robustness = read_text(out / "robustness.csv");
   CHECK(contains(robustness, "\nfewer,base,months_under_sanction,all,0,"));
   CHECK(contains(robustness, ",fixed,,,zero in both in every replication\n"));
+  // What the tables rest on, and that they are the command's files, in metadata.json (the report says it).
+  const std::string metadata = read_text(out / "metadata.json");
+  CHECK(contains(metadata, "\"assumptions\": {\n    \"ranges\": 2,\n    \"replications\": 6\n  },"));
+  CHECK(contains(metadata, "\"assumptions.csv\",\n    \"robustness.csv\",\n    \"metadata.json\"\n"));
+  CHECK_FALSE(contains(metadata, "\"uncertainty\""));
   // A plain compare into the same folder no longer lists them.
   REQUIRE(run_readmit({"compare", base.string(), fewer.string(), "-t", "2", "--out", out.string()}).code == 0);
   CHECK_FALSE(fs::exists(out / "assumptions.csv"));
@@ -126,6 +131,9 @@ TEST_CASE("--uncertainty assumptions draws the ranges and splits each total's va
   CHECK(read_text(one / "replications.csv") == read_text(two / "replications.csv"));
   CHECK(read_text(two / "variance.csv")
             .rfind("scenario,partner,metric,replications,variance,chance_variance,assumption_share\n", 0) == 0);
+  const std::string metadata = read_text(two / "metadata.json");
+  CHECK(contains(metadata, "\"uncertainty\": \"assumptions\",\n"));
+  CHECK(contains(metadata, "\"variance.csv\",\n    \"metadata.json\"\n"));
   // The draws move the totals: not the run at the declared values.
   const auto fixed = work.path() / "fixed";
   REQUIRE(run_readmit({"run", base.string(), "-t", "2", "--out", fixed.string()}).code == 0);

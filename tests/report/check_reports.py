@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""Browser test of the reports: makes a small run, a comparison, a sweep
-(tests/report/officers.yaml: a grid with outcomes and a PRIM question) and
-an experiment (tests/report/policies.yaml: three policies, a Sobol design,
-PRIM questions) with --report, opens each report.html in
+"""Browser test of the reports: makes a small run, a comparison (and one
+with --assumptions and --uncertainty assumptions: flags, tornado charts,
+the variance split), a sweep (tests/report/officers.yaml: a grid with
+outcomes and a PRIM question) and an experiment
+(tests/report/policies.yaml: three policies, a Sobol design, PRIM
+questions) with --report, opens each report.html in
 headless Chromium (Debian's /usr/bin/chromium, driven over the DevTools
 protocol on a pipe: no network, no websocket), and checks that every
 expected section and kind of figure is there, that every figure loaded
@@ -35,6 +37,11 @@ EXPECTED = {
                          "amendments"], "min_figures": 9},
     "compare": {"sections": ["about", "differences", "overlay", "monthly-difference", "scenario-diff"],
                 "min_figures": 4},
+    "compare_assumptions": {"kind": "compare",
+                            "sections": ["about", "differences", "assumptions", "variance", "overlay",
+                                         "monthly-difference", "scenario-diff"],
+                            "min_figures": 8, "figures": ["paired_differences", "tornado_removals", "variance_split"],
+                            "flags": 8},
     "sweep": {"sections": ["about", "design", "outcome-drivers", "outcomes", "prim", "series", "points"],
               "min_figures": 9, "figures": ["design", "sensitivity_outcomes_overview", "tornado_outcome_", "outcome_",
                                             "prim_", "series"]},
@@ -60,6 +67,7 @@ PAGE_FACTS = """JSON.stringify({
   figures: Array.from(document.querySelectorAll('figure')).map(f => ({id: f.id,
     caption: (f.querySelector('figcaption') || {}).textContent || ''})),
   provenance: (document.querySelector('table.provenance') || {}).innerText || '',
+  flags: Array.from(document.querySelectorAll('table.flags tbody tr')).map(r => r.innerText),
   height: document.documentElement.scrollHeight,
 })"""
 
@@ -189,6 +197,9 @@ def make_outputs(executable, work):
             "--report")
     readmit(executable, "compare", "scenarios/cambodia_2017.yaml", "scenarios/cambodia_2017_humanitarian.yaml",
             "-r", "12", *SMALL, "--out", folders["compare"], "--report")
+    readmit(executable, "compare", "scenarios/cambodia_2017.yaml", "scenarios/cambodia_2017_humanitarian.yaml",
+            "-r", "12", *SMALL, "--assumptions", "--assumption-replications", "6", "--uncertainty", "assumptions",
+            "--out", folders["compare_assumptions"], "--report")
     readmit(executable, "sweep", "tests/report/officers.yaml", "--threads", "2", "--out", folders["sweep"],
             "--report")
     readmit(executable, "experiment", "tests/report/policies.yaml", "--threads", "2", "--out", folders["experiment"],
@@ -210,7 +221,7 @@ def check_files(kind, folder, facts):
 
 def check_page(kind, facts):
     expected = EXPECTED[kind]
-    check(facts["kind"] == kind, f"{kind}: the page says it is a {facts['kind']!r} report")
+    check(facts["kind"] == expected.get("kind", kind), f"{kind}: the page says it is a {facts['kind']!r} report")
     check(facts["h1"] and facts["title"], f"{kind}: no title")
     keys = [s["key"] for s in facts["sections"]]
     missing = [k for k in expected["sections"] if k not in keys]
@@ -233,6 +244,10 @@ def check_page(kind, facts):
     names = [f["id"][len("fig-"):] for f in facts["figures"]]
     missing = [prefix for prefix in expected.get("figures", []) if not any(n.startswith(prefix) for n in names)]
     check(not missing, f"{kind}: no figure named {missing} (found {names})")
+    if "flags" in expected:
+        flagged = [row for row in facts["flags"] if re.search(r"\b(robust|sign uncertain|fixed)\b", row)]
+        check(len(flagged) == expected["flags"],
+              f"{kind}: {len(flagged)} headline differences shown with their flag, expected {expected['flags']}")
     words = ["seed", "command", "readmit version", "report made"]
     words += POINTS_PROVENANCE if kind in ("sweep", "experiment") else []
     for word in words:

@@ -76,6 +76,20 @@ struct RunInfo {
   bool write_monthly = false;
   OutputSelection outputs;
   std::optional<StoppingReport> stopping;
+  /// compare --assumptions: how many declared ranges were moved and the
+  /// replications of each variant run (metadata.json's "assumptions"), which
+  /// assumptions.csv and robustness.csv rest on.
+  struct Assumptions {
+    std::size_t ranges = 0;
+    std::int64_t replications = 0;
+  };
+  std::optional<Assumptions> assumptions;
+  /// --uncertainty assumptions: every pair of replications drew the declared
+  /// ranges (metadata.json's "uncertainty").
+  bool uncertainty_assumptions = false;
+  /// Files written beside these (assumptions.csv, robustness.csv,
+  /// variance.csv), which metadata.json lists with the others.
+  std::vector<std::string> extra_files;
 };
 
 /// Writes the output files into `directory`, in the order above (with

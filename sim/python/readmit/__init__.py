@@ -395,8 +395,10 @@ def experiment(file: PathLike, out: Optional[PathLike] = None, replications: Opt
 def read(path: PathLike) -> Union[RunFolder, ExperimentTables]:
     """An output folder of any command, read through the one reader: a
     RunFolder for run and compare (summary, timeseries, replications,
-    comparison, events, monthly, metrics), ExperimentTables for experiment
-    and sweep. FolderError when it is not a complete output folder."""
+    comparison, events, monthly, metrics; assumptions, robustness and
+    variance after --assumptions or --uncertainty assumptions),
+    ExperimentTables for experiment and sweep. FolderError when it is not a
+    complete output folder."""
     reader = FolderReader(os.fspath(path))
     kind = read_metadata(reader).get("command")
     if kind in ("experiment", "sweep"):

@@ -222,6 +222,15 @@ def read_metadata(reader):
     return metadata
 
 
+ASSUMPTION_COLUMNS = ["alternative", "baseline", "metric", "partner", "parameter", "origin", "low", "high",
+                      "difference_at_low", "at_low_ci95_low", "at_low_ci95_high", "difference_at_high",
+                      "at_high_ci95_low", "at_high_ci95_high"]
+ROBUSTNESS_COLUMNS = ["alternative", "baseline", "metric", "partner", "difference", "ci95_low", "ci95_high", "flag",
+                      "flipped_by", "moved_by", "pinned_by"]
+VARIANCE_COLUMNS = ["scenario", "partner", "metric", "replications", "variance", "chance_variance",
+                    "assumption_share"]
+
+
 class RunFolder:
     """The output folder of `readmit run` or `readmit compare`, each file read
     lazily into a DataFrame with the columns of the CSV file. `required`: a
@@ -268,6 +277,40 @@ class RunFolder:
     def comparison(self) -> pd.DataFrame:
         """comparison.csv: paired differences from the baseline (compare only)."""
         return self._frame("comparison.csv")
+
+    @property
+    def assumptions(self):
+        """assumptions.csv (compare --assumptions): per alternative, metric,
+        partner and declared range, the paired difference at each end of the
+        range with its interval; None when the folder has none."""
+        return self._optional("assumptions.csv", ASSUMPTION_COLUMNS)
+
+    @property
+    def robustness(self):
+        """robustness.csv (compare --assumptions): per alternative, metric
+        and partner, the difference at the scenarios' own values, its flag
+        (robust, sign-uncertain, fixed) and the ranges behind it; None when
+        the folder has none."""
+        return self._optional("robustness.csv", ROBUSTNESS_COLUMNS)
+
+    @property
+    def variance(self):
+        """variance.csv (--uncertainty assumptions): per scenario, partner and
+        headline total, its variance over the replications and the part chance
+        makes; None when the folder has none."""
+        return self._optional("variance.csv", VARIANCE_COLUMNS)
+
+    def _optional(self, name, columns):
+        """A file only some runs write, whatever `required` says; its columns checked."""
+        if name not in self._cache:
+            frame = self.reader.read_csv(name, required=False)
+            if frame is not None:
+                missing = [c for c in columns if c not in frame.columns]
+                if missing:
+                    raise FolderError(f"{self.reader._shown(name)}: not the file readmit writes: no column "
+                                      f"{', '.join(missing)}")
+            self._cache[name] = frame
+        return self._cache[name]
 
     @property
     def events(self) -> pd.DataFrame:

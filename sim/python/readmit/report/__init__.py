@@ -19,7 +19,9 @@ each of bounded size).
 
 Each kind of folder has a builder module (run, compare, sweep, experiment)
 with a `build(report, folder)` function; sweeps and experiments share points
-and analysis. A new kind adds a module and a line to BUILDERS.
+and analysis; runs and comparisons share assumptions (what an answer rests
+on: the files of --assumptions and --uncertainty assumptions). A new kind
+adds a module and a line to BUILDERS.
 Exit codes of the command: 0 written, 1 the report could not be written, 2
 DIR is not a complete readmit output folder.
 """

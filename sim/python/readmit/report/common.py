@@ -169,20 +169,24 @@ class Section:
     def note(self, text):
         self.parts.append(f'<p class="note">{html.escape(text)}</p>')
 
-    def table(self, header, rows, caption=None, numeric_from=1, css_class="data", collapsed=None, break_at_dots=()):
-        """rows: lists of cells (text); columns from numeric_from on are
-        right-aligned. collapsed: a summary line; the table then opens on a
-        click. break_at_dots: columns (of parameter paths) that may wrap after a dot."""
+    def table(self, header, rows, caption=None, numeric_from=1, css_class="data", collapsed=None, break_at_dots=(),
+              numeric_until=None):
+        """rows: lists of cells (text); columns from numeric_from on (up to
+        numeric_until, when given) are right-aligned. collapsed: a summary
+        line; the table then opens on a click. break_at_dots: columns (of
+        parameter paths) that may wrap after a dot."""
         parts = [f"<details><summary>{html.escape(collapsed)}</summary>"] if collapsed else []
         parts.append(f'<table class="{css_class}">')
         if caption:
             parts.append(f"<caption>{html.escape(caption)}</caption>")
-        parts.append("<thead><tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in header) + "</tr></thead>")
+        # A header may be a scenario's long name: it may wrap after an underscore.
+        parts.append("<thead><tr>" + "".join(f"<th>{html.escape(str(h)).replace('_', '_<wbr>')}</th>"
+                                             for h in header) + "</tr></thead>")
         parts.append("<tbody>")
         for row in rows:
             cells = []
             for i, cell in enumerate(row):
-                klass = ' class="num"' if i >= numeric_from else ""
+                klass = ' class="num"' if numeric_from <= i < (numeric_until or len(row)) else ""
                 text = html.escape(str(cell))
                 if i in break_at_dots:
                     text = text.replace(".", ".<wbr>")
@@ -323,6 +327,7 @@ table { border-collapse: collapse; margin: 0.6rem 0 1rem; font-size: 0.86rem; ma
 table.data th, table.data td { border-bottom: 1px solid #ddd; padding: 0.22rem 0.6rem; text-align: left; }
 table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data thead th { background: #eef3f9; }
+table.flags td:last-child { min-width: 24rem; }
 table.provenance td { padding: 0.15rem 0.6rem; vertical-align: top; }
 table.provenance td:first-child { color: #555; white-space: nowrap; }
 table.provenance td:last-child { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 0.8rem;

@@ -1,10 +1,13 @@
 """The report of one `readmit compare`: what the policy change does, and how
 sure we are.
 
-Sections: the paired differences of the run totals (forest plot and table);
-the scenarios' series overlaid, with each partner's cooperation and
-sanctions; the monthly paired difference with its band; what changed
-between the resolved scenario files.
+Sections: the paired differences of the run totals (forest plot and table,
+with each headline difference's flag when the folder has the files of
+`compare --assumptions`); what each difference rests on (flags in words and
+tornado charts, report.assumptions); the variance split of `--uncertainty
+assumptions`; the scenarios' series overlaid, with each partner's
+cooperation and sanctions; the monthly paired difference with its band;
+what changed between the resolved scenario files.
 """
 import json
 import math
@@ -16,6 +19,7 @@ import yaml
 from ..folder import month_dates
 from .common import (COLORS, band_plot, date_axis, fmt, fmt_interval, headline, monthly_label, new_figure, provenance,
                      replication_count, total_label, total_partner)
+from . import assumptions as report_assumptions
 from . import run as report_run
 
 FOREST_EXTRA = ["requests", "acceptances", "denials", "relief", "exemptions", "redetentions", "bed_days",
@@ -28,8 +32,17 @@ MONTHLY_CHUNK_ROWS = 2_000_000
 
 def build(report, folder):
     names = folder.scenario_names
-    provenance(report.section("about", "What was compared"), folder.metadata, folder.reader)
-    forest_section(report.section("differences", "What changes: paired differences of the run totals"), folder)
+    assumptions = report_assumptions.of(folder)
+    provenance(report.section("about", "What was compared"), folder.metadata, folder.reader,
+               report_assumptions.provenance_rows(folder, assumptions))
+    forest_section(report.section("differences", "What changes: paired differences of the run totals"), folder,
+                   assumptions)
+    if assumptions is not None:
+        report_assumptions.assumptions_section(report.section("assumptions", "What each difference rests on"),
+                                               folder, assumptions)
+    if folder.variance is not None:
+        report_assumptions.variance_section(
+            report.section("variance", "What the declared ranges add to the spread"), folder)
     overlay_section(report.section("overlay", "The scenarios over time"), folder, names)
     monthly_difference_section(report.section("monthly-difference", "Monthly paired difference"), folder, names)
     scenario_diff_section(report.section("scenario-diff", "What changed between the scenario files"), folder)
@@ -38,7 +51,7 @@ def build(report, folder):
 # ---------------------------------------------------------------- forest plot
 
 
-def forest_section(section, folder):
+def forest_section(section, folder, assumptions=None):
     comparison = folder.comparison
     partner = total_partner(folder)
     rows = comparison[comparison["partner"] == partner]
@@ -51,6 +64,16 @@ def forest_section(section, folder):
         f"Each scenario ran {replications} replications with the same seed: replication k of every scenario draws "
         "the same random numbers for the same persons and partners (common random numbers), so the difference is "
         "measured replication by replication and its interval is much narrower than that of two independent runs.")
+    if folder.variance is not None:
+        section.paragraph(
+            "Every pair of replications also drew each value the scenarios declare with a range (--uncertainty "
+            "assumptions; replication k of every scenario drew the same values), so these intervals carry what is "
+            "not known as well as chance (split below).")
+    if assumptions is not None:
+        section.paragraph(
+            "The last column says whether each headline difference holds across the ranges the scenarios declare "
+            "for what they assume or fit (next section): robust, sign uncertain, or fixed, which the model's rules "
+            "or inputs decide, so it has no interval.")
     unchanged = []
     plotted = []
     for metric in metrics:
@@ -64,6 +87,7 @@ def forest_section(section, folder):
     ax = axes[0][0]
     offsets = np.linspace(-0.18, 0.18, len(alternatives)) if len(alternatives) > 1 else [0.0]
     no_relative = []
+    fixed_drawn = False
     for j, alternative in enumerate(alternatives):
         for i, metric in enumerate(plotted):
             r = rows[(rows["alternative"] == alternative) & (rows["metric"] == metric)].iloc[0]
@@ -73,6 +97,11 @@ def forest_section(section, folder):
                 no_relative.append(metric)
                 continue
             scale = 100.0 / abs(base)
+            if is_fixed(assumptions, alternative, partner, metric):
+                ax.plot(r["difference_mean"] * scale, y, "D", color=COLORS[j], markerfacecolor="white",
+                        markersize=6, label=None if fixed_drawn else "fixed by the rules (no interval)")
+                fixed_drawn = True
+                continue
             ax.plot([r["unpaired_ci95_low"] * scale, r["unpaired_ci95_high"] * scale], [y, y],
                     color=COLORS[j], alpha=0.35, linewidth=1, label="independent-runs 95% CI" if i == 0 else None)
             ax.plot([r["difference_ci95_low"] * scale, r["difference_ci95_high"] * scale], [y, y],
@@ -90,6 +119,9 @@ def forest_section(section, folder):
     caption = (f"Dot: mean over {replications} paired replications of (alternative - baseline), as a percentage of "
                "the baseline's mean; thick bar: its 95% confidence interval; thin bar: the 95% interval if the runs "
                "had been independent (Welch), for contrast.")
+    if fixed_drawn:
+        caption += (" Hollow diamond: a difference that is the same in every replication (fixed by the model's rules "
+                    "or inputs, see the next section), drawn without an interval.")
     if no_relative:
         caption += (" Not drawn (baseline mean 0, no percentage): "
                     + ", ".join(sorted(set(total_label(m) for m in no_relative))) + "; see the table.")
@@ -102,13 +134,25 @@ def forest_section(section, folder):
             if r.empty:
                 continue
             r = r.iloc[0]
-            table.append([total_label(metric), fmt(r["baseline_mean"]), fmt(r["alternative_mean"]),
-                          fmt(r["difference_mean"]), fmt_interval(r["difference_ci95_low"], r["difference_ci95_high"]),
-                          fmt_interval(r["unpaired_ci95_low"], r["unpaired_ci95_high"]), significance(r)])
-        section.table(["run total (unit)", f"{baseline} mean", f"{alternative} mean", "difference",
-                       "paired 95% CI", "independent 95% CI", "reading"], table,
-                      caption=f"difference = {alternative} - {baseline}, replication by replication; reading: "
-                      "whether the paired interval lies above zero, below it, or across it.",
+            cells = [total_label(metric), fmt(r["baseline_mean"]), fmt(r["alternative_mean"]),
+                     fmt(r["difference_mean"]), fmt_interval(r["difference_ci95_low"], r["difference_ci95_high"]),
+                     fmt_interval(r["unpaired_ci95_low"], r["unpaired_ci95_high"]), significance(r)]
+            if assumptions is not None:
+                if is_fixed(assumptions, alternative, partner, metric):
+                    difference = r["difference_mean"]
+                    cells[4:7] = ["none: fixed", "none: fixed",
+                                  "higher" if difference > 0 else "lower" if difference < 0 else "the same"]
+                cells.append(report_assumptions.flag_word(assumptions, alternative, partner, metric))
+            table.append(cells)
+        header = ["run total (unit)", f"{baseline} mean", f"{alternative} mean", "difference", "paired 95% CI",
+                  "independent 95% CI", "reading"]
+        caption = (f"difference = {alternative} - {baseline}, replication by replication; reading: whether the "
+                   "paired interval lies above zero, below it, or across it.")
+        if assumptions is not None:
+            header.append("across the declared ranges")
+            caption += (" Across the declared ranges: robust, sign uncertain or fixed (headline totals; what each "
+                        "rests on is in the next section).")
+        section.table(header, table, caption=caption,
                       collapsed=f"Table: {alternative} against {baseline}" if several else None)
     if unchanged:
         section.paragraph("Zero in every scenario: " + ", ".join(total_label(m) for m in unchanged) + ".")
@@ -129,6 +173,12 @@ def finish_panels(axes, used, legend_location):
     for ax in axes[-1]:
         ax.set_xlabel("month")
     axes[0][0].legend(loc=legend_location, fontsize=7)
+
+
+def is_fixed(assumptions, alternative, partner, metric):
+    """Whether compare --assumptions found the difference the same in every replication."""
+    flag = assumptions.flag(alternative, partner, metric) if assumptions is not None else None
+    return flag is not None and flag["flag"] == "fixed"
 
 
 def significance(row):

@@ -3,12 +3,14 @@
 Sections: run totals; stocks by state; removals against the document
 backlog; decision times; per partner, cooperation and the sanction step with
 reviews and events; visas refused by category; households and returnees;
-amendment coverage. The per-partner diplomacy figure and the event summary
+amendment coverage; with `--uncertainty assumptions`, the variance split
+(report.assumptions). The per-partner diplomacy figure and the event summary
 are shared with the comparison report.
 """
 import numpy as np
 import pandas as pd
 
+from . import assumptions as report_assumptions
 from .common import (COLORS, headline, band_caption, band_plot, date_axis, fmt, fmt_interval, monthly_label,
                            new_figure, provenance, replication_count, total_label, total_partner)
 
@@ -41,8 +43,12 @@ def where(folder):
 
 def build(report, folder):
     scenario = folder.scenario_names[0]
-    provenance(report.section("about", "What was run"), folder.metadata, folder.reader)
+    provenance(report.section("about", "What was run"), folder.metadata, folder.reader,
+               report_assumptions.provenance_rows(folder, None))
     totals_section(report.section("totals", "Run totals"), folder, scenario)
+    if folder.variance is not None:
+        report_assumptions.variance_section(
+            report.section("variance", "What the declared ranges add to the spread"), folder)
     stocks_section(report.section("stocks", "Stocks by state over time"), folder, scenario)
     removals_section(report.section("removals", "Removals and the document backlog"), folder, scenario)
     decisions_section(report.section("decisions", "Decision times"), folder, scenario)
