@@ -388,6 +388,48 @@ std::optional<TextProblem> encoding_problem(std::string_view text) {
   return std::nullopt;
 }
 
+/// yaml-cpp's parse error with a hint, located where the user has to fix it
+/// when yaml-cpp's own mark points elsewhere: a tab in the indentation, a
+/// key too long, a flow bracket that it reports open at the end of the input.
+TextProblem parse_problem(const YAML::Exception& e, const std::string& text) {
+  TextProblem problem{e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, explain(e.msg)};
+  if (problem.line == 0) return problem;
+  const std::string_view line_text = line_of(text, problem.line);
+  const auto key_start = line_text.find_first_not_of(' ');
+  if (auto tab = tab_in_indentation(line_text)) {
+    problem.column = *tab;
+    problem.message = "tab character in indentation (YAML indents with spaces only)";
+  } else if (e.msg == YAML::ErrorMsg::MAP_VALUE && key_start != std::string_view::npos &&
+             std::size_t(problem.column - 1) > key_start + 1024) {
+    problem.column = int(key_start) + 1;
+    problem.message = "a key longer than 1024 characters (YAML's limit for a key without '?')";
+  } else if (e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
+    if (auto bracket = unclosed_flow_bracket(text)) {
+      problem.line = bracket->line;
+      problem.column = bracket->column;
+      problem.message = std::string("'") + bracket->bracket + "' is never closed with '" +
+                        (bracket->bracket == '[' ? ']' : '}') + "'";
+    }
+  }
+  return problem;
+}
+
+/// yaml-cpp's tree as a ConfigNode tree (an empty document: an empty map),
+/// or nullopt after reporting why not.
+std::optional<ConfigNode> converted(const YAML::Node& root, const std::shared_ptr<const std::string>& origin,
+                                    DiagnosticSink& sink, SourceLocation::Kind kind) {
+  Converter converter{origin, sink, 0, false, kind};
+  try {
+    ConfigNode tree = converter.convert(root, 0, "");
+    if (converter.failed) return std::nullopt;
+    if (tree.is_null()) tree = ConfigNode::make_map({origin, 1, 1, kind});
+    return tree;
+  } catch (const YAML::Exception& e) {
+    sink.error({origin, 0, 0, kind}, "", "malformed YAML: " + e.msg);
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> read_text_file(const std::filesystem::path& path, const SourceLocation& included_from,
@@ -425,41 +467,11 @@ std::optional<ConfigNode> parse_yaml(const std::string& input, const std::string
     return std::nullopt;
 #endif
   } catch (const YAML::Exception& e) {
-    int line = e.mark.is_null() ? 0 : e.mark.line + 1;
-    int column = e.mark.is_null() ? 0 : e.mark.column + 1;
-    std::string message = explain(e.msg);
-    if (line > 0) {
-      const std::string_view line_text = line_of(text, line);
-      const auto key_start = line_text.find_first_not_of(' ');
-      if (auto tab = tab_in_indentation(line_text)) {
-        column = *tab;
-        message = "tab character in indentation (YAML indents with spaces only)";
-      } else if (e.msg == YAML::ErrorMsg::MAP_VALUE && key_start != std::string_view::npos &&
-                 std::size_t(column - 1) > key_start + 1024) {
-        column = int(key_start) + 1;
-        message = "a key longer than 1024 characters (YAML's limit for a key without '?')";
-      } else if (e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
-        if (auto bracket = unclosed_flow_bracket(text)) {
-          line = bracket->line;
-          column = bracket->column;
-          message = std::string("'") + bracket->bracket + "' is never closed with '" +
-                    (bracket->bracket == '[' ? ']' : '}') + "'";
-        }
-      }
-    }
-    sink.error({origin_ptr, line, column, kind}, "", "malformed YAML: " + message);
+    const TextProblem problem = parse_problem(e, text);
+    sink.error({origin_ptr, problem.line, problem.column, kind}, "", "malformed YAML: " + problem.message);
     return std::nullopt;
   }
-  Converter converter{origin_ptr, sink, 0, false, kind};
-  try {
-    ConfigNode tree = converter.convert(root, 0, "");
-    if (converter.failed) return std::nullopt;
-    if (tree.is_null()) tree = ConfigNode::make_map({origin_ptr, 1, 1, kind});
-    return tree;
-  } catch (const YAML::Exception& e) {
-    sink.error({origin_ptr, 0, 0, kind}, "", "malformed YAML: " + e.msg);
-    return std::nullopt;
-  }
+  return converted(root, origin_ptr, sink, kind);
 }
 
 std::optional<ConfigNode> read_yaml_file(const std::filesystem::path& path, const SourceLocation& included_from,
