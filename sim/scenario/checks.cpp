@@ -131,45 +131,68 @@ constexpr Dependency dependencies[] = {
      "is empty for every partner (nothing to negotiate)", is_nonempty_list},
 };
 
+bool is_per_partner(const Dependency& rule) { return rule.dependent.find('*') != std::string_view::npos; }
+
+/// The partners a rule is checked for: each partner's name, or one empty
+/// name for a rule of the whole scenario.
+std::vector<std::string> rule_instances(const Dependency& rule, const Scenario& scenario) {
+  std::vector<std::string> instances;
+  if (is_per_partner(rule))
+    for (const auto& p : scenario.partners) instances.push_back(p.name);
+  else
+    instances.emplace_back();
+  return instances;
+}
+
+/// The concrete paths of the parameters that enable the rule's dependent:
+/// this partner's, or every partner's for a rule of the whole scenario.
+std::vector<std::string> enabling_paths(const Dependency& rule, const std::string& partner, const Scenario& scenario) {
+  std::vector<std::string> paths;
+  for (const auto enabling : {rule.enabling, rule.also_enabling}) {
+    if (enabling.empty()) continue;
+    if (enabling.find('*') == std::string_view::npos)
+      paths.emplace_back(enabling);
+    else if (is_per_partner(rule))
+      paths.push_back(concrete(enabling, partner));
+    else
+      for (const auto& p : scenario.partners) paths.push_back(concrete(enabling, p.name));
+  }
+  return paths;
+}
+
+/// Whether one of `paths` enables the rule's dependent, by its value or by
+/// a timeline entry that sets it.
+bool is_enabled(const Dependency& rule, const std::vector<std::string>& paths, const ConfigNode& resolved,
+                const std::vector<TimelineSet>& sets) {
+  for (const auto& path : paths) {
+    if (const ConfigNode* node = node_at(resolved, path); node != nullptr && rule.enabled(*node)) return true;
+    for (const auto& set : sets)
+      if (set.path == path && rule.enabled(*set.value)) return true;
+  }
+  return false;
+}
+
+/// Warns at the dependent of `rule` for `partner`, where it is set apart from
+/// its default and at every timeline entry that sets it so.
+void warn_without_effect(const Dependency& rule, const std::string& partner, const ConfigNode& resolved,
+                         const std::vector<TimelineSet>& sets, DiagnosticSink& sink) {
+  const std::string dependent = concrete(rule.dependent, partner);
+  const std::string enabling = is_per_partner(rule) ? concrete(rule.enabling, partner) : std::string(rule.enabling);
+  const std::string message = "has no effect: " + enabling + " " + std::string(rule.condition) +
+                              (sets.empty() ? "" : " and no timeline entry changes that");
+  if (const ConfigNode* node = node_at(resolved, dependent); set_apart_from_default(node, rule.dependent))
+    sink.warning(node->where(), dependent, message);
+  for (const auto& set : sets)
+    if (set.path == dependent && differs_from_default(*set.value, rule.dependent))
+      sink.warning(set.value->where(), "timeline[" + std::to_string(set.entry) + "].set." + dependent, message);
+}
+
 void check_dependencies(const ConfigNode& resolved, const Scenario& scenario, DiagnosticSink& sink) {
   const auto sets = timeline_sets(resolved);
-  for (const auto& rule : dependencies) {
-    const bool per_partner = rule.dependent.find('*') != std::string_view::npos;
-    std::vector<std::string> instances;
-    if (per_partner)
-      for (const auto& p : scenario.partners) instances.push_back(p.name);
-    else
-      instances.emplace_back();
-    for (const auto& partner : instances) {
-      // The enabling parameters: this partner's, or every partner's.
-      std::vector<std::string> enabling_paths;
-      for (const auto enabling : {rule.enabling, rule.also_enabling}) {
-        if (enabling.empty()) continue;
-        if (enabling.find('*') == std::string_view::npos)
-          enabling_paths.emplace_back(enabling);
-        else if (per_partner)
-          enabling_paths.push_back(concrete(enabling, partner));
-        else
-          for (const auto& p : scenario.partners) enabling_paths.push_back(concrete(enabling, p.name));
-      }
-      bool enabled = false;
-      for (const auto& path : enabling_paths) {
-        const ConfigNode* node = node_at(resolved, path);
-        enabled = enabled || (node != nullptr && rule.enabled(*node));
-        for (const auto& set : sets) enabled = enabled || (set.path == path && rule.enabled(*set.value));
-      }
-      if (enabled) continue;
-      const std::string dependent = concrete(rule.dependent, partner);
-      const std::string enabling = per_partner ? concrete(rule.enabling, partner) : std::string(rule.enabling);
-      const std::string message = "has no effect: " + enabling + " " + std::string(rule.condition) +
-                                  (sets.empty() ? "" : " and no timeline entry changes that");
-      if (const ConfigNode* node = node_at(resolved, dependent); set_apart_from_default(node, rule.dependent))
-        sink.warning(node->where(), dependent, message);
-      for (const auto& set : sets)
-        if (set.path == dependent && differs_from_default(*set.value, rule.dependent))
-          sink.warning(set.value->where(), "timeline[" + std::to_string(set.entry) + "].set." + dependent, message);
-    }
-  }
+  for (const auto& rule : dependencies)
+    for (const auto& partner : rule_instances(rule, scenario))
+      if (!is_enabled(rule, enabling_paths(rule, partner, scenario), resolved, sets))
+        warn_without_effect(rule, partner, resolved, sets, sink);
 }
 
 /// Whether amendment `a` can be in force at some point of the run.
