@@ -211,7 +211,21 @@ bool ever_in_force(const Scenario& scenario, AmendmentKind a) {
   return false;
 }
 
-void check_amendments(const ConfigNode& resolved, const Scenario& scenario, DiagnosticSink& sink) {
+/// Warns at every setting of an amendment that is never in force.
+void warn_never_in_force(const std::string& name, const std::string& prefix, const ConfigNode& section,
+                         DiagnosticSink& sink) {
+  for (const auto& entry : section.entries())
+    if (entry.key != "in_force_from" && set_apart_from_default(&entry.value, prefix + entry.key))
+      sink.warning(entry.value.where(), prefix + entry.key,
+                   "has no effect: " + name +
+                       " is never in force (no in_force_from within the horizon, no timeline entry switches it "
+                       "on, no partner requests it)");
+}
+
+/// The settings of each amendment that can have no effect: all of them when
+/// it is never in force, its partners when it comes into force otherwise
+/// than by its in_force_from.
+void check_amendment_rules(const ConfigNode& resolved, const Scenario& scenario, DiagnosticSink& sink) {
   const ConfigNode* rules = resolved.find("amendment_rules");
   for (std::size_t a = 0; a < amendment_kind_count && rules != nullptr; ++a) {
     const std::string name(amendment_names()[a]);
@@ -219,12 +233,7 @@ void check_amendments(const ConfigNode& resolved, const Scenario& scenario, Diag
     if (section == nullptr || !section->is_map()) continue;
     const std::string prefix = "amendment_rules." + name + ".";
     if (!ever_in_force(scenario, AmendmentKind(a))) {
-      for (const auto& entry : section->entries())
-        if (entry.key != "in_force_from" && set_apart_from_default(&entry.value, prefix + entry.key))
-          sink.warning(entry.value.where(), prefix + entry.key,
-                       "has no effect: " + name +
-                           " is never in force (no in_force_from within the horizon, no timeline entry switches it "
-                           "on, no partner requests it)");
+      warn_never_in_force(name, prefix, *section, sink);
       continue;
     }
     const ConfigNode* partners = section->find("partners");
@@ -233,41 +242,56 @@ void check_amendments(const ConfigNode& resolved, const Scenario& scenario, Diag
                    "has no effect without " + prefix +
                        "in_force_from (timeline switches and negotiated amendments name their own partners)");
   }
+}
 
+/// Whether timeline entry `j` switches amendment `name` on before entry `i`,
+/// dated `date` (on the same day: earlier in the list).
+bool switches_on_before(const ConfigNode& timeline, std::size_t j, std::size_t i, const std::string& name,
+                        const std::string& date) {
+  const ConfigNode* other = timeline.items()[j].find("amendment");
+  const ConfigNode* other_date = timeline.items()[j].find("date");
+  if (j == i || other == nullptr || !other->is_map() || other_date == nullptr) return false;
+  const ConfigNode* other_name = other->find("name");
+  const ConfigNode* other_in_force = other->find("in_force");
+  return other_name != nullptr && other_name->text() == name && other_in_force != nullptr && is_true(*other_in_force) &&
+         (other_date->text() < date || (other_date->text() == date && j < i));
+}
+
+bool requested_by_a_partner(const Scenario& scenario, const std::string& name) {
+  return std::any_of(scenario.partners.begin(), scenario.partners.end(), [&](const PartnerParams& partner) {
+    const auto& wanted = partner.amendment_request.amendments;
+    return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
+  });
+}
+
+/// Warns when timeline entry `i` switches off an amendment that is not in
+/// force before it.
+void check_switch_off(const ConfigNode& timeline, std::size_t i, const Scenario& scenario, DiagnosticSink& sink) {
+  const ConfigNode& entry = timeline.items()[i];
+  const ConfigNode* amendment = entry.find("amendment");
+  if (amendment == nullptr || !amendment->is_map()) return;
+  const ConfigNode* in_force = amendment->find("in_force");
+  const ConfigNode* name_node = amendment->find("name");
+  const ConfigNode* date_node = entry.find("date");
+  if (in_force == nullptr || is_true(*in_force) || name_node == nullptr || date_node == nullptr) return;
+  const auto kind = amendment_from_name(name_node->text());
+  const auto date = Date::parse(date_node->text());
+  if (!kind || !date) return;
+  const auto& common = scenario.amendment_rules.common[std::size_t(*kind)];
+  bool on_before = common.in_force_from && *common.in_force_from <= *date;
+  for (std::size_t j = 0; j < timeline.items().size() && !on_before; ++j)
+    on_before = switches_on_before(timeline, j, i, name_node->text(), date_node->text());
+  if (on_before || requested_by_a_partner(scenario, name_node->text())) return;
+  sink.warning(in_force->where(), "timeline[" + std::to_string(i) + "].amendment.in_force",
+               "has no effect: " + name_node->text() + " is not in force before " + date_node->text());
+}
+
+void check_amendments(const ConfigNode& resolved, const Scenario& scenario, DiagnosticSink& sink) {
+  check_amendment_rules(resolved, scenario, sink);
   // Switching off what is not on.
   const ConfigNode* timeline = resolved.find("timeline");
   if (timeline == nullptr || !timeline->is_sequence()) return;
-  for (std::size_t i = 0; i < timeline->items().size(); ++i) {
-    const ConfigNode& entry = timeline->items()[i];
-    const ConfigNode* amendment = entry.find("amendment");
-    if (amendment == nullptr || !amendment->is_map()) continue;
-    const ConfigNode* in_force = amendment->find("in_force");
-    const ConfigNode* name_node = amendment->find("name");
-    const ConfigNode* date_node = entry.find("date");
-    if (in_force == nullptr || is_true(*in_force) || name_node == nullptr || date_node == nullptr) continue;
-    const auto kind = amendment_from_name(name_node->text());
-    const auto date = Date::parse(date_node->text());
-    if (!kind || !date) continue;
-    const auto& common = scenario.amendment_rules.common[std::size_t(*kind)];
-    bool on_before = common.in_force_from && *common.in_force_from <= *date;
-    for (std::size_t j = 0; j < timeline->items().size() && !on_before; ++j) {
-      const ConfigNode* other = timeline->items()[j].find("amendment");
-      const ConfigNode* other_date = timeline->items()[j].find("date");
-      if (j == i || other == nullptr || !other->is_map() || other_date == nullptr) continue;
-      const ConfigNode* other_name = other->find("name");
-      const ConfigNode* other_in_force = other->find("in_force");
-      on_before = other_name != nullptr && other_name->text() == name_node->text() && other_in_force != nullptr &&
-                  is_true(*other_in_force) &&
-                  (other_date->text() < date_node->text() || (other_date->text() == date_node->text() && j < i));
-    }
-    for (const auto& partner : scenario.partners) {
-      const auto& wanted = partner.amendment_request.amendments;
-      on_before = on_before || std::find(wanted.begin(), wanted.end(), name_node->text()) != wanted.end();
-    }
-    if (!on_before)
-      sink.warning(in_force->where(), "timeline[" + std::to_string(i) + "].amendment.in_force",
-                   "has no effect: " + name_node->text() + " is not in force before " + date_node->text());
-  }
+  for (std::size_t i = 0; i < timeline->items().size(); ++i) check_switch_off(*timeline, i, scenario, sink);
 }
 
 std::vector<std::string> ladder_categories(const SanctionLadder& ladder, std::size_t steps, bool refusing_only) {
