@@ -305,46 +305,61 @@ std::vector<std::string> ladder_categories(const SanctionLadder& ladder, std::si
   return categories;
 }
 
-void check_sanctions(const ConfigNode& resolved, const Scenario& scenario, DiagnosticSink& sink) {
-  const auto& ladder = scenario.sanctions.active_ladder();
+/// Warns when partners demand visas and the active ladder refuses none;
+/// located where the ladder's steps are written, or else where it is chosen.
+void check_ladder_refuses(const ConfigNode& resolved, const Scenario& scenario, const SanctionLadder& ladder,
+                          DiagnosticSink& sink) {
   const bool any_demand = std::any_of(scenario.partners.begin(), scenario.partners.end(),
                                       [](const PartnerParams& p) { return !p.visa_demand.empty(); });
-  if (any_demand && ladder_categories(ladder, ladder.steps.size(), true).empty()) {
-    // Located where the ladder's steps are written, or else where it is chosen.
-    const ConfigNode* ladders = node_at(resolved, "sanctions.ladders");
-    const auto* defined = ladders != nullptr ? ladders->entry(ladder.name) : nullptr;
-    const ConfigNode* chosen = node_at(resolved, "sanctions.ladder");
-    sink.warning(defined != nullptr ? defined->key_where : chosen->where(),
-                 defined != nullptr ? "sanctions.ladders." + ladder.name : std::string("sanctions.ladder"),
-                 "ladder " + ladder.name + " refuses no visa: no step has a refusal_prob above 0");
-  }
+  if (!any_demand || !ladder_categories(ladder, ladder.steps.size(), true).empty()) return;
+  const ConfigNode* ladders = node_at(resolved, "sanctions.ladders");
+  const auto* defined = ladders != nullptr ? ladders->entry(ladder.name) : nullptr;
+  const ConfigNode* chosen = node_at(resolved, "sanctions.ladder");
+  sink.warning(defined != nullptr ? defined->key_where : chosen->where(),
+               defined != nullptr ? "sanctions.ladders." + ladder.name : std::string("sanctions.ladder"),
+               "ladder " + ladder.name + " refuses no visa: no step has a refusal_prob above 0");
+}
+
+/// The step of a timeline sanction, when it is a whole number above 0.
+std::optional<std::int64_t> positive_step(const ConfigNode& step_node) {
+  std::int64_t step = 0;
+  const auto& text = step_node.text();
+  if (std::from_chars(text.data(), text.data() + text.size(), step).ec != std::errc{} || step <= 0) return std::nullopt;
+  return step;
+}
+
+/// Warns when timeline entry `i` imposes a sanction step that refuses none
+/// of the visas its partner demands.
+void check_sanction_entry(const ConfigNode& timeline, std::size_t i, const Scenario& scenario,
+                          const SanctionLadder& ladder, DiagnosticSink& sink) {
+  const ConfigNode* sanction = timeline.items()[i].find("sanction");
+  if (sanction == nullptr || !sanction->is_map()) return;
+  const ConfigNode* partner_node = sanction->find("partner");
+  const ConfigNode* step_node = sanction->find("step");
+  if (partner_node == nullptr || step_node == nullptr) return;
+  const auto step = positive_step(*step_node);
+  if (!step) return;
+  const auto& partner = scenario.partners[scenario.partner_index(partner_node->text())];
+  if (partner.visa_demand.empty()) return;  // sanctions on it act by pressure only, as the scenario says
+  const auto restricted = ladder_categories(ladder, std::size_t(*step), true);
+  const bool refuses = std::any_of(partner.visa_demand.begin(), partner.visa_demand.end(), [&](const VisaDemand& d) {
+    return d.applications_per_month > 0 && std::binary_search(restricted.begin(), restricted.end(), d.category);
+  });
+  if (refuses) return;
+  std::string list;
+  for (const auto& c : restricted) list += (list.empty() ? "" : ", ") + c;
+  sink.warning(step_node->where(), "timeline[" + std::to_string(i) + "].sanction.step",
+               "refuses no visa of " + partner.name + ": its visa_demand has none of the categories steps 1-" +
+                   std::to_string(*step) + " of ladder " + ladder.name + " restrict (" +
+                   (list.empty() ? std::string("none") : list) + ")");
+}
+
+void check_sanctions(const ConfigNode& resolved, const Scenario& scenario, DiagnosticSink& sink) {
+  const auto& ladder = scenario.sanctions.active_ladder();
+  check_ladder_refuses(resolved, scenario, ladder, sink);
   const ConfigNode* timeline = resolved.find("timeline");
   if (timeline == nullptr || !timeline->is_sequence()) return;
-  for (std::size_t i = 0; i < timeline->items().size(); ++i) {
-    const ConfigNode* sanction = timeline->items()[i].find("sanction");
-    if (sanction == nullptr || !sanction->is_map()) continue;
-    const ConfigNode* partner_node = sanction->find("partner");
-    const ConfigNode* step_node = sanction->find("step");
-    std::int64_t step = 0;
-    if (partner_node == nullptr || step_node == nullptr ||
-        std::from_chars(step_node->text().data(), step_node->text().data() + step_node->text().size(), step).ec !=
-            std::errc{} ||
-        step <= 0)
-      continue;
-    const auto& partner = scenario.partners[scenario.partner_index(partner_node->text())];
-    if (partner.visa_demand.empty()) continue;  // sanctions on it act by pressure only, as the scenario says
-    const auto restricted = ladder_categories(ladder, std::size_t(step), true);
-    const bool refuses = std::any_of(partner.visa_demand.begin(), partner.visa_demand.end(), [&](const VisaDemand& d) {
-      return d.applications_per_month > 0 && std::binary_search(restricted.begin(), restricted.end(), d.category);
-    });
-    if (refuses) continue;
-    std::string list;
-    for (const auto& c : restricted) list += (list.empty() ? "" : ", ") + c;
-    sink.warning(step_node->where(), "timeline[" + std::to_string(i) + "].sanction.step",
-                 "refuses no visa of " + partner.name + ": its visa_demand has none of the categories steps 1-" +
-                     std::to_string(step) + " of ladder " + ladder.name + " restrict (" +
-                     (list.empty() ? std::string("none") : list) + ")");
-  }
+  for (std::size_t i = 0; i < timeline->items().size(); ++i) check_sanction_entry(*timeline, i, scenario, ladder, sink);
 }
 
 }  // namespace
