@@ -145,6 +145,29 @@ std::string child_pattern(const std::string& pattern, const std::string& key) {
   return std::string(off_table);
 }
 
+/// The row of the parameter value at table path `pattern`; null for a
+/// section, a map with free keys, or a path off the table.
+const ParamSpec* value_row(const std::string& pattern) {
+  const ParamSpec* leaf = nullptr;
+  for (const auto& spec : parameter_table())
+    if (spec.path == pattern)
+      leaf = spec.type != ParamType::section && spec.type != ParamType::map_of ? &spec : nullptr;
+  return leaf;
+}
+
+/// Merges `overlay` into `base`, a value of `row` declared with its range
+/// (the rule is merge_scenario's).
+void merge_into_declared_range(ConfigNode& base, const ConfigNode& overlay, const ParamSpec& row) {
+  const ConfigNode* own = overlay.is_map() ? overlay.find("range") : nullptr;
+  if (own != nullptr && own->is_scalar() && own->text() == "none") {
+    base = overlay;  // the later file's own value: nothing of the earlier declaration stays
+  } else if (scenario_detail::is_declared_range(row, overlay)) {
+    for (const auto& entry : overlay.entries()) base.set(entry.key, entry.key_where, entry.value);
+  } else {
+    base.set("value", overlay.where(), overlay);
+  }
+}
+
 // Deep merge, except that a map holding a single parameter value (a
 // distribution, shares, timeline changes) is replaced whole: merging
 // `{none: 1}` into other shares, or a gamma's shape into a lognormal, would
@@ -158,19 +181,9 @@ void merge_scenario(ConfigNode& base, const ConfigNode& overlay, const std::stri
     base.items().insert(base.items().end(), overlay.items().begin(), overlay.items().end());
     return;
   }
-  const ParamSpec* leaf = nullptr;
-  for (const auto& spec : parameter_table())
-    if (spec.path == pattern)
-      leaf = spec.type != ParamType::section && spec.type != ParamType::map_of ? &spec : nullptr;
+  const ParamSpec* leaf = value_row(pattern);
   if (leaf != nullptr && scenario_detail::is_declared_range(*leaf, base)) {
-    const ConfigNode* own = overlay.is_map() ? overlay.find("range") : nullptr;
-    if (own != nullptr && own->is_scalar() && own->text() == "none") {
-      base = overlay;  // the later file's own value: nothing of the earlier declaration stays
-    } else if (scenario_detail::is_declared_range(*leaf, overlay)) {
-      for (const auto& entry : overlay.entries()) base.set(entry.key, entry.key_where, entry.value);
-    } else {
-      base.set("value", overlay.where(), overlay);
-    }
+    merge_into_declared_range(base, overlay, *leaf);
     return;
   }
   if (!base.is_map() || !overlay.is_map() || leaf != nullptr) {
