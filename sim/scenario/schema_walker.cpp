@@ -151,46 +151,65 @@ bool SchemaWalker::entry_key_valid(const ParamSpec& spec, const ConfigNode::Entr
 void SchemaWalker::collection(const KeySchema::Node& schema, const ConfigNode* node, const SourceLocation& parent_where,
                               const std::string& path, const PathKeys& keys, ConfigNode& out) {
   const ParamSpec& spec = *schema.spec;
+  const ConfigNode* given = collection_or_default(spec, node, parent_where, path, out);
+  if (given == nullptr) return;
+  const bool is_list = spec.type == T::list_of;
+  const std::size_t count = is_list ? given->items().size() : given->entries().size();
+  if (spec.required && count == 0)
+    error(given->where(), path, std::string("expected at least one ") + (is_list ? "item" : "entry") + ", found none");
+  out = is_list ? ConfigNode::make_sequence(given->where()) : ConfigNode::make_map(given->where());
+  if (double(count) > spec.max) {
+    error(given->where(), path,
+          "expected at most " + format_number(std::int64_t(spec.max)) + (is_list ? " items" : " entries") + ", found " +
+              std::to_string(count));
+    return;
+  }
+  for (std::size_t i = 0; i < count; ++i) collection_item(schema, *given, i, path, keys, out);
+}
+
+/// The list or map to read: `node`, or the row's default when nothing is
+/// given; null after reporting a required one missing or a value of another
+/// kind (`out` is then null).
+const ConfigNode* SchemaWalker::collection_or_default(const ParamSpec& spec, const ConfigNode* node,
+                                                      const SourceLocation& parent_where, const std::string& path,
+                                                      ConfigNode& out) {
   const bool is_list = spec.type == T::list_of;
   const std::string items = is_list ? "a list" : "a map";
   if (node == nullptr || node->is_null()) {
     if (spec.required) {
       error(parent_where, path, "expected a non-empty " + items.substr(2) + ", found nothing (required)");
       out = ConfigNode::make_null(parent_where);
-      return;
+      return nullptr;
     }
     node = &schema_.default_node(spec);
   }
   if (is_list ? !node->is_sequence() : !node->is_map()) {
     error(node->where(), path, "expected " + items + ", found " + node->describe());
     out = ConfigNode::make_null(node->where());
-    return;
+    return nullptr;
   }
-  const std::size_t count = is_list ? node->items().size() : node->entries().size();
-  if (spec.required && count == 0)
-    error(node->where(), path, std::string("expected at least one ") + (is_list ? "item" : "entry") + ", found none");
-  out = is_list ? ConfigNode::make_sequence(node->where()) : ConfigNode::make_map(node->where());
-  if (double(count) > spec.max) {
-    error(node->where(), path,
-          "expected at most " + format_number(std::int64_t(spec.max)) + (is_list ? " items" : " entries") + ", found " +
-              std::to_string(count));
-    return;
-  }
-  for (std::size_t i = 0; i < count; ++i) {
-    const ConfigNode& item = is_list ? node->items()[i] : node->entries()[i].value;
-    const std::string key = is_list ? std::to_string(i) : node->entries()[i].key;
-    if (!is_list && !entry_key_valid(spec, node->entries()[i], path)) continue;
-    PathKeys item_keys = keys;
-    const SourceLocation& where = is_list ? item.where() : node->entries()[i].key_where;
-    if (auto index = target_.enter(spec, keys, key, where)) item_keys.push_back(*index);
-    ConfigNode resolved;
-    visit(*schema.element, &item, item.where(), is_list ? path + "[" + key + "]" : join_path(path, key), item_keys,
-          resolved);
-    if (is_list)
-      out.items().push_back(std::move(resolved));
-    else
-      out.set(key, node->entries()[i].key_where, std::move(resolved));
-  }
+  return node;
+}
+
+/// Reads item `i` of the list or map `given` into `out`; a map's entry only
+/// when its key is valid.
+void SchemaWalker::collection_item(const KeySchema::Node& schema, const ConfigNode& given, std::size_t i,
+                                   const std::string& path, const PathKeys& keys, ConfigNode& out) {
+  const ParamSpec& spec = *schema.spec;
+  const bool is_list = spec.type == T::list_of;
+  if (!is_list && !entry_key_valid(spec, given.entries()[i], path)) return;
+  const ConfigNode& item = is_list ? given.items()[i] : given.entries()[i].value;
+  const std::string key = is_list ? std::to_string(i) : given.entries()[i].key;
+  PathKeys item_keys = keys;
+  const SourceLocation& where = is_list ? item.where() : given.entries()[i].key_where;
+  if (auto index = target_.enter(spec, keys, key, where)) item_keys.push_back(*index);
+  ConfigNode resolved;
+  visit(*schema.element, &item, item.where(), is_list ? path + "[" + key + "]" : join_path(path, key), item_keys,
+        resolved);
+  if (is_list)
+    out.items().push_back(std::move(resolved));
+  else
+    out.set(key, given.entries()[i].key_where, std::move(resolved));
 }
 
 void SchemaWalker::leaf(const ParamSpec& spec, const ConfigNode* node, const SourceLocation& parent_where,
