@@ -237,6 +237,17 @@ void SchemaWalker::leaf(const ParamSpec& spec, const ConfigNode* node, const Sou
 
 // ---- values declared with their range ----
 
+namespace {
+
+/// A declared value as the number its range is about.
+double declared_number(const ParamSpec& spec, const ParamValue& value) {
+  if (spec.type == T::integer) return double(std::get<std::int64_t>(value));
+  if (spec.type == T::distribution) return std::get<Distribution>(value).p1;  // a constant: one number
+  return std::get<double>(value);
+}
+
+}  // namespace
+
 /// `{value: V, range: [LOW, HIGH], origin: assumed|fitted|sourced, reason: TEXT}`: the value, with the
 /// plausible range the answers' robustness is measured over.
 void SchemaWalker::declared_range(const ParamSpec& spec, const ConfigNode& node, const std::string& path,
@@ -253,38 +264,15 @@ void SchemaWalker::declared_range(const ParamSpec& spec, const ConfigNode& node,
   declared.spec = &spec;
   declared.keys = keys;
   declared.integer = spec.type == T::integer;
-  if (value)
-    declared.value = declared.integer               ? double(std::get<std::int64_t>(*value))
-                     : spec.type == T::distribution ? std::get<Distribution>(*value).p1  // a constant: one number
-                                                    : std::get<double>(*value);
+  if (value) declared.value = declared_number(spec, *value);
   // `range: none`: a later file's own value for a parameter an earlier one
   // declared uncertain (a counterfactual's choice): no range, no warning.
   const ConfigNode* range = node.find("range");
   const bool own_value = range != nullptr && range->is_scalar() && range->text() == "none";
   const auto bounds = own_value ? std::optional(std::pair(0.0, 0.0)) : range_bounds(spec, node, path);
-  bool ok = value.has_value() && bounds.has_value();
-  if (const ConfigNode* origin = node.find("origin")) {
-    static const std::vector<std::string_view> origins = {"sourced", "assumed", "fitted"};
-    const auto it = origin->is_scalar() ? std::find(origins.begin(), origins.end(), origin->text()) : origins.end();
-    if (it == origins.end()) {
-      error(origin->where(), join_path(path, "origin"),
-            origin->is_scalar() ? unknown_name_message("unknown origin", shown(origin->text()), origins)
-                                : "expected one of sourced, assumed, fitted, found " + origin->describe());
-      ok = false;
-    } else {
-      declared.origin = ValueOrigin(it - origins.begin());
-    }
-  }
-  const ConfigNode* reason = node.find("reason");
-  if (reason == nullptr || !reason->is_scalar() || reason->text().empty() || reason->text().size() > 500) {
-    error(reason != nullptr ? reason->where() : node.where(), join_path(path, "reason"),
-          "expected why the range is plausible, a text of 1-500 bytes, found " +
-              (reason != nullptr ? reason->describe() : std::string("nothing (required)")));
-    ok = false;
-  } else {
-    declared.reason = reason->text();
-  }
-  if (!ok) return;
+  const bool origin_ok = read_origin(node, path, declared);  // every problem reported, whatever came before
+  const bool reason_ok = read_reason(node, path, declared);
+  if (!value || !bounds || !origin_ok || !reason_ok) return;
   if (own_value) {
     target_.store(spec, keys, *value, value_node, path);
     return;
@@ -297,6 +285,35 @@ void SchemaWalker::declared_range(const ParamSpec& spec, const ConfigNode& node,
                       format_number(declared.high) + "] (" + node.find("range")->where().to_string() + ")");
   target_.store(spec, keys, *value, value_node, path);
   target_.declared(declared);
+}
+
+/// The `origin` of a declared value, if given, into `declared`; false after reporting an unknown one.
+bool SchemaWalker::read_origin(const ConfigNode& node, const std::string& path, DeclaredRange& declared) {
+  const ConfigNode* origin = node.find("origin");
+  if (origin == nullptr) return true;
+  static const std::vector<std::string_view> origins = {"sourced", "assumed", "fitted"};
+  const auto it = origin->is_scalar() ? std::find(origins.begin(), origins.end(), origin->text()) : origins.end();
+  if (it == origins.end()) {
+    error(origin->where(), join_path(path, "origin"),
+          origin->is_scalar() ? unknown_name_message("unknown origin", shown(origin->text()), origins)
+                              : "expected one of sourced, assumed, fitted, found " + origin->describe());
+    return false;
+  }
+  declared.origin = ValueOrigin(it - origins.begin());
+  return true;
+}
+
+/// The `reason` of a declared value into `declared`; false after reporting it missing or not a short text.
+bool SchemaWalker::read_reason(const ConfigNode& node, const std::string& path, DeclaredRange& declared) {
+  const ConfigNode* reason = node.find("reason");
+  if (reason == nullptr || !reason->is_scalar() || reason->text().empty() || reason->text().size() > 500) {
+    error(reason != nullptr ? reason->where() : node.where(), join_path(path, "reason"),
+          "expected why the range is plausible, a text of 1-500 bytes, found " +
+              (reason != nullptr ? reason->describe() : std::string("nothing (required)")));
+    return false;
+  }
+  declared.reason = reason->text();
+  return true;
 }
 
 /// The `range: [LOW, HIGH]` of a declared value, or nullopt after reporting why not.

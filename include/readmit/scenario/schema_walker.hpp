@@ -110,6 +110,8 @@ class SchemaWalker {
   void leaf(const ParamSpec& spec, const ConfigNode* node, const SourceLocation& parent_where, const std::string& path,
             const PathKeys& keys, ConfigNode& out);
   void declared_range(const ParamSpec& spec, const ConfigNode& node, const std::string& path, const PathKeys& keys);
+  bool read_origin(const ConfigNode& node, const std::string& path, DeclaredRange& declared);
+  bool read_reason(const ConfigNode& node, const std::string& path, DeclaredRange& declared);
   std::optional<std::pair<double, double>> range_bounds(const ParamSpec& spec, const ConfigNode& node,
                                                         const std::string& path);
   std::optional<ParamValue> parse_integer(const ParamSpec& spec, const ConfigNode& node, const std::string& path);
