@@ -147,45 +147,68 @@ constexpr Dependency dependencies[] = {
      "is empty for every partner (nothing to negotiate)", is_nonempty_list},
 };
 
+bool is_per_partner(const Dependency& rule) { return rule.dependent.find('*') != std::string_view::npos; }
+
+/// The partners a rule is checked for: each partner's name, or one empty
+/// name for a rule of the whole scenario.
+std::vector<std::string> rule_instances(const Dependency& rule, const Scenario& scenario) {
+  std::vector<std::string> instances;
+  if (is_per_partner(rule))
+    for (const auto& p : scenario.partners) instances.push_back(p.name);
+  else
+    instances.emplace_back();
+  return instances;
+}
+
+/// The concrete paths of the parameters that enable the rule's dependent:
+/// this partner's, or every partner's for a rule of the whole scenario.
+std::vector<std::string> enabling_paths(const Dependency& rule, const std::string& partner, const Scenario& scenario) {
+  std::vector<std::string> paths;
+  for (const auto enabling : {rule.enabling, rule.also_enabling}) {
+    if (enabling.empty()) continue;
+    if (enabling.find('*') == std::string_view::npos)
+      paths.emplace_back(enabling);
+    else if (is_per_partner(rule))
+      paths.push_back(concrete(enabling, partner));
+    else
+      for (const auto& p : scenario.partners) paths.push_back(concrete(enabling, p.name));
+  }
+  return paths;
+}
+
+/// Whether one of `paths` enables the rule's dependent, by its value or by
+/// a timeline entry that sets it.
+bool is_enabled(const Dependency& rule, const std::vector<std::string>& paths, const ConfigNode& resolved,
+                const std::vector<TimelineSet>& sets) {
+  for (const auto& path : paths) {
+    if (const ConfigNode* node = node_at(resolved, path); node != nullptr && rule.enabled(*node)) return true;
+    for (const auto& set : sets)
+      if (set.path == path && rule.enabled(*set.value)) return true;
+  }
+  return false;
+}
+
+/// Warns at the dependent of `rule` for `partner`, where it is set apart from
+/// its default and at every timeline entry that sets it so.
+void warn_without_effect(const Dependency& rule, const std::string& partner, const ConfigNode& resolved,
+                         const std::vector<TimelineSet>& sets, DiagnosticSink& sink) {
+  const std::string dependent = concrete(rule.dependent, partner);
+  const std::string enabling = is_per_partner(rule) ? concrete(rule.enabling, partner) : std::string(rule.enabling);
+  const std::string message = "has no effect: " + enabling + " " + std::string(rule.condition) +
+                              (sets.empty() ? "" : " and no timeline entry changes that");
+  if (const ConfigNode* node = node_at(resolved, dependent); set_apart_from_default(node, rule.dependent))
+    sink.warning(node->where(), dependent, message);
+  for (const auto& set : sets)
+    if (set.path == dependent && differs_from_default(*set.value, rule.dependent))
+      sink.warning(set.value->where(), "timeline[" + std::to_string(set.entry) + "].set." + dependent, message);
+}
+
 void check_dependencies(const ConfigNode& resolved, const Scenario& scenario, DiagnosticSink& sink) {
   const auto sets = timeline_sets(resolved);
-  for (const auto& rule : dependencies) {
-    const bool per_partner = rule.dependent.find('*') != std::string_view::npos;
-    std::vector<std::string> instances;
-    if (per_partner)
-      for (const auto& p : scenario.partners) instances.push_back(p.name);
-    else
-      instances.emplace_back();
-    for (const auto& partner : instances) {
-      // The enabling parameters: this partner's, or every partner's.
-      std::vector<std::string> enabling_paths;
-      for (const auto enabling : {rule.enabling, rule.also_enabling}) {
-        if (enabling.empty()) continue;
-        if (enabling.find('*') == std::string_view::npos)
-          enabling_paths.emplace_back(enabling);
-        else if (per_partner)
-          enabling_paths.push_back(concrete(enabling, partner));
-        else
-          for (const auto& p : scenario.partners) enabling_paths.push_back(concrete(enabling, p.name));
-      }
-      bool enabled = false;
-      for (const auto& path : enabling_paths) {
-        const ConfigNode* node = node_at(resolved, path);
-        enabled = enabled || (node != nullptr && rule.enabled(*node));
-        for (const auto& set : sets) enabled = enabled || (set.path == path && rule.enabled(*set.value));
-      }
-      if (enabled) continue;
-      const std::string dependent = concrete(rule.dependent, partner);
-      const std::string enabling = per_partner ? concrete(rule.enabling, partner) : std::string(rule.enabling);
-      const std::string message = "has no effect: " + enabling + " " + std::string(rule.condition) +
-                                  (sets.empty() ? "" : " and no timeline entry changes that");
-      if (const ConfigNode* node = node_at(resolved, dependent); set_apart_from_default(node, rule.dependent))
-        sink.warning(node->where(), dependent, message);
-      for (const auto& set : sets)
-        if (set.path == dependent && differs_from_default(*set.value, rule.dependent))
-          sink.warning(set.value->where(), "timeline[" + std::to_string(set.entry) + "].set." + dependent, message);
-    }
-  }
+  for (const auto& rule : dependencies)
+    for (const auto& partner : rule_instances(rule, scenario))
+      if (!is_enabled(rule, enabling_paths(rule, partner, scenario), resolved, sets))
+        warn_without_effect(rule, partner, resolved, sets, sink);
 }
 
 /// Whether amendment `a` can be in force at some point of the run.
@@ -204,7 +227,21 @@ bool ever_in_force(const Scenario& scenario, AmendmentKind a) {
   return false;
 }
 
-void check_amendments(const ConfigNode& resolved, const Scenario& scenario, DiagnosticSink& sink) {
+/// Warns at every setting of an amendment that is never in force.
+void warn_never_in_force(const std::string& name, const std::string& prefix, const ConfigNode& section,
+                         DiagnosticSink& sink) {
+  for (const auto& entry : section.entries())
+    if (entry.key != "in_force_from" && set_apart_from_default(&entry.value, prefix + entry.key))
+      sink.warning(entry.value.where(), prefix + entry.key,
+                   "has no effect: " + name +
+                       " is never in force (no in_force_from within the horizon, no timeline entry switches it "
+                       "on, no partner requests it)");
+}
+
+/// The settings of each amendment that can have no effect: all of them when
+/// it is never in force, its partners when it comes into force otherwise
+/// than by its in_force_from.
+void check_amendment_rules(const ConfigNode& resolved, const Scenario& scenario, DiagnosticSink& sink) {
   const ConfigNode* rules = resolved.find("amendment_rules");
   for (std::size_t a = 0; a < amendment_kind_count && rules != nullptr; ++a) {
     const std::string name(amendment_names()[a]);
@@ -212,12 +249,7 @@ void check_amendments(const ConfigNode& resolved, const Scenario& scenario, Diag
     if (section == nullptr || !section->is_map()) continue;
     const std::string prefix = "amendment_rules." + name + ".";
     if (!ever_in_force(scenario, AmendmentKind(a))) {
-      for (const auto& entry : section->entries())
-        if (entry.key != "in_force_from" && set_apart_from_default(&entry.value, prefix + entry.key))
-          sink.warning(entry.value.where(), prefix + entry.key,
-                       "has no effect: " + name +
-                           " is never in force (no in_force_from within the horizon, no timeline entry switches it "
-                           "on, no partner requests it)");
+      warn_never_in_force(name, prefix, *section, sink);
       continue;
     }
     const ConfigNode* partners = section->find("partners");
@@ -226,41 +258,56 @@ void check_amendments(const ConfigNode& resolved, const Scenario& scenario, Diag
                    "has no effect without " + prefix +
                        "in_force_from (timeline switches and negotiated amendments name their own partners)");
   }
+}
 
+/// Whether timeline entry `j` switches amendment `name` on before entry `i`,
+/// dated `date` (on the same day: earlier in the list).
+bool switches_on_before(const ConfigNode& timeline, std::size_t j, std::size_t i, const std::string& name,
+                        const std::string& date) {
+  const ConfigNode* other = timeline.items()[j].find("amendment");
+  const ConfigNode* other_date = timeline.items()[j].find("date");
+  if (j == i || other == nullptr || !other->is_map() || other_date == nullptr) return false;
+  const ConfigNode* other_name = other->find("name");
+  const ConfigNode* other_in_force = other->find("in_force");
+  return other_name != nullptr && other_name->text() == name && other_in_force != nullptr && is_true(*other_in_force) &&
+         (other_date->text() < date || (other_date->text() == date && j < i));
+}
+
+bool requested_by_a_partner(const Scenario& scenario, const std::string& name) {
+  return std::any_of(scenario.partners.begin(), scenario.partners.end(), [&](const PartnerParams& partner) {
+    const auto& wanted = partner.amendment_request.amendments;
+    return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
+  });
+}
+
+/// Warns when timeline entry `i` switches off an amendment that is not in
+/// force before it.
+void check_switch_off(const ConfigNode& timeline, std::size_t i, const Scenario& scenario, DiagnosticSink& sink) {
+  const ConfigNode& entry = timeline.items()[i];
+  const ConfigNode* amendment = entry.find("amendment");
+  if (amendment == nullptr || !amendment->is_map()) return;
+  const ConfigNode* in_force = amendment->find("in_force");
+  const ConfigNode* name_node = amendment->find("name");
+  const ConfigNode* date_node = entry.find("date");
+  if (in_force == nullptr || is_true(*in_force) || name_node == nullptr || date_node == nullptr) return;
+  const auto kind = amendment_from_name(name_node->text());
+  const auto date = Date::parse(date_node->text());
+  if (!kind || !date) return;
+  const auto& common = scenario.amendment_rules.common[std::size_t(*kind)];
+  bool on_before = common.in_force_from && *common.in_force_from <= *date;
+  for (std::size_t j = 0; j < timeline.items().size() && !on_before; ++j)
+    on_before = switches_on_before(timeline, j, i, name_node->text(), date_node->text());
+  if (on_before || requested_by_a_partner(scenario, name_node->text())) return;
+  sink.warning(in_force->where(), "timeline[" + std::to_string(i) + "].amendment.in_force",
+               "has no effect: " + name_node->text() + " is not in force before " + date_node->text());
+}
+
+void check_amendments(const ConfigNode& resolved, const Scenario& scenario, DiagnosticSink& sink) {
+  check_amendment_rules(resolved, scenario, sink);
   // Switching off what is not on.
   const ConfigNode* timeline = resolved.find("timeline");
   if (timeline == nullptr || !timeline->is_sequence()) return;
-  for (std::size_t i = 0; i < timeline->items().size(); ++i) {
-    const ConfigNode& entry = timeline->items()[i];
-    const ConfigNode* amendment = entry.find("amendment");
-    if (amendment == nullptr || !amendment->is_map()) continue;
-    const ConfigNode* in_force = amendment->find("in_force");
-    const ConfigNode* name_node = amendment->find("name");
-    const ConfigNode* date_node = entry.find("date");
-    if (in_force == nullptr || is_true(*in_force) || name_node == nullptr || date_node == nullptr) continue;
-    const auto kind = amendment_from_name(name_node->text());
-    const auto date = Date::parse(date_node->text());
-    if (!kind || !date) continue;
-    const auto& common = scenario.amendment_rules.common[std::size_t(*kind)];
-    bool on_before = common.in_force_from && *common.in_force_from <= *date;
-    for (std::size_t j = 0; j < timeline->items().size() && !on_before; ++j) {
-      const ConfigNode* other = timeline->items()[j].find("amendment");
-      const ConfigNode* other_date = timeline->items()[j].find("date");
-      if (j == i || other == nullptr || !other->is_map() || other_date == nullptr) continue;
-      const ConfigNode* other_name = other->find("name");
-      const ConfigNode* other_in_force = other->find("in_force");
-      on_before = other_name != nullptr && other_name->text() == name_node->text() && other_in_force != nullptr &&
-                  is_true(*other_in_force) &&
-                  (other_date->text() < date_node->text() || (other_date->text() == date_node->text() && j < i));
-    }
-    for (const auto& partner : scenario.partners) {
-      const auto& wanted = partner.amendment_request.amendments;
-      on_before = on_before || std::find(wanted.begin(), wanted.end(), name_node->text()) != wanted.end();
-    }
-    if (!on_before)
-      sink.warning(in_force->where(), "timeline[" + std::to_string(i) + "].amendment.in_force",
-                   "has no effect: " + name_node->text() + " is not in force before " + date_node->text());
-  }
+  for (std::size_t i = 0; i < timeline->items().size(); ++i) check_switch_off(*timeline, i, scenario, sink);
 }
 
 std::vector<std::string> ladder_categories(const SanctionLadder& ladder, std::size_t steps, bool refusing_only) {
@@ -274,46 +321,61 @@ std::vector<std::string> ladder_categories(const SanctionLadder& ladder, std::si
   return categories;
 }
 
-void check_sanctions(const ConfigNode& resolved, const Scenario& scenario, DiagnosticSink& sink) {
-  const auto& ladder = scenario.sanctions.active_ladder();
+/// Warns when partners demand visas and the active ladder refuses none;
+/// located where the ladder's steps are written, or else where it is chosen.
+void check_ladder_refuses(const ConfigNode& resolved, const Scenario& scenario, const SanctionLadder& ladder,
+                          DiagnosticSink& sink) {
   const bool any_demand = std::any_of(scenario.partners.begin(), scenario.partners.end(),
                                       [](const PartnerParams& p) { return !p.visa_demand.empty(); });
-  if (any_demand && ladder_categories(ladder, ladder.steps.size(), true).empty()) {
-    // Located where the ladder's steps are written, or else where it is chosen.
-    const ConfigNode* ladders = node_at(resolved, "sanctions.ladders");
-    const auto* defined = ladders != nullptr ? ladders->entry(ladder.name) : nullptr;
-    const ConfigNode* chosen = node_at(resolved, "sanctions.ladder");
-    sink.warning(defined != nullptr ? defined->key_where : chosen->where(),
-                 defined != nullptr ? "sanctions.ladders." + ladder.name : std::string("sanctions.ladder"),
-                 "ladder " + ladder.name + " refuses no visa: no step has a refusal_prob above 0");
-  }
+  if (!any_demand || !ladder_categories(ladder, ladder.steps.size(), true).empty()) return;
+  const ConfigNode* ladders = node_at(resolved, "sanctions.ladders");
+  const auto* defined = ladders != nullptr ? ladders->entry(ladder.name) : nullptr;
+  const ConfigNode* chosen = node_at(resolved, "sanctions.ladder");
+  sink.warning(defined != nullptr ? defined->key_where : chosen->where(),
+               defined != nullptr ? "sanctions.ladders." + ladder.name : std::string("sanctions.ladder"),
+               "ladder " + ladder.name + " refuses no visa: no step has a refusal_prob above 0");
+}
+
+/// The step of a timeline sanction, when it is a whole number above 0.
+std::optional<std::int64_t> positive_step(const ConfigNode& step_node) {
+  std::int64_t step = 0;
+  const auto& text = step_node.text();
+  if (std::from_chars(text.data(), text.data() + text.size(), step).ec != std::errc{} || step <= 0) return std::nullopt;
+  return step;
+}
+
+/// Warns when timeline entry `i` imposes a sanction step that refuses none
+/// of the visas its partner demands.
+void check_sanction_entry(const ConfigNode& timeline, std::size_t i, const Scenario& scenario,
+                          const SanctionLadder& ladder, DiagnosticSink& sink) {
+  const ConfigNode* sanction = timeline.items()[i].find("sanction");
+  if (sanction == nullptr || !sanction->is_map()) return;
+  const ConfigNode* partner_node = sanction->find("partner");
+  const ConfigNode* step_node = sanction->find("step");
+  if (partner_node == nullptr || step_node == nullptr) return;
+  const auto step = positive_step(*step_node);
+  if (!step) return;
+  const auto& partner = scenario.partners[scenario.partner_index(partner_node->text())];
+  if (partner.visa_demand.empty()) return;  // sanctions on it act by pressure only, as the scenario says
+  const auto restricted = ladder_categories(ladder, std::size_t(*step), true);
+  const bool refuses = std::any_of(partner.visa_demand.begin(), partner.visa_demand.end(), [&](const VisaDemand& d) {
+    return d.applications_per_month > 0 && std::binary_search(restricted.begin(), restricted.end(), d.category);
+  });
+  if (refuses) return;
+  std::string list;
+  for (const auto& c : restricted) list += (list.empty() ? "" : ", ") + c;
+  sink.warning(step_node->where(), "timeline[" + std::to_string(i) + "].sanction.step",
+               "refuses no visa of " + partner.name + ": its visa_demand has none of the categories steps 1-" +
+                   std::to_string(*step) + " of ladder " + ladder.name + " restrict (" +
+                   (list.empty() ? std::string("none") : list) + ")");
+}
+
+void check_sanctions(const ConfigNode& resolved, const Scenario& scenario, DiagnosticSink& sink) {
+  const auto& ladder = scenario.sanctions.active_ladder();
+  check_ladder_refuses(resolved, scenario, ladder, sink);
   const ConfigNode* timeline = resolved.find("timeline");
   if (timeline == nullptr || !timeline->is_sequence()) return;
-  for (std::size_t i = 0; i < timeline->items().size(); ++i) {
-    const ConfigNode* sanction = timeline->items()[i].find("sanction");
-    if (sanction == nullptr || !sanction->is_map()) continue;
-    const ConfigNode* partner_node = sanction->find("partner");
-    const ConfigNode* step_node = sanction->find("step");
-    std::int64_t step = 0;
-    if (partner_node == nullptr || step_node == nullptr ||
-        std::from_chars(step_node->text().data(), step_node->text().data() + step_node->text().size(), step).ec !=
-            std::errc{} ||
-        step <= 0)
-      continue;
-    const auto& partner = scenario.partners[scenario.partner_index(partner_node->text())];
-    if (partner.visa_demand.empty()) continue;  // sanctions on it act by pressure only, as the scenario says
-    const auto restricted = ladder_categories(ladder, std::size_t(step), true);
-    const bool refuses = std::any_of(partner.visa_demand.begin(), partner.visa_demand.end(), [&](const VisaDemand& d) {
-      return d.applications_per_month > 0 && std::binary_search(restricted.begin(), restricted.end(), d.category);
-    });
-    if (refuses) continue;
-    std::string list;
-    for (const auto& c : restricted) list += (list.empty() ? "" : ", ") + c;
-    sink.warning(step_node->where(), "timeline[" + std::to_string(i) + "].sanction.step",
-                 "refuses no visa of " + partner.name + ": its visa_demand has none of the categories steps 1-" +
-                     std::to_string(step) + " of ladder " + ladder.name + " restrict (" +
-                     (list.empty() ? std::string("none") : list) + ")");
-  }
+  for (std::size_t i = 0; i < timeline->items().size(); ++i) check_sanction_entry(*timeline, i, scenario, ladder, sink);
 }
 
 }  // namespace

@@ -201,63 +201,104 @@ struct OpenBracket {
   char bracket = 0;
 };
 
+// The scan, line by line: quoted scalars and block scalars may span lines.
+class FlowBracketScan {
+ public:
+  void scan_line(std::string_view line, int line_number) {
+    const auto first = line.find_first_not_of(" \t\r");
+    const int indent = first == std::string_view::npos ? -1 : int(first);
+    if (inside_block_scalar(indent)) return;
+    char previous = 0;  // last character that is not a space, on this line
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const char c = line[i];
+      if (quote_ != 0) {
+        i = scan_quoted(line, i, previous);
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == '\r') continue;
+      if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) break;  // a comment
+      scan_syntax(c, previous, indent, {line_number, int(i) + 1, c});
+      previous = c;
+    }
+  }
+
+  // The bracket left open inside a collection closed around it, else the
+  // innermost one still open at the end.
+  std::optional<OpenBracket> unclosed() const {
+    if (unmatched_) return unmatched_;
+    if (!open_.empty()) return open_.back();
+    return std::nullopt;
+  }
+
+ private:
+  // Whether a line of this indentation is content of the block scalar
+  // being scanned; a line indented no deeper than its parent ends it.
+  bool inside_block_scalar(int indent) {
+    if (block_scalar_parent_ < 0) return false;
+    if (indent < 0 || indent > block_scalar_parent_) return true;
+    block_scalar_parent_ = -1;
+    return false;
+  }
+
+  // The character at `i` inside a quoted scalar; returns the index of the
+  // last character it consumes (an escape or a doubled quote takes two).
+  std::size_t scan_quoted(std::string_view line, std::size_t i, char& previous) {
+    const char c = line[i];
+    if (quote_ == '"' && c == '\\') return i + 1;
+    if (c != quote_) return i;
+    if (quote_ == '\'' && i + 1 < line.size() && line[i + 1] == '\'') return i + 1;
+    quote_ = 0;
+    previous = c;
+    return i;
+  }
+
+  // Whether a character after `previous` begins a value: at the start of a
+  // line, after a key, a list dash or a '?', or inside a flow collection.
+  bool starts_value(char previous) const {
+    return previous == 0 || previous == ':' || previous == '-' || previous == '?' ||
+           (!open_.empty() && (previous == ',' || previous == '[' || previous == '{'));
+  }
+
+  // A character outside quotes and comments: `at` is where it is.
+  void scan_syntax(char c, char previous, int indent, const OpenBracket& at) {
+    const bool value_start = starts_value(previous);
+    if ((c == '"' || c == '\'') && value_start)
+      quote_ = c;
+    else if ((c == '[' || c == '{') && (value_start || !open_.empty()))
+      open_.push_back(at);
+    else if ((c == ']' || c == '}') && !open_.empty())
+      close(c);
+    else if ((c == '|' || c == '>') && open_.empty() && (previous == ':' || previous == '-'))
+      block_scalar_parent_ = indent;
+  }
+
+  // Closes the innermost open bracket that `closing` matches, and any left
+  // open inside it: the first of those is the one never closed.
+  void close(char closing) {
+    const char opening = closing == ']' ? '[' : '{';
+    const auto match =
+        std::find_if(open_.rbegin(), open_.rend(), [&](const OpenBracket& b) { return b.bracket == opening; });
+    if (match == open_.rend()) return;
+    if (match != open_.rbegin() && !unmatched_) unmatched_ = open_.back();
+    open_.erase(std::prev(match.base()), open_.end());
+  }
+
+  std::vector<OpenBracket> open_;
+  std::optional<OpenBracket> unmatched_;  // left open inside a collection closed around it
+  int block_scalar_parent_ = -1;          // indentation of the line that started a block scalar
+  char quote_ = 0;                        // the quote of the scalar being scanned, if any
+};
+
 std::optional<OpenBracket> unclosed_flow_bracket(const std::string& text) {
-  std::vector<OpenBracket> open;
-  std::optional<OpenBracket> unmatched;  // left open inside a collection closed around it
-  int block_scalar_parent = -1;          // indentation of the line that started a block scalar
-  char quote = 0;
+  FlowBracketScan scan;
   int line_number = 0;
   std::size_t start = 0;
   while (start <= text.size()) {
     const auto end = std::min(text.find('\n', start), text.size());
-    const std::string_view line = std::string_view(text).substr(start, end - start);
+    scan.scan_line(std::string_view(text).substr(start, end - start), ++line_number);
     start = end + 1;
-    ++line_number;
-    const auto first = line.find_first_not_of(" \t\r");
-    const int indent = first == std::string_view::npos ? -1 : int(first);
-    if (block_scalar_parent >= 0) {
-      if (indent < 0 || indent > block_scalar_parent) continue;  // content of a block scalar
-      block_scalar_parent = -1;
-    }
-    char previous = 0;  // last character that is not a space, on this line
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const char c = line[i];
-      if (quote != 0) {
-        if (quote == '"' && c == '\\')
-          ++i;
-        else if (c == quote) {
-          if (quote == '\'' && i + 1 < line.size() && line[i + 1] == '\'')
-            ++i;
-          else
-            quote = 0, previous = c;
-        }
-        continue;
-      }
-      if (c == ' ' || c == '\t' || c == '\r') continue;
-      if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) break;
-      const bool value_start = previous == 0 || previous == ':' || previous == '-' || previous == '?' ||
-                               (!open.empty() && (previous == ',' || previous == '[' || previous == '{'));
-      if ((c == '"' || c == '\'') && value_start) {
-        quote = c;
-      } else if ((c == '[' || c == '{') && (value_start || !open.empty())) {
-        open.push_back({line_number, int(i) + 1, c});
-      } else if ((c == ']' || c == '}') && !open.empty()) {
-        const char opening = c == ']' ? '[' : '{';
-        auto match =
-            std::find_if(open.rbegin(), open.rend(), [&](const OpenBracket& b) { return b.bracket == opening; });
-        if (match != open.rend()) {
-          if (match != open.rbegin() && !unmatched) unmatched = open.back();
-          open.erase(std::prev(match.base()), open.end());
-        }
-      } else if ((c == '|' || c == '>') && open.empty() && (previous == ':' || previous == '-')) {
-        block_scalar_parent = indent;
-      }
-      previous = c;
-    }
   }
-  if (unmatched) return unmatched;
-  if (!open.empty()) return open.back();
-  return std::nullopt;
+  return scan.unclosed();
 }
 
 // yaml-cpp's messages, with a hint where its wording does not say what to fix.
@@ -347,6 +388,48 @@ std::optional<TextProblem> encoding_problem(std::string_view text) {
   return std::nullopt;
 }
 
+/// yaml-cpp's parse error with a hint, located where the user has to fix it
+/// when yaml-cpp's own mark points elsewhere: a tab in the indentation, a
+/// key too long, a flow bracket that it reports open at the end of the input.
+TextProblem parse_problem(const YAML::Exception& e, const std::string& text) {
+  TextProblem problem{e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, explain(e.msg)};
+  if (problem.line == 0) return problem;
+  const std::string_view line_text = line_of(text, problem.line);
+  const auto key_start = line_text.find_first_not_of(' ');
+  if (auto tab = tab_in_indentation(line_text)) {
+    problem.column = *tab;
+    problem.message = "tab character in indentation (YAML indents with spaces only)";
+  } else if (e.msg == YAML::ErrorMsg::MAP_VALUE && key_start != std::string_view::npos &&
+             std::size_t(problem.column - 1) > key_start + 1024) {
+    problem.column = int(key_start) + 1;
+    problem.message = "a key longer than 1024 characters (YAML's limit for a key without '?')";
+  } else if (e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
+    if (auto bracket = unclosed_flow_bracket(text)) {
+      problem.line = bracket->line;
+      problem.column = bracket->column;
+      problem.message = std::string("'") + bracket->bracket + "' is never closed with '" +
+                        (bracket->bracket == '[' ? ']' : '}') + "'";
+    }
+  }
+  return problem;
+}
+
+/// yaml-cpp's tree as a ConfigNode tree (an empty document: an empty map),
+/// or nullopt after reporting why not.
+std::optional<ConfigNode> converted(const YAML::Node& root, const std::shared_ptr<const std::string>& origin,
+                                    DiagnosticSink& sink, SourceLocation::Kind kind) {
+  Converter converter{origin, sink, 0, false, kind};
+  try {
+    ConfigNode tree = converter.convert(root, 0, "");
+    if (converter.failed) return std::nullopt;
+    if (tree.is_null()) tree = ConfigNode::make_map({origin, 1, 1, kind});
+    return tree;
+  } catch (const YAML::Exception& e) {
+    sink.error({origin, 0, 0, kind}, "", "malformed YAML: " + e.msg);
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> read_text_file(const std::filesystem::path& path, const SourceLocation& included_from,
@@ -384,41 +467,11 @@ std::optional<ConfigNode> parse_yaml(const std::string& input, const std::string
     return std::nullopt;
 #endif
   } catch (const YAML::Exception& e) {
-    int line = e.mark.is_null() ? 0 : e.mark.line + 1;
-    int column = e.mark.is_null() ? 0 : e.mark.column + 1;
-    std::string message = explain(e.msg);
-    if (line > 0) {
-      const std::string_view line_text = line_of(text, line);
-      const auto key_start = line_text.find_first_not_of(' ');
-      if (auto tab = tab_in_indentation(line_text)) {
-        column = *tab;
-        message = "tab character in indentation (YAML indents with spaces only)";
-      } else if (e.msg == YAML::ErrorMsg::MAP_VALUE && key_start != std::string_view::npos &&
-                 std::size_t(column - 1) > key_start + 1024) {
-        column = int(key_start) + 1;
-        message = "a key longer than 1024 characters (YAML's limit for a key without '?')";
-      } else if (e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
-        if (auto bracket = unclosed_flow_bracket(text)) {
-          line = bracket->line;
-          column = bracket->column;
-          message = std::string("'") + bracket->bracket + "' is never closed with '" +
-                    (bracket->bracket == '[' ? ']' : '}') + "'";
-        }
-      }
-    }
-    sink.error({origin_ptr, line, column, kind}, "", "malformed YAML: " + message);
+    const TextProblem problem = parse_problem(e, text);
+    sink.error({origin_ptr, problem.line, problem.column, kind}, "", "malformed YAML: " + problem.message);
     return std::nullopt;
   }
-  Converter converter{origin_ptr, sink, 0, false, kind};
-  try {
-    ConfigNode tree = converter.convert(root, 0, "");
-    if (converter.failed) return std::nullopt;
-    if (tree.is_null()) tree = ConfigNode::make_map({origin_ptr, 1, 1, kind});
-    return tree;
-  } catch (const YAML::Exception& e) {
-    sink.error({origin_ptr, 0, 0, kind}, "", "malformed YAML: " + e.msg);
-    return std::nullopt;
-  }
+  return converted(root, origin_ptr, sink, kind);
 }
 
 std::optional<ConfigNode> read_yaml_file(const std::filesystem::path& path, const SourceLocation& included_from,

@@ -145,6 +145,29 @@ std::string child_pattern(const std::string& pattern, const std::string& key) {
   return std::string(off_table);
 }
 
+/// The row of the parameter value at table path `pattern`; null for a
+/// section, a map with free keys, or a path off the table.
+const ParamSpec* value_row(const std::string& pattern) {
+  const ParamSpec* leaf = nullptr;
+  for (const auto& spec : parameter_table())
+    if (spec.path == pattern)
+      leaf = spec.type != ParamType::section && spec.type != ParamType::map_of ? &spec : nullptr;
+  return leaf;
+}
+
+/// Merges `overlay` into `base`, a value of `row` declared with its range
+/// (the rule is merge_scenario's).
+void merge_into_declared_range(ConfigNode& base, const ConfigNode& overlay, const ParamSpec& row) {
+  const ConfigNode* own = overlay.is_map() ? overlay.find("range") : nullptr;
+  if (own != nullptr && own->is_scalar() && own->text() == "none") {
+    base = overlay;  // the later file's own value: nothing of the earlier declaration stays
+  } else if (scenario_detail::is_declared_range(row, overlay)) {
+    for (const auto& entry : overlay.entries()) base.set(entry.key, entry.key_where, entry.value);
+  } else {
+    base.set("value", overlay.where(), overlay);
+  }
+}
+
 // Deep merge, except that a map holding a single parameter value (a
 // distribution, shares, timeline changes) is replaced whole: merging
 // `{none: 1}` into other shares, or a gamma's shape into a lognormal, would
@@ -158,19 +181,9 @@ void merge_scenario(ConfigNode& base, const ConfigNode& overlay, const std::stri
     base.items().insert(base.items().end(), overlay.items().begin(), overlay.items().end());
     return;
   }
-  const ParamSpec* leaf = nullptr;
-  for (const auto& spec : parameter_table())
-    if (spec.path == pattern)
-      leaf = spec.type != ParamType::section && spec.type != ParamType::map_of ? &spec : nullptr;
+  const ParamSpec* leaf = value_row(pattern);
   if (leaf != nullptr && scenario_detail::is_declared_range(*leaf, base)) {
-    const ConfigNode* own = overlay.is_map() ? overlay.find("range") : nullptr;
-    if (own != nullptr && own->is_scalar() && own->text() == "none") {
-      base = overlay;  // the later file's own value: nothing of the earlier declaration stays
-    } else if (scenario_detail::is_declared_range(*leaf, overlay)) {
-      for (const auto& entry : overlay.entries()) base.set(entry.key, entry.key_where, entry.value);
-    } else {
-      base.set("value", overlay.where(), overlay);
-    }
+    merge_into_declared_range(base, overlay, *leaf);
     return;
   }
   if (!base.is_map() || !overlay.is_map() || leaf != nullptr) {
@@ -290,85 +303,127 @@ ConfigNode relocated(const ConfigNode& node, const SourceLocation& where) {
   return ConfigNode::make_null(where);
 }
 
-/// Applies one "key.path=value" text; messages name `origin_text`
-/// ("command line (--set k=v)").
-void apply_override(ConfigNode& tree, const std::string& text, const std::string& origin_text, DiagnosticSink& sink) {
-  auto origin = std::make_shared<const std::string>(origin_text);
-  const SourceLocation where{origin, 0, 0, SourceLocation::Kind::command_line};
+/// The position of the '=' of an override text, or nullopt after reporting
+/// a text that is not UTF-8 or has no key before an '='.
+std::optional<std::size_t> override_equals_sign(const std::string& text, const SourceLocation& where,
+                                                DiagnosticSink& sink) {
   if (const auto bad = invalid_utf8_at(text); bad != std::string::npos) {
     sink.error(where, "", "expected UTF-8 text, found a byte that is not UTF-8 at byte offset " + std::to_string(bad));
-    return;
+    return std::nullopt;
   }
   const auto equals = text.find('=');
   if (equals == std::string::npos || equals == 0) {
     sink.error(where, "", "expected KEY.PATH=VALUE");
-    return;
+    return std::nullopt;
   }
-  const std::string key_path = excerpt(std::string_view(text).substr(0, equals), 200);
-  const auto parts = split(std::string_view(text).substr(0, equals), '.');
+  return equals;
+}
+
+/// Whether the parts of an override's key path are usable, after reporting why not.
+bool key_parts_valid(const std::vector<std::string_view>& parts, const std::string& key_path,
+                     const SourceLocation& where, DiagnosticSink& sink) {
   if (std::any_of(parts.begin(), parts.end(), [](std::string_view p) { return p.empty(); })) {
     sink.error(where, key_path, "expected a dotted key path without empty parts");
-    return;
+    return false;
   }
   if (parts.size() > max_key_path_parts) {
     sink.error(where, key_path, "expected a key path of at most " + std::to_string(max_key_path_parts) + " parts");
-    return;
+    return false;
   }
-  auto value = parse_yaml(text.substr(equals + 1), *origin, sink, SourceLocation::Kind::command_line);
-  if (!value) return;
+  return true;
+}
+
+/// The value of an override (the text after its '=', parsed), located at
+/// the override; nullopt after reporting why not.
+std::optional<ConfigNode> override_value(const std::string& text, std::size_t equals, const SourceLocation& where,
+                                         DiagnosticSink& sink) {
+  auto value = parse_yaml(text.substr(equals + 1), *where.origin, sink, SourceLocation::Kind::command_line);
+  if (!value) return std::nullopt;
   // parse_yaml turns an empty document into an empty map; an empty value means null here.
   if (text.size() == equals + 1) value = ConfigNode::make_null(where);
   // Messages about the value name the override, not "line 1" of its text.
-  value = relocated(*value, where);
+  return relocated(*value, where);
+}
+
+/// The item of `list` at the index `part`, or null after reporting why not.
+ConfigNode* list_item(ConfigNode& list, std::string_view part, const std::string& path, const SourceLocation& where,
+                      DiagnosticSink& sink) {
+  const auto index = list_index(part, list.items().size());
+  if (!index) {
+    sink.error(where, path, "expected an index below " + std::to_string(list.items().size()) + " into a list");
+    return nullptr;
+  }
+  return &list.items()[*index];
+}
+
+/// Whether a key can be set in `node` (`walked`: its path): a map can, and
+/// nothing becomes an empty map; any other value is reported.
+bool make_map_to_set_in(ConfigNode& node, const std::string& walked, const SourceLocation& where,
+                        DiagnosticSink& sink) {
+  if (node.is_map()) return true;
+  if (!node.is_null()) {
+    sink.error(where, walked, "cannot set a key inside " + node.describe());
+    return false;
+  }
+  node = ConfigNode::make_map(where);
+  return true;
+}
+
+/// The node that holds the last of `parts`, with the maps on the way to it
+/// made where missing; null after reporting why not. `walked` ends as its path.
+ConfigNode* holder_of_last_part(ConfigNode& tree, const std::vector<std::string_view>& parts,
+                                const SourceLocation& where, std::string& walked, DiagnosticSink& sink) {
   ConfigNode* node = &tree;
-  std::string walked;
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
     walked += (walked.empty() ? "" : ".") + excerpt(parts[i], 200);
     if (node->is_sequence()) {
-      const auto index = list_index(parts[i], node->items().size());
-      if (!index) {
-        sink.error(where, walked, "expected an index below " + std::to_string(node->items().size()) + " into a list");
-        return;
-      }
-      node = &node->items()[*index];
+      node = list_item(*node, parts[i], walked, where, sink);
+      if (node == nullptr) return nullptr;
       continue;
     }
-    if (!node->is_map()) {
-      if (!node->is_null()) {
-        sink.error(where, walked, "cannot set a key inside " + node->describe());
-        return;
-      }
-      *node = ConfigNode::make_map(where);
-    }
+    if (!make_map_to_set_in(*node, walked, where, sink)) return nullptr;
     ConfigNode* child = node->find(parts[i]);
     node = child != nullptr ? child : &node->append(std::string(parts[i]), where, ConfigNode::make_map(where));
   }
+  return node;
+}
+
+/// Whether `existing`, at the key path `parts`, is a parameter's value declared with its range.
+bool declared_with_range(const std::vector<std::string_view>& parts, const ConfigNode& existing) {
+  std::string pattern;
+  for (const auto part : parts) pattern = child_pattern(pattern, std::string(part));
+  const auto table = parameter_table();
+  return std::any_of(table.begin(), table.end(), [&](const ParamSpec& spec) {
+    return spec.path == pattern && scenario_detail::is_declared_range(spec, existing);
+  });
+}
+
+/// Applies one "key.path=value" text; messages name `origin_text`
+/// ("command line (--set k=v)").
+void apply_override(ConfigNode& tree, const std::string& text, const std::string& origin_text, DiagnosticSink& sink) {
+  const SourceLocation where{std::make_shared<const std::string>(origin_text), 0, 0,
+                             SourceLocation::Kind::command_line};
+  const auto equals = override_equals_sign(text, where, sink);
+  if (!equals) return;
+  const std::string key_path = excerpt(std::string_view(text).substr(0, *equals), 200);
+  const auto parts = split(std::string_view(text).substr(0, *equals), '.');
+  if (!key_parts_valid(parts, key_path, where, sink)) return;
+  const auto value = override_value(text, *equals, where, sink);
+  if (!value) return;
+  std::string walked;
+  ConfigNode* node = holder_of_last_part(tree, parts, where, walked, sink);
+  if (node == nullptr) return;
   const std::string last(parts.back());
   if (node->is_sequence()) {
-    const auto index = list_index(last, node->items().size());
-    if (!index) {
-      sink.error(where, key_path, "expected an index below " + std::to_string(node->items().size()) + " into a list");
-      return;
-    }
-    node->items()[*index] = *value;
+    if (ConfigNode* item = list_item(*node, last, key_path, where, sink)) *item = *value;
     return;
   }
-  if (!node->is_map()) {
-    if (!node->is_null()) {
-      sink.error(where, walked, "cannot set a key inside " + node->describe());
-      return;
-    }
-    *node = ConfigNode::make_map(where);
-  }
+  if (!make_map_to_set_in(*node, walked, where, sink)) return;
   // A plain value for a parameter declared with its range keeps the range.
-  if (ConfigNode* existing = node->find(last); existing != nullptr && !value->is_map()) {
-    std::string pattern;
-    for (const auto part : parts) pattern = child_pattern(pattern, std::string(part));
-    for (const auto& spec : parameter_table()) {
-      if (spec.path != pattern || !scenario_detail::is_declared_range(spec, *existing)) continue;
-      existing->set("value", where, *value);
-      return;
-    }
+  if (ConfigNode* existing = node->find(last);
+      existing != nullptr && !value->is_map() && declared_with_range(parts, *existing)) {
+    existing->set("value", where, *value);
+    return;
   }
   node->set(last, where, *value);
 }

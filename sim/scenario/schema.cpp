@@ -134,45 +134,54 @@ std::string describe_expectation(const ParamSpec& spec) {
 namespace {
 
 using T = ParamType;
-void append_block(std::string& out, const ParamSpec& spec, bool markdown) {
-  const std::string path(spec.path);
-  std::string default_text;
-  if (spec.type == T::section)
-    default_text = spec.optional_section ? "(optional)" : "";
-  else if (spec.required)
-    default_text = "(required)";
-  else
-    default_text = std::string(spec.default_yaml);
-  if (markdown) {
-    auto cell = [](std::string_view text) {
-      std::string escaped;
-      for (char c : text) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
-      return escaped;
-    };
-    out += "| `" + path + "` | " + type_name(spec) + " | " + cell(spec.unit) + " | " +
-           (default_text.empty() ? "" : "`" + cell(default_text) + "`") + " | " +
-           (spec.type == T::section || spec.type == T::map_of || spec.type == T::list_of
-                ? std::string()
-                : cell(describe_expectation(spec))) +
-           " | " + cell(spec.meaning) + (spec.timeline_settable ? " *(timeline)*" : "") + " | " + cell(spec.source) +
-           " |\n";
-    return;
-  }
-  out += path + "\n";
+
+/// The default as the schema shows it: a section's is whether it may be left
+/// out, a required value has none.
+std::string default_text(const ParamSpec& spec) {
+  if (spec.type == T::section) return spec.optional_section ? "(optional)" : "";
+  if (spec.required) return "(required)";
+  return std::string(spec.default_yaml);
+}
+
+/// Whether a row expects a value of its own (a section, a map with free keys
+/// or a list expects its rows below).
+bool expects_value(const ParamSpec& spec) {
+  return spec.type != T::section && spec.type != T::map_of && spec.type != T::list_of;
+}
+
+/// `text` in a Markdown table cell: its '|' escaped.
+std::string markdown_cell(std::string_view text) {
+  std::string escaped;
+  for (char c : text) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+  return escaped;
+}
+
+void append_markdown_row(std::string& out, const ParamSpec& spec) {
+  const std::string default_value = default_text(spec);
+  out += "| `" + std::string(spec.path) + "` | " + type_name(spec) + " | " + markdown_cell(spec.unit) + " | " +
+         (default_value.empty() ? "" : "`" + markdown_cell(default_value) + "`") + " | " +
+         (expects_value(spec) ? markdown_cell(describe_expectation(spec)) : std::string()) + " | " +
+         markdown_cell(spec.meaning) + (spec.timeline_settable ? " *(timeline)*" : "") + " | " +
+         markdown_cell(spec.source) + " |\n";
+}
+
+void append_text_block(std::string& out, const ParamSpec& spec) {
+  const std::string default_value = default_text(spec);
+  out += std::string(spec.path) + "\n";
   out += "  type:    " + type_name(spec) + (spec.unit.empty() ? "" : " (" + std::string(spec.unit) + ")") + "\n";
-  if (spec.type != T::section && spec.type != T::map_of && spec.type != T::list_of)
-    out += "  expects: " + describe_expectation(spec) + "\n";
-  if (!default_text.empty()) out += "  default: " + default_text + "\n";
+  if (expects_value(spec)) out += "  expects: " + describe_expectation(spec) + "\n";
+  if (!default_value.empty()) out += "  default: " + default_value + "\n";
   out += "  meaning: " + std::string(spec.meaning) + "\n";
   if (!spec.source.empty()) out += "  source:  " + std::string(spec.source) + "\n";
   if (spec.timeline_settable) out += "  timeline: may be changed by timeline[].set\n";
 }
+
 }  // namespace
 
 std::string schema_as_text() {
   std::string out;
   for (const auto& spec : parameter_table()) {
-    append_block(out, spec, false);
+    append_text_block(out, spec);
     out += "\n";
   }
   return out;
@@ -190,7 +199,7 @@ std::string schema_as_markdown() {
       "Parameters marked *(timeline)* may be changed on a date by `timeline[].set`.\n\n"
       "| path | type | unit | default | expects | meaning | source |\n"
       "| --- | --- | --- | --- | --- | --- | --- |\n";
-  for (const auto& spec : parameter_table()) append_block(out, spec, true);
+  for (const auto& spec : parameter_table()) append_markdown_row(out, spec);
   return out;
 }
 

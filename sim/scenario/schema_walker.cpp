@@ -151,46 +151,65 @@ bool SchemaWalker::entry_key_valid(const ParamSpec& spec, const ConfigNode::Entr
 void SchemaWalker::collection(const KeySchema::Node& schema, const ConfigNode* node, const SourceLocation& parent_where,
                               const std::string& path, const PathKeys& keys, ConfigNode& out) {
   const ParamSpec& spec = *schema.spec;
+  const ConfigNode* given = collection_or_default(spec, node, parent_where, path, out);
+  if (given == nullptr) return;
+  const bool is_list = spec.type == T::list_of;
+  const std::size_t count = is_list ? given->items().size() : given->entries().size();
+  if (spec.required && count == 0)
+    error(given->where(), path, std::string("expected at least one ") + (is_list ? "item" : "entry") + ", found none");
+  out = is_list ? ConfigNode::make_sequence(given->where()) : ConfigNode::make_map(given->where());
+  if (double(count) > spec.max) {
+    error(given->where(), path,
+          "expected at most " + format_number(std::int64_t(spec.max)) + (is_list ? " items" : " entries") + ", found " +
+              std::to_string(count));
+    return;
+  }
+  for (std::size_t i = 0; i < count; ++i) collection_item(schema, *given, i, path, keys, out);
+}
+
+/// The list or map to read: `node`, or the row's default when nothing is
+/// given; null after reporting a required one missing or a value of another
+/// kind (`out` is then null).
+const ConfigNode* SchemaWalker::collection_or_default(const ParamSpec& spec, const ConfigNode* node,
+                                                      const SourceLocation& parent_where, const std::string& path,
+                                                      ConfigNode& out) {
   const bool is_list = spec.type == T::list_of;
   const std::string items = is_list ? "a list" : "a map";
   if (node == nullptr || node->is_null()) {
     if (spec.required) {
       error(parent_where, path, "expected a non-empty " + items.substr(2) + ", found nothing (required)");
       out = ConfigNode::make_null(parent_where);
-      return;
+      return nullptr;
     }
     node = &schema_.default_node(spec);
   }
   if (is_list ? !node->is_sequence() : !node->is_map()) {
     error(node->where(), path, "expected " + items + ", found " + node->describe());
     out = ConfigNode::make_null(node->where());
-    return;
+    return nullptr;
   }
-  const std::size_t count = is_list ? node->items().size() : node->entries().size();
-  if (spec.required && count == 0)
-    error(node->where(), path, std::string("expected at least one ") + (is_list ? "item" : "entry") + ", found none");
-  out = is_list ? ConfigNode::make_sequence(node->where()) : ConfigNode::make_map(node->where());
-  if (double(count) > spec.max) {
-    error(node->where(), path,
-          "expected at most " + format_number(std::int64_t(spec.max)) + (is_list ? " items" : " entries") + ", found " +
-              std::to_string(count));
-    return;
-  }
-  for (std::size_t i = 0; i < count; ++i) {
-    const ConfigNode& item = is_list ? node->items()[i] : node->entries()[i].value;
-    const std::string key = is_list ? std::to_string(i) : node->entries()[i].key;
-    if (!is_list && !entry_key_valid(spec, node->entries()[i], path)) continue;
-    PathKeys item_keys = keys;
-    const SourceLocation& where = is_list ? item.where() : node->entries()[i].key_where;
-    if (auto index = target_.enter(spec, keys, key, where)) item_keys.push_back(*index);
-    ConfigNode resolved;
-    visit(*schema.element, &item, item.where(), is_list ? path + "[" + key + "]" : join_path(path, key), item_keys,
-          resolved);
-    if (is_list)
-      out.items().push_back(std::move(resolved));
-    else
-      out.set(key, node->entries()[i].key_where, std::move(resolved));
-  }
+  return node;
+}
+
+/// Reads item `i` of the list or map `given` into `out`; a map's entry only
+/// when its key is valid.
+void SchemaWalker::collection_item(const KeySchema::Node& schema, const ConfigNode& given, std::size_t i,
+                                   const std::string& path, const PathKeys& keys, ConfigNode& out) {
+  const ParamSpec& spec = *schema.spec;
+  const bool is_list = spec.type == T::list_of;
+  if (!is_list && !entry_key_valid(spec, given.entries()[i], path)) return;
+  const ConfigNode& item = is_list ? given.items()[i] : given.entries()[i].value;
+  const std::string key = is_list ? std::to_string(i) : given.entries()[i].key;
+  PathKeys item_keys = keys;
+  const SourceLocation& where = is_list ? item.where() : given.entries()[i].key_where;
+  if (auto index = target_.enter(spec, keys, key, where)) item_keys.push_back(*index);
+  ConfigNode resolved;
+  visit(*schema.element, &item, item.where(), is_list ? path + "[" + key + "]" : join_path(path, key), item_keys,
+        resolved);
+  if (is_list)
+    out.items().push_back(std::move(resolved));
+  else
+    out.set(key, given.entries()[i].key_where, std::move(resolved));
 }
 
 void SchemaWalker::leaf(const ParamSpec& spec, const ConfigNode* node, const SourceLocation& parent_where,
@@ -218,6 +237,17 @@ void SchemaWalker::leaf(const ParamSpec& spec, const ConfigNode* node, const Sou
 
 // ---- values declared with their range ----
 
+namespace {
+
+/// A declared value as the number its range is about.
+double declared_number(const ParamSpec& spec, const ParamValue& value) {
+  if (spec.type == T::integer) return double(std::get<std::int64_t>(value));
+  if (spec.type == T::distribution) return std::get<Distribution>(value).p1;  // a constant: one number
+  return std::get<double>(value);
+}
+
+}  // namespace
+
 /// `{value: V, range: [LOW, HIGH], origin: assumed|fitted|sourced, reason: TEXT}`: the value, with the
 /// plausible range the answers' robustness is measured over.
 void SchemaWalker::declared_range(const ParamSpec& spec, const ConfigNode& node, const std::string& path,
@@ -234,38 +264,15 @@ void SchemaWalker::declared_range(const ParamSpec& spec, const ConfigNode& node,
   declared.spec = &spec;
   declared.keys = keys;
   declared.integer = spec.type == T::integer;
-  if (value)
-    declared.value = declared.integer               ? double(std::get<std::int64_t>(*value))
-                     : spec.type == T::distribution ? std::get<Distribution>(*value).p1  // a constant: one number
-                                                    : std::get<double>(*value);
+  if (value) declared.value = declared_number(spec, *value);
   // `range: none`: a later file's own value for a parameter an earlier one
   // declared uncertain (a counterfactual's choice): no range, no warning.
   const ConfigNode* range = node.find("range");
   const bool own_value = range != nullptr && range->is_scalar() && range->text() == "none";
   const auto bounds = own_value ? std::optional(std::pair(0.0, 0.0)) : range_bounds(spec, node, path);
-  bool ok = value.has_value() && bounds.has_value();
-  if (const ConfigNode* origin = node.find("origin")) {
-    static const std::vector<std::string_view> origins = {"sourced", "assumed", "fitted"};
-    const auto it = origin->is_scalar() ? std::find(origins.begin(), origins.end(), origin->text()) : origins.end();
-    if (it == origins.end()) {
-      error(origin->where(), join_path(path, "origin"),
-            origin->is_scalar() ? unknown_name_message("unknown origin", shown(origin->text()), origins)
-                                : "expected one of sourced, assumed, fitted, found " + origin->describe());
-      ok = false;
-    } else {
-      declared.origin = ValueOrigin(it - origins.begin());
-    }
-  }
-  const ConfigNode* reason = node.find("reason");
-  if (reason == nullptr || !reason->is_scalar() || reason->text().empty() || reason->text().size() > 500) {
-    error(reason != nullptr ? reason->where() : node.where(), join_path(path, "reason"),
-          "expected why the range is plausible, a text of 1-500 bytes, found " +
-              (reason != nullptr ? reason->describe() : std::string("nothing (required)")));
-    ok = false;
-  } else {
-    declared.reason = reason->text();
-  }
-  if (!ok) return;
+  const bool origin_ok = read_origin(node, path, declared);  // every problem reported, whatever came before
+  const bool reason_ok = read_reason(node, path, declared);
+  if (!value || !bounds || !origin_ok || !reason_ok) return;
   if (own_value) {
     target_.store(spec, keys, *value, value_node, path);
     return;
@@ -278,6 +285,35 @@ void SchemaWalker::declared_range(const ParamSpec& spec, const ConfigNode& node,
                       format_number(declared.high) + "] (" + node.find("range")->where().to_string() + ")");
   target_.store(spec, keys, *value, value_node, path);
   target_.declared(declared);
+}
+
+/// The `origin` of a declared value, if given, into `declared`; false after reporting an unknown one.
+bool SchemaWalker::read_origin(const ConfigNode& node, const std::string& path, DeclaredRange& declared) {
+  const ConfigNode* origin = node.find("origin");
+  if (origin == nullptr) return true;
+  static const std::vector<std::string_view> origins = {"sourced", "assumed", "fitted"};
+  const auto it = origin->is_scalar() ? std::find(origins.begin(), origins.end(), origin->text()) : origins.end();
+  if (it == origins.end()) {
+    error(origin->where(), join_path(path, "origin"),
+          origin->is_scalar() ? unknown_name_message("unknown origin", shown(origin->text()), origins)
+                              : "expected one of sourced, assumed, fitted, found " + origin->describe());
+    return false;
+  }
+  declared.origin = ValueOrigin(it - origins.begin());
+  return true;
+}
+
+/// The `reason` of a declared value into `declared`; false after reporting it missing or not a short text.
+bool SchemaWalker::read_reason(const ConfigNode& node, const std::string& path, DeclaredRange& declared) {
+  const ConfigNode* reason = node.find("reason");
+  if (reason == nullptr || !reason->is_scalar() || reason->text().empty() || reason->text().size() > 500) {
+    error(reason != nullptr ? reason->where() : node.where(), join_path(path, "reason"),
+          "expected why the range is plausible, a text of 1-500 bytes, found " +
+              (reason != nullptr ? reason->describe() : std::string("nothing (required)")));
+    return false;
+  }
+  declared.reason = reason->text();
+  return true;
 }
 
 /// The `range: [LOW, HIGH]` of a declared value, or nullopt after reporting why not.

@@ -26,163 +26,226 @@ std::string join_path(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
-std::optional<ParamValue> parse_distribution(const ParamSpec& spec, const ConfigNode& node, const std::string& path,
-                                             DiagnosticSink& sink) {
-  auto error = [&](const SourceLocation& where, const std::string& at, std::string message) {
-    sink.error(where, at, std::move(message));
+namespace {
+
+using K = Distribution::Kind;
+
+/// A condition on a distribution's parameters, reported at `param`'s value.
+struct ParameterRule {
+  std::string_view param;
+  std::string_view expected;
+  bool (*holds)(const Distribution&);
+};
+
+/// A kind of distribution: its name, its parameters in the order of
+/// Distribution::p1, p2, p3, and the conditions they must meet.
+struct DistributionKind {
+  std::string_view name;
+  K kind;
+  std::vector<std::string_view> params;
+  std::vector<ParameterRule> rules;
+};
+
+const std::vector<DistributionKind>& distribution_kinds() {
+  static const std::vector<DistributionKind> kinds = {
+      {"constant", K::constant, {"value"}, {}},
+      {"uniform",
+       K::uniform,
+       {"min", "max"},
+       {{"max", "max >= min", [](const Distribution& d) { return d.p1 <= d.p2; }}}},
+      {"normal", K::normal, {"mean", "sd"}, {{"sd", "sd > 0", [](const Distribution& d) { return d.p2 > 0; }}}},
+      {"lognormal",
+       K::lognormal,
+       {"median", "sigma"},
+       {{"median", "median > 0", [](const Distribution& d) { return d.p1 > 0; }},
+        {"sigma", "sigma >= 0", [](const Distribution& d) { return d.p2 >= 0; }}}},
+      {"gamma",
+       K::gamma,
+       {"shape", "scale"},
+       {{"shape", "shape > 0", [](const Distribution& d) { return d.p1 > 0; }},
+        {"scale", "scale > 0", [](const Distribution& d) { return d.p2 > 0; }}}},
+      {"exponential", K::exponential, {"mean"}, {{"mean", "mean > 0", [](const Distribution& d) { return d.p1 > 0; }}}},
+      {"poisson", K::poisson, {"mean"}, {{"mean", "mean >= 0", [](const Distribution& d) { return d.p1 >= 0; }}}},
+      {"triangular",
+       K::triangular,
+       {"min", "mode", "max"},
+       {{"mode", "min <= mode <= max", [](const Distribution& d) { return d.p1 <= d.p2 && d.p2 <= d.p3; }}}},
   };
-  using K = Distribution::Kind;
+  return kinds;
+}
+
+using ParameterValues = std::map<std::string, double, std::less<>>;
+
+/// A distribution written as one number: a constant within the parameter's range.
+std::optional<ParamValue> constant_number(const ParamSpec& spec, const ConfigNode& node, const std::string& path,
+                                          DiagnosticSink& sink) {
+  const auto value = parse_yaml_number(node.text());
+  if (!value || !std::isfinite(*value) || *value < spec.min || *value > spec.max) {
+    sink.error(node.where(), path, "expected " + describe_expectation(spec) + ", found " + node.describe());
+    return std::nullopt;
+  }
   Distribution d;
   d.lower = spec.min;
   d.upper = spec.max;
-  if (node.is_scalar()) {
-    const auto value = parse_yaml_number(node.text());
-    if (!value || !std::isfinite(*value) || *value < spec.min || *value > spec.max) {
-      error(node.where(), path, "expected " + describe_expectation(spec) + ", found " + node.describe());
-      return std::nullopt;
-    }
-    d.p1 = *value;
-    return ParamValue{d};
-  }
-  if (!node.is_map()) {
-    error(node.where(), path, "expected " + describe_expectation(spec) + ", found " + node.describe());
-    return std::nullopt;
-  }
-  struct KindInfo {
-    std::string_view name;
-    K kind;
-    std::vector<std::string_view> params;
-  };
-  static const std::vector<KindInfo> kinds = {
-      {"constant", K::constant, {"value"}},    {"uniform", K::uniform, {"min", "max"}},
-      {"normal", K::normal, {"mean", "sd"}},   {"lognormal", K::lognormal, {"median", "sigma"}},
-      {"gamma", K::gamma, {"shape", "scale"}}, {"exponential", K::exponential, {"mean"}},
-      {"poisson", K::poisson, {"mean"}},       {"triangular", K::triangular, {"min", "mode", "max"}}};
+  d.p1 = *value;
+  return ParamValue{d};
+}
+
+/// The kind that `dist` names, or null after reporting why not.
+const DistributionKind* kind_named(const ConfigNode& node, const std::string& path, DiagnosticSink& sink) {
   const ConfigNode* kind_node = node.find("dist");
   if (kind_node == nullptr || !kind_node->is_scalar()) {
-    error(kind_node ? kind_node->where() : node.where(), join_path(path, "dist"),
-          "expected the distribution's kind (constant, uniform, normal, lognormal, gamma, exponential, poisson, "
-          "triangular), found " +
-              (kind_node ? kind_node->describe() : std::string("nothing")));
-    return std::nullopt;
+    sink.error(kind_node ? kind_node->where() : node.where(), join_path(path, "dist"),
+               "expected the distribution's kind (constant, uniform, normal, lognormal, gamma, exponential, poisson, "
+               "triangular), found " +
+                   (kind_node ? kind_node->describe() : std::string("nothing")));
+    return nullptr;
   }
+  const auto& kinds = distribution_kinds();
   const auto info =
-      std::find_if(kinds.begin(), kinds.end(), [&](const KindInfo& k) { return k.name == kind_node->text(); });
-  if (info == kinds.end()) {
-    std::vector<std::string_view> names;
-    for (const auto& k : kinds) names.push_back(k.name);
-    error(kind_node->where(), join_path(path, "dist"),
-          unknown_name_message("unknown distribution", shown(kind_node->text()), names));
+      std::find_if(kinds.begin(), kinds.end(), [&](const DistributionKind& k) { return k.name == kind_node->text(); });
+  if (info != kinds.end()) return &*info;
+  std::vector<std::string_view> names;
+  for (const auto& k : kinds) names.push_back(k.name);
+  sink.error(kind_node->where(), join_path(path, "dist"),
+             unknown_name_message("unknown distribution", shown(kind_node->text()), names));
+  return nullptr;
+}
+
+/// The number of one key of a distribution of `kind` (`allowed`: its
+/// parameters and bounds), or nullopt after reporting why not.
+std::optional<double> parameter_number(const DistributionKind& kind, const std::vector<std::string_view>& allowed,
+                                       const ConfigNode::Entry& entry, const std::string& path, DiagnosticSink& sink) {
+  if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
+    sink.error(entry.key_where, join_path(path, shown(entry.key)),
+               unknown_name_message("unknown parameter", shown(entry.key), allowed,
+                                    " of a " + std::string(kind.name) + " distribution"));
     return std::nullopt;
   }
-  d.kind = info->kind;
-  std::vector<std::string_view> allowed = info->params;
+  const auto value = entry.value.is_scalar() ? parse_yaml_number(entry.value.text()) : std::nullopt;
+  if (!value || !std::isfinite(*value) || std::fabs(*value) > max_distribution_parameter) {
+    sink.error(entry.value.where(), join_path(path, entry.key),
+               "expected a number in [-1e9, 1e9], found " + entry.value.describe());
+    return std::nullopt;
+  }
+  return value;
+}
+
+/// The numbers given for a distribution of `kind`, its parameters and
+/// bounds; nullopt after reporting every key that is unknown or not a
+/// number and every parameter missing.
+std::optional<ParameterValues> parameter_values(const DistributionKind& kind, const ConfigNode& node,
+                                                const std::string& path, DiagnosticSink& sink) {
+  std::vector<std::string_view> allowed = kind.params;
   for (const std::string_view bound : {"min", "max"})
     if (std::find(allowed.begin(), allowed.end(), bound) == allowed.end()) allowed.push_back(bound);
-  std::map<std::string, double, std::less<>> values;
+  ParameterValues values;
   bool ok = true;
   for (const auto& entry : node.entries()) {
     if (entry.key == "dist") continue;
-    const std::string entry_path = join_path(path, entry.key);
-    if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
-      error(entry.key_where, join_path(path, shown(entry.key)),
-            unknown_name_message("unknown parameter", shown(entry.key), allowed,
-                                 " of a " + std::string(info->name) + " distribution"));
+    if (const auto value = parameter_number(kind, allowed, entry, path, sink))
+      values[entry.key] = *value;
+    else
       ok = false;
-      continue;
-    }
-    const auto value = entry.value.is_scalar() ? parse_yaml_number(entry.value.text()) : std::nullopt;
-    if (!value || !std::isfinite(*value) || std::fabs(*value) > max_distribution_parameter) {
-      error(entry.value.where(), entry_path, "expected a number in [-1e9, 1e9], found " + entry.value.describe());
-      ok = false;
-      continue;
-    }
-    values[entry.key] = *value;
   }
-  for (const auto param : info->params) {
+  for (const auto param : kind.params) {
     if (node.find(param) == nullptr) {  // given but invalid: reported above
-      error(node.where(), join_path(path, param),
-            "expected a number (required by a " + std::string(info->name) + " distribution), found nothing");
+      sink.error(node.where(), join_path(path, param),
+                 "expected a number (required by a " + std::string(kind.name) + " distribution), found nothing");
       ok = false;
     }
   }
   if (!ok) return std::nullopt;
-  // Messages point at the parameter's value (every parameter checked below was given).
-  auto where_of = [&](std::string_view param) -> const SourceLocation& {
-    for (const auto& entry : node.entries())
-      if (entry.key == param) return entry.value.where();
-    return node.where();
-  };
-  auto check = [&](bool condition, std::string_view param, const std::string& expected) {
-    if (!condition) {
-      const auto it = values.find(param);
-      error(where_of(param), join_path(path, param),
-            "expected " + expected + ", found " +
-                (it != values.end() ? format_number(it->second) : std::string("nothing")));
-      ok = false;
-    }
-  };
-  auto get = [&](std::string_view param) { return values.find(param)->second; };
-  switch (d.kind) {
-    case K::constant:
-      d.p1 = get("value");
-      break;
-    case K::uniform:
-      d.p1 = get("min");
-      d.p2 = get("max");
-      check(d.p1 <= d.p2, "max", "max >= min");
-      break;
-    case K::normal:
-      d.p1 = get("mean");
-      d.p2 = get("sd");
-      check(d.p2 > 0, "sd", "sd > 0");
-      break;
-    case K::lognormal:
-      d.p1 = get("median");
-      d.p2 = get("sigma");
-      check(d.p1 > 0, "median", "median > 0");
-      check(d.p2 >= 0, "sigma", "sigma >= 0");
-      break;
-    case K::gamma:
-      d.p1 = get("shape");
-      d.p2 = get("scale");
-      check(d.p1 > 0, "shape", "shape > 0");
-      check(d.p2 > 0, "scale", "scale > 0");
-      break;
-    case K::exponential:
-      d.p1 = get("mean");
-      check(d.p1 > 0, "mean", "mean > 0");
-      break;
-    case K::poisson:
-      d.p1 = get("mean");
-      check(d.p1 >= 0, "mean", "mean >= 0");
-      break;
-    case K::triangular:
-      d.p1 = get("min");
-      d.p2 = get("mode");
-      d.p3 = get("max");
-      check(d.p1 <= d.p2 && d.p2 <= d.p3, "mode", "min <= mode <= max");
-      break;
+  return values;
+}
+
+/// Conditions on the numbers of a distribution, each reported at the value
+/// it is about (every parameter checked was given); ok() until one fails.
+class ValueChecks {
+ public:
+  ValueChecks(const ConfigNode& node, const std::string& path, const ParameterValues& values, DiagnosticSink& sink)
+      : node_(node), path_(path), values_(values), sink_(sink) {}
+
+  void require(bool condition, std::string_view param, const std::string& expected) {
+    if (condition) return;
+    const auto it = values_.find(param);
+    sink_.error(where_of(param), join_path(path_, param),
+                "expected " + expected + ", found " +
+                    (it != values_.end() ? format_number(it->second) : std::string("nothing")));
+    ok_ = false;
   }
+
+  bool ok() const { return ok_; }
+
+  const SourceLocation& where_of(std::string_view param) const {
+    for (const auto& entry : node_.entries())
+      if (entry.key == param) return entry.value.where();
+    return node_.where();
+  }
+
+ private:
+  const ConfigNode& node_;
+  const std::string& path_;
+  const ParameterValues& values_;
+  DiagnosticSink& sink_;
+  bool ok_ = true;
+};
+
+/// The bounds `min` and `max`, where given, replace the attribute's range
+/// and must lie within it.
+void take_bounds(const ParamSpec& spec, const ParameterValues& values, Distribution& d, ValueChecks& checks) {
   const std::string range = describe_expectation(ParamSpec{.type = ParamType::real, .min = spec.min, .max = spec.max});
   if (auto it = values.find("min"); it != values.end()) {
     d.lower = it->second;
-    check(d.lower >= spec.min && d.lower <= spec.max, "min",
-          "a lower bound within the attribute's range (" + range + ")");
+    checks.require(d.lower >= spec.min && d.lower <= spec.max, "min",
+                   "a lower bound within the attribute's range (" + range + ")");
   }
   if (auto it = values.find("max"); it != values.end()) {
     d.upper = it->second;
-    check(d.upper >= spec.min && d.upper <= spec.max, "max",
-          "an upper bound within the attribute's range (" + range + ")");
+    checks.require(d.upper >= spec.min && d.upper <= spec.max, "max",
+                   "an upper bound within the attribute's range (" + range + ")");
   }
-  if (ok) check(d.lower <= d.upper, "max", "max >= min");  // uniform and triangular checked it already
-  if (!ok) return std::nullopt;
+}
+
+/// The distribution of `kind` with the numbers given, or nullopt after
+/// reporting each condition they break.
+std::optional<ParamValue> checked_distribution(const ParamSpec& spec, const DistributionKind& kind,
+                                               const ConfigNode& node, const ParameterValues& values,
+                                               const std::string& path, DiagnosticSink& sink) {
+  Distribution d;
+  d.kind = kind.kind;
+  d.lower = spec.min;
+  d.upper = spec.max;
+  double* const slots[] = {&d.p1, &d.p2, &d.p3};
+  for (std::size_t i = 0; i < kind.params.size(); ++i) *slots[i] = values.find(kind.params[i])->second;
+  ValueChecks checks(node, path, values, sink);
+  for (const auto& rule : kind.rules) checks.require(rule.holds(d), rule.param, std::string(rule.expected));
+  take_bounds(spec, values, d, checks);
+  if (checks.ok())
+    checks.require(d.lower <= d.upper, "max", "max >= min");  // uniform and triangular checked it already
+  if (!checks.ok()) return std::nullopt;
   if (d.kind == K::constant && (d.p1 < d.lower || d.p1 > d.upper)) {
-    error(where_of("value"), join_path(path, "value"),
-          "expected a value within [min, max], found " + format_number(d.p1));
+    sink.error(checks.where_of("value"), join_path(path, "value"),
+               "expected a value within [min, max], found " + format_number(d.p1));
     return std::nullopt;
   }
   return ParamValue{d};
+}
+
+}  // namespace
+
+std::optional<ParamValue> parse_distribution(const ParamSpec& spec, const ConfigNode& node, const std::string& path,
+                                             DiagnosticSink& sink) {
+  if (node.is_scalar()) return constant_number(spec, node, path, sink);
+  if (!node.is_map()) {
+    sink.error(node.where(), path, "expected " + describe_expectation(spec) + ", found " + node.describe());
+    return std::nullopt;
+  }
+  const DistributionKind* kind = kind_named(node, path, sink);
+  if (kind == nullptr) return std::nullopt;
+  const auto values = parameter_values(*kind, node, path, sink);
+  if (!values) return std::nullopt;
+  return checked_distribution(spec, *kind, node, *values, path, sink);
 }
 
 bool can_declare_range(const ParamSpec& spec) {

@@ -102,10 +102,16 @@ class SchemaWalker {
              const std::string& path, const PathKeys& keys, ConfigNode& out);
   void collection(const KeySchema::Node& schema, const ConfigNode* node, const SourceLocation& parent_where,
                   const std::string& path, const PathKeys& keys, ConfigNode& out);
+  const ConfigNode* collection_or_default(const ParamSpec& spec, const ConfigNode* node,
+                                          const SourceLocation& parent_where, const std::string& path, ConfigNode& out);
+  void collection_item(const KeySchema::Node& schema, const ConfigNode& given, std::size_t i, const std::string& path,
+                       const PathKeys& keys, ConfigNode& out);
   bool entry_key_valid(const ParamSpec& spec, const ConfigNode::Entry& entry, const std::string& path);
   void leaf(const ParamSpec& spec, const ConfigNode* node, const SourceLocation& parent_where, const std::string& path,
             const PathKeys& keys, ConfigNode& out);
   void declared_range(const ParamSpec& spec, const ConfigNode& node, const std::string& path, const PathKeys& keys);
+  bool read_origin(const ConfigNode& node, const std::string& path, DeclaredRange& declared);
+  bool read_reason(const ConfigNode& node, const std::string& path, DeclaredRange& declared);
   std::optional<std::pair<double, double>> range_bounds(const ParamSpec& spec, const ConfigNode& node,
                                                         const std::string& path);
   std::optional<ParamValue> parse_integer(const ParamSpec& spec, const ConfigNode& node, const std::string& path);
