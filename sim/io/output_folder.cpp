@@ -130,12 +130,15 @@ bool is_stale_temporary_name(std::string_view name) {
 
 OutputFolder::OutputFolder(std::filesystem::path path, const Options& options)
     : path_(std::move(path)), directory_(Directory::open(path_, options.create)) {
-  // Whose folder is it? Listed before the marker is created.
+  // Whose folder is it? Listed before this command creates the marker. The
+  // marker is looked for after the listing: readmit creates it before
+  // anything else, so files that another readmit (a shard starting at the
+  // same moment) wrote meanwhile come with its marker.
   std::vector<std::string> foreign;
-  const bool marked = directory_.has(marker_name);
-  was_marked_ = marked;
   for (const auto& name : directory_.names())
     if (name != marker_name && !is_stale_temporary_name(name)) foreign.push_back(name);
+  const bool marked = directory_.has(marker_name);
+  was_marked_ = marked;
   if (!marked && !foreign.empty() && !options.force) {
     std::string names;
     for (std::size_t i = 0; i < foreign.size() && i < 3; ++i) names += (i ? ", " : "") + excerpt(foreign[i]);
