@@ -77,8 +77,9 @@ std::vector<std::string> report_environment(const ReportTools& tools) {
 /// Throws ReportError.
 void run_script(const ReportTools& tools, const std::filesystem::path& directory, const std::filesystem::path& into,
                 bool quiet) {
-  std::vector<std::string> args = {tools.python.string(), "-P",     "-m",         "readmit.report",
-                                   directory.string(),    "--into", into.string()};
+  std::vector<std::string> args = {tools.python.string(), "-P",     "-m",          "readmit.report",
+                                   directory.string(),    "--into", into.string(), "--published-into",
+                                   directory.string()};
   if (quiet) args.emplace_back("--quiet");
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());

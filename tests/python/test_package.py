@@ -148,6 +148,11 @@ def test_python_m_readmit_report(run_folder, tmp_path):
                           capture_output=True, text=True, env=environment)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "page" / "report.html").exists() and not (run_folder / "report.html").exists()
+    # The message names the page where it is, not the folder it was made from.
+    told = subprocess.run(command + [str(run_folder), "--into", str(tmp_path / "told")], capture_output=True,
+                          text=True, env=environment)
+    assert told.returncode == 0, told.stderr
+    assert told.stdout.startswith(f"report: {tmp_path / 'told' / 'report.html'} (") and str(run_folder) not in told.stdout
     refused = subprocess.run(command + [str(tmp_path), "--into", str(tmp_path / "other")], capture_output=True,
                              text=True, env=environment)
     assert refused.returncode == 2 and "no metadata.json" in refused.stderr

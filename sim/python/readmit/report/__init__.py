@@ -107,6 +107,9 @@ def main(argv=None) -> int:
     parser.add_argument("--into", required=True,
                         help="a new folder for report.html and figures/ (readmit report DIR publishes them into DIR)")
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
+    parser.add_argument("--published-into", metavar="FOLDER",
+                        help="the folder the page is moved into afterwards, for the message (readmit report passes "
+                             "DIR); by default the page is where --into put it")
     args = parser.parse_args(argv)
     try:
         path, figures = render(args.directory, args.into)
@@ -118,6 +121,7 @@ def main(argv=None) -> int:
               f"{printable(e)}", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(f"report: {os.path.join(args.directory, 'report.html')} ({figures} figures, also as PNG and SVG in "
-              f"{os.path.join(args.directory, 'figures')})")
+        shown = args.published_into or args.into
+        print(f"report: {os.path.join(shown, 'report.html')} ({figures} figures, also as PNG and SVG in "
+              f"{os.path.join(shown, 'figures')})")
     return 0
