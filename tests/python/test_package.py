@@ -152,7 +152,8 @@ def test_python_m_readmit_report(run_folder, tmp_path):
     told = subprocess.run(command + [str(run_folder), "--into", str(tmp_path / "told")], capture_output=True,
                           text=True, env=environment)
     assert told.returncode == 0, told.stderr
-    assert told.stdout.startswith(f"report: {tmp_path / 'told' / 'report.html'} (") and str(run_folder) not in told.stdout
+    assert told.stdout.startswith(f"report: {tmp_path / 'told' / 'report.html'} (")
+    assert str(run_folder) not in told.stdout
     refused = subprocess.run(command + [str(tmp_path), "--into", str(tmp_path / "other")], capture_output=True,
                              text=True, env=environment)
     assert refused.returncode == 2 and "no metadata.json" in refused.stderr
