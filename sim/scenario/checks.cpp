@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "readmit/scenario/parameters.hpp"
 #include "readmit/util/text.hpp"
@@ -58,24 +59,24 @@ bool is_true(const ConfigNode& node) {
   return node.is_scalar() && std::find(yes.begin(), yes.end(), node.text()) != yes.end();
 }
 
-bool is_positive(const ConfigNode& node) {
-  if (!node.is_scalar()) return false;
+/// A scalar's number as written; nothing for text that is not one (`.inf` included).
+std::optional<double> number_in(const ConfigNode& node) {
+  if (!node.is_scalar()) return std::nullopt;
   double value = 0;
   const auto& text = node.text();
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc{} && value > 0;
+  return ec == std::errc{} ? std::optional<double>(value) : std::nullopt;
 }
 
-bool is_nonempty_list(const ConfigNode& node) { return node.is_sequence() && !node.items().empty(); }
+bool is_positive(const ConfigNode& node) { return number_in(node).value_or(0) > 0; }
 
 /// A finite number: `.inf` (a scale at which nothing weighs) is not.
 bool is_finite(const ConfigNode& node) {
-  if (!node.is_scalar()) return false;
-  double value = 0;
-  const auto& text = node.text();
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc{} && std::isfinite(value);
+  const auto value = number_in(node);
+  return value && std::isfinite(*value);
 }
+
+bool is_nonempty_list(const ConfigNode& node) { return node.is_sequence() && !node.items().empty(); }
 
 std::string concrete(std::string_view pattern, std::string_view partner) {
   std::string path(pattern);

@@ -17,6 +17,9 @@ struct CliResult {
   std::string err;
 };
 
+/// Whether `part` occurs in `text` (a message, an output file).
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 inline std::string shell_quoted(const std::string& text) {
   std::string q = "'";
   for (char c : text) q += c == '\'' ? std::string("'\\''") : std::string(1, c);

@@ -7,6 +7,7 @@
 #include "scenario/scenario_test_support.hpp"
 
 namespace fs = std::filesystem;
+using readmit::test::contains;
 using readmit::test::read_text;
 using readmit::test::run_readmit;
 using readmit::test::TempDir;
@@ -14,8 +15,6 @@ using readmit::test::TempDir;
 namespace {
 
 const std::string minimal = readmit::test::valid_file("minimal.yaml").string();
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 /// A base declaring two ranges, above minimal.yaml.
 fs::path ranged_base(TempDir& work) {

@@ -9,6 +9,7 @@
 
 namespace {
 
+using readmit::test::contains;
 using readmit::test::TempDir;
 
 using Result = readmit::test::CliResult;
@@ -18,7 +19,6 @@ Result run(const std::vector<std::string>& args, const std::filesystem::path& cw
 }
 
 bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 void check_no_crash(const Result& r) {
   INFO("stderr: " << r.err);

@@ -12,6 +12,7 @@
 #include "scenario/scenario_test_support.hpp"
 
 namespace fs = std::filesystem;
+using readmit::test::contains;
 using readmit::test::read_text;
 using readmit::test::run_readmit;
 using readmit::test::TempDir;
@@ -19,8 +20,6 @@ using readmit::test::TempDir;
 namespace {
 
 const std::string minimal = readmit::test::valid_file("minimal.yaml").string();
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 /// The values of one column of a CSV file without quoted commas.
 std::set<std::string> column(const fs::path& file, std::size_t index) {
